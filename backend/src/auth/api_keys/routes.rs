@@ -1,0 +1,139 @@
+use actix_web::{delete, get, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::store::{self, ApiKey, ApiKeyRow};
+use crate::audit::{self, Event};
+use crate::auth::permissions::GRANTABLE_SCOPES;
+use crate::auth::principal::API_KEY_PREFIX;
+use crate::auth::{Permission, Principal};
+use crate::error::{ApiError, Problem};
+use crate::http::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKey {
+    #[validate(length(min = 1, max = 100))]
+    pub name: String,
+    /// Any of `org:read`, `jobs:read`, `audit:read`.
+    #[validate(length(min = 1, max = 10))]
+    pub scopes: Vec<String>,
+    /// The unit the key acts for (default: the caller's).
+    pub unit_id: Option<String>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The new key. `key` is shown this once and cannot be recovered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    pub key: String,
+    #[serde(flatten)]
+    pub api_key: ApiKey,
+}
+
+/// API keys of the caller's scope.
+#[utoipa::path(
+    tag = "api_keys", operation_id = "list_api_keys", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = Page<ApiKey>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/api-keys")]
+pub async fn list_api_keys(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<PageParams>,
+) -> Result<web::Json<Page<ApiKey>>, ApiError> {
+    p.require(Permission::ApiKeysManage)?;
+    let (limit, after) = (q.limit()?, q.cursor()?);
+    let prefix = p.scope_prefix();
+    let rows = state.db.run(move |c| Ok(store::list(c, &prefix, after.as_deref(), limit + 1)?)).await?;
+    let page = Page::from_rows(rows, limit, |k| k.id.clone());
+    Ok(web::Json(Page { items: page.items.into_iter().map(ApiKey::from).collect(), next_cursor: page.next_cursor }))
+}
+
+/// Creates an API key for an integration; the response holds the key, once.
+#[utoipa::path(
+    tag = "api_keys", operation_id = "create_api_key", request_body = CreateApiKey, security(("bearer" = [])),
+    responses((status = 201, body = CreatedApiKey), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/api-keys")]
+pub async fn create_api_key(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<CreateApiKey>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::ApiKeysManage)?;
+    let input = body.into_inner();
+    input.validate()?;
+    if let Some(bad) = input.scopes.iter().find(|s| !GRANTABLE_SCOPES.contains(&s.as_str())) {
+        return Err(ApiError::field("scopes", "unknown", format!("unknown scope `{bad}`")));
+    }
+    if input.expires_at.is_some_and(|e| e <= chrono::Utc::now()) {
+        return Err(ApiError::field("expires_at", "past", "expires_at must be in the future"));
+    }
+    let key = format!("{API_KEY_PREFIX}{}", crate::crypto::random_token());
+    let mut scopes = input.scopes.clone();
+    scopes.sort();
+    scopes.dedup();
+    let row = ApiKeyRow {
+        id: crate::db::new_id(),
+        name: input.name,
+        prefix: key[..API_KEY_PREFIX.len() + 6].to_owned(),
+        key_hash: crate::crypto::sha256_hex(key.as_bytes()),
+        scopes: scopes.join(" "),
+        unit_id: input.unit_id.unwrap_or_else(|| p.unit_id.clone()),
+        created_by: p.id.clone(),
+        created_at: crate::db::now(),
+        expires_at: input.expires_at.map(|e| e.naive_utc()),
+        revoked_at: None,
+        last_used_at: None,
+    };
+    let row = state
+        .db
+        .write(move |c| {
+            match crate::org::store::unit_path(c, &row.unit_id)? {
+                Some(path) if p.sees_unit_path(&path) => {}
+                _ => return Err(ApiError::field("unit_id", "not_found", "no such unit")),
+            }
+            store::insert(c, &row)?;
+            audit::append(
+                c,
+                &p.actor(),
+                Event::new("api_key.create", "api_key", Some(&row.id)).fields(&["name", "scopes", "unit_id"]),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CreatedApiKey { key, api_key: row.into() }))
+}
+
+/// Revokes an API key at once.
+#[utoipa::path(
+    tag = "api_keys", operation_id = "revoke_api_key", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[delete("/api-keys/{id}")]
+pub async fn revoke_api_key(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::ApiKeysManage)?;
+    state
+        .db
+        .write(move |c| {
+            match store::get_with_path(c, &id)? {
+                Some((_, path)) if p.sees_unit_path(&path) => {}
+                _ => return Err(ApiError::NotFound),
+            }
+            store::revoke(c, &id)?;
+            audit::append(c, &p.actor(), Event::new("api_key.revoke", "api_key", Some(&id)))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_api_keys).service(create_api_key).service(revoke_api_key);
+}

@@ -1,0 +1,95 @@
+//! Roles (ORG-2) and what each may do. Deny by default: a permission not listed is refused.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Compliance,
+    Manager,
+    Agent,
+    Sales,
+    Auditor,
+    Integration,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] =
+        [Role::Admin, Role::Compliance, Role::Manager, Role::Agent, Role::Sales, Role::Auditor, Role::Integration];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Compliance => "compliance",
+            Role::Manager => "manager",
+            Role::Agent => "agent",
+            Role::Sales => "sales",
+            Role::Auditor => "auditor",
+            Role::Integration => "integration",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    OrgRead,
+    OrgWrite,
+    UsersRead,
+    UsersWrite,
+    ApiKeysManage,
+    AuditRead,
+    JobsRead,
+}
+
+impl Permission {
+    /// The API-key scope that grants this permission to an integration.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Permission::OrgRead => "org:read",
+            Permission::OrgWrite => "org:write",
+            Permission::UsersRead => "users:read",
+            Permission::UsersWrite => "users:write",
+            Permission::ApiKeysManage => "api_keys:manage",
+            Permission::AuditRead => "audit:read",
+            Permission::JobsRead => "jobs:read",
+        }
+    }
+}
+
+/// Scopes an API key may carry (integrations never manage users or keys).
+pub const GRANTABLE_SCOPES: [&str; 3] = ["org:read", "jobs:read", "audit:read"];
+
+pub fn role_allows(role: Role, p: Permission) -> bool {
+    use Permission::*;
+    match role {
+        Role::Admin => matches!(p, OrgRead | OrgWrite | UsersRead | UsersWrite | ApiKeysManage | JobsRead),
+        Role::Compliance | Role::Auditor => matches!(p, OrgRead | UsersRead | AuditRead | JobsRead),
+        Role::Manager => matches!(p, OrgRead | UsersRead | JobsRead),
+        Role::Agent | Role::Sales => matches!(p, OrgRead | JobsRead),
+        // Integrations get exactly their key's scopes (see Principal::require).
+        Role::Integration => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separation_of_duties() {
+        assert!(!role_allows(Role::Admin, Permission::AuditRead), "IT does not read the audit log");
+        assert!(role_allows(Role::Auditor, Permission::AuditRead));
+        assert!(!role_allows(Role::Auditor, Permission::UsersWrite), "auditors change nothing");
+        assert!(!role_allows(Role::Agent, Permission::UsersRead));
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -1,0 +1,125 @@
+use chrono::TimeDelta;
+
+use super::store;
+use crate::audit::{self, Actor, Event};
+use crate::auth::password;
+use crate::db::{now, DbConnection};
+use crate::error::ApiError;
+use crate::org::{model::UserRow, store as org_store};
+
+pub const LOCK_MINUTES: i64 = 15;
+
+pub fn bad_credentials() -> ApiError {
+    ApiError::Unauthorized("invalid username or password")
+}
+
+/// The start of a login: who the username names, and whether the account may try now.
+pub enum Attempt {
+    Unknown,
+    Locked { retry_after_secs: u64, user: UserRow },
+    Check(UserRow),
+}
+
+pub fn begin_login(conn: &mut DbConnection, username: &str) -> Result<Attempt, ApiError> {
+    let Some(user) = org_store::user_by_username(conn, username)? else {
+        return Ok(Attempt::Unknown);
+    };
+    let t = now();
+    match user.locked_until {
+        Some(until) if until > t => {
+            Ok(Attempt::Locked { retry_after_secs: (until - t).num_seconds().max(1) as u64, user })
+        }
+        _ => Ok(Attempt::Check(user)),
+    }
+}
+
+/// Records a failed attempt (and locks the account after `max_failures`), with its audit entry.
+pub fn fail_login(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user: Option<&UserRow>,
+    max_failures: i32,
+    outcome: &str,
+) -> Result<(), ApiError> {
+    if let Some(u) = user {
+        if outcome == "failure" {
+            let lock = (u.failed_logins + 1 >= max_failures).then(|| now() + TimeDelta::minutes(LOCK_MINUTES));
+            org_store::record_failed_login(conn, &u.id, lock)?;
+            if lock.is_some() {
+                audit::append(conn, actor, Event::new("auth.lockout", "user", Some(&u.id)))?;
+            }
+        }
+    }
+    let mut actor = actor.clone();
+    actor.id = user.map(|u| u.id.clone());
+    audit::append(conn, &actor, Event::new("auth.login", "user", user.map(|u| u.id.as_str())).outcome(outcome))
+}
+
+pub struct Issued {
+    pub session_id: String,
+    pub refresh_token: String,
+}
+
+/// A successful login: resets the failure count, upgrades a weak hash, opens a session.
+pub fn succeed_login(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user: &UserRow,
+    refresh_ttl_secs: i64,
+    upgraded_hash: Option<String>,
+) -> Result<Issued, ApiError> {
+    let t = now();
+    org_store::record_login(conn, &user.id, t, upgraded_hash.as_deref())?;
+    let session_id = store::create(conn, &user.id, t + TimeDelta::seconds(refresh_ttl_secs))?;
+    let refresh_token = store::issue_refresh(conn, &session_id)?;
+    let mut actor = actor.clone();
+    actor.id = Some(user.id.clone());
+    actor.role = Some(user.role.clone());
+    actor.unit_id = Some(user.unit_id.clone());
+    actor.kind = "staff".into();
+    audit::append(conn, &actor, Event::new("auth.login", "user", Some(&user.id)))?;
+    Ok(Issued { session_id, refresh_token })
+}
+
+pub enum Refreshed {
+    Rotated {
+        user_id: String,
+        issued: Issued,
+    },
+    /// A spent token came back: the family was revoked. Commit, then answer 401.
+    Reused,
+    Invalid,
+}
+
+pub fn refresh(conn: &mut DbConnection, actor: &Actor, token: &str) -> Result<Refreshed, ApiError> {
+    let hash = crate::crypto::sha256_hex(token.as_bytes());
+    let Some(found) = store::find_refresh(conn, &hash)? else {
+        return Ok(Refreshed::Invalid);
+    };
+    if !found.session_live || !found.user_active {
+        return Ok(Refreshed::Invalid);
+    }
+    if found.used || !store::spend(conn, &hash)? {
+        store::revoke(conn, &found.session_id, "refresh token reuse")?;
+        let mut actor = actor.clone();
+        actor.id = Some(found.user_id.clone());
+        audit::append(
+            conn,
+            &actor,
+            Event::new("auth.refresh_reuse", "session", Some(&found.session_id)).outcome("revoked"),
+        )?;
+        return Ok(Refreshed::Reused);
+    }
+    let refresh_token = store::issue_refresh(conn, &found.session_id)?;
+    Ok(Refreshed::Rotated { user_id: found.user_id, issued: Issued { session_id: found.session_id, refresh_token } })
+}
+
+pub fn logout(conn: &mut DbConnection, actor: &Actor, session_id: &str) -> Result<(), ApiError> {
+    store::revoke(conn, session_id, "logout")?;
+    audit::append(conn, actor, Event::new("auth.logout", "session", Some(session_id)))
+}
+
+/// Whether the stored hash should be replaced after a successful check.
+pub fn wants_upgrade(user: &UserRow) -> bool {
+    password::needs_upgrade(&user.password_hash)
+}

@@ -1,0 +1,74 @@
+//! Login throttling per client address (in memory, per server) and bounded password hashing.
+//! Per-account lockout lives in the database (users.failed_logins) so it holds across servers.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tokio::sync::Semaphore;
+
+use crate::error::ApiError;
+
+pub struct LoginGuard {
+    per_ip: DefaultKeyedRateLimiter<String>,
+    hashing: Arc<Semaphore>,
+}
+
+impl LoginGuard {
+    pub fn new(per_minute: u32, hashing_threads: usize) -> LoginGuard {
+        let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+        LoginGuard {
+            per_ip: RateLimiter::keyed(Quota::per_minute(n)),
+            hashing: Arc::new(Semaphore::new(hashing_threads.max(1))),
+        }
+    }
+
+    pub fn check_ip(&self, ip: &str) -> Result<(), ApiError> {
+        // Group IPv6 clients by /64: one host owns the whole block.
+        let key = match ip.parse::<IpAddr>() {
+            Ok(IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            _ => ip.to_owned(),
+        };
+        self.per_ip.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }
+        })
+    }
+
+    /// Runs a password hash or check on the blocking pool, at most N at a time, so a login storm
+    /// cannot starve the rest of the API of CPU.
+    pub async fn hash_off_executor<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self.hashing.clone().acquire_owned().await.map_err(ApiError::internal)?;
+        actix_web::web::block(f).await.map_err(ApiError::internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_n_plus_first_attempt_waits() {
+        let g = LoginGuard::new(3, 1);
+        for _ in 0..3 {
+            g.check_ip("10.0.0.1").unwrap();
+        }
+        match g.check_ip("10.0.0.1") {
+            Err(ApiError::TooManyRequests { retry_after_secs }) => assert!(retry_after_secs >= 1),
+            other => panic!("expected 429, got {other:?}"),
+        }
+        g.check_ip("10.0.0.2").unwrap();
+        g.check_ip("2001:db8::1").unwrap();
+        g.check_ip("2001:db8::2").unwrap();
+        g.check_ip("2001:db8::3").unwrap();
+        assert!(g.check_ip("2001:db8::4").is_err(), "same /64");
+    }
+}

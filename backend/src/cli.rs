@@ -1,0 +1,102 @@
+//! The `guanxi` command: serve, migrate, create-user, seed-demo, openapi.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::{password, Role};
+use crate::config::Settings;
+use crate::startup::{open_database, Application};
+
+#[derive(Parser)]
+#[command(name = "guanxi", version, about = "Customer management for group companies")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (the default): API, web UI and job runner.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a staff user. The password comes from GUANXI_PASSWORD, else it is asked for.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// admin, compliance, manager, agent, sales or auditor.
+        #[arg(long)]
+        role: String,
+        /// The unit code (default: the group).
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Load demonstration units and users (idempotent).
+    SeedDemo,
+    /// Print the OpenAPI document (YAML).
+    Openapi,
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+pub fn main(cli: Cli) -> ExitCode {
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", crate::openapi::yaml());
+        return ExitCode::SUCCESS;
+    }
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => return fail(format!("configuration: {e}")),
+    };
+    crate::telemetry::init(&settings.log_filter, settings.log_json);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => open_database(&settings).map(|_| println!("database is up to date")),
+        Command::CreateUser { username, role, unit } => create_user(&settings, &username, &role, unit.as_deref()),
+        Command::SeedDemo => open_database(&settings).and_then(|db| crate::demo::seed(&db)),
+        Command::Openapi => Ok(()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+fn serve(settings: Settings) -> Result<(), String> {
+    let bind = settings.bind.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings).await?;
+        tracing::info!(address = %bind, port = app.port, "Guanxi is serving; open http://{bind}/");
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}
+
+fn read_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("GUANXI_PASSWORD") {
+        return Ok(p);
+    }
+    eprint!("Password for the new user: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn create_user(settings: &Settings, username: &str, role: &str, unit: Option<&str>) -> Result<(), String> {
+    let role = Role::parse(role).ok_or_else(|| format!("unknown role `{role}`"))?;
+    let password = read_password()?;
+    password::check_policy(&password)
+        .map_err(|_| format!("a password has {} to {} characters", password::MIN_LENGTH, password::MAX_LENGTH))?;
+    let db = open_database(settings)?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let hash = password::hash(&password);
+    let id = crate::db::transaction(&mut conn, |c| crate::org::bootstrap::create_user(c, username, role, unit, hash))
+        .map_err(|e| e.to_string())?;
+    println!("created user {username} ({}) with id {id}", role.as_str());
+    Ok(())
+}

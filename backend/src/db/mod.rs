@@ -1,0 +1,168 @@
+//! The only way to reach SQL: one `DbConnection` over SQLite or PostgreSQL, an r2d2 pool, and
+//! `run`/`write` helpers that keep blocking diesel calls off the async workers.
+
+pub mod migrate;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+
+use crate::error::ApiError;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(conn: &DbConnection) -> Backend {
+        match conn {
+            DbConnection::Postgres(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Turns the configured URL into the backend and the URL diesel expects.
+/// `postgres://` / `postgresql://` select PostgreSQL; `sqlite://PATH` or a bare path select SQLite.
+pub fn parse_url(url: &str) -> (Backend, String) {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        (Backend::Postgres, url.to_owned())
+    } else if let Some(path) = url.strip_prefix("sqlite://") {
+        (Backend::Sqlite, path.to_owned())
+    } else {
+        (Backend::Sqlite, url.strip_prefix("sqlite:").unwrap_or(url).to_owned())
+    }
+}
+
+pub type Conn = PooledConnection<ConnectionManager<DbConnection>>;
+
+#[derive(Debug)]
+struct SessionSettings {
+    backend: Backend,
+}
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        let sql = match self.backend {
+            // FULL: an acknowledged write survives power loss (SECURITY.md, durability).
+            Backend::Sqlite => {
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                 PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+            }
+            Backend::Postgres => "SET statement_timeout = '30s'; SET TIME ZONE 'UTC';",
+        };
+        conn.batch_execute(sql).map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+#[derive(Clone)]
+pub struct DbPool {
+    pool: Pool<ConnectionManager<DbConnection>>,
+    pub backend: Backend,
+}
+
+impl DbPool {
+    pub fn connect(url: &str, max_size: u32) -> Result<DbPool, String> {
+        let (backend, url) = parse_url(url);
+        if backend == Backend::Sqlite {
+            if let Some(dir) = std::path::Path::new(&url).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                }
+            }
+        }
+        let pool = Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(SessionSettings { backend }))
+            .build(ConnectionManager::<DbConnection>::new(url))
+            .map_err(|e| format!("cannot open the database: {e}"))?;
+        Ok(DbPool { pool, backend })
+    }
+
+    pub fn get(&self) -> Result<Conn, ApiError> {
+        self.pool.get().map_err(ApiError::from)
+    }
+
+    /// A read (or a self-contained statement) on a blocking thread.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.clone();
+        let span = tracing::Span::current();
+        actix_web::web::block(move || {
+            let _guard = span.enter();
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|_| ApiError::internal("blocking pool closed"))?
+    }
+
+    /// A write use case: one transaction on a blocking thread; everything in `f` commits together.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| transaction(conn, f)).await
+    }
+}
+
+/// Runs `f` in one transaction. On SQLite it starts with `BEGIN IMMEDIATE` so that a writer takes
+/// the write lock up front and waits on `busy_timeout`, instead of failing with SQLITE_BUSY when a
+/// read snapshot must be upgraded.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => match Manager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = Manager::rollback_transaction(conn);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            Manager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// Now, in UTC, truncated to microseconds: both backends store that precision, and the audit
+/// chain hashes what is stored.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let t = chrono::Utc::now().naive_utc();
+    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// True when the error is a unique-constraint violation (mapped to 409 by callers).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+}

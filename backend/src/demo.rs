@@ -1,0 +1,78 @@
+//! `guanxi seed-demo`: a small, realistic organisation to explore the product with. Idempotent.
+
+use crate::auth::{password, Role};
+use crate::db::{transaction, DbPool};
+use crate::error::ApiError;
+use crate::org::{bootstrap, model::UnitRow, store};
+
+pub const DEMO_PASSWORD: &str = "guanxi-demo-2026";
+
+const SUBSIDIARIES: [(&str, &str); 2] = [("BJ", "北京子公司 Beijing Co."), ("SH", "上海子公司 Shanghai Co.")];
+const DEPARTMENTS: [(&str, &str); 3] =
+    [("CS", "客户服务中心 Service Centre"), ("BIZ", "业务部 Business"), ("CM", "客户管理部 Customer Management")];
+
+fn unit(
+    conn: &mut crate::db::DbConnection,
+    parent: &UnitRow,
+    kind: &str,
+    code: &str,
+    name: &str,
+) -> Result<UnitRow, ApiError> {
+    if let Some(u) = store::unit_by_code(conn, code)? {
+        return Ok(u);
+    }
+    let id = crate::db::new_id();
+    let t = crate::db::now();
+    let row = UnitRow {
+        path: format!("{}{id}/", parent.path),
+        id,
+        parent_id: Some(parent.id.clone()),
+        kind: kind.into(),
+        code: code.into(),
+        name: name.into(),
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    store::insert_unit(conn, &row)?;
+    Ok(row)
+}
+
+pub fn seed(db: &DbPool) -> Result<(), String> {
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let hash = password::hash(DEMO_PASSWORD);
+    let created = transaction(&mut conn, |c| -> Result<Vec<String>, ApiError> {
+        let group = bootstrap::ensure_group(c)?;
+        let mut created = Vec::new();
+        for (sub_code, sub_name) in SUBSIDIARIES {
+            let sub = unit(c, &group, "subsidiary", sub_code, sub_name)?;
+            for (dept_code, dept_name) in DEPARTMENTS {
+                unit(c, &sub, "department", &format!("{sub_code}-{dept_code}"), dept_name)?;
+            }
+            let staff = [(Role::Manager, "CM"), (Role::Agent, "CS"), (Role::Sales, "BIZ")];
+            for (role, dept) in staff {
+                let username = format!("{}.{}", sub_code.to_lowercase(), role.as_str());
+                if store::user_by_username(c, &username)?.is_none() {
+                    bootstrap::create_user(c, &username, role, Some(&format!("{sub_code}-{dept}")), hash.clone())?;
+                    created.push(username);
+                }
+            }
+        }
+        for role in [Role::Compliance, Role::Auditor] {
+            let username = format!("group.{}", role.as_str());
+            if store::user_by_username(c, &username)?.is_none() {
+                bootstrap::create_user(c, &username, role, None, hash.clone())?;
+                created.push(username);
+            }
+        }
+        Ok(created)
+    })
+    .map_err(|e| e.to_string())?;
+    println!("demo organisation ready: group, subsidiaries BJ and SH with departments CS, BIZ, CM");
+    if created.is_empty() {
+        println!("demo users existed already");
+    } else {
+        println!("created demo users (password `{DEMO_PASSWORD}`): {}", created.join(", "));
+    }
+    Ok(())
+}

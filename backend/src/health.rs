@@ -1,0 +1,56 @@
+//! Operations endpoints: liveness, readiness (database reachable, schema current, not shutting
+//! down) and Prometheus metrics.
+
+use std::sync::atomic::Ordering;
+
+use actix_web::{get, web, HttpResponse};
+use diesel::connection::SimpleConnection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, Problem};
+use crate::http::observe::Metrics;
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(tag = "ops", operation_id = "healthz", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> web::Json<Health> {
+    web::Json(Health { status: "ok".into() })
+}
+
+/// Readiness: the database answers, migrations are applied, and the server is not shutting down.
+#[utoipa::path(
+    tag = "ops", operation_id = "readyz",
+    responses((status = 200, body = Health), (status = 503, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
+    if !state.accepting.load(Ordering::Relaxed) {
+        return Err(ApiError::Unavailable("shutting down".into()));
+    }
+    state
+        .db
+        .run(|c| {
+            c.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
+            if crate::db::migrate::is_current(c) {
+                Ok(())
+            } else {
+                Err(ApiError::Unavailable("migrations pending".into()))
+            }
+        })
+        .await?;
+    Ok(web::Json(Health { status: "ready".into() }))
+}
+
+/// Request counts and latency histograms (Prometheus text format).
+#[utoipa::path(tag = "ops", operation_id = "metrics", responses((status = 200, body = String, content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(m: web::Data<Metrics>) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(m.render())
+}

@@ -1,0 +1,7 @@
+//! HTTP plumbing shared by every domain: request ids and metrics, body parsing, pagination,
+//! ETags, client addresses.
+
+pub mod etag;
+pub mod extract;
+pub mod observe;
+pub mod pagination;

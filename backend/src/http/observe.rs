@@ -1,0 +1,109 @@
+//! One middleware for every request: a request id (echoed as `X-Request-Id`, quoted in problem
+//! documents), a tracing span, one log line, and the counters behind `/metrics`.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue, CACHE_CONTROL};
+use actix_web::middleware::Next;
+use actix_web::{web, Error};
+use tracing::Instrument;
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(|id| id.clone()).ok()
+}
+
+const BUCKETS_MS: [f64; 10] = [1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 1000.0, 5000.0];
+
+#[derive(Default)]
+struct Series {
+    count: u64,
+    sum_ms: f64,
+    buckets: [u64; BUCKETS_MS.len()],
+}
+
+/// Request counts and latency histograms by method, route pattern and status.
+#[derive(Default)]
+pub struct Metrics {
+    series: Mutex<BTreeMap<(String, String, u16), Series>>,
+}
+
+impl Metrics {
+    fn record(&self, method: &str, route: &str, status: u16, ms: f64) {
+        let Ok(mut map) = self.series.lock() else { return };
+        let s = map.entry((method.to_owned(), route.to_owned(), status)).or_default();
+        s.count += 1;
+        s.sum_ms += ms;
+        for (i, le) in BUCKETS_MS.iter().enumerate() {
+            if ms <= *le {
+                s.buckets[i] += 1;
+            }
+        }
+    }
+
+    /// Prometheus text exposition.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::from(
+            "# HELP guanxi_http_requests_total Requests served.\n# TYPE guanxi_http_requests_total counter\n",
+        );
+        let Ok(map) = self.series.lock() else { return out };
+        for ((m, r, st), s) in map.iter() {
+            let _ =
+                writeln!(out, "guanxi_http_requests_total{{method=\"{m}\",route=\"{r}\",status=\"{st}\"}} {}", s.count);
+        }
+        out.push_str("# HELP guanxi_http_request_duration_ms Request latency.\n# TYPE guanxi_http_request_duration_ms histogram\n");
+        for ((m, r, st), s) in map.iter() {
+            let labels = format!("method=\"{m}\",route=\"{r}\",status=\"{st}\"");
+            for (i, le) in BUCKETS_MS.iter().enumerate() {
+                let _ =
+                    writeln!(out, "guanxi_http_request_duration_ms_bucket{{{labels},le=\"{le}\"}} {}", s.buckets[i]);
+            }
+            let _ = writeln!(out, "guanxi_http_request_duration_ms_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
+            let _ = writeln!(out, "guanxi_http_request_duration_ms_sum{{{labels}}} {:.3}", s.sum_ms);
+            let _ = writeln!(out, "guanxi_http_request_duration_ms_count{{{labels}}} {}", s.count);
+        }
+        out
+    }
+}
+
+fn incoming_id(req: &ServiceRequest) -> Option<String> {
+    let v = req.headers().get("x-request-id")?.to_str().ok()?;
+    let ok = !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| v.to_owned())
+}
+
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = incoming_id(&req).unwrap_or_else(crate::db::new_id);
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let method = req.method().to_string();
+    let span = tracing::info_span!("request", request_id = %id, %method, path = %req.path());
+    let started = Instant::now();
+    let result = REQUEST_ID.scope(id.clone(), next.call(req)).instrument(span.clone()).await;
+    let mut res = result?;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let status = res.status().as_u16();
+    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    span.in_scope(|| tracing::info!(status, ms = format!("{ms:.2}"), %route, "served"));
+    if let Some(m) = metrics {
+        m.record(&method, &route, status, ms);
+    }
+    // Personal data must not linger in browser or proxy caches (OWASP API8).
+    if crate::spa::is_api_path(res.request().path()) && !res.headers().contains_key(CACHE_CONTROL) {
+        res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(HeaderName::from_static("x-request-id"), v);
+    }
+    Ok(res)
+}

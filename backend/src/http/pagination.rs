@@ -1,0 +1,95 @@
+//! Keyset pagination: `?limit=&cursor=` in, `{items, next_cursor}` out. The cursor is the last
+//! key of the page, opaque to clients (base64url of the key).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn limit(&self) -> Result<i64, ApiError> {
+        match self.limit {
+            None => Ok(DEFAULT_LIMIT),
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            Some(_) => Err(ApiError::field("limit", "range", "limit must be between 1 and 500")),
+        }
+    }
+
+    pub fn cursor(&self) -> Result<Option<String>, ApiError> {
+        self.cursor.as_deref().map(decode_cursor).transpose()
+    }
+}
+
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key)
+}
+
+fn decode_cursor(raw: &str) -> Result<String, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| ApiError::field("cursor", "invalid", "cursor is not one this server issued"))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` fetched rows: the extra row only says that more exist.
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Page<T> {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if more { rows.last().map(|r| encode_cursor(&key(r))) } else { None };
+        Page { items: rows, next_cursor }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let p = PageParams { limit: None, cursor: Some(encode_cursor("0193-abc")) };
+        assert_eq!(p.cursor().unwrap().as_deref(), Some("0193-abc"));
+        let bad = PageParams { limit: None, cursor: Some("***".into()) };
+        assert!(bad.cursor().is_err());
+    }
+
+    #[test]
+    fn limit_is_bounded() {
+        assert_eq!(PageParams { limit: None, cursor: None }.limit().unwrap(), 50);
+        assert!(PageParams { limit: Some(0), cursor: None }.limit().is_err());
+        assert!(PageParams { limit: Some(501), cursor: None }.limit().is_err());
+    }
+
+    #[test]
+    fn page_knows_when_more_rows_exist() {
+        let page = Page::from_rows(vec![1, 2, 3], 2, |n| n.to_string());
+        assert_eq!(page.items, vec![1, 2]);
+        assert_eq!(page.next_cursor, Some(encode_cursor("2")));
+        let last = Page::from_rows(vec![1, 2], 2, |n| n.to_string());
+        assert_eq!(last.next_cursor, None);
+    }
+}

@@ -1,0 +1,73 @@
+//! The job runner inside each server: claims one job at a time, runs it on the blocking pool,
+//! records progress, and stops between jobs when the server shuts down.
+
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use tokio::sync::watch;
+
+use super::{handlers, store};
+use crate::db::DbPool;
+use crate::error::ApiError;
+
+const LEASE: TimeDelta = TimeDelta::seconds(60);
+const MAX_ATTEMPTS: i32 = 3;
+const IDLE: Duration = Duration::from_millis(500);
+
+pub fn spawn(db: DbPool, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    let worker = format!("worker-{}", crate::db::new_id());
+    tokio::spawn(async move {
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let ran = match run_one(db.clone(), worker.clone()).await {
+                Ok(ran) => ran,
+                Err(e) => {
+                    tracing::warn!(error = %e, "job runner");
+                    false
+                }
+            };
+            if !ran {
+                tokio::select! {
+                    _ = tokio::time::sleep(IDLE) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+    })
+}
+
+/// Claims and runs one job; false when there was none.
+pub async fn run_one(db: DbPool, worker: String) -> Result<bool, ApiError> {
+    let pool = db.clone();
+    let w = worker.clone();
+    let Some(job) = db.write(move |conn| Ok(store::claim(conn, &w, LEASE)?)).await? else {
+        return Ok(false);
+    };
+    let span = tracing::info_span!("job", id = %job.id, kind = %job.kind);
+    actix_web::web::block(move || {
+        let _g = span.enter();
+        let mut conn = pool.get()?;
+        if job.attempts > MAX_ATTEMPTS {
+            store::finish(&mut conn, &job.id, Err("gave up after repeated interruptions".into()))?;
+            return Ok::<_, ApiError>(());
+        }
+        tracing::info!(attempt = job.attempts, "job started");
+        let mut progress_conn = pool.get()?;
+        let mut progress = |done: i64, total: Option<i64>| -> Result<(), ApiError> {
+            if store::progress(&mut progress_conn, &job.id, &worker, done, total, LEASE)? {
+                Ok(())
+            } else {
+                Err(ApiError::Conflict("job lease lost".into()))
+            }
+        };
+        let outcome = handlers::run(&mut conn, &job, &mut progress);
+        tracing::info!(ok = outcome.is_ok(), "job finished");
+        store::finish(&mut conn, &job.id, outcome)?;
+        Ok(())
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(true)
+}

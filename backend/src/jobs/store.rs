@@ -1,0 +1,104 @@
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use super::model::JobRow;
+use crate::db::schema::jobs;
+use crate::db::{now, DbConnection};
+
+pub fn enqueue(
+    conn: &mut DbConnection,
+    kind: &str,
+    payload: &serde_json::Value,
+    created_by: Option<&str>,
+    unit_id: Option<&str>,
+) -> QueryResult<JobRow> {
+    let t = now();
+    let row = JobRow {
+        id: crate::db::new_id(),
+        kind: kind.to_owned(),
+        status: "queued".into(),
+        payload: payload.to_string(),
+        done: 0,
+        total: None,
+        errors: 0,
+        result: None,
+        error: None,
+        attempts: 0,
+        run_after: t,
+        locked_by: None,
+        locked_until: None,
+        created_by: created_by.map(str::to_owned),
+        unit_id: unit_id.map(str::to_owned),
+        created_at: t,
+        updated_at: t,
+        finished_at: None,
+    };
+    diesel::insert_into(jobs::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> QueryResult<Option<JobRow>> {
+    jobs::table.find(id).select(JobRow::as_select()).first(conn).optional()
+}
+
+/// Claims the oldest runnable job (queued, or running with an expired lease) for `worker`.
+/// Call inside a transaction.
+pub fn claim(conn: &mut DbConnection, worker: &str, lease: TimeDelta) -> QueryResult<Option<JobRow>> {
+    let t = now();
+    let runnable = jobs::status
+        .eq("queued")
+        .and(jobs::run_after.le(t))
+        .or(jobs::status.eq("running").and(jobs::locked_until.lt(t)));
+    let pick = jobs::table.filter(runnable).order(jobs::run_after.asc()).select(jobs::id);
+    let id: Option<String> = match conn {
+        DbConnection::Postgres(c) => pick.for_update().skip_locked().first(c).optional()?,
+        DbConnection::Sqlite(c) => pick.first(c).optional()?,
+    };
+    let Some(id) = id else { return Ok(None) };
+    diesel::update(jobs::table.find(&id))
+        .set((
+            jobs::status.eq("running"),
+            jobs::locked_by.eq(worker),
+            jobs::locked_until.eq(t + lease),
+            jobs::attempts.eq(jobs::attempts + 1),
+            jobs::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    get(conn, &id)
+}
+
+/// Records progress and extends the lease; returns false when the lease was lost.
+pub fn progress(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: &str,
+    done: i64,
+    total: Option<i64>,
+    lease: TimeDelta,
+) -> QueryResult<bool> {
+    let t = now();
+    let n = diesel::update(jobs::table.find(id).filter(jobs::locked_by.eq(worker)))
+        .set((jobs::done.eq(done), jobs::total.eq(total), jobs::locked_until.eq(t + lease), jobs::updated_at.eq(t)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn finish(conn: &mut DbConnection, id: &str, result: Result<serde_json::Value, String>) -> QueryResult<()> {
+    let t: NaiveDateTime = now();
+    let (status, result, error) = match result {
+        Ok(v) => ("succeeded", Some(v.to_string()), None),
+        Err(e) => ("failed", None, Some(e)),
+    };
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::status.eq(status),
+            jobs::result.eq(result),
+            jobs::error.eq(error),
+            jobs::locked_by.eq(None::<String>),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(t),
+            jobs::finished_at.eq(Some(t)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

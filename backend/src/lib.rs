@@ -1,0 +1,19 @@
+//! Guanxi: customer management for the personal customers of group companies.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod jobs;
+pub mod openapi;
+pub mod org;
+pub mod spa;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,52 @@
+//! The OpenAPI document, generated from the routes. `openapi.yaml` at the repository root is this
+//! document, committed; a test fails when they differ (`guanxi openapi > openapi.yaml` updates it).
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Guanxi API",
+        description = "Customer management for the personal customers of group companies. \
+            Errors are RFC 9457 problem documents; lists are keyset-paginated (`limit`, `cursor`); \
+            changes need `If-Match` with the ETag of the version read.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "auth", description = "Sign-in, tokens, the current principal"),
+        (name = "org", description = "Units and staff users"),
+        (name = "api_keys", description = "Keys for integrations"),
+        (name = "audit", description = "The hash-chained audit log"),
+        (name = "jobs", description = "Background work and its progress"),
+        (name = "ops", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT or gx_ API key".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The document, collected from the same registrations the server uses.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::startup::configure_routes)
+        .split_for_parts();
+    api
+}
+
+pub fn yaml() -> String {
+    spec().to_yaml().unwrap_or_default()
+}

@@ -1,0 +1,9 @@
+//! Organisation and people (ORG-1, ORG-2): units group → subsidiary → department, and staff
+//! users with one role and one unit.
+
+pub mod bootstrap;
+pub mod dto;
+pub mod model;
+pub mod routes;
+pub mod service;
+pub mod store;

@@ -1,0 +1,205 @@
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use validator::Validate;
+
+use super::dto::{CreateUnit, CreateUser, Unit, UpdateUnit, UpdateUser, User};
+use super::{service, store};
+use crate::auth::{password, Permission, Principal, Role};
+use crate::error::{ApiError, Problem};
+use crate::http::etag::{etag, if_match};
+use crate::http::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+fn with_etag<T: serde::Serialize>(status: actix_web::http::StatusCode, version: i64, body: &T) -> HttpResponse {
+    HttpResponse::build(status).insert_header(("ETag", etag(version))).json(body)
+}
+
+/// Units the caller can see (their subsidiary's subtree; the whole group for group staff).
+#[utoipa::path(
+    tag = "org", operation_id = "list_units", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = Page<Unit>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/units")]
+pub async fn list_units(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<PageParams>,
+) -> Result<web::Json<Page<Unit>>, ApiError> {
+    p.require(Permission::OrgRead)?;
+    let (limit, after) = (q.limit()?, q.cursor()?);
+    let prefix = p.scope_prefix();
+    let rows = state.db.run(move |c| Ok(store::list_units(c, &prefix, after.as_deref(), limit + 1)?)).await?;
+    let page = Page::from_rows(rows, limit, |u| u.path.clone());
+    Ok(web::Json(Page { items: page.items.into_iter().map(Unit::from).collect(), next_cursor: page.next_cursor }))
+}
+
+/// One unit.
+#[utoipa::path(
+    tag = "org", operation_id = "get_unit", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Unit, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/units/{id}")]
+pub async fn get_unit(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::OrgRead)?;
+    let unit = state.db.run(move |c| service::visible_unit(c, &p, &id)).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, unit.version, &Unit::from(unit)))
+}
+
+/// Creates a subsidiary or department (admins).
+#[utoipa::path(
+    tag = "org", operation_id = "create_unit", request_body = CreateUnit, security(("bearer" = [])),
+    responses((status = 201, body = Unit, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/units")]
+pub async fn create_unit(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<CreateUnit>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::OrgWrite)?;
+    let input = body.into_inner();
+    input.validate()?;
+    let unit = state.db.write(move |c| service::create_unit(c, &p, input)).await?;
+    Ok(with_etag(actix_web::http::StatusCode::CREATED, unit.version, &Unit::from(unit)))
+}
+
+/// Renames a unit or changes its code. Needs `If-Match`.
+#[utoipa::path(
+    tag = "org", operation_id = "update_unit", params(("id" = String, Path), ("If-Match" = String, Header)),
+    request_body = UpdateUnit, security(("bearer" = [])),
+    responses((status = 200, body = Unit, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[patch("/units/{id}")]
+pub async fn update_unit(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<UpdateUnit>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::OrgWrite)?;
+    let input = body.into_inner();
+    input.validate()?;
+    let version = if_match(&req)?;
+    let unit = state.db.write(move |c| service::update_unit(c, &p, &id, version, input)).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, unit.version, &Unit::from(unit)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    pub unit_id: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Staff users in the caller's scope.
+#[utoipa::path(
+    tag = "org", operation_id = "list_users", params(UserQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<User>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<UserQuery>,
+) -> Result<web::Json<Page<User>>, ApiError> {
+    p.require(Permission::UsersRead)?;
+    let q = q.into_inner();
+    let page = PageParams { limit: q.limit, cursor: q.cursor };
+    let (limit, after) = (page.limit()?, page.cursor()?);
+    let filter =
+        store::UserFilter { unit_id: q.unit_id, role: q.role.map(|r| r.as_str().to_owned()), active: q.active };
+    let prefix = p.scope_prefix();
+    let rows = state.db.run(move |c| Ok(store::list_users(c, &prefix, &filter, after.as_deref(), limit + 1)?)).await?;
+    let page = Page::from_rows(rows, limit, |u| u.id.clone());
+    Ok(web::Json(Page { items: page.items.into_iter().map(User::from).collect(), next_cursor: page.next_cursor }))
+}
+
+/// One staff user.
+#[utoipa::path(
+    tag = "org", operation_id = "get_user", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = User, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::UsersRead)?;
+    let user = state.db.run(move |c| service::visible_user(c, &p, &id)).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &User::from(user)))
+}
+
+/// Creates a staff user (admins).
+#[utoipa::path(
+    tag = "org", operation_id = "create_user", request_body = CreateUser, security(("bearer" = [])),
+    responses((status = 201, body = User, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::UsersWrite)?;
+    let input = body.into_inner();
+    input.validate()?;
+    password::check_policy(&input.password)?;
+    let pw = input.password.clone();
+    let hash = state.login.hash_off_executor(move || password::hash(&pw)).await?;
+    let user = state.db.write(move |c| service::create_user(c, &p, input, hash)).await?;
+    Ok(with_etag(actix_web::http::StatusCode::CREATED, user.version, &User::from(user)))
+}
+
+/// Changes a user: name, role, unit, active, password. Needs `If-Match`.
+///
+/// Disabling an account or setting its password ends all its sessions.
+#[utoipa::path(
+    tag = "org", operation_id = "update_user", params(("id" = String, Path), ("If-Match" = String, Header)),
+    request_body = UpdateUser, security(("bearer" = [])),
+    responses((status = 200, body = User, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<UpdateUser>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::UsersWrite)?;
+    let input = body.into_inner();
+    input.validate()?;
+    let version = if_match(&req)?;
+    let hash = match input.password.clone() {
+        Some(pw) => {
+            password::check_policy(&pw)?;
+            Some(state.login.hash_off_executor(move || password::hash(&pw)).await?)
+        }
+        None => None,
+    };
+    let user = state.db.write(move |c| service::update_user(c, &p, &id, version, input, hash)).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &User::from(user)))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_units)
+        .service(get_unit)
+        .service(create_unit)
+        .service(update_unit)
+        .service(list_users)
+        .service(get_user)
+        .service(create_user)
+        .service(update_user);
+}

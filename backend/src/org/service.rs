@@ -1,0 +1,202 @@
+//! Rules for units and users: scope (another subsidiary's records do not exist for you), unit
+//! hierarchy, optimistic concurrency, and an audit entry with every change.
+
+use super::dto::{CreateUnit, CreateUser, UnitKind, UpdateUnit, UpdateUser};
+use super::model::{UnitRow, UserChanges, UserRow};
+use super::store;
+use crate::audit::{self, Event};
+use crate::auth::{sessions, Principal, Role};
+use crate::db::{now, DbConnection};
+use crate::error::ApiError;
+
+/// A unit the principal may see, or 404.
+pub fn visible_unit(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<UnitRow, ApiError> {
+    store::unit(conn, id)?.filter(|u| p.sees_unit_path(&u.path)).ok_or(ApiError::NotFound)
+}
+
+pub fn create_unit(conn: &mut DbConnection, p: &Principal, input: CreateUnit) -> Result<UnitRow, ApiError> {
+    let parent = match &input.parent_id {
+        Some(pid) => Some(
+            store::unit(conn, pid)?
+                .filter(|u| p.sees_unit_path(&u.path))
+                .ok_or_else(|| ApiError::field("parent_id", "not_found", "no such unit"))?,
+        ),
+        None => None,
+    };
+    let expected_parent = match input.kind {
+        UnitKind::Group => None,
+        UnitKind::Subsidiary => Some(UnitKind::Group),
+        UnitKind::Department => Some(UnitKind::Subsidiary),
+    };
+    let parent_kind = parent.as_ref().map(|u| UnitKind::parse(&u.kind));
+    if parent_kind != expected_parent {
+        return Err(ApiError::field(
+            "parent_id",
+            "hierarchy",
+            "a group has no parent, a subsidiary belongs to the group, a department to a subsidiary",
+        ));
+    }
+    if input.kind == UnitKind::Group && store::group_unit(conn)?.is_some() {
+        return Err(ApiError::Conflict("the group unit exists already".into()));
+    }
+    let id = crate::db::new_id();
+    let t = now();
+    let row = UnitRow {
+        path: format!("{}{id}/", parent.as_ref().map_or("/", |u| u.path.as_str())),
+        id,
+        parent_id: input.parent_id,
+        kind: input.kind.as_str().to_owned(),
+        code: input.code,
+        name: input.name,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    store::insert_unit(conn, &row)?;
+    audit::append(
+        conn,
+        &p.actor(),
+        Event::new("unit.create", "unit", Some(&row.id)).fields(&["kind", "code", "name"]),
+    )?;
+    Ok(row)
+}
+
+pub fn update_unit(
+    conn: &mut DbConnection,
+    p: &Principal,
+    id: &str,
+    version: i64,
+    input: UpdateUnit,
+) -> Result<UnitRow, ApiError> {
+    let current = visible_unit(conn, p, id)?;
+    if current.version != version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    if !store::update_unit(conn, id, version, input.code.as_deref(), input.name.as_deref(), now())? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut fields = Vec::new();
+    if input.code.is_some() {
+        fields.push("code");
+    }
+    if input.name.is_some() {
+        fields.push("name");
+    }
+    audit::append(conn, &p.actor(), Event::new("unit.update", "unit", Some(id)).fields(&fields))?;
+    store::unit(conn, id)?.ok_or(ApiError::NotFound)
+}
+
+/// A user the principal may see, or 404.
+pub fn visible_user(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<UserRow, ApiError> {
+    match store::user_with_path(conn, id)? {
+        Some((user, path)) if p.sees_unit_path(&path) => Ok(user),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+fn check_role(role: Role) -> Result<(), ApiError> {
+    if role == Role::Integration {
+        return Err(ApiError::field("role", "invalid", "integrations use API keys, not user accounts"));
+    }
+    Ok(())
+}
+
+fn unit_in_scope(conn: &mut DbConnection, p: &Principal, unit_id: &str) -> Result<(), ApiError> {
+    match store::unit_path(conn, unit_id)? {
+        Some(path) if p.sees_unit_path(&path) => Ok(()),
+        _ => Err(ApiError::field("unit_id", "not_found", "no such unit")),
+    }
+}
+
+/// Inserts a user; `password_hash` is computed by the caller, off the async executor.
+pub fn create_user(
+    conn: &mut DbConnection,
+    p: &Principal,
+    input: CreateUser,
+    password_hash: String,
+) -> Result<UserRow, ApiError> {
+    check_role(input.role)?;
+    unit_in_scope(conn, p, &input.unit_id)?;
+    if store::user_by_username(conn, &input.username)?.is_some() {
+        return Err(ApiError::Conflict("the username is taken".into()));
+    }
+    let row = new_user(&input.username, &input.display_name, password_hash, input.role, &input.unit_id);
+    store::insert_user(conn, &row)?;
+    audit::append(
+        conn,
+        &p.actor(),
+        Event::new("user.create", "user", Some(&row.id)).fields(&["username", "display_name", "role", "unit_id"]),
+    )?;
+    Ok(row)
+}
+
+pub fn new_user(username: &str, display_name: &str, password_hash: String, role: Role, unit_id: &str) -> UserRow {
+    let t = now();
+    UserRow {
+        id: crate::db::new_id(),
+        username: username.to_owned(),
+        display_name: display_name.to_owned(),
+        password_hash,
+        role: role.as_str().to_owned(),
+        unit_id: unit_id.to_owned(),
+        active: true,
+        failed_logins: 0,
+        locked_until: None,
+        last_login_at: None,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    }
+}
+
+pub fn update_user(
+    conn: &mut DbConnection,
+    p: &Principal,
+    id: &str,
+    version: i64,
+    input: UpdateUser,
+    password_hash: Option<String>,
+) -> Result<UserRow, ApiError> {
+    let current = visible_user(conn, p, id)?;
+    if current.version != version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    if let Some(role) = input.role {
+        check_role(role)?;
+    }
+    if let Some(unit) = &input.unit_id {
+        unit_in_scope(conn, p, unit)?;
+    }
+    let self_demotion = input.role.is_some_and(|r| Some(r) != p.role) || input.active == Some(false);
+    if id == p.id && self_demotion {
+        return Err(ApiError::Conflict("you cannot disable or change the role of your own account".into()));
+    }
+    let mut fields = Vec::new();
+    for (set, name) in [
+        (input.display_name.is_some(), "display_name"),
+        (input.role.is_some(), "role"),
+        (input.unit_id.is_some(), "unit_id"),
+        (input.active.is_some(), "active"),
+        (password_hash.is_some(), "password"),
+    ] {
+        if set {
+            fields.push(name);
+        }
+    }
+    let ends_sessions = input.active == Some(false) || password_hash.is_some();
+    let changes = UserChanges {
+        display_name: input.display_name,
+        role: input.role.map(|r| r.as_str().to_owned()),
+        unit_id: input.unit_id,
+        active: input.active,
+        password_hash,
+    };
+    if !store::update_user(conn, id, version, &changes, now())? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    if ends_sessions {
+        sessions::store::revoke_all_for_user(conn, id, "account changed")?;
+    }
+    audit::append(conn, &p.actor(), Event::new("user.update", "user", Some(id)).fields(&fields))?;
+    store::user(conn, id)?.ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,152 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::model::{UnitRow, UserChanges, UserRow};
+use crate::db::schema::{units, users};
+use crate::db::DbConnection;
+
+pub fn unit(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UnitRow>> {
+    units::table.find(id).select(UnitRow::as_select()).first(conn).optional()
+}
+
+pub fn unit_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
+    units::table.find(id).select(units::path).first(conn).optional()
+}
+
+pub fn unit_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<UnitRow>> {
+    units::table.filter(units::code.eq(code)).select(UnitRow::as_select()).first(conn).optional()
+}
+
+pub fn group_unit(conn: &mut DbConnection) -> QueryResult<Option<UnitRow>> {
+    units::table.filter(units::kind.eq("group")).select(UnitRow::as_select()).first(conn).optional()
+}
+
+pub fn insert_unit(conn: &mut DbConnection, row: &UnitRow) -> QueryResult<()> {
+    diesel::insert_into(units::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Units under `prefix`, ordered by path (parents before children), keyset on path.
+pub fn list_units(
+    conn: &mut DbConnection,
+    prefix: &str,
+    after_path: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<UnitRow>> {
+    let mut q = units::table.filter(units::path.like(format!("{prefix}%"))).select(UnitRow::as_select()).into_boxed();
+    if let Some(p) = after_path {
+        q = q.filter(units::path.gt(p.to_owned()));
+    }
+    q.order(units::path.asc()).limit(limit).load(conn)
+}
+
+/// Compare-and-set on `version`: false when the row changed since it was read.
+pub fn update_unit(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+    code: Option<&str>,
+    name: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = units::table.filter(units::id.eq(id)).filter(units::version.eq(version));
+    let n = diesel::update(target)
+        .set((
+            code.map(|c| units::code.eq(c.to_owned())),
+            name.map(|n| units::name.eq(n.to_owned())),
+            units::version.eq(version + 1),
+            units::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn count_users(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+pub fn user(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+    users::table.find(id).select(UserRow::as_select()).first(conn).optional()
+}
+
+pub fn user_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
+    users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()
+}
+
+/// A user together with the path of their unit (for scope checks).
+pub fn user_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(UserRow, String)>> {
+    users::table
+        .inner_join(units::table)
+        .filter(users::id.eq(id))
+        .select((UserRow::as_select(), units::path))
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_user(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(users::table).values(row).execute(conn).map(|_| ())
+}
+
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub unit_id: Option<String>,
+    pub role: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Users whose unit lies under `prefix`, keyset on id (UUIDv7: creation order).
+pub fn list_users(
+    conn: &mut DbConnection,
+    prefix: &str,
+    f: &UserFilter,
+    after_id: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<UserRow>> {
+    let in_scope = units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+    let mut q = users::table.filter(users::unit_id.eq_any(in_scope)).select(UserRow::as_select()).into_boxed();
+    if let Some(u) = &f.unit_id {
+        q = q.filter(users::unit_id.eq(u.clone()));
+    }
+    if let Some(r) = &f.role {
+        q = q.filter(users::role.eq(r.clone()));
+    }
+    if let Some(a) = f.active {
+        q = q.filter(users::active.eq(a));
+    }
+    if let Some(id) = after_id {
+        q = q.filter(users::id.gt(id.to_owned()));
+    }
+    q.order(users::id.asc()).limit(limit).load(conn)
+}
+
+pub fn update_user(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+    changes: &UserChanges,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = users::table.filter(users::id.eq(id)).filter(users::version.eq(version));
+    let n = diesel::update(target)
+        .set((changes, users::version.eq(version + 1), users::updated_at.eq(at)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn record_failed_login(conn: &mut DbConnection, id: &str, lock_until: Option<NaiveDateTime>) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::failed_logins.eq(users::failed_logins + 1), users::locked_until.eq(lock_until)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn record_login(conn: &mut DbConnection, id: &str, at: NaiveDateTime, new_hash: Option<&str>) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<NaiveDateTime>),
+            users::last_login_at.eq(Some(at)),
+            new_hash.map(|h| users::password_hash.eq(h.to_owned())),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

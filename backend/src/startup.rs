@@ -1,0 +1,196 @@
+//! Builds the application: keys, pool, migrations, first administrator, HTTP server and job
+//! runner; and stops it gracefully.
+
+use std::net::TcpListener;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::middleware::{from_fn, Condition, DefaultHeaders};
+use actix_web::{web, App, HttpServer};
+use tokio::sync::watch;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::crypto::keys::Keyring;
+use crate::db::{migrate, DbPool};
+use crate::error::ApiError;
+use crate::http::{extract, observe};
+use crate::state::AppState;
+use crate::{audit, auth, health, jobs, org, spa};
+
+/// Every documented route, registered once for the server and for the OpenAPI document.
+pub fn configure_routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope("/api/v1")
+            .configure(auth::routes::configure)
+            .configure(org::routes::configure)
+            .configure(auth::api_keys::routes::configure)
+            .configure(audit::routes::configure)
+            .configure(jobs::routes::configure),
+    )
+    .service(auth::routes::jwks)
+    .service(health::healthz)
+    .service(health::readyz)
+    .service(health::metrics);
+}
+
+pub struct Application {
+    server: actix_web::dev::Server,
+    pub port: u16,
+    pub state: web::Data<AppState>,
+    stop_jobs: watch::Sender<bool>,
+    runner: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Opens the database and applies migrations (the `migrate` command and server start).
+pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
+    let size = settings.pool_size.unwrap_or(if settings.database_url.starts_with("postgres") { 16 } else { 8 });
+    let pool = DbPool::connect(&settings.database_url, size)?;
+    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let n = migrate::run(&mut conn)?;
+    if n > 0 {
+        tracing::info!(applied = n, "migrations applied");
+    }
+    Ok(pool)
+}
+
+/// On the very first start (no users at all): the group unit and an `admin` account.
+fn first_admin(db: &DbPool, settings: &Settings) -> Result<(), String> {
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    if org::store::count_users(&mut conn).map_err(|e| e.to_string())? > 0 {
+        return Ok(());
+    }
+    let (password, generated) = match &settings.admin_password {
+        Some(p) => (p.clone(), false),
+        None => (crate::crypto::random_token()[..20].to_owned(), true),
+    };
+    auth::password::check_policy(&password).map_err(|_| "GUANXI_ADMIN_PASSWORD: 10 to 256 characters".to_owned())?;
+    let hash = auth::password::hash(&password);
+    crate::db::transaction(&mut conn, |c| org::bootstrap::create_user(c, "admin", auth::Role::Admin, None, hash))
+        .map_err(|e: ApiError| e.to_string())?;
+    if generated {
+        println!(
+            "\n==============================================================\n \
+             First start: created the administrator account\n   username: admin\n   password: {password}\n \
+             It is shown only this once; change it after signing in.\n\
+             ==============================================================\n"
+        );
+    } else {
+        println!("First start: created the administrator account `admin` (password from GUANXI_ADMIN_PASSWORD).");
+    }
+    Ok(())
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, String> {
+        let settings = Arc::new(settings);
+        let keys = Arc::new(Keyring::load_or_create(&settings)?);
+        let db = open_database(&settings)?;
+        first_admin(&db, &settings)?;
+        let listener =
+            TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let state = web::Data::new(AppState::new(db.clone(), settings.clone(), keys));
+        let metrics = web::Data::new(observe::Metrics::default());
+        let swagger_spec = crate::openapi::spec();
+        let static_dir = settings.static_dir.clone();
+        let spa_built = static_dir.join("index.html").exists();
+        if !spa_built {
+            tracing::warn!(dir = %static_dir.display(), "web UI not built; serving the API only");
+        }
+        let app_state = state.clone();
+        let cors_origins = settings.cors_origins.clone();
+        let server = HttpServer::new(move || {
+            let mut cors = actix_cors::Cors::default()
+                .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
+                .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key", "x-request-id"])
+                .expose_headers(["etag", "location", "x-request-id", "retry-after"])
+                .max_age(3600);
+            for origin in &cors_origins {
+                cors = cors.allowed_origin(origin);
+            }
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(app_state.clone())
+                .app_data(metrics.clone())
+                .app_data(extract::json_config())
+                .app_data(extract::query_config())
+                .app_data(extract::path_config())
+                .configure(configure_routes)
+                .split_for_parts();
+            let app = app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", swagger_spec.clone()));
+            let app = if spa_built {
+                app.service(spa::files(static_dir.clone()))
+            } else {
+                app.default_service(web::to(spa::not_built))
+            };
+            app.wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "no-referrer")),
+            )
+            .wrap(Condition::new(!cors_origins.is_empty(), cors))
+            .wrap(from_fn(observe::observe))
+        })
+        .workers(settings.workers)
+        .shutdown_timeout(settings.shutdown_timeout_secs)
+        .disable_signals()
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .run();
+        let (stop_jobs, stop_rx) = watch::channel(false);
+        let runner = settings.run_jobs.then(|| jobs::runner::spawn(db, stop_rx));
+        Ok(Application { server, port, state, stop_jobs, runner })
+    }
+
+    /// Serves until SIGTERM/SIGINT (actix finishes in-flight requests within the shutdown
+    /// timeout), then lets the job runner stop between jobs.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let state = self.state.clone();
+        let handle = self.server.handle();
+        let server = self.server;
+        // Flip readiness first so load balancers stop routing here while requests drain.
+        tokio::spawn(async move {
+            if wait_for_signal().await {
+                state.accepting.store(false, Ordering::Relaxed);
+                tracing::info!("shutting down: finishing in-flight requests");
+                handle.stop(true).await;
+            }
+        });
+        let result = server.await;
+        let _ = self.stop_jobs.send(true);
+        if let Some(runner) = self.runner {
+            let _ = tokio::time::timeout(Duration::from_secs(30), runner).await;
+        }
+        result
+    }
+
+    /// For tests: serve in the background.
+    pub fn spawn(self) -> (u16, web::Data<AppState>) {
+        let (port, state) = (self.port, self.state.clone());
+        actix_web::rt::spawn(self.run_until_stopped());
+        (port, state)
+    }
+}
+
+async fn wait_for_signal() -> bool {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+            return false;
+        };
+        tokio::select! {
+            _ = term.recv() => true,
+            _ = int.recv() => true,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.is_ok()
+    }
+}

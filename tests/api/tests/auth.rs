@@ -1,0 +1,138 @@
+use serde_json::json;
+
+use crate::both;
+use crate::helpers::{Db, TestApp, ADMIN_PASSWORD};
+
+async fn login_refresh_logout(app: TestApp) {
+    let (access, refresh) = app.login("admin", ADMIN_PASSWORD).await;
+    let me = app.get("/api/v1/me", &access).await.expect(200);
+    assert_eq!(me.body["name"], "admin");
+    assert_eq!(me.body["role"], "admin");
+    assert!(me.body["permissions"].as_array().unwrap().contains(&json!("users:write")));
+    assert!(!me.body["permissions"].as_array().unwrap().contains(&json!("audit:read")), "IT does not read audit");
+    assert_eq!(me.header("cache-control").as_deref(), Some("no-store"));
+
+    let r =
+        app.send("POST", "/api/v1/auth/refresh", None, Some(json!({"refresh_token": refresh})), &[]).await.expect(200);
+    let (access2, refresh2) =
+        (r.body["access_token"].as_str().unwrap().to_owned(), r.body["refresh_token"].as_str().unwrap().to_owned());
+    assert_ne!(refresh2, refresh, "refresh tokens rotate");
+    app.get("/api/v1/me", &access2).await.expect(200);
+
+    app.send("POST", "/api/v1/auth/logout", Some(&access2), None, &[]).await.expect(204);
+    app.get("/api/v1/me", &access2).await.problem(401);
+    app.get("/api/v1/me", &access).await.problem(401);
+    app.send("POST", "/api/v1/auth/refresh", None, Some(json!({"refresh_token": refresh2})), &[]).await.problem(401);
+}
+both!(login_refresh_logout_works, login_refresh_logout);
+
+async fn reused_refresh_token_revokes_the_family(app: TestApp) {
+    let (access, first) = app.login("admin", ADMIN_PASSWORD).await;
+    let r =
+        app.send("POST", "/api/v1/auth/refresh", None, Some(json!({"refresh_token": first})), &[]).await.expect(200);
+    let second = r.body["refresh_token"].as_str().unwrap().to_owned();
+    let newest_access = r.body["access_token"].as_str().unwrap().to_owned();
+
+    // The thief replays the spent token: refused, and the whole session ends.
+    let reuse =
+        app.send("POST", "/api/v1/auth/refresh", None, Some(json!({"refresh_token": first})), &[]).await.problem(401);
+    assert!(reuse.body["detail"].as_str().unwrap().contains("reused"));
+    app.send("POST", "/api/v1/auth/refresh", None, Some(json!({"refresh_token": second})), &[]).await.problem(401);
+    app.get("/api/v1/me", &newest_access).await.problem(401);
+    app.get("/api/v1/me", &access).await.problem(401);
+
+    // Other sessions of the same user are untouched, and the event is audited.
+    let (other, _) = app.login("admin", ADMIN_PASSWORD).await;
+    app.get("/api/v1/me", &other).await.expect(200);
+    let auditor = {
+        let admin = app.admin().await;
+        let group = app.group_id(&admin).await;
+        app.user(&admin, "auditor1", "auditor", &group).await.1
+    };
+    let log = app.get("/api/v1/audit?action=auth.refresh_reuse", &auditor).await.expect(200);
+    assert_eq!(log.body["items"].as_array().unwrap().len(), 1);
+}
+both!(reused_refresh_token_revokes_the_family, reused_refresh_token_revokes_the_family);
+
+async fn account_lockout(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    app.user(&admin, "victim", "agent", &group).await;
+    for _ in 0..5 {
+        app.login_reply("victim", "wrong-password-123").await.problem(401);
+    }
+    // Locked: even the right password is refused, with Retry-After.
+    let r = app.login_reply("victim", "user-test-password").await.problem(429);
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!(wait > 0 && wait <= 15 * 60);
+    // Unknown users get the same answer as wrong passwords.
+    let unknown = app.login_reply("nobody", "wrong-password-123").await.problem(401);
+    let wrong = app.login_reply("admin", "wrong-password-123").await.problem(401);
+    assert_eq!(unknown.body["detail"], wrong.body["detail"]);
+
+    let auditor = app.user(&admin, "auditor2", "auditor", &group).await.1;
+    let lockouts = app.get("/api/v1/audit?action=auth.lockout", &auditor).await.expect(200);
+    assert_eq!(lockouts.body["items"].as_array().unwrap().len(), 1);
+    let failures = app.get("/api/v1/audit?action=auth.login", &auditor).await.expect(200);
+    let outcomes: Vec<&str> =
+        failures.body["items"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert!(outcomes.iter().filter(|o| **o == "failure").count() >= 7, "{outcomes:?}");
+    assert!(outcomes.contains(&"locked"));
+}
+both!(account_lockout, account_lockout);
+
+#[actix_web::test]
+async fn login_is_throttled_per_address() {
+    let app = TestApp::start(Db::Sqlite, &[("GUANXI_LOGIN_PER_MINUTE", "3")]).await;
+    for _ in 0..3 {
+        app.login_reply("nobody", "wrong-password-123").await.problem(401);
+    }
+    let r = app.login_reply("admin", ADMIN_PASSWORD).await.problem(429);
+    assert!(r.header("retry-after").is_some());
+}
+
+async fn api_keys(app: TestApp) {
+    let admin = app.admin().await;
+    let created =
+        app.post("/api/v1/api-keys", &admin, json!({"name": "crm-sync", "scopes": ["org:read"]})).await.expect(201);
+    let key = created.body["key"].as_str().unwrap().to_owned();
+    assert!(key.starts_with("gx_"));
+    let id = created.body["id"].as_str().unwrap().to_owned();
+
+    app.get("/api/v1/units", &key).await.expect(200);
+    app.get("/api/v1/users", &key).await.problem(403);
+    let me = app.get("/api/v1/me", &key).await.expect(200);
+    assert_eq!(me.body["kind"], "integration");
+
+    let list = app.get("/api/v1/api-keys", &admin).await.expect(200);
+    let text = list.body.to_string();
+    assert!(!text.contains(&key), "a key is shown only once");
+    assert!(text.contains("crm-sync"));
+
+    app.post("/api/v1/api-keys", &admin, json!({"name": "x", "scopes": ["users:write"]})).await.problem(422);
+    app.send("DELETE", &format!("/api/v1/api-keys/{id}"), Some(&admin), None, &[]).await.expect(204);
+    app.get("/api/v1/units", &key).await.problem(401);
+    app.get("/api/v1/units", "gx_not-a-key").await.problem(401);
+}
+both!(api_keys_are_scoped_and_revocable, api_keys);
+
+async fn disabling_a_user_ends_their_access(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let (id, token) = app.user(&admin, "leaver", "manager", &group).await;
+    app.get("/api/v1/me", &token).await.expect(200);
+    let user = app.get(&format!("/api/v1/users/{id}"), &admin).await.expect(200);
+    let etag = user.header("etag").unwrap();
+    app.send(
+        "PATCH",
+        &format!("/api/v1/users/{id}"),
+        Some(&admin),
+        Some(json!({"active": false})),
+        &[("If-Match", &etag)],
+    )
+    .await
+    .expect(200);
+    app.get("/api/v1/me", &token).await.problem(401);
+    app.login_reply("leaver", "user-test-password").await.problem(401);
+}
+both!(disabling_a_user_ends_their_access, disabling_a_user_ends_their_access);

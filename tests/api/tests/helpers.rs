@@ -1,0 +1,224 @@
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use actix_web::web;
+use awc::http::StatusCode;
+use diesel::{Connection, RunQueryDsl};
+use guanxi::config::Settings;
+use guanxi::startup::Application;
+use guanxi::state::AppState;
+use serde_json::{json, Value};
+
+pub const ADMIN_PASSWORD: &str = "admin-test-password";
+
+/// Runs one scenario on SQLite and on PostgreSQL, as two tests named after the backend.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $scenario:ident) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$scenario($crate::helpers::TestApp::start($crate::helpers::Db::Sqlite, &[]).await).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                super::$scenario($crate::helpers::TestApp::start($crate::helpers::Db::Postgres, &[]).await).await
+            }
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: web::Data<AppState>,
+    pub data_dir: PathBuf,
+    client: awc::Client,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Reply {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        self
+    }
+
+    /// Asserts an RFC 9457 problem document with this status.
+    #[track_caller]
+    pub fn problem(self, status: u16) -> Reply {
+        let r = self.expect(status);
+        assert_eq!(r.header("content-type").as_deref(), Some("application/problem+json"));
+        assert_eq!(r.body["status"], status);
+        assert!(r.body["type"].as_str().is_some_and(|t| t.starts_with("https://")), "{}", r.body);
+        assert!(r.body["instance"].is_string(), "problem names the request: {}", r.body);
+        r
+    }
+}
+
+fn postgres_database() -> String {
+    let base = std::env::var("GUANXI_TEST_POSTGRES_URL")
+        .expect("GUANXI_TEST_POSTGRES_URL is not set: run the suite with `scripts/test`, which starts PostgreSQL");
+    let name = format!("gx_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = diesel::PgConnection::establish(&base).expect("connect to the test PostgreSQL");
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
+    format!("{prefix}/{name}")
+}
+
+impl TestApp {
+    /// A fresh server on a fresh database: its own data dir, keys and first admin.
+    pub async fn start(db: Db, extra: &[(&str, &str)]) -> TestApp {
+        let data_dir = std::env::temp_dir().join(format!("guanxi-test-{}", uuid::Uuid::now_v7()));
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("GUANXI_DATA_DIR".into(), data_dir.to_string_lossy().into_owned()),
+            ("GUANXI_BIND".into(), "127.0.0.1:0".into()),
+            ("GUANXI_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+            ("GUANXI_WORKERS".into(), "2".into()),
+            ("GUANXI_DB_POOL_SIZE".into(), "4".into()),
+            ("GUANXI_LOGIN_PER_MINUTE".into(), "1000".into()),
+            ("GUANXI_STATIC_DIR".into(), data_dir.join("no-spa").to_string_lossy().into_owned()),
+            ("GUANXI_LOG".into(), "warn".into()),
+        ]);
+        if let Db::Postgres = db {
+            env.insert("GUANXI_DATABASE_URL".into(), postgres_database());
+        }
+        for (k, v) in extra {
+            env.insert((*k).into(), (*v).into());
+        }
+        let settings = Settings::from_map(env).expect("test settings");
+        let app = Application::build(settings).await.expect("server starts");
+        let (port, state) = app.spawn();
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            state,
+            data_dir,
+            client: awc::Client::builder().timeout(std::time::Duration::from_secs(60)).finish(),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        let mut res = match body {
+            Some(b) => req.send_json(&b).await,
+            None => req.send().await,
+        }
+        .expect("request sent");
+        let bytes = res.body().limit(10 * 1024 * 1024).await.expect("body read");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply { status: res.status(), headers: res.headers().clone(), body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send("GET", path, Some(token), None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.send("POST", path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn raw(&self, method: &str, path: &str, content_type: &str, body: &'static str) -> Reply {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut res = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .insert_header(("content-type", content_type))
+            .send_body(body)
+            .await
+            .expect("request sent");
+        let bytes = res.body().await.expect("body");
+        Reply {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+
+    pub async fn login_reply(&self, username: &str, password: &str) -> Reply {
+        self.send("POST", "/api/v1/auth/login", None, Some(json!({"username": username, "password": password})), &[])
+            .await
+    }
+
+    /// Logs in and returns (access token, refresh token).
+    pub async fn login(&self, username: &str, password: &str) -> (String, String) {
+        let r = self.login_reply(username, password).await.expect(200);
+        (r.body["access_token"].as_str().unwrap().to_owned(), r.body["refresh_token"].as_str().unwrap().to_owned())
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await.0
+    }
+
+    pub async fn group_id(&self, admin: &str) -> String {
+        let units = self.get("/api/v1/units", admin).await.expect(200);
+        units.body["items"][0]["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn create_unit(&self, admin: &str, parent: &str, kind: &str, code: &str) -> String {
+        let r = self
+            .post("/api/v1/units", admin, json!({"parent_id": parent, "kind": kind, "code": code, "name": code}))
+            .await
+            .expect(201);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a user and returns (id, access token).
+    pub async fn user(&self, admin: &str, username: &str, role: &str, unit: &str) -> (String, String) {
+        let password = "user-test-password";
+        let r = self
+            .post(
+                "/api/v1/users",
+                admin,
+                json!({"username": username, "display_name": username, "password": password, "role": role, "unit_id": unit}),
+            )
+            .await
+            .expect(201);
+        let id = r.body["id"].as_str().unwrap().to_owned();
+        (id, self.login(username, password).await.0)
+    }
+
+    /// Runs SQL directly against the server's database (to play the attacker with DB access).
+    pub fn sql(&self, sql: &str) -> usize {
+        let mut conn = self.state.db.get().expect("connection");
+        diesel::sql_query(sql).execute(&mut *conn).expect("sql")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}

@@ -1,0 +1,12 @@
+//! One integration binary. Every scenario runs twice: on SQLite and on PostgreSQL
+//! (`GUANXI_TEST_POSTGRES_URL`, which `scripts/test` provides by starting a throwaway server).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod errors;
+mod jobs;
+mod jwt;
+mod openapi;
+mod org;
