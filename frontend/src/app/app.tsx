@@ -1,0 +1,41 @@
+import '@mantine/core/styles.css';
+
+import { Center, Loader, MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { RouterProvider } from 'react-router';
+
+import { refreshSession } from '@/api/client';
+import { getSession, storedRefreshToken, subscribe } from '@/lib/session';
+
+import { router } from './router';
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
+});
+
+// Whatever the last user loaded must not show through to the next one.
+subscribe(() => {
+  if (getSession() === null) queryClient.clear();
+});
+
+export function App() {
+  // A reload keeps the session of this tab: trade the stored refresh token for a new access token.
+  const [ready, setReady] = useState(() => storedRefreshToken() === null);
+  useEffect(() => {
+    if (!ready) void refreshSession().finally(() => setReady(true));
+  }, [ready]);
+  return (
+    <MantineProvider>
+      <QueryClientProvider client={queryClient}>
+        {ready ? (
+          <RouterProvider router={router} />
+        ) : (
+          <Center mih="100vh">
+            <Loader />
+          </Center>
+        )}
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,32 @@
+import { createBrowserRouter } from 'react-router';
+
+import { AppLayout } from '@/components/app-layout';
+import { ApiKeysPage } from '@/features/api-keys/api-keys-page';
+import { AuditPage } from '@/features/audit/audit-page';
+import { LoginPage } from '@/features/auth/login-page';
+import { ComingSoon } from '@/features/common/coming-soon';
+import { DashboardPage } from '@/features/dashboard/dashboard-page';
+import { UnitsPage } from '@/features/org/units-page';
+import { UsersPage } from '@/features/org/users-page';
+
+const soon = ['customers', 'consent', 'segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
+  path: d,
+  element: <ComingSoon title={`nav.${d}`} />,
+}));
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/',
+    element: <AppLayout />,
+    children: [
+      { index: true, element: <DashboardPage /> },
+      { path: 'units', element: <UnitsPage /> },
+      { path: 'users', element: <UsersPage /> },
+      { path: 'api-keys', element: <ApiKeysPage /> },
+      { path: 'audit', element: <AuditPage /> },
+      ...soon,
+      { path: '*', element: <ComingSoon title="common.none" /> },
+    ],
+  },
+]);

@@ -1,0 +1,92 @@
+import { AppShell, Badge, Burger, Button, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import { Navigate, NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+
+import { api } from '@/api/client';
+import { can, useMe } from '@/features/auth/use-me';
+import { setSession } from '@/lib/session';
+import { useSession } from '@/lib/use-session';
+
+import { LanguageSwitch } from './language-switch';
+
+type Item = { to: string; label: string; permission?: string; soon?: boolean };
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const me = useMe();
+  const location = useLocation();
+  const [opened, { toggle }] = useDisclosure();
+
+  if (!session) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+
+  const domains: Item[] = [
+    { to: '/', label: t('nav.dashboard') },
+    { to: '/customers', label: t('nav.customers'), soon: true },
+    { to: '/consent', label: t('nav.consent'), soon: true },
+    { to: '/segments', label: t('nav.segments'), soon: true },
+    { to: '/campaigns', label: t('nav.campaigns'), soon: true },
+    { to: '/tickets', label: t('nav.tickets'), soon: true },
+    { to: '/kpi', label: t('nav.kpi'), soon: true },
+  ];
+  const admin: Item[] = [
+    { to: '/units', label: t('nav.units'), permission: 'org:read' },
+    { to: '/users', label: t('nav.users'), permission: 'users:read' },
+    { to: '/api-keys', label: t('nav.apiKeys'), permission: 'api_keys:manage' },
+    { to: '/audit', label: t('nav.audit'), permission: 'audit:read' },
+  ].filter((i) => can(me.data, i.permission));
+
+  async function logout() {
+    await api.POST('/api/v1/auth/logout');
+    setSession(null);
+  }
+
+  const link = (i: Item) => (
+    <NavLink
+      key={i.to}
+      component={RouterLink}
+      to={i.to}
+      end={i.to === '/'}
+      label={i.label}
+      active={i.to === '/' ? location.pathname === '/' : location.pathname.startsWith(i.to)}
+      rightSection={i.soon ? <Badge size="xs" variant="light" color="gray">{t('nav.soon')}</Badge> : null}
+    />
+  );
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group>
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" />
+            <Title order={4}>{t('app.name')}</Title>
+          </Group>
+          <Group>
+            <LanguageSwitch />
+            {me.data ? (
+              <Text size="sm" data-testid="current-user">
+                {me.data.name} · {me.data.role ? t(`roles.${me.data.role}`) : ''}
+              </Text>
+            ) : (
+              <Loader size="xs" />
+            )}
+            <Button variant="subtle" size="xs" onClick={logout}>{t('auth.logout')}</Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <ScrollArea>
+          {domains.map(link)}
+          {admin.length > 0 && (
+            <Text size="xs" c="dimmed" mt="md" mb={4} px="sm">{t('nav.admin')}</Text>
+          )}
+          {admin.map(link)}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,99 @@
+import { Alert, Badge, Button, Card, Checkbox, Code, Group, Modal, Stack, Table, TextInput, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { api } from '@/api/client';
+import { ApiProblem, unwrap } from '@/api/problem';
+import { ProblemAlert } from '@/components/problem-alert';
+import { formatTime } from '@/lib/format';
+import { useCursorList } from '@/lib/use-cursor-list';
+
+const SCOPES = ['org:read', 'jobs:read', 'audit:read'];
+
+export function ApiKeysPage() {
+  const { t, i18n } = useTranslation();
+  const qc = useQueryClient();
+  const list = useCursorList(['api-keys'], async (cursor) =>
+    unwrap(await api.GET('/api/v1/api-keys', { params: { query: { limit: 50, cursor } } })),
+  );
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<string[]>(['org:read']);
+  const [created, setCreated] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/api-keys', { body: { name, scopes } })),
+    onSuccess: (data) => {
+      setCreated(data.key);
+      void qc.invalidateQueries({ queryKey: ['api-keys'] });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+  const close = () => {
+    setOpen(false);
+    setCreated(null);
+    setName('');
+    create.reset();
+  };
+  const fields = create.error instanceof ApiProblem ? create.error.fieldErrors() : {};
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('apiKeys.title')}</Title>
+        <Button onClick={() => setOpen(true)}>{t('apiKeys.new')}</Button>
+      </Group>
+      <ProblemAlert error={list.error ?? revoke.error} />
+      <Card withBorder p={0}>
+        <Table striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('common.name')}</Table.Th>
+              <Table.Th>{t('apiKeys.prefix')}</Table.Th>
+              <Table.Th>{t('apiKeys.scopes')}</Table.Th>
+              <Table.Th>{t('apiKeys.lastUsed')}</Table.Th>
+              <Table.Th>{t('common.actions')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.items.map((k) => (
+              <Table.Tr key={k.id}>
+                <Table.Td>{k.name}</Table.Td>
+                <Table.Td><Code>{k.prefix}…</Code></Table.Td>
+                <Table.Td>{k.scopes.map((s) => <Badge key={s} variant="light" mr={4}>{s}</Badge>)}</Table.Td>
+                <Table.Td>{formatTime(k.last_used_at, i18n.language)}</Table.Td>
+                <Table.Td>
+                  {k.revoked_at ? (
+                    <Badge color="gray">{t('apiKeys.revoked')}</Badge>
+                  ) : (
+                    <Button size="xs" color="red" variant="subtle" onClick={() => revoke.mutate(k.id)}>{t('apiKeys.revoke')}</Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Card>
+      <Modal opened={open} onClose={close} title={t('apiKeys.new')}>
+        {created ? (
+          <Stack>
+            <Alert color="yellow">{t('apiKeys.shownOnce')}</Alert>
+            <Code block data-testid="new-api-key">{created}</Code>
+            <Button onClick={close}>OK</Button>
+          </Stack>
+        ) : (
+          <Stack>
+            <TextInput label={t('common.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fields.name} required />
+            <Checkbox.Group label={t('apiKeys.scopes')} value={scopes} onChange={setScopes} error={fields.scopes}>
+              <Group mt="xs">{SCOPES.map((s) => <Checkbox key={s} value={s} label={s} />)}</Group>
+            </Checkbox.Group>
+            <ProblemAlert error={Object.keys(fields).length ? null : create.error} />
+            <Button onClick={() => create.mutate()} loading={create.isPending}>{t('common.create')}</Button>
+          </Stack>
+        )}
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,134 @@
+import { Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Switch, Table, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { api } from '@/api/client';
+import { ApiProblem, unwrap } from '@/api/problem';
+import { STAFF_ROLES, type Role, type User } from '@/api/types';
+import { ProblemAlert } from '@/components/problem-alert';
+import { can, useMe } from '@/features/auth/use-me';
+import { formatTime } from '@/lib/format';
+import { useCursorList } from '@/lib/use-cursor-list';
+
+function UserForm({ editing, onDone }: { editing: User | null; onDone: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const units = useQuery({
+    queryKey: ['units', 'all'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500 } } })),
+  });
+  const [username, setUsername] = useState(editing?.username ?? '');
+  const [displayName, setDisplayName] = useState(editing?.display_name ?? '');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>(editing?.role ?? 'agent');
+  const [unitId, setUnitId] = useState<string | null>(editing?.unit_id ?? null);
+  const [active, setActive] = useState(editing?.active ?? true);
+  const save = useMutation({
+    mutationFn: async () => {
+      if (editing) {
+        return unwrap(
+          await api.PATCH('/api/v1/users/{id}', {
+            params: { path: { id: editing.id }, header: { 'If-Match': `"${editing.version}"` } },
+            body: { display_name: displayName, role, unit_id: unitId, active, password: password || null },
+          }),
+        );
+      }
+      return unwrap(
+        await api.POST('/api/v1/users', {
+          body: { username, display_name: displayName, password, role, unit_id: unitId ?? '' },
+        }),
+      );
+    },
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['users'] });
+      onDone();
+    },
+  });
+  const fields = save.error instanceof ApiProblem ? save.error.fieldErrors() : {};
+  return (
+    <Stack>
+      <TextInput label={t('users.username')} name="username" value={username} disabled={!!editing}
+        onChange={(e) => setUsername(e.currentTarget.value)} error={fields.username} required />
+      <TextInput label={t('users.displayName')} name="display_name" value={displayName}
+        onChange={(e) => setDisplayName(e.currentTarget.value)} error={fields.display_name} required />
+      <PasswordInput label={editing ? t('users.newPassword') : t('users.password')} name="password" value={password}
+        onChange={(e) => setPassword(e.currentTarget.value)} error={fields.password} required={!editing} />
+      <Select label={t('common.role')} name="role" value={role} onChange={(v) => v && setRole(v as Role)} error={fields.role}
+        data={STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} allowDeselect={false} />
+      <Select label={t('common.unit')} name="unit" value={unitId} onChange={setUnitId} error={fields.unit_id} required
+        data={(units.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.code})` }))} />
+      {editing && <Switch label={t('common.active')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />}
+      <ProblemAlert error={Object.keys(fields).length ? null : save.error} />
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onDone}>{t('common.cancel')}</Button>
+        <Button onClick={() => save.mutate()} loading={save.isPending}>{t('common.save')}</Button>
+      </Group>
+    </Stack>
+  );
+}
+
+export function UsersPage() {
+  const { t, i18n } = useTranslation();
+  const me = useMe().data;
+  const [role, setRole] = useState<string | null>(null);
+  const list = useCursorList(['users', role], async (cursor) =>
+    unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 50, cursor, role: (role as Role) ?? undefined } } })),
+  );
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const writable = can(me, 'users:write');
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('users.title')}</Title>
+        <Group>
+          <Select placeholder={t('common.role')} clearable value={role} onChange={setRole} w={180}
+            data={STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+          {writable && <Button onClick={() => setEditing('new')}>{t('users.new')}</Button>}
+        </Group>
+      </Group>
+      <ProblemAlert error={list.error} />
+      <Card withBorder p={0}>
+        <Table striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('users.username')}</Table.Th>
+              <Table.Th>{t('users.displayName')}</Table.Th>
+              <Table.Th>{t('common.role')}</Table.Th>
+              <Table.Th>{t('users.lastLogin')}</Table.Th>
+              <Table.Th />
+              {writable && <Table.Th>{t('common.actions')}</Table.Th>}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.items.map((u) => (
+              <Table.Tr key={u.id}>
+                <Table.Td>{u.username}</Table.Td>
+                <Table.Td>{u.display_name}</Table.Td>
+                <Table.Td>{u.role ? t(`roles.${u.role}`) : '—'}</Table.Td>
+                <Table.Td>{formatTime(u.last_login_at, i18n.language)}</Table.Td>
+                <Table.Td>
+                  {!u.active && <Badge color="gray">{t('users.disabled')}</Badge>}
+                  {u.locked && <Badge color="red">{t('users.locked')}</Badge>}
+                </Table.Td>
+                {writable && (
+                  <Table.Td>
+                    <Button size="xs" variant="subtle" onClick={() => setEditing(u)}>{t('common.edit')}</Button>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Card>
+      {list.hasNextPage && (
+        <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+          {t('common.loadMore')}
+        </Button>
+      )}
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('users.new') : t('common.edit')}>
+        {editing !== null && <UserForm editing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,15 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+
+export type CursorPage<T> = { items: T[]; next_cursor?: string | null };
+
+/** A keyset-paginated list: pages are fetched with the previous page's `next_cursor`. */
+export function useCursorList<T>(key: unknown[], fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>) {
+  const query = useInfiniteQuery({
+    queryKey: key,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => fetchPage(pageParam),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  return { ...query, items };
+}

@@ -1,0 +1,121 @@
+// Browser test: signs in through the SPA as the first admin and walks the shell.
+//   GUANXI_URL=http://127.0.0.1:8080 GUANXI_ADMIN_PASSWORD=… node run.mjs
+// Uses Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium); no browser download.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+const base = process.env.GUANXI_URL ?? 'http://127.0.0.1:8080';
+const password = process.env.GUANXI_ADMIN_PASSWORD;
+assert.ok(password, 'set GUANXI_ADMIN_PASSWORD');
+const results = new URL('./test-results/', import.meta.url).pathname;
+mkdirSync(results, { recursive: true });
+
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'guanxi-chromium-')), {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  locale: 'en-US',
+  viewport: { width: 1280, height: 800 },
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+const page = context.pages()[0] ?? (await context.newPage());
+page.setDefaultTimeout(15_000);
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+
+async function step(name, fn) {
+  try {
+    await fn();
+    console.log(`  ok  ${name}`);
+  } catch (e) {
+    await page.screenshot({ path: join(results, 'failure.png'), fullPage: true }).catch(() => {});
+    console.error(`  FAIL ${name}\n${e.stack ?? e}`);
+    await context.close();
+    process.exit(1);
+  }
+}
+
+await step('an anonymous visitor is sent to the sign-in page', async () => {
+  await page.goto(`${base}/`);
+  await page.waitForURL('**/login');
+});
+
+await step('a wrong password shows the problem', async () => {
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel(/^Password/).fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'invalid username or password' }).waitFor();
+});
+
+await step('the first admin signs in and sees the dashboard', async () => {
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('dashboard-title').filter({ hasText: 'Welcome, admin' }).waitFor();
+  await page.getByTestId('current-user').filter({ hasText: 'Administrator' }).waitFor();
+  await page.screenshot({ path: join(results, 'dashboard.png'), fullPage: true });
+});
+
+await step('the admin creates a subsidiary', async () => {
+  await page.getByRole('link', { name: 'Units' }).click();
+  await page.getByRole('button', { name: 'New unit' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Parent unit').click();
+  await page.getByRole('option', { name: /Group/ }).click();
+  await dialog.getByLabel('Code').fill('E2E-SUB');
+  await dialog.getByLabel('Name').fill('E2E Subsidiary');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: 'E2E Subsidiary' }).waitFor();
+});
+
+await step('the admin creates a user; field errors come from the API', async () => {
+  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('button', { name: 'New user' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Username').fill('e2e.agent');
+  await dialog.getByLabel('Display name').fill('E2E Agent');
+  await dialog.getByLabel(/^Password/).fill('short');
+  await dialog.getByLabel('Unit').click();
+  await page.getByRole('option', { name: /E2E Subsidiary/ }).click();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByText(/password/i).nth(1).waitFor();
+  await dialog.getByLabel(/^Password/).fill('a-long-enough-password');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: 'e2e.agent' }).waitFor();
+});
+
+await step('the UI switches to Chinese', async () => {
+  await page.getByText('中文').first().click();
+  await page.getByRole('link', { name: '工作台' }).waitFor();
+  await page.getByRole('link', { name: '组织机构' }).waitFor();
+  await page.getByText('English').first().click();
+  await page.getByRole('link', { name: 'Dashboard' }).waitFor();
+});
+
+await step('a reload keeps the session (refresh token)', async () => {
+  await page.reload();
+  await page.getByRole('cell', { name: 'e2e.agent' }).waitFor();
+});
+
+await step('signing out returns to the sign-in page', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/login');
+});
+
+await step('the new user signs in and sees only what an agent may', async () => {
+  await page.getByLabel('Username').fill('e2e.agent');
+  await page.getByLabel(/^Password/).fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('current-user').filter({ hasText: 'Service agent' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0);
+});
+
+assert.deepEqual(errors, [], 'no uncaught errors in the page');
+await context.close();
+console.log('browser test passed');
