@@ -37,6 +37,21 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI document (YAML).
     Openapi,
+    /// Measure performance ratios (docs/benchmarks.md); exits non-zero when a floor is missed.
+    Bench {
+        /// PostgreSQL URL to measure on (default: a fresh SQLite file).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Candidate/reference pairs per figure.
+        #[arg(long, default_value_t = 5)]
+        pairs: usize,
+        /// Seconds per throughput window.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -60,6 +75,15 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::CreateUser { username, role, unit } => create_user(&settings, &username, &role, unit.as_deref()),
         Command::SeedDemo => open_database(&settings).and_then(|db| crate::demo::seed(&db)),
         Command::Openapi => Ok(()),
+        Command::Bench { database_url, pairs, seconds, concurrency } => {
+            let opts =
+                crate::bench::Options { database_url, pairs: pairs.max(1), seconds, concurrency: concurrency.max(1) };
+            match crate::bench::run(opts) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("a benchmark ratio missed its floor".into()),
+                Err(e) => Err(e),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

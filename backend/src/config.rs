@@ -48,6 +48,8 @@ pub struct Settings {
     pub run_jobs: bool,
     pub shutdown_timeout_secs: u64,
     pub admin_password: Option<String>,
+    /// Mounts the bare reference endpoints under /bench (set by `guanxi bench` only, never by env).
+    pub bench_routes: bool,
     pub log_filter: String,
     pub log_json: bool,
 }
@@ -102,6 +104,7 @@ impl Settings {
             run_jobs: flag("GUANXI_JOBS", true)?,
             shutdown_timeout_secs: num("GUANXI_SHUTDOWN_TIMEOUT", get("GUANXI_SHUTDOWN_TIMEOUT"), 25)?,
             admin_password: get("GUANXI_ADMIN_PASSWORD"),
+            bench_routes: false,
             log_filter: get("GUANXI_LOG").unwrap_or_else(|| "info".into()),
             log_json: get("GUANXI_LOG_FORMAT").as_deref() == Some("json"),
             data_dir,

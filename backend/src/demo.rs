@@ -21,19 +21,7 @@ fn unit(
     if let Some(u) = store::unit_by_code(conn, code)? {
         return Ok(u);
     }
-    let id = crate::db::new_id();
-    let t = crate::db::now();
-    let row = UnitRow {
-        path: format!("{}{id}/", parent.path),
-        id,
-        parent_id: Some(parent.id.clone()),
-        kind: kind.into(),
-        code: code.into(),
-        name: name.into(),
-        version: 1,
-        created_at: t,
-        updated_at: t,
-    };
+    let row = UnitRow::new(Some(parent), kind, code, name);
     store::insert_unit(conn, &row)?;
     Ok(row)
 }

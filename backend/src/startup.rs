@@ -103,6 +103,7 @@ impl Application {
         }
         let app_state = state.clone();
         let cors_origins = settings.cors_origins.clone();
+        let bench_routes = settings.bench_routes;
         let server = HttpServer::new(move || {
             let mut cors = actix_cors::Cors::default()
                 .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
@@ -122,6 +123,11 @@ impl Application {
                 .configure(configure_routes)
                 .split_for_parts();
             let app = app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", swagger_spec.clone()));
+            let app = app.configure(|cfg| {
+                if bench_routes {
+                    crate::bench::bare::configure(cfg);
+                }
+            });
             let app = if spa_built {
                 app.service(spa::files(static_dir.clone()))
             } else {

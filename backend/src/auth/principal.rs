@@ -6,13 +6,11 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
-use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::permissions::{role_allows, Permission, Role};
 use crate::audit::Actor;
-use crate::db::schema::{sessions, units, users};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -102,8 +100,6 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.trim().to_owned())
 }
 
-type StaffRow = (String, String, String, bool, String, Option<chrono::NaiveDateTime>, chrono::NaiveDateTime);
-
 async fn resolve(req: HttpRequest) -> Result<Principal, ApiError> {
     let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| ApiError::internal("state missing"))?;
     let token = bearer(&req)?;
@@ -128,39 +124,18 @@ async fn resolve(req: HttpRequest) -> Result<Principal, ApiError> {
     }
     let claims = state.tokens.verify(&token)?;
     let (sub, sid) = (claims.sub.clone(), claims.sid.clone());
-    let row: Option<StaffRow> = state
-        .db
-        .run(move |conn| {
-            Ok(users::table
-                .inner_join(units::table)
-                .inner_join(sessions::table)
-                .filter(users::id.eq(&sub))
-                .filter(sessions::id.eq(&sid))
-                .select((
-                    users::username,
-                    users::role,
-                    users::unit_id,
-                    users::active,
-                    units::path,
-                    sessions::revoked_at,
-                    sessions::expires_at,
-                ))
-                .first(conn)
-                .optional()?)
-        })
-        .await?;
-    let (name, role, unit_id, active, unit_path, revoked_at, expires_at) =
-        row.ok_or(ApiError::Unauthorized("invalid or expired token"))?;
-    if !active || revoked_at.is_some() || expires_at <= crate::db::now() {
+    let row = state.db.run(move |conn| Ok(super::sessions::store::staff_for_session(conn, &sub, &sid)?)).await?;
+    let staff = row.ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+    if !staff.live() {
         return Err(ApiError::Unauthorized("session ended"));
     }
     Ok(Principal {
         id: claims.sub,
         kind: PrincipalKind::Staff,
-        name,
-        role: Role::parse(&role),
-        unit_id,
-        unit_path,
+        name: staff.username,
+        role: Role::parse(&staff.role),
+        unit_id: staff.unit_id,
+        unit_path: staff.unit_path,
         scopes: Vec::new(),
         session_id: Some(claims.sid),
         ip,

@@ -4,7 +4,7 @@ use super::model::UnitRow;
 use super::{service, store};
 use crate::audit::{self, Actor, Event};
 use crate::auth::Role;
-use crate::db::{now, DbConnection};
+use crate::db::DbConnection;
 use crate::error::ApiError;
 
 pub const GROUP_CODE: &str = "GROUP";
@@ -14,19 +14,7 @@ pub fn ensure_group(conn: &mut DbConnection) -> Result<UnitRow, ApiError> {
     if let Some(g) = store::group_unit(conn)? {
         return Ok(g);
     }
-    let id = crate::db::new_id();
-    let t = now();
-    let row = UnitRow {
-        path: format!("/{id}/"),
-        id,
-        parent_id: None,
-        kind: "group".into(),
-        code: GROUP_CODE.into(),
-        name: "集团 Group".into(),
-        version: 1,
-        created_at: t,
-        updated_at: t,
-    };
+    let row = UnitRow::new(None, "group", GROUP_CODE, "集团 Group");
     store::insert_unit(conn, &row)?;
     audit::append(
         conn,

@@ -17,6 +17,25 @@ pub struct UnitRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl UnitRow {
+    /// A new unit under `parent` (None for the group), its path extending the parent's.
+    pub fn new(parent: Option<&UnitRow>, kind: &str, code: &str, name: &str) -> UnitRow {
+        let id = crate::db::new_id();
+        let t = crate::db::now();
+        UnitRow {
+            path: format!("{}{id}/", parent.map_or("/", |p| p.path.as_str())),
+            parent_id: parent.map(|p| p.id.clone()),
+            id,
+            kind: kind.to_owned(),
+            code: code.to_owned(),
+            name: name.to_owned(),
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct UserRow {

@@ -39,19 +39,7 @@ pub fn create_unit(conn: &mut DbConnection, p: &Principal, input: CreateUnit) ->
     if input.kind == UnitKind::Group && store::group_unit(conn)?.is_some() {
         return Err(ApiError::Conflict("the group unit exists already".into()));
     }
-    let id = crate::db::new_id();
-    let t = now();
-    let row = UnitRow {
-        path: format!("{}{id}/", parent.as_ref().map_or("/", |u| u.path.as_str())),
-        id,
-        parent_id: input.parent_id,
-        kind: input.kind.as_str().to_owned(),
-        code: input.code,
-        name: input.name,
-        version: 1,
-        created_at: t,
-        updated_at: t,
-    };
+    let row = UnitRow::new(parent.as_ref(), input.kind.as_str(), &input.code, &input.name);
     store::insert_unit(conn, &row)?;
     audit::append(
         conn,

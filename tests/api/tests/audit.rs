@@ -66,3 +66,26 @@ async fn a_truncated_tail_is_reported(app: TestApp) {
     assert_eq!(r.body["first_broken_seq"], head);
 }
 both!(a_truncated_tail_is_reported, a_truncated_tail_is_reported);
+
+/// Many writers at once still produce one unbroken chain with no gaps.
+async fn concurrent_writes_keep_the_chain(app: TestApp) {
+    let compliance = setup(&app).await;
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let creates = (0..12).map(|i| {
+        app.post(
+            "/api/v1/units",
+            &admin,
+            json!({"parent_id": group, "kind": "subsidiary", "code": format!("C{i}"), "name": format!("C{i}")}),
+        )
+    });
+    // All requests are in flight at once, so the appends contend on the server.
+    for r in futures_util::future::join_all(creates).await {
+        r.expect(201);
+    }
+    let verify = app.get("/api/v1/audit/verify", &compliance).await.expect(200);
+    assert_eq!(verify.body["ok"], true, "{}", verify.body);
+    let log = app.get("/api/v1/audit?action=unit.create&limit=500", &compliance).await.expect(200);
+    assert_eq!(log.body["items"].as_array().unwrap().len(), 14, "group, S1 and 12 concurrent units");
+}
+both!(concurrent_writes_keep_the_chain, concurrent_writes_keep_the_chain);

@@ -32,3 +32,53 @@ async fn verification_job_reports_progress(app: TestApp) {
     app.get("/api/v1/jobs/no-such-job", &auditor).await.problem(404);
 }
 both!(verification_job_reports_progress, verification_job_reports_progress);
+
+/// Several runners claiming at once (as several servers would) never take the same job.
+async fn concurrent_claims_never_share_a_job(app: TestApp) {
+    use guanxi::jobs::store;
+    let db = app.state.db.clone();
+    let mut conn = db.get().unwrap();
+    let mut queued = Vec::new();
+    for _ in 0..40 {
+        queued.push(store::enqueue(&mut conn, "test.noop", &serde_json::json!({}), None, None).unwrap().id);
+    }
+    drop(conn);
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut conn = db.get().unwrap();
+                let mut mine = Vec::new();
+                loop {
+                    let claimed = guanxi::db::transaction(&mut conn, |c| {
+                        store::claim(c, &format!("w{w}"), chrono::TimeDelta::seconds(60))
+                    })
+                    .unwrap();
+                    match claimed {
+                        Some(job) => mine.push(job.id),
+                        None => break mine,
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut all: Vec<String> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    all.sort();
+    let claimed = all.len();
+    all.dedup();
+    assert_eq!(all.len(), claimed, "a job was claimed twice");
+    queued.sort();
+    assert_eq!(all, queued, "every job was claimed");
+}
+
+#[actix_web::test]
+async fn concurrent_claims_never_share_a_job_sqlite() {
+    concurrent_claims_never_share_a_job(TestApp::start(crate::helpers::Db::Sqlite, &[("GUANXI_JOBS", "false")]).await)
+        .await
+}
+
+#[actix_web::test]
+async fn concurrent_claims_never_share_a_job_postgres() {
+    concurrent_claims_never_share_a_job(TestApp::start(crate::helpers::Db::Postgres, &[("GUANXI_JOBS", "false")]).await)
+        .await
+}

@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{refresh_tokens, sessions, users};
+use crate::db::schema::{refresh_tokens, sessions, units, users};
 use crate::db::{now, DbConnection};
 
 pub fn create(conn: &mut DbConnection, user_id: &str, expires_at: NaiveDateTime) -> QueryResult<String> {
@@ -86,4 +86,46 @@ pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str, reason: &str)
         .set((sessions::revoked_at.eq(Some(now())), sessions::revoked_reason.eq(Some(reason))))
         .execute(conn)
         .map(|_| ())
+}
+
+/// The staff user behind an access token's (sub, sid), with unit path and session state: the one
+/// query every authenticated staff request runs.
+#[derive(Debug, Queryable, serde::Serialize)]
+pub struct StaffSession {
+    pub username: String,
+    pub role: String,
+    pub unit_id: String,
+    pub active: bool,
+    pub unit_path: String,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub expires_at: NaiveDateTime,
+}
+
+impl StaffSession {
+    pub fn live(&self) -> bool {
+        self.active && self.revoked_at.is_none() && self.expires_at > now()
+    }
+}
+
+pub fn staff_for_session(
+    conn: &mut DbConnection,
+    user_id: &str,
+    session_id: &str,
+) -> QueryResult<Option<StaffSession>> {
+    users::table
+        .inner_join(units::table)
+        .inner_join(sessions::table)
+        .filter(users::id.eq(user_id))
+        .filter(sessions::id.eq(session_id))
+        .select((
+            users::username,
+            users::role,
+            users::unit_id,
+            users::active,
+            units::path,
+            sessions::revoked_at,
+            sessions::expires_at,
+        ))
+        .first(conn)
+        .optional()
 }

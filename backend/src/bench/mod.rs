@@ -1,0 +1,200 @@
+//! `guanxi bench`: performance as ratios against references measured in the same run
+//! (shared/design/PERFORMANCE.md). Candidate and reference alternate, A B A B …; each figure is
+//! the median of the per-pair ratios, with min and max. Exits non-zero when a floor is missed.
+
+pub mod bare;
+mod load;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::auth::password;
+use crate::config::Settings;
+use crate::startup::Application;
+
+pub struct Options {
+    pub database_url: Option<String>,
+    pub pairs: usize,
+    pub seconds: f64,
+    pub concurrency: usize,
+}
+
+struct Figure {
+    id: &'static str,
+    what: &'static str,
+    ratios: Vec<f64>,
+    /// (floor, true when the ratio must be at least the floor; false: at most)
+    floor: (f64, bool),
+    detail: String,
+}
+
+impl Figure {
+    fn median(&self) -> f64 {
+        let mut r = self.ratios.clone();
+        r.sort_by(f64::total_cmp);
+        let n = r.len();
+        if n % 2 == 1 {
+            r[n / 2]
+        } else {
+            (r[n / 2 - 1] + r[n / 2]) / 2.0
+        }
+    }
+
+    fn passes(&self) -> bool {
+        let m = self.median();
+        if self.floor.1 {
+            m >= self.floor.0
+        } else {
+            m <= self.floor.0
+        }
+    }
+}
+
+const PASSWORD: &str = "bench-admin-password";
+
+pub fn run(opts: Options) -> Result<bool, String> {
+    actix_web::rt::System::new().block_on(run_async(opts))
+}
+
+async fn run_async(opts: Options) -> Result<bool, String> {
+    let dir = std::env::temp_dir().join(format!("guanxi-bench-{}", crate::db::new_id()));
+    let mut env = HashMap::from([
+        ("GUANXI_DATA_DIR".to_owned(), dir.to_string_lossy().into_owned()),
+        ("GUANXI_BIND".into(), "127.0.0.1:0".into()),
+        ("GUANXI_ADMIN_PASSWORD".into(), PASSWORD.into()),
+        ("GUANXI_LOGIN_PER_MINUTE".into(), "100000000".into()),
+        ("GUANXI_JOBS".into(), "false".into()),
+        ("GUANXI_STATIC_DIR".into(), dir.join("none").to_string_lossy().into_owned()),
+    ]);
+    if let Some(url) = &opts.database_url {
+        env.insert("GUANXI_DATABASE_URL".into(), url.clone());
+    }
+    let mut settings = Settings::from_map(env)?;
+    settings.bench_routes = true;
+    let backend = if settings.database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let app = Application::build(settings).await?;
+    let (port, state) = app.spawn();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = load::client(opts.concurrency.max(16));
+
+    let (token, _) = load::login(&client, &base, "admin", PASSWORD).await?;
+    let claims = state.tokens.verify(&token).map_err(|e| e.to_string())?;
+    let me_url = format!("{base}/api/v1/me");
+    let bare_url = format!("{base}/bench/me/{}/{}", claims.sub, claims.sid);
+    let auth = Some(format!("Bearer {token}"));
+    let window = Duration::from_secs_f64(opts.seconds);
+    // Warm both paths (connections, caches) before measuring.
+    load::throughput(&client, &me_url, auth.clone(), opts.concurrency, Duration::from_millis(500)).await;
+    load::throughput(&client, &bare_url, None, opts.concurrency, Duration::from_millis(500)).await;
+
+    let mut figures = Vec::new();
+
+    // B1: authenticated GET /me (token check, session lookup, JSON) vs the same SQL bare.
+    let mut b1 = Figure {
+        id: "B1",
+        what: "GET /api/v1/me vs bare endpoint, same SQL (throughput)",
+        ratios: vec![],
+        floor: (0.80, true),
+        detail: String::new(),
+    };
+    let (mut cand, mut refs) = (vec![], vec![]);
+    for i in 0..opts.pairs {
+        let (a, b) = if i % 2 == 0 {
+            let a = load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await;
+            (a, load::throughput(&client, &bare_url, None, opts.concurrency, window).await)
+        } else {
+            let b = load::throughput(&client, &bare_url, None, opts.concurrency, window).await;
+            (load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await, b)
+        };
+        cand.push(a);
+        refs.push(b);
+        b1.ratios.push(a / b);
+    }
+    b1.detail = format!("{:.0} vs {:.0} req/s", load::median(&cand), load::median(&refs));
+    figures.push(b1);
+
+    // B7a: login latency vs the bare password check it is built around.
+    let stored = password::hash(PASSWORD);
+    let mut b7a = Figure {
+        id: "B7a",
+        what: "POST /auth/login latency vs bare PBKDF2 check (p50)",
+        ratios: vec![],
+        floor: (1.2, false),
+        detail: String::new(),
+    };
+    let (mut cand, mut refs) = (vec![], vec![]);
+    for _ in 0..opts.pairs {
+        let mut logins = vec![];
+        let mut hashes = vec![];
+        for _ in 0..5 {
+            let t = Instant::now();
+            load::login(&client, &base, "admin", PASSWORD).await?;
+            logins.push(t.elapsed().as_secs_f64());
+            let s = stored.clone();
+            let t = Instant::now();
+            actix_web::web::block(move || password::verify(PASSWORD, &s)).await.map_err(|e| e.to_string())?;
+            hashes.push(t.elapsed().as_secs_f64());
+        }
+        let (a, b) = (load::median(&logins), load::median(&hashes));
+        cand.push(a);
+        refs.push(b);
+        b7a.ratios.push(a / b);
+    }
+    b7a.detail = format!("{:.1} vs {:.1} ms", load::median(&cand) * 1e3, load::median(&refs) * 1e3);
+    figures.push(b7a);
+
+    // B7b: GET throughput during a login storm vs without one.
+    let mut b7b = Figure {
+        id: "B7b",
+        what: "GET /api/v1/me throughput during a login storm vs without",
+        ratios: vec![],
+        floor: (0.4, true),
+        detail: String::new(),
+    };
+    let (mut cand, mut refs) = (vec![], vec![]);
+    for _ in 0..opts.pairs {
+        let quiet = load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await;
+        let storm = load::login_storm(&client, &base, "admin", PASSWORD, 8, window + Duration::from_millis(400));
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+        let busy = load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await;
+        let logins = storm.await;
+        cand.push(busy);
+        refs.push(quiet);
+        b7b.ratios.push(busy / quiet);
+        b7b.detail = format!("{logins} logins in the last storm");
+    }
+    b7b.detail = format!("{:.0} vs {:.0} req/s; {}", load::median(&cand), load::median(&refs), b7b.detail);
+    figures.push(b7b);
+
+    let load_avg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "\nGuanxi benchmark on {backend}: {} pairs, {:.1} s windows, {} clients; load average {}",
+        opts.pairs,
+        opts.seconds,
+        opts.concurrency,
+        load_avg.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
+    println!("| # | candidate vs reference | median | min | max | floor | | figures |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut ok = true;
+    for f in &figures {
+        let min = f.ratios.iter().cloned().fold(f64::INFINITY, f64::min);
+        let max = f.ratios.iter().cloned().fold(0.0, f64::max);
+        let pass = f.passes();
+        ok &= pass;
+        println!(
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {} {:.2} | {} | {} |",
+            f.id,
+            f.what,
+            f.median(),
+            min,
+            max,
+            if f.floor.1 { "≥" } else { "≤" },
+            f.floor.0,
+            if pass { "pass" } else { "MISS" },
+            f.detail
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(ok)
+}
