@@ -18,6 +18,7 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = "auth", description = "Sign-in, tokens, the current principal"),
         (name = "org", description = "Units and staff users"),
+        (name = "customers", description = "Customer records, masked by role"),
         (name = "api_keys", description = "Keys for integrations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "jobs", description = "Background work and its progress"),

@@ -19,7 +19,7 @@ use crate::db::{migrate, DbPool};
 use crate::error::ApiError;
 use crate::http::{extract, observe};
 use crate::state::AppState;
-use crate::{audit, auth, health, jobs, org, spa};
+use crate::{audit, auth, customers, health, jobs, org, spa};
 
 /// Every documented route, registered once for the server and for the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
@@ -27,6 +27,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
         scope("/api/v1")
             .configure(auth::routes::configure)
             .configure(org::routes::configure)
+            .configure(customers::routes::configure)
             .configure(auth::api_keys::routes::configure)
             .configure(audit::routes::configure)
             .configure(jobs::routes::configure),

@@ -45,6 +45,9 @@ pub enum Permission {
     ApiKeysManage,
     AuditRead,
     JobsRead,
+    CustomersRead,
+    CustomersWrite,
+    CustomersReveal,
 }
 
 impl Permission {
@@ -58,6 +61,9 @@ impl Permission {
             Permission::ApiKeysManage => "api_keys:manage",
             Permission::AuditRead => "audit:read",
             Permission::JobsRead => "jobs:read",
+            Permission::CustomersRead => "customers:read",
+            Permission::CustomersWrite => "customers:write",
+            Permission::CustomersReveal => "customers:reveal",
         }
     }
 }
@@ -69,9 +75,12 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Admin => matches!(p, OrgRead | OrgWrite | UsersRead | UsersWrite | ApiKeysManage | JobsRead),
-        Role::Compliance | Role::Auditor => matches!(p, OrgRead | UsersRead | AuditRead | JobsRead),
-        Role::Manager => matches!(p, OrgRead | UsersRead | JobsRead),
-        Role::Agent | Role::Sales => matches!(p, OrgRead | JobsRead),
+        Role::Compliance => matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead | CustomersReveal),
+        Role::Auditor => matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead),
+        Role::Manager => {
+            matches!(p, OrgRead | UsersRead | JobsRead | CustomersRead | CustomersWrite | CustomersReveal)
+        }
+        Role::Agent | Role::Sales => matches!(p, OrgRead | JobsRead | CustomersRead | CustomersWrite),
         // Integrations get exactly their key's scopes (see Principal::require).
         Role::Integration => false,
     }
@@ -87,6 +96,10 @@ mod tests {
         assert!(role_allows(Role::Auditor, Permission::AuditRead));
         assert!(!role_allows(Role::Auditor, Permission::UsersWrite), "auditors change nothing");
         assert!(!role_allows(Role::Agent, Permission::UsersRead));
+        assert!(!role_allows(Role::Admin, Permission::CustomersRead), "IT does not read personal data");
+        assert!(!role_allows(Role::Agent, Permission::CustomersReveal));
+        assert!(!role_allows(Role::Auditor, Permission::CustomersWrite));
+        assert!(role_allows(Role::Compliance, Permission::CustomersReveal));
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }

@@ -121,7 +121,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        unit_id -> Text,
+        name -> Text,
+        gender -> Nullable<Text>,
+        birth_date -> Nullable<Text>,
+        national_id -> Nullable<Text>,
+        national_id_bidx -> Nullable<Text>,
+        mobile -> Nullable<Text>,
+        mobile_bidx -> Nullable<Text>,
+        email -> Nullable<Text>,
+        email_bidx -> Nullable<Text>,
+        address -> Nullable<Text>,
+        address_region -> Nullable<Text>,
+        occupation -> Nullable<Text>,
+        income_band -> Nullable<Text>,
+        customer_type -> Text,
+        preferred_channel -> Nullable<Text>,
+        source_channel -> Text,
+        source_supplier -> Nullable<Text>,
+        source_legal_basis -> Nullable<Text>,
+        household_id -> Nullable<Text>,
+        reachable -> Bool,
+        last_contact_at -> Nullable<Timestamp>,
+        last_purchase_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    customer_owners (customer_id, user_id) {
+        customer_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    customer_tags (customer_id, tag) {
+        customer_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        topic -> Text,
+        aggregate_id -> Text,
+        unit_id -> Nullable<Text>,
+        payload -> Text,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
+diesel::joinable!(customers -> units (unit_id));
+diesel::joinable!(customer_owners -> customers (customer_id));
+diesel::joinable!(customer_tags -> customers (customer_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(api_keys -> units (unit_id));
@@ -135,4 +198,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_head,
     jobs,
+    customers,
+    customer_owners,
+    customer_tags,
+    outbox,
 );

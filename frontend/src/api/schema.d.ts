@@ -168,6 +168,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers the caller may see, keyset-paginated.
+         * @description Exact mobile, email and national id are matched through blind indexes, so they are searchable
+         *     without being stored in clear.
+         */
+        get: operations["list_customers"];
+        put?: never;
+        /**
+         * Creates a customer in the caller's unit.
+         * @description National id, mobile, email, address and birth date are validated, encrypted at rest and
+         *     returned masked for the caller's role. Birth date and gender follow from a national id.
+         */
+        post: operations["create_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One customer, masked for the caller's role. Another unit's customer is 404. */
+        get: operations["get_customer"];
+        put?: never;
+        post?: never;
+        /** Deletes a customer (soft: the record leaves every list and read). Needs `If-Match`. */
+        delete: operations["delete_customer"];
+        options?: never;
+        head?: never;
+        /** Changes a customer; absent fields stay. Needs `If-Match`. */
+        patch: operations["update_customer"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Shows full values of chosen fields for a stated purpose (managers, compliance).
+         * @description At most 20 reveals per user per hour; each is audited with the fields and the purpose.
+         */
+        post: operations["reveal_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}": {
         parameters: {
             query?: never;
@@ -374,6 +439,8 @@ export interface components {
             seq: number;
             unit_id?: string | null;
         };
+        /** @enum {string} */
+        ContactChannel: "sms" | "email" | "phone" | "push" | "wechat" | "mail";
         CreateApiKey: {
             /** Format: date-time */
             expires_at?: string | null;
@@ -382,6 +449,28 @@ export interface components {
             scopes: string[];
             /** @description The unit the key acts for (default: the caller's). */
             unit_id?: string | null;
+        };
+        CreateCustomer: {
+            address?: string | null;
+            /** @description YYYY-MM-DD; derived from the national id when that is given. */
+            birth_date?: string | null;
+            customer_type: components["schemas"]["CustomerType"];
+            email?: string | null;
+            gender?: null | components["schemas"]["Gender"];
+            household_id?: string | null;
+            income_band?: null | components["schemas"]["IncomeBand"];
+            /** @description Mainland mobile; stored as E.164. */
+            mobile?: string | null;
+            name: string;
+            /** @description Mainland resident id (18 characters, GB 11643 check digit). */
+            national_id?: string | null;
+            occupation?: string | null;
+            /** @description Responsible staff (default: the creator). Must be active users of the caller's scope. */
+            owner_ids?: string[];
+            preferred_channel?: null | components["schemas"]["ContactChannel"];
+            source: components["schemas"]["Source"];
+            /** @description Up to 20 tags of 1–32 characters. */
+            tags?: string[];
         };
         CreateUnit: {
             code: string;
@@ -402,15 +491,52 @@ export interface components {
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             key: string;
         };
+        /** @description A customer as the caller's role may see it: sensitive fields masked (SECURITY.md). */
+        Customer: {
+            address?: string | null;
+            birth_date?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            customer_type: components["schemas"]["CustomerType"];
+            email?: string | null;
+            gender?: null | components["schemas"]["Gender"];
+            household_id?: string | null;
+            id: string;
+            income_band?: null | components["schemas"]["IncomeBand"];
+            /** Format: date-time */
+            last_contact_at?: string | null;
+            /** Format: date-time */
+            last_purchase_at?: string | null;
+            mobile?: string | null;
+            name: string;
+            national_id?: string | null;
+            occupation?: string | null;
+            owner_ids: string[];
+            preferred_channel?: null | components["schemas"]["ContactChannel"];
+            reachable: boolean;
+            source: components["schemas"]["Source"];
+            tags: string[];
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @enum {string} */
+        CustomerType: "individual" | "household_member";
         /** @description One failed field of a request body or query. */
         FieldError: {
             code: string;
             field: string;
             message: string;
         };
+        /** @enum {string} */
+        Gender: "male" | "female";
         Health: {
             status: string;
         };
+        /** @enum {string} */
+        IncomeBand: "low" | "lower_middle" | "middle" | "upper_middle" | "high";
         /** @description A job as clients see it: poll until `status` is `succeeded` or `failed`. */
         Job: {
             /** Format: date-time */
@@ -502,6 +628,40 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        Page_Customer: {
+            items: {
+                address?: string | null;
+                birth_date?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                customer_type: components["schemas"]["CustomerType"];
+                email?: string | null;
+                gender?: null | components["schemas"]["Gender"];
+                household_id?: string | null;
+                id: string;
+                income_band?: null | components["schemas"]["IncomeBand"];
+                /** Format: date-time */
+                last_contact_at?: string | null;
+                /** Format: date-time */
+                last_purchase_at?: string | null;
+                mobile?: string | null;
+                name: string;
+                national_id?: string | null;
+                occupation?: string | null;
+                owner_ids: string[];
+                preferred_channel?: null | components["schemas"]["ContactChannel"];
+                reachable: boolean;
+                source: components["schemas"]["Source"];
+                tags: string[];
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int64 */
+                version: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         Page_Unit: {
             items: {
                 code: string;
@@ -558,8 +718,35 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /**
+         * @description Why a full value is revealed; recorded in the audit log.
+         * @enum {string}
+         */
+        RevealPurpose: "service_request" | "identity_verification" | "complaint_handling" | "legal_request" | "data_subject_request";
+        RevealRequest: {
+            /** @description Any of national_id, mobile, email, address, birth_date, name. */
+            fields: string[];
+            note?: string | null;
+            purpose: components["schemas"]["RevealPurpose"];
+        };
+        /** @description The clear values asked for (absent when the customer has none). */
+        Revealed: {
+            customer_id: string;
+            values: Record<string, never>;
+        };
         /** @enum {string} */
         Role: "admin" | "compliance" | "manager" | "agent" | "sales" | "auditor" | "integration";
+        /** @description Where a record came from. A purchased third-party list needs the supplier and legal basis. */
+        Source: {
+            channel: components["schemas"]["SourceChannel"];
+            legal_basis?: string | null;
+            supplier?: string | null;
+        };
+        /**
+         * @description How the record was collected (CUS-5).
+         * @enum {string}
+         */
+        SourceChannel: "sales" | "service" | "survey" | "third_party" | "self_web" | "self_hotline" | "self_app";
         TokenResponse: {
             access_token: string;
             /**
@@ -587,6 +774,27 @@ export interface components {
         };
         /** @enum {string} */
         UnitKind: "group" | "subsidiary" | "department";
+        /** @description A partial change; absent fields stay as they are. */
+        UpdateCustomer: {
+            address?: string | null;
+            birth_date?: string | null;
+            customer_type?: null | components["schemas"]["CustomerType"];
+            email?: string | null;
+            gender?: null | components["schemas"]["Gender"];
+            household_id?: string | null;
+            income_band?: null | components["schemas"]["IncomeBand"];
+            mobile?: string | null;
+            name?: string | null;
+            national_id?: string | null;
+            occupation?: string | null;
+            /** @description Replaces the responsible staff. */
+            owner_ids?: string[] | null;
+            preferred_channel?: null | components["schemas"]["ContactChannel"];
+            reachable?: boolean | null;
+            source?: null | components["schemas"]["Source"];
+            /** @description Replaces the tags. */
+            tags?: string[] | null;
+        };
         UpdateUnit: {
             code?: string | null;
             name?: string | null;
@@ -924,6 +1132,215 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_customers: {
+        parameters: {
+            query?: {
+                /** @description Name starts with this. */
+                name?: string;
+                /** @description Exact mobile (any common format), matched through its blind index. */
+                mobile?: string;
+                /** @description Exact email, matched through its blind index. */
+                email?: string;
+                /** @description Exact resident id, matched through its blind index. */
+                national_id?: string;
+                tag?: string;
+                owner_id?: string;
+                unit_id?: string;
+                channel?: components["schemas"]["SourceChannel"];
+                reachable?: boolean;
+                /** @description Created at or after (RFC 3339). */
+                created_from?: string;
+                /** @description Created before (RFC 3339). */
+                created_to?: string;
+                /** @description `-created` (default, newest first) or `name`. */
+                sort?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomer"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_customer: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_customer: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomer"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reveal_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revealed"];
                 };
             };
             "4XX": {

@@ -1,0 +1,4 @@
+DROP TABLE outbox;
+DROP TABLE customer_tags;
+DROP TABLE customer_owners;
+DROP TABLE customers;

@@ -1,0 +1,153 @@
+//! Parse, don't validate: the sensitive values a customer record may hold, normalised so that the
+//! same person always yields the same blind index.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::error::FieldError;
+
+fn err(field: &str, code: &str, message: &str) -> FieldError {
+    FieldError { field: field.into(), code: code.into(), message: message.into() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// A mainland resident identity number (GB 11643-1999): 18 characters, the last a check digit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentId {
+    value: String,
+    pub birth_date: NaiveDate,
+    pub gender: Gender,
+}
+
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK: &[u8; 11] = b"10X98765432";
+
+impl ResidentId {
+    pub fn parse(raw: &str, today: NaiveDate) -> Result<ResidentId, FieldError> {
+        let field = "national_id";
+        let value = raw.trim().to_ascii_uppercase();
+        let bytes = value.as_bytes();
+        if bytes.len() != 18
+            || !bytes[..17].iter().all(u8::is_ascii_digit)
+            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+        {
+            return Err(err(field, "format", "a resident id has 17 digits and a check character (digit or X)"));
+        }
+        let sum: u32 = bytes[..17].iter().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+        if CHECK[(sum % 11) as usize] != bytes[17] {
+            return Err(err(field, "checksum", "the check character does not match (GB 11643)"));
+        }
+        let birth_date = NaiveDate::parse_from_str(&value[6..14], "%Y%m%d")
+            .ok()
+            .filter(|d| *d <= today && d.year() >= 1900)
+            .ok_or_else(|| err(field, "birth_date", "the birth date inside the id is not a real past date"))?;
+        let gender = if (bytes[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female };
+        Ok(ResidentId { value, birth_date, gender })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// A mainland mobile number, normalised to E.164 (+86…).
+pub fn parse_mobile(raw: &str) -> Result<String, FieldError> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    let national = digits.strip_prefix("+86").or_else(|| digits.strip_prefix("0086")).unwrap_or(&digits);
+    let national = if national.len() == 13 && national.starts_with("86") { &national[2..] } else { national };
+    let ok = national.len() == 11
+        && national.starts_with('1')
+        && matches!(national.as_bytes()[1], b'3'..=b'9')
+        && national.bytes().all(|b| b.is_ascii_digit());
+    if ok {
+        Ok(format!("+86{national}"))
+    } else {
+        Err(err("mobile", "format", "a mainland mobile number has 11 digits starting 13–19"))
+    }
+}
+
+/// An email address, trimmed and lower-cased (the form the blind index is computed over).
+pub fn parse_email(raw: &str) -> Result<String, FieldError> {
+    let value = raw.trim().to_lowercase();
+    if value.len() <= 254 && validator::ValidateEmail::validate_email(&value) {
+        Ok(value)
+    } else {
+        Err(err("email", "format", "not a valid email address"))
+    }
+}
+
+pub fn parse_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d <= today && d.year() >= 1900)
+        .ok_or_else(|| err(field, "date", "a past date as YYYY-MM-DD"))
+}
+
+/// The district-level part of a mainland address ("北京市朝阳区建国路88号" → "北京市朝阳区"): what
+/// frontline staff may see. Cuts after the first 区/县/旗 (or 市 when there is none).
+pub fn address_region(address: &str) -> String {
+    let chars: Vec<char> = address.trim().chars().collect();
+    let cut = chars
+        .iter()
+        .position(|c| matches!(c, '区' | '县' | '旗'))
+        .or_else(|| chars.iter().rposition(|c| *c == '市'))
+        .map(|i| i + 1)
+        .unwrap_or(chars.len().min(6));
+    chars[..cut].iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn resident_ids_follow_gb_11643() {
+        let id = ResidentId::parse("11010519491231002x", today()).unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+        assert_eq!(id.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(id.gender, Gender::Female);
+        assert_eq!(ResidentId::parse("110105194912310021", today()).unwrap_err().code, "checksum");
+        assert_eq!(ResidentId::parse("1101051949123100", today()).unwrap_err().code, "format");
+        // Valid checksum but 2099-01-01 is in the future.
+        let future = with_check("11010520990101001");
+        assert_eq!(ResidentId::parse(&future, today()).unwrap_err().code, "birth_date");
+        let male = ResidentId::parse(&with_check("11010519900101001"), today()).unwrap();
+        assert_eq!(male.gender, Gender::Male);
+    }
+
+    fn with_check(first17: &str) -> String {
+        let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+        format!("{first17}{}", CHECK[(sum % 11) as usize] as char)
+    }
+
+    #[test]
+    fn mobiles_normalise_to_e164() {
+        for raw in ["13812341234", "+86 138-1234-1234", "008613812341234", "8613812341234"] {
+            assert_eq!(parse_mobile(raw).unwrap(), "+8613812341234", "{raw}");
+        }
+        for bad in ["12812341234", "1381234123", "+1 415 555 0100", "1381234123x"] {
+            assert!(parse_mobile(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_are_lower_cased() {
+        assert_eq!(parse_email(" Zhang.San@Example.com ").unwrap(), "zhang.san@example.com");
+        assert!(parse_email("not-an-email").is_err());
+    }
+
+    #[test]
+    fn regions_stop_at_the_district() {
+        assert_eq!(address_region("北京市朝阳区建国路88号"), "北京市朝阳区");
+        assert_eq!(address_region("浙江省杭州市西湖区文三路1号"), "浙江省杭州市西湖区");
+        assert_eq!(address_region("云南省大理市人民路"), "云南省大理市");
+    }
+}

@@ -1,0 +1,203 @@
+//! Request and response bodies for customers. Requests reject unknown fields: `id`, `unit_id`,
+//! `version` and audit fields are set by the server only.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+string_enum!(Gender { Male => "male", Female => "female" });
+string_enum!(CustomerType { Individual => "individual", HouseholdMember => "household_member" });
+string_enum!(IncomeBand { Low => "low", LowerMiddle => "lower_middle", Middle => "middle", UpperMiddle => "upper_middle", High => "high" });
+string_enum!(ContactChannel { Sms => "sms", Email => "email", Phone => "phone", Push => "push", Wechat => "wechat", Mail => "mail" });
+string_enum!(
+    /// How the record was collected (CUS-5).
+    SourceChannel {
+        Sales => "sales",
+        Service => "service",
+        Survey => "survey",
+        ThirdParty => "third_party",
+        SelfWeb => "self_web",
+        SelfHotline => "self_hotline",
+        SelfApp => "self_app",
+    }
+);
+string_enum!(
+    /// Why a full value is revealed; recorded in the audit log.
+    RevealPurpose {
+        ServiceRequest => "service_request",
+        IdentityVerification => "identity_verification",
+        ComplaintHandling => "complaint_handling",
+        LegalRequest => "legal_request",
+        DataSubjectRequest => "data_subject_request",
+    }
+);
+
+/// Where a record came from. A purchased third-party list needs the supplier and legal basis.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub channel: SourceChannel,
+    #[validate(length(min = 1, max = 100))]
+    pub supplier: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub legal_basis: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCustomer {
+    #[validate(length(min = 1, max = 50))]
+    pub name: String,
+    pub gender: Option<Gender>,
+    /// YYYY-MM-DD; derived from the national id when that is given.
+    pub birth_date: Option<String>,
+    /// Mainland resident id (18 characters, GB 11643 check digit).
+    pub national_id: Option<String>,
+    /// Mainland mobile; stored as E.164.
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    #[validate(length(min = 2, max = 200))]
+    pub address: Option<String>,
+    #[validate(length(min = 1, max = 50))]
+    pub occupation: Option<String>,
+    pub income_band: Option<IncomeBand>,
+    pub customer_type: CustomerType,
+    pub preferred_channel: Option<ContactChannel>,
+    #[validate(nested)]
+    pub source: Source,
+    #[validate(length(min = 1, max = 64))]
+    pub household_id: Option<String>,
+    /// Up to 20 tags of 1–32 characters.
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Responsible staff (default: the creator). Must be active users of the caller's scope.
+    #[validate(length(max = 10))]
+    #[serde(default)]
+    pub owner_ids: Vec<String>,
+}
+
+/// A partial change; absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCustomer {
+    #[validate(length(min = 1, max = 50))]
+    pub name: Option<String>,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<String>,
+    pub national_id: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    #[validate(length(min = 2, max = 200))]
+    pub address: Option<String>,
+    #[validate(length(min = 1, max = 50))]
+    pub occupation: Option<String>,
+    pub income_band: Option<IncomeBand>,
+    pub customer_type: Option<CustomerType>,
+    pub preferred_channel: Option<ContactChannel>,
+    #[validate(nested)]
+    pub source: Option<Source>,
+    #[validate(length(min = 1, max = 64))]
+    pub household_id: Option<String>,
+    pub reachable: Option<bool>,
+    /// Replaces the tags.
+    #[validate(length(max = 20))]
+    pub tags: Option<Vec<String>>,
+    /// Replaces the responsible staff.
+    #[validate(length(min = 1, max = 10))]
+    pub owner_ids: Option<Vec<String>>,
+}
+
+/// A customer as the caller's role may see it: sensitive fields masked (SECURITY.md).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Customer {
+    pub id: String,
+    pub unit_id: String,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<String>,
+    pub national_id: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub occupation: Option<String>,
+    pub income_band: Option<IncomeBand>,
+    pub customer_type: CustomerType,
+    pub preferred_channel: Option<ContactChannel>,
+    pub source: Source,
+    pub household_id: Option<String>,
+    pub tags: Vec<String>,
+    pub owner_ids: Vec<String>,
+    pub reachable: bool,
+    pub last_contact_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_purchase_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CustomerQuery {
+    /// Name starts with this.
+    pub name: Option<String>,
+    /// Exact mobile (any common format), matched through its blind index.
+    pub mobile: Option<String>,
+    /// Exact email, matched through its blind index.
+    pub email: Option<String>,
+    /// Exact resident id, matched through its blind index.
+    pub national_id: Option<String>,
+    pub tag: Option<String>,
+    pub owner_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub channel: Option<SourceChannel>,
+    pub reachable: Option<bool>,
+    /// Created at or after (RFC 3339).
+    pub created_from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Created before (RFC 3339).
+    pub created_to: Option<chrono::DateTime<chrono::Utc>>,
+    /// `-created` (default, newest first) or `name`.
+    pub sort: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealRequest {
+    /// Any of national_id, mobile, email, address, birth_date, name.
+    #[validate(length(min = 1, max = 6))]
+    pub fields: Vec<String>,
+    pub purpose: RevealPurpose,
+    #[validate(length(max = 200))]
+    pub note: Option<String>,
+}
+
+/// The clear values asked for (absent when the customer has none).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Revealed {
+    pub customer_id: String,
+    #[schema(value_type = Object)]
+    pub values: std::collections::BTreeMap<String, Option<String>>,
+}

@@ -1,0 +1,10 @@
+//! Customer information (CUS-1..10): records with encrypted sensitive fields, blind-index lookup,
+//! masking by role, purposeful reveals, unit scoping.
+
+pub mod domain;
+pub mod dto;
+pub mod mask;
+pub mod model;
+pub mod routes;
+pub mod service;
+pub mod store;

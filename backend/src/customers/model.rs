@@ -1,0 +1,42 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::customers;
+
+/// A stored customer. Sensitive columns hold ciphertexts (`crypto::field`), never clear values.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = customers, treat_none_as_null = true)]
+pub struct CustomerRow {
+    pub id: String,
+    pub unit_id: String,
+    pub name: String,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub national_id: Option<String>,
+    pub national_id_bidx: Option<String>,
+    pub mobile: Option<String>,
+    pub mobile_bidx: Option<String>,
+    pub email: Option<String>,
+    pub email_bidx: Option<String>,
+    pub address: Option<String>,
+    pub address_region: Option<String>,
+    pub occupation: Option<String>,
+    pub income_band: Option<String>,
+    pub customer_type: String,
+    pub preferred_channel: Option<String>,
+    pub source_channel: String,
+    pub source_supplier: Option<String>,
+    pub source_legal_basis: Option<String>,
+    pub household_id: Option<String>,
+    pub reachable: bool,
+    pub last_contact_at: Option<NaiveDateTime>,
+    pub last_purchase_at: Option<NaiveDateTime>,
+    pub created_by: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// The encrypted columns, by their API field names.
+pub const SENSITIVE: [&str; 5] = ["national_id", "mobile", "email", "address", "birth_date"];

@@ -1,0 +1,217 @@
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use validator::Validate;
+
+use super::dto::{CreateCustomer, Customer, CustomerQuery, RevealRequest, Revealed, UpdateCustomer};
+use super::{domain, service, store};
+use crate::auth::{Permission, Principal};
+use crate::error::{ApiError, Problem};
+use crate::http::etag::{etag, if_match};
+use crate::http::pagination::{encode_cursor, Page, PageParams};
+use crate::state::AppState;
+
+fn reply(status: StatusCode, c: &Customer) -> HttpResponse {
+    HttpResponse::build(status).insert_header(("ETag", etag(c.version))).json(c)
+}
+
+async fn load_view(state: &web::Data<AppState>, p: Principal, id: String) -> Result<Customer, ApiError> {
+    let st = state.clone();
+    state
+        .db
+        .run(move |c| {
+            let row = service::visible(c, &p, &id)?;
+            let mut views = service::views(c, &st.cipher, &p, vec![row])?;
+            views.pop().ok_or(ApiError::NotFound)
+        })
+        .await
+}
+
+/// Creates a customer in the caller's unit.
+///
+/// National id, mobile, email, address and birth date are validated, encrypted at rest and
+/// returned masked for the caller's role. Birth date and gender follow from a national id.
+#[utoipa::path(
+    tag = "customers", operation_id = "create_customer", request_body = CreateCustomer, security(("bearer" = [])),
+    responses((status = 201, body = Customer, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/customers")]
+pub async fn create_customer(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<CreateCustomer>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersWrite)?;
+    let input = body.into_inner();
+    input.validate()?;
+    let st = state.clone();
+    let pr = p.clone();
+    let row = state.db.write(move |c| service::create(c, &st.cipher, &pr, input)).await?;
+    let view = load_view(&state, p, row.id).await?;
+    Ok(reply(StatusCode::CREATED, &view))
+}
+
+/// One customer, masked for the caller's role. Another unit's customer is 404.
+#[utoipa::path(
+    tag = "customers", operation_id = "get_customer", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Customer, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/customers/{id}")]
+pub async fn get_customer(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersRead)?;
+    let view = load_view(&state, p, id.into_inner()).await?;
+    Ok(reply(StatusCode::OK, &view))
+}
+
+/// Changes a customer; absent fields stay. Needs `If-Match`.
+#[utoipa::path(
+    tag = "customers", operation_id = "update_customer", params(("id" = String, Path), ("If-Match" = String, Header)),
+    request_body = UpdateCustomer, security(("bearer" = [])),
+    responses((status = 200, body = Customer, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[patch("/customers/{id}")]
+pub async fn update_customer(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<UpdateCustomer>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersWrite)?;
+    let input = body.into_inner();
+    input.validate()?;
+    let version = if_match(&req)?;
+    let (st, pr, id) = (state.clone(), p.clone(), id.into_inner());
+    let row = state.db.write(move |c| service::update(c, &st.cipher, &pr, &id, version, input)).await?;
+    let view = load_view(&state, p, row.id).await?;
+    Ok(reply(StatusCode::OK, &view))
+}
+
+/// Deletes a customer (soft: the record leaves every list and read). Needs `If-Match`.
+#[utoipa::path(
+    tag = "customers", operation_id = "delete_customer", params(("id" = String, Path), ("If-Match" = String, Header)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[delete("/customers/{id}")]
+pub async fn delete_customer(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    state.db.write(move |c| service::delete(c, &p, &id, version)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Shows full values of chosen fields for a stated purpose (managers, compliance).
+///
+/// At most 20 reveals per user per hour; each is audited with the fields and the purpose.
+#[utoipa::path(
+    tag = "customers", operation_id = "reveal_customer", params(("id" = String, Path)), request_body = RevealRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = Revealed), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/customers/{id}/reveal")]
+pub async fn reveal_customer(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: web::Json<RevealRequest>,
+) -> Result<web::Json<Revealed>, ApiError> {
+    p.require(Permission::CustomersReveal)?;
+    let input = body.into_inner();
+    input.validate()?;
+    let st = state.clone();
+    let revealed = state.db.write(move |c| service::reveal(c, &st.cipher, &p, &id, input)).await?;
+    Ok(web::Json(revealed))
+}
+
+/// Customers the caller may see, keyset-paginated.
+///
+/// Exact mobile, email and national id are matched through blind indexes, so they are searchable
+/// without being stored in clear.
+#[utoipa::path(
+    tag = "customers", operation_id = "list_customers", params(CustomerQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<Customer>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/customers")]
+pub async fn list_customers(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<CustomerQuery>,
+) -> Result<web::Json<Page<Customer>>, ApiError> {
+    p.require(Permission::CustomersRead)?;
+    let q = q.into_inner();
+    let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
+    let limit = page.limit()?;
+    let sort = match q.sort.as_deref() {
+        None | Some("-created") => store::Sort::NewestFirst,
+        Some("name") => store::Sort::Name,
+        Some(_) => return Err(ApiError::field("sort", "unknown", "sort by -created or name")),
+    };
+    let cursor = page.cursor()?;
+    let after = match (sort, cursor) {
+        (_, None) => store::After::Start,
+        (store::Sort::NewestFirst, Some(id)) => store::After::Id(id),
+        (store::Sort::Name, Some(c)) => match c.split_once('\u{1f}') {
+            Some((name, id)) => store::After::NameId(name.to_owned(), id.to_owned()),
+            None => return Err(ApiError::field("cursor", "invalid", "cursor is not one this server issued")),
+        },
+    };
+    let cipher = &state.cipher;
+    let bidx = |col: &str, v: Result<String, crate::error::FieldError>| -> Result<String, ApiError> {
+        v.map(|v| cipher.blind_index(col, &v)).map_err(|e| ApiError::Validation(vec![e]))
+    };
+    let filter = store::Filter {
+        name_prefix: q.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+        mobile_bidx: q.mobile.map(|m| bidx("mobile", domain::parse_mobile(&m))).transpose()?,
+        email_bidx: q.email.map(|e| bidx("email", domain::parse_email(&e))).transpose()?,
+        national_id_bidx: q
+            .national_id
+            .map(|n| {
+                bidx(
+                    "national_id",
+                    domain::ResidentId::parse(&n, chrono::Utc::now().date_naive()).map(|r| r.as_str().to_owned()),
+                )
+            })
+            .transpose()?,
+        tag: q.tag,
+        owner_id: q.owner_id,
+        unit_id: q.unit_id,
+        channel: q.channel.map(|c| c.as_str().to_owned()),
+        reachable: q.reachable,
+        created_from: q.created_from.map(|t| t.naive_utc()),
+        created_to: q.created_to.map(|t| t.naive_utc()),
+    };
+    let st = state.clone();
+    let (scope, viewer) = (p.scope_prefix(), p.id.clone());
+    let page = state
+        .db
+        .run(move |c| {
+            let rows = store::list(c, &scope, &viewer, &filter, sort, after, limit + 1)?;
+            let more = rows.len() as i64 > limit;
+            let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
+            let next = match (more, rows.last(), sort) {
+                (true, Some(r), store::Sort::NewestFirst) => Some(encode_cursor(&r.id)),
+                (true, Some(r), store::Sort::Name) => Some(encode_cursor(&format!("{}\u{1f}{}", r.name, r.id))),
+                _ => None,
+            };
+            Ok(Page { items: service::views(c, &st.cipher, &p, rows)?, next_cursor: next })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_customers)
+        .service(create_customer)
+        .service(get_customer)
+        .service(update_customer)
+        .service(delete_customer)
+        .service(reveal_customer);
+}

@@ -1,0 +1,480 @@
+//! Customer rules: who may see which customer (unit scope or ownership; 404 otherwise), field
+//! validation, encryption and blind indexes, masking per role, purposeful reveals, and an audit
+//! entry and a change event with every write — all in the caller's transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, TimeDelta};
+
+use super::domain::{self, ResidentId};
+use super::dto::*;
+use super::mask::{self, View};
+use super::model::{CustomerRow, SENSITIVE};
+use super::store;
+use crate::audit::{self, Event};
+use crate::auth::{Permission, Principal};
+use crate::crypto::field::FieldCipher;
+use crate::db::{now, DbConnection};
+use crate::error::{ApiError, FieldError};
+
+const TABLE: &str = "customers";
+pub const REVEALS_PER_HOUR: i64 = 20;
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The customer if the principal may see it: homed in its scope, or assigned to it. Otherwise
+/// 404, exactly as if it did not exist. (Consent-based sharing joins here in the consent issue.)
+pub fn visible(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<CustomerRow, ApiError> {
+    let (row, path) = store::get_with_path(conn, id)?.ok_or(ApiError::NotFound)?;
+    if p.sees_unit_path(&path) || store::is_owner(conn, id, &p.id)? {
+        Ok(row)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Sensitive values after parsing, ready to encrypt.
+#[derive(Default)]
+struct Clear {
+    national_id: Option<ResidentId>,
+    mobile: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    birth_date: Option<NaiveDate>,
+}
+
+fn parse_clear(
+    national_id: Option<&str>,
+    mobile: Option<&str>,
+    email: Option<&str>,
+    address: Option<&str>,
+    birth_date: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Clear {
+    fn take<T>(r: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
+        r.map_err(|e| errors.push(e)).ok()
+    }
+    Clear {
+        national_id: national_id.and_then(|v| take(ResidentId::parse(v, today()), errors)),
+        mobile: mobile.and_then(|v| take(domain::parse_mobile(v), errors)),
+        email: email.and_then(|v| take(domain::parse_email(v), errors)),
+        address: address.map(|a| a.trim().to_owned()),
+        birth_date: birth_date.and_then(|v| take(domain::parse_date("birth_date", v, today()), errors)),
+    }
+}
+
+fn check_source(source: &Source, errors: &mut Vec<FieldError>) {
+    if source.channel == SourceChannel::ThirdParty && (source.supplier.is_none() || source.legal_basis.is_none()) {
+        errors.push(FieldError {
+            field: "source".into(),
+            code: "third_party".into(),
+            message: "a third-party list needs its supplier and the legal basis".into(),
+        });
+    }
+}
+
+fn check_tags(tags: &[String], errors: &mut Vec<FieldError>) {
+    if tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > 32) {
+        errors.push(FieldError {
+            field: "tags".into(),
+            code: "length".into(),
+            message: "tags have 1 to 32 characters".into(),
+        });
+    }
+}
+
+/// Owners must be active staff the principal can see (a forged id is refused, never applied).
+fn check_owners(conn: &mut DbConnection, p: &Principal, owners: &[String]) -> Result<(), ApiError> {
+    for id in owners {
+        match crate::org::store::user_with_path(conn, id)? {
+            Some((u, path)) if u.active && p.sees_unit_path(&path) && u.role != "integration" => {}
+            _ => return Err(ApiError::field("owner_ids", "unknown", format!("no active colleague with id {id}"))),
+        }
+    }
+    Ok(())
+}
+
+/// Writes the sensitive columns of `row` from clear values (the id must be set: it is bound into
+/// each ciphertext).
+fn seal(cipher: &FieldCipher, row: &mut CustomerRow, clear: &Clear) {
+    let id = row.id.clone();
+    let enc = |col: &str, v: &str| cipher.encrypt(TABLE, col, &id, v);
+    if let Some(n) = &clear.national_id {
+        row.national_id = Some(enc("national_id", n.as_str()));
+        row.national_id_bidx = Some(cipher.blind_index("national_id", n.as_str()));
+    }
+    if let Some(m) = &clear.mobile {
+        row.mobile = Some(enc("mobile", m));
+        row.mobile_bidx = Some(cipher.blind_index("mobile", m));
+    }
+    if let Some(e) = &clear.email {
+        row.email = Some(enc("email", e));
+        row.email_bidx = Some(cipher.blind_index("email", e));
+    }
+    if let Some(a) = &clear.address {
+        row.address = Some(enc("address", a));
+        row.address_region = Some(domain::address_region(a));
+    }
+    if let Some(b) = clear.birth_date {
+        row.birth_date = Some(enc("birth_date", &b.to_string()));
+    }
+}
+
+/// The id number fixes birth date and gender: take them from it, or refuse a contradiction.
+fn reconcile_id(clear: &mut Clear, gender: &mut Option<Gender>, errors: &mut Vec<FieldError>) {
+    let Some(id) = &clear.national_id else { return };
+    match clear.birth_date {
+        Some(b) if b != id.birth_date => errors.push(FieldError {
+            field: "birth_date".into(),
+            code: "mismatch".into(),
+            message: "the birth date differs from the one in the national id".into(),
+        }),
+        _ => clear.birth_date = Some(id.birth_date),
+    }
+    let from_id = match id.gender {
+        domain::Gender::Male => Gender::Male,
+        domain::Gender::Female => Gender::Female,
+    };
+    match gender {
+        Some(g) if *g != from_id => errors.push(FieldError {
+            field: "gender".into(),
+            code: "mismatch".into(),
+            message: "the gender differs from the one in the national id".into(),
+        }),
+        _ => *gender = Some(from_id),
+    }
+}
+
+fn fail_if(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn event(conn: &mut DbConnection, topic: &str, row: &CustomerRow, fields: &[&str]) -> Result<(), ApiError> {
+    let payload =
+        serde_json::json!({ "customer_id": row.id, "unit_id": row.unit_id, "version": row.version, "fields": fields });
+    Ok(crate::outbox::enqueue(conn, topic, &row.id, Some(&row.unit_id), &payload)?)
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    input: CreateCustomer,
+) -> Result<CustomerRow, ApiError> {
+    p.require(Permission::CustomersWrite)?;
+    let mut errors = Vec::new();
+    let mut clear = parse_clear(
+        input.national_id.as_deref(),
+        input.mobile.as_deref(),
+        input.email.as_deref(),
+        input.address.as_deref(),
+        input.birth_date.as_deref(),
+        &mut errors,
+    );
+    let mut gender = input.gender;
+    reconcile_id(&mut clear, &mut gender, &mut errors);
+    check_source(&input.source, &mut errors);
+    check_tags(&input.tags, &mut errors);
+    fail_if(errors)?;
+    let owners = if input.owner_ids.is_empty() { vec![p.id.clone()] } else { dedup(input.owner_ids) };
+    check_owners(conn, p, &owners)?;
+    let t = now();
+    let mut row = CustomerRow {
+        id: crate::db::new_id(),
+        unit_id: p.unit_id.clone(),
+        name: input.name.trim().to_owned(),
+        gender: gender.map(|g| g.as_str().to_owned()),
+        birth_date: None,
+        national_id: None,
+        national_id_bidx: None,
+        mobile: None,
+        mobile_bidx: None,
+        email: None,
+        email_bidx: None,
+        address: None,
+        address_region: None,
+        occupation: input.occupation,
+        income_band: input.income_band.map(|v| v.as_str().to_owned()),
+        customer_type: input.customer_type.as_str().to_owned(),
+        preferred_channel: input.preferred_channel.map(|v| v.as_str().to_owned()),
+        source_channel: input.source.channel.as_str().to_owned(),
+        source_supplier: input.source.supplier,
+        source_legal_basis: input.source.legal_basis,
+        household_id: input.household_id,
+        reachable: true,
+        last_contact_at: None,
+        last_purchase_at: None,
+        created_by: Some(p.id.clone()),
+        version: 1,
+        created_at: t,
+        updated_at: t,
+        deleted_at: None,
+    };
+    seal(cipher, &mut row, &clear);
+    store::insert(conn, &row)?;
+    store::replace_owners(conn, &row.id, &owners)?;
+    store::replace_tags(conn, &row.id, &dedup(input.tags))?;
+    let fields = filled_fields(&row);
+    audit::append(conn, &p.actor(), Event::new("customer.create", "customer", Some(&row.id)).fields(&fields))?;
+    event(conn, "customer.created", &row, &fields)?;
+    Ok(row)
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    v.iter_mut().for_each(|s| *s = s.trim().to_owned());
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn filled_fields(row: &CustomerRow) -> Vec<&'static str> {
+    [
+        ("name", true),
+        ("gender", row.gender.is_some()),
+        ("birth_date", row.birth_date.is_some()),
+        ("national_id", row.national_id.is_some()),
+        ("mobile", row.mobile.is_some()),
+        ("email", row.email.is_some()),
+        ("address", row.address.is_some()),
+        ("occupation", row.occupation.is_some()),
+        ("income_band", row.income_band.is_some()),
+        ("preferred_channel", row.preferred_channel.is_some()),
+        ("household_id", row.household_id.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, set)| *set)
+    .map(|(f, _)| f)
+    .collect()
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    id: &str,
+    version: i64,
+    input: UpdateCustomer,
+) -> Result<CustomerRow, ApiError> {
+    p.require(Permission::CustomersWrite)?;
+    let current = visible(conn, p, id)?;
+    if current.version != version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut errors = Vec::new();
+    let mut clear = parse_clear(
+        input.national_id.as_deref(),
+        input.mobile.as_deref(),
+        input.email.as_deref(),
+        input.address.as_deref(),
+        input.birth_date.as_deref(),
+        &mut errors,
+    );
+    let mut gender = input.gender.or_else(|| current.gender.as_deref().and_then(Gender::parse));
+    reconcile_id(&mut clear, &mut gender, &mut errors);
+    if let Some(s) = &input.source {
+        check_source(s, &mut errors);
+    }
+    if let Some(t) = &input.tags {
+        check_tags(t, &mut errors);
+    }
+    fail_if(errors)?;
+    if let Some(o) = &input.owner_ids {
+        check_owners(conn, p, o)?;
+    }
+    let mut changed: Vec<&str> = Vec::new();
+    let mut row = current.clone();
+    macro_rules! set {
+        ($field:ident, $value:expr) => {
+            if let Some(v) = $value {
+                row.$field = v;
+                changed.push(stringify!($field));
+            }
+        };
+    }
+    set!(name, input.name.map(|n| n.trim().to_owned()));
+    set!(gender, input.gender.map(|g| Some(g.as_str().to_owned())));
+    set!(occupation, input.occupation.map(Some));
+    set!(income_band, input.income_band.map(|v| Some(v.as_str().to_owned())));
+    set!(customer_type, input.customer_type.map(|v| v.as_str().to_owned()));
+    set!(preferred_channel, input.preferred_channel.map(|v| Some(v.as_str().to_owned())));
+    set!(household_id, input.household_id.map(Some));
+    set!(reachable, input.reachable);
+    if let Some(s) = input.source {
+        row.source_channel = s.channel.as_str().to_owned();
+        row.source_supplier = s.supplier;
+        row.source_legal_basis = s.legal_basis;
+        changed.push("source");
+    }
+    if gender.map(|g| g.as_str()) != current.gender.as_deref() && !changed.contains(&"gender") {
+        row.gender = gender.map(|g| g.as_str().to_owned());
+        changed.push("gender");
+    }
+    for (field, set) in [
+        ("national_id", clear.national_id.is_some()),
+        ("mobile", clear.mobile.is_some()),
+        ("email", clear.email.is_some()),
+        ("address", clear.address.is_some()),
+        ("birth_date", clear.birth_date.is_some()),
+    ] {
+        if set {
+            changed.push(field);
+        }
+    }
+    seal(cipher, &mut row, &clear);
+    if let Some(tags) = input.tags {
+        store::replace_tags(conn, id, &dedup(tags))?;
+        changed.push("tags");
+    }
+    if let Some(owners) = input.owner_ids {
+        store::replace_owners(conn, id, &dedup(owners))?;
+        changed.push("owner_ids");
+    }
+    row.version = version + 1;
+    row.updated_at = now();
+    if !store::update(conn, &row, version)? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    audit::append(conn, &p.actor(), Event::new("customer.update", "customer", Some(id)).fields(&changed))?;
+    event(conn, "customer.updated", &row, &changed)?;
+    Ok(row)
+}
+
+pub fn delete(conn: &mut DbConnection, p: &Principal, id: &str, version: i64) -> Result<(), ApiError> {
+    p.require(Permission::CustomersWrite)?;
+    let mut row = visible(conn, p, id)?;
+    if row.version != version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    row.version = version + 1;
+    row.updated_at = now();
+    row.deleted_at = Some(row.updated_at);
+    if !store::update(conn, &row, version)? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    audit::append(conn, &p.actor(), Event::new("customer.delete", "customer", Some(id)))?;
+    event(conn, "customer.deleted", &row, &[])
+}
+
+fn open(
+    cipher: &FieldCipher,
+    row: &CustomerRow,
+    column: &str,
+    stored: &Option<String>,
+) -> Result<Option<String>, ApiError> {
+    stored
+        .as_deref()
+        .map(|ct| {
+            cipher
+                .decrypt(TABLE, column, &row.id, ct)
+                .map_err(|e| ApiError::internal(format!("customer {} {column}: {e:?}", row.id)))
+        })
+        .transpose()
+}
+
+/// The response for a role: decrypts, then masks every sensitive field.
+pub fn view(
+    cipher: &FieldCipher,
+    p: &Principal,
+    row: CustomerRow,
+    owners: Vec<String>,
+    tags: Vec<String>,
+) -> Result<Customer, ApiError> {
+    let v = View::for_role(p.role);
+    let national_id = open(cipher, &row, "national_id", &row.national_id)?.map(|s| mask::national_id(&s, v));
+    let mobile = open(cipher, &row, "mobile", &row.mobile)?.map(|s| mask::mobile(&s, v));
+    let email = open(cipher, &row, "email", &row.email)?.map(|s| mask::email(&s, v));
+    let address =
+        open(cipher, &row, "address", &row.address)?.map(|s| mask::address(&s, row.address_region.as_deref(), v));
+    let birth_date = open(cipher, &row, "birth_date", &row.birth_date)?.map(|s| mask::birth_date(&s, v));
+    Ok(Customer {
+        name: mask::name(&row.name, v),
+        gender: row.gender.as_deref().and_then(Gender::parse),
+        birth_date,
+        national_id,
+        mobile,
+        email,
+        address,
+        occupation: row.occupation,
+        income_band: row.income_band.as_deref().and_then(IncomeBand::parse),
+        customer_type: CustomerType::parse(&row.customer_type).unwrap_or(CustomerType::Individual),
+        preferred_channel: row.preferred_channel.as_deref().and_then(ContactChannel::parse),
+        source: Source {
+            channel: SourceChannel::parse(&row.source_channel).unwrap_or(SourceChannel::Service),
+            supplier: row.source_supplier,
+            legal_basis: row.source_legal_basis,
+        },
+        household_id: row.household_id,
+        tags,
+        owner_ids: owners,
+        reachable: row.reachable,
+        last_contact_at: row.last_contact_at.map(|t| t.and_utc()),
+        last_purchase_at: row.last_purchase_at.map(|t| t.and_utc()),
+        version: row.version,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+        id: row.id,
+        unit_id: row.unit_id,
+    })
+}
+
+/// Masked views of a page of rows, with owners and tags loaded for the page at once.
+pub fn views(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    rows: Vec<CustomerRow>,
+) -> Result<Vec<Customer>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let (mut owners, mut tags) = store::owners_and_tags(conn, &ids)?;
+    rows.into_iter()
+        .map(|r| {
+            let (o, t) = (owners.remove(&r.id).unwrap_or_default(), tags.remove(&r.id).unwrap_or_default());
+            view(cipher, p, r, o, t)
+        })
+        .collect()
+}
+
+/// Full values for a stated purpose: managers and compliance only, rate-limited, audited with the
+/// field names and purpose (never the values).
+pub fn reveal(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    id: &str,
+    input: RevealRequest,
+) -> Result<Revealed, ApiError> {
+    p.require(Permission::CustomersReveal)?;
+    let row = visible(conn, p, id)?;
+    let mut fields: Vec<String> = input.fields.clone();
+    fields.sort();
+    fields.dedup();
+    if let Some(bad) = fields.iter().find(|f| !SENSITIVE.contains(&f.as_str()) && f.as_str() != "name") {
+        return Err(ApiError::field("fields", "unknown", format!("`{bad}` cannot be revealed")));
+    }
+    if store::reveals_since(conn, &p.id, now() - TimeDelta::hours(1))? >= REVEALS_PER_HOUR {
+        return Err(ApiError::TooManyRequests { retry_after_secs: 600 });
+    }
+    let mut values = BTreeMap::new();
+    for f in &fields {
+        let value = match f.as_str() {
+            "name" => Some(row.name.clone()),
+            "national_id" => open(cipher, &row, f, &row.national_id)?,
+            "mobile" => open(cipher, &row, f, &row.mobile)?,
+            "email" => open(cipher, &row, f, &row.email)?,
+            "address" => open(cipher, &row, f, &row.address)?,
+            _ => open(cipher, &row, f, &row.birth_date)?,
+        };
+        values.insert(f.clone(), value);
+    }
+    let names: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let mut ev = Event::new("customer.reveal", "customer", Some(id)).fields(&names);
+    ev.purpose = Some(input.purpose.as_str());
+    audit::append(conn, &p.actor(), ev)?;
+    Ok(Revealed { customer_id: row.id, values })
+}

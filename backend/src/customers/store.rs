@@ -1,0 +1,208 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::model::CustomerRow;
+use crate::db::schema::{audit_log, customer_owners, customer_tags, customers, units};
+use crate::db::{Backend, DbConnection};
+
+pub fn insert(conn: &mut DbConnection, row: &CustomerRow) -> QueryResult<()> {
+    diesel::insert_into(customers::table).values(row).execute(conn).map(|_| ())
+}
+
+/// A live (not deleted) customer with its unit's path, for scope checks.
+pub fn get_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(CustomerRow, String)>> {
+    customers::table
+        .inner_join(units::table)
+        .filter(customers::id.eq(id))
+        .filter(customers::deleted_at.is_null())
+        .select((CustomerRow::as_select(), units::path))
+        .first(conn)
+        .optional()
+}
+
+pub fn is_owner(conn: &mut DbConnection, customer_id: &str, user_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        customer_owners::table
+            .filter(customer_owners::customer_id.eq(customer_id))
+            .filter(customer_owners::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn replace_owners(conn: &mut DbConnection, customer_id: &str, owners: &[String]) -> QueryResult<()> {
+    diesel::delete(customer_owners::table.filter(customer_owners::customer_id.eq(customer_id))).execute(conn)?;
+    // At most ten rows; multi-row VALUES is not available through the multi-backend connection.
+    for u in owners {
+        diesel::insert_into(customer_owners::table)
+            .values((customer_owners::customer_id.eq(customer_id), customer_owners::user_id.eq(u)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn replace_tags(conn: &mut DbConnection, customer_id: &str, tags: &[String]) -> QueryResult<()> {
+    diesel::delete(customer_tags::table.filter(customer_tags::customer_id.eq(customer_id))).execute(conn)?;
+    for t in tags {
+        diesel::insert_into(customer_tags::table)
+            .values((customer_tags::customer_id.eq(customer_id), customer_tags::tag.eq(t)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Values per customer id.
+pub type ByCustomer = HashMap<String, Vec<String>>;
+
+/// Owners and tags of a page of customers: two queries for the whole page (no N+1).
+pub fn owners_and_tags(conn: &mut DbConnection, ids: &[String]) -> QueryResult<(ByCustomer, ByCustomer)> {
+    let mut owners = ByCustomer::new();
+    for (c, u) in customer_owners::table
+        .filter(customer_owners::customer_id.eq_any(ids))
+        .order((customer_owners::customer_id, customer_owners::user_id))
+        .select((customer_owners::customer_id, customer_owners::user_id))
+        .load::<(String, String)>(conn)?
+    {
+        owners.entry(c).or_default().push(u);
+    }
+    let mut tags = ByCustomer::new();
+    for (c, t) in customer_tags::table
+        .filter(customer_tags::customer_id.eq_any(ids))
+        .order((customer_tags::customer_id, customer_tags::tag))
+        .select((customer_tags::customer_id, customer_tags::tag))
+        .load::<(String, String)>(conn)?
+    {
+        tags.entry(c).or_default().push(t);
+    }
+    Ok((owners, tags))
+}
+
+/// Compare-and-set update of the whole row; false when the version moved on.
+pub fn update(conn: &mut DbConnection, row: &CustomerRow, expected_version: i64) -> QueryResult<bool> {
+    let n = diesel::update(
+        customers::table.filter(customers::id.eq(&row.id)).filter(customers::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    NewestFirst,
+    Name,
+}
+
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub name_prefix: Option<String>,
+    pub mobile_bidx: Option<String>,
+    pub email_bidx: Option<String>,
+    pub national_id_bidx: Option<String>,
+    pub tag: Option<String>,
+    pub owner_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub channel: Option<String>,
+    pub reachable: Option<bool>,
+    pub created_from: Option<NaiveDateTime>,
+    pub created_to: Option<NaiveDateTime>,
+}
+
+/// The keyset position after which the page starts.
+pub enum After {
+    Start,
+    Id(String),
+    NameId(String, String),
+}
+
+/// Customers visible to a principal: homed under `scope_prefix`, or owned by `viewer`.
+pub fn list(
+    conn: &mut DbConnection,
+    scope_prefix: &str,
+    viewer: &str,
+    f: &Filter,
+    sort: Sort,
+    after: After,
+    limit: i64,
+) -> QueryResult<Vec<CustomerRow>> {
+    let backend = Backend::of(conn);
+    let in_scope = units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id);
+    let owned = customer_owners::table
+        .filter(customer_owners::user_id.eq(viewer.to_owned()))
+        .select(customer_owners::customer_id);
+    let mut q = customers::table
+        .filter(customers::deleted_at.is_null())
+        .filter(customers::unit_id.eq_any(in_scope).or(customers::id.eq_any(owned)))
+        .select(CustomerRow::as_select())
+        .into_boxed();
+    if let Some(p) = &f.name_prefix {
+        q = match backend {
+            // text_pattern_ops index: LIKE 'p%' is an index range scan.
+            Backend::Postgres => q.filter(customers::name.like(format!("{}%", escape_like(p)))),
+            // BINARY collation: the byte range [p, p+U+10FFFF) is exactly the prefix.
+            Backend::Sqlite => {
+                q.filter(customers::name.ge(p.clone())).filter(customers::name.lt(format!("{p}\u{10FFFF}")))
+            }
+        };
+    }
+    if let Some(v) = &f.mobile_bidx {
+        q = q.filter(customers::mobile_bidx.eq(v.clone()));
+    }
+    if let Some(v) = &f.email_bidx {
+        q = q.filter(customers::email_bidx.eq(v.clone()));
+    }
+    if let Some(v) = &f.national_id_bidx {
+        q = q.filter(customers::national_id_bidx.eq(v.clone()));
+    }
+    if let Some(t) = &f.tag {
+        let tagged = customer_tags::table.filter(customer_tags::tag.eq(t.clone())).select(customer_tags::customer_id);
+        q = q.filter(customers::id.eq_any(tagged));
+    }
+    if let Some(o) = &f.owner_id {
+        let by =
+            customer_owners::table.filter(customer_owners::user_id.eq(o.clone())).select(customer_owners::customer_id);
+        q = q.filter(customers::id.eq_any(by));
+    }
+    if let Some(u) = &f.unit_id {
+        q = q.filter(customers::unit_id.eq(u.clone()));
+    }
+    if let Some(c) = &f.channel {
+        q = q.filter(customers::source_channel.eq(c.clone()));
+    }
+    if let Some(r) = f.reachable {
+        q = q.filter(customers::reachable.eq(r));
+    }
+    if let Some(t) = f.created_from {
+        q = q.filter(customers::created_at.ge(t));
+    }
+    if let Some(t) = f.created_to {
+        q = q.filter(customers::created_at.lt(t));
+    }
+    q = match (sort, after) {
+        (Sort::NewestFirst, After::Id(id)) => q.filter(customers::id.lt(id)),
+        (Sort::Name, After::NameId(name, id)) => {
+            q.filter(customers::name.gt(name.clone()).or(customers::name.eq(name).and(customers::id.gt(id))))
+        }
+        _ => q,
+    };
+    q = match sort {
+        Sort::NewestFirst => q.order(customers::id.desc()),
+        Sort::Name => q.order((customers::name.asc(), customers::id.asc())),
+    };
+    q.limit(limit).load(conn)
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Reveals by this user since `since` (the reveal rate limit holds across servers).
+pub fn reveals_since(conn: &mut DbConnection, user_id: &str, since: NaiveDateTime) -> QueryResult<i64> {
+    audit_log::table
+        .filter(audit_log::actor_id.eq(user_id))
+        .filter(audit_log::action.eq("customer.reveal"))
+        .filter(audit_log::at.ge(since))
+        .count()
+        .get_result(conn)
+}

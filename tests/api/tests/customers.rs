@@ -1,0 +1,343 @@
+//! Customers: masking by role, unit scoping (404), reveal with purpose, validation, blind-index
+//! search, concurrency, and no clear sensitive value at rest.
+
+use serde_json::{json, Value};
+
+use crate::both;
+use crate::helpers::TestApp;
+
+/// A valid resident id: 110105 19900101 123 + check digit (male, born 1990-01-01).
+const NATIONAL_ID: &str = "110105199001011232";
+
+struct World {
+    admin: String,
+    s1: String,
+    agent: String,
+    manager: String,
+    auditor: String,
+    compliance: String,
+    other_manager: String,
+    other_manager_id: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let s1 = app.create_unit(&admin, &group, "subsidiary", "S1").await;
+    let s2 = app.create_unit(&admin, &group, "subsidiary", "S2").await;
+    let agent = app.user(&admin, "agent1", "agent", &s1).await.1;
+    let manager = app.user(&admin, "manager1", "manager", &s1).await.1;
+    let auditor = app.user(&admin, "auditor1", "auditor", &s1).await.1;
+    let compliance = app.user(&admin, "compliance1", "compliance", &s1).await.1;
+    let (other_manager_id, other_manager) = app.user(&admin, "manager2", "manager", &s2).await;
+    World { admin, s1, agent, manager, auditor, compliance, other_manager, other_manager_id }
+}
+
+fn zhang() -> Value {
+    json!({
+        "name": "张三丰",
+        "national_id": NATIONAL_ID,
+        "mobile": "138-1234-1234",
+        "email": "Zhang.San@Example.com",
+        "address": "北京市朝阳区建国路88号",
+        "customer_type": "individual",
+        "source": {"channel": "service"},
+        "tags": ["vip", "beijing"]
+    })
+}
+
+async fn create(app: &TestApp, token: &str, body: Value) -> Value {
+    app.post("/api/v1/customers", token, body).await.expect(201).body
+}
+
+async fn masking_by_role(app: TestApp) {
+    let w = world(&app).await;
+    let created = create(&app, &w.agent, zhang()).await;
+    let id = created["id"].as_str().unwrap();
+    // Birth date and gender come from the id number.
+    assert_eq!(created["gender"], "male");
+    let path = format!("/api/v1/customers/{id}");
+
+    let frontline = app.get(&path, &w.agent).await.expect(200).body;
+    assert_eq!(frontline["national_id"], "110***********1232");
+    assert_eq!(frontline["mobile"], "138****1234");
+    assert_eq!(frontline["email"], "z***@example.com");
+    assert_eq!(frontline["name"], "张**");
+    assert_eq!(frontline["address"], "北京市朝阳区");
+    assert_eq!(frontline["birth_date"], "1990-**-**");
+
+    let manager = app.get(&path, &w.manager).await.expect(200).body;
+    assert_eq!(manager["national_id"], "110105********1232");
+    assert_eq!(manager["mobile"], "138****1234");
+    assert_eq!(manager["email"], "zhang.san@example.com");
+    assert_eq!(manager["name"], "张三丰");
+    assert_eq!(manager["address"], "北京市朝阳区建国路88号");
+    assert_eq!(manager["birth_date"], "1990-01-01");
+
+    let auditor = app.get(&path, &w.auditor).await.expect(200).body;
+    assert_eq!(auditor["national_id"], "110***********1232");
+    assert_eq!(auditor["name"], "张**");
+
+    // IT administrators do not read personal data at all.
+    app.get(&path, &w.admin).await.problem(403);
+
+    // No full id number or mobile anywhere in a frontline list either.
+    let list = app.get("/api/v1/customers", &w.agent).await.expect(200).body.to_string();
+    assert!(!list.contains(NATIONAL_ID) && !list.contains("13812341234") && !list.contains("张三丰"), "{list}");
+}
+both!(masking_by_role, masking_by_role);
+
+async fn another_units_customer_does_not_exist(app: TestApp) {
+    let w = world(&app).await;
+    let id = create(&app, &w.agent, zhang()).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/customers/{id}");
+    app.get(&path, &w.other_manager).await.problem(404);
+    app.send("PATCH", &path, Some(&w.other_manager), Some(json!({"occupation": "x"})), &[("If-Match", "\"1\"")])
+        .await
+        .problem(404);
+    app.post(&format!("{path}/reveal"), &w.other_manager, json!({"fields": ["mobile"], "purpose": "service_request"}))
+        .await
+        .problem(404);
+    let list = app.get("/api/v1/customers", &w.other_manager).await.expect(200);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 0);
+    let by_mobile = app.get("/api/v1/customers?mobile=13812341234", &w.other_manager).await.expect(200);
+    assert_eq!(by_mobile.body["items"].as_array().unwrap().len(), 0, "no existence oracle through search");
+
+    // Assigned as an owner, the other subsidiary's manager sees it (the fixed sharing rule).
+    let etag = app.get(&path, &w.manager).await.header("etag").unwrap();
+    // Owners must be colleagues the caller can see: S2's manager is not one for S1 staff.
+    app.send(
+        "PATCH",
+        &path,
+        Some(&w.manager),
+        Some(json!({"owner_ids": [w.other_manager_id]})),
+        &[("If-Match", &etag)],
+    )
+    .await
+    .problem(422);
+    app.sql(&format!("INSERT INTO customer_owners (customer_id, user_id) VALUES ('{id}', '{}')", w.other_manager_id));
+    app.get(&path, &w.other_manager).await.expect(200);
+    assert_eq!(app.get("/api/v1/customers", &w.other_manager).await.body["items"].as_array().unwrap().len(), 1);
+}
+both!(another_units_customer_does_not_exist, another_units_customer_does_not_exist);
+
+async fn reveal_needs_a_purpose_and_is_audited(app: TestApp) {
+    let w = world(&app).await;
+    let id = create(&app, &w.agent, zhang()).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/customers/{id}/reveal");
+    app.post(&path, &w.agent, json!({"fields": ["mobile"], "purpose": "service_request"})).await.problem(403);
+    app.post(&path, &w.manager, json!({"fields": ["mobile"]})).await.problem(422);
+    app.post(&path, &w.manager, json!({"fields": ["password_hash"], "purpose": "service_request"})).await.problem(422);
+    let r = app
+        .post(&path, &w.manager, json!({"fields": ["mobile", "national_id"], "purpose": "identity_verification"}))
+        .await
+        .expect(200);
+    assert_eq!(r.body["values"]["mobile"], "+8613812341234");
+    assert_eq!(r.body["values"]["national_id"], NATIONAL_ID);
+
+    let log = app.get("/api/v1/audit?action=customer.reveal", &w.compliance).await.expect(200);
+    let entry = &log.body["items"][0];
+    assert_eq!(entry["purpose"], "identity_verification");
+    assert_eq!(entry["fields"], json!(["mobile", "national_id"]));
+    assert!(!log.body.to_string().contains("13812341234"), "the audit log names fields, never values");
+
+    // Rate limit: 20 reveals per user per hour.
+    for _ in 1..20 {
+        app.post(&path, &w.compliance, json!({"fields": ["email"], "purpose": "legal_request"})).await.expect(200);
+    }
+    app.post(&path, &w.compliance, json!({"fields": ["email"], "purpose": "legal_request"})).await.expect(200);
+    let limited =
+        app.post(&path, &w.compliance, json!({"fields": ["email"], "purpose": "legal_request"})).await.problem(429);
+    assert!(limited.header("retry-after").is_some());
+}
+both!(reveal_needs_a_purpose_and_is_audited, reveal_needs_a_purpose_and_is_audited);
+
+async fn validation_names_each_field(app: TestApp) {
+    let w = world(&app).await;
+    let r = app
+        .post(
+            "/api/v1/customers",
+            &w.agent,
+            json!({
+                "name": "李四", "national_id": "110105199001011234", "mobile": "12345", "email": "nope",
+                "birth_date": "2999-01-01", "customer_type": "individual",
+                "source": {"channel": "third_party"}
+            }),
+        )
+        .await
+        .problem(422);
+    let fields: Vec<&str> = r.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    for f in ["national_id", "mobile", "email", "birth_date", "source"] {
+        assert!(fields.contains(&f), "{f} missing in {fields:?}");
+    }
+    // The id number says 1990-01-01 and male: a record that says otherwise is refused.
+    let mut body = zhang();
+    body["birth_date"] = json!("1991-02-03");
+    body["gender"] = json!("female");
+    let r = app.post("/api/v1/customers", &w.agent, body).await.problem(422);
+    let fields: Vec<&str> = r.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["birth_date", "gender"]);
+    // Server-set fields cannot be sent.
+    for forged in ["id", "unit_id", "version", "created_by", "deleted_at"] {
+        let mut body = zhang();
+        body[forged] = json!("x");
+        app.post("/api/v1/customers", &w.agent, body).await.problem(422);
+    }
+    let mut body = zhang();
+    body["owner_ids"] = json!(["not-a-user"]);
+    app.post("/api/v1/customers", &w.agent, body).await.problem(422);
+    assert_eq!(
+        app.get("/api/v1/customers", &w.agent).await.body["items"].as_array().unwrap().len(),
+        0,
+        "nothing half-written"
+    );
+}
+both!(validation_names_each_field, validation_names_each_field);
+
+async fn search_and_pages(app: TestApp) {
+    let w = world(&app).await;
+    for (i, name) in ["王小明", "王大力", "李雷", "韩梅梅", "王五"].iter().enumerate() {
+        let mut body = zhang();
+        body["name"] = json!(name);
+        body.as_object_mut().unwrap().remove("national_id");
+        body["mobile"] = json!(format!("1391234000{i}"));
+        body["email"] = json!(format!("user{i}@example.com"));
+        body["tags"] = json!(if i % 2 == 0 { vec!["even"] } else { vec!["odd"] });
+        create(&app, &w.agent, body).await;
+    }
+    let names = |v: &Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let r = app.get("/api/v1/customers?name=%E7%8E%8B&sort=name", &w.manager).await.expect(200);
+    assert_eq!(names(&r.body), vec!["王五", "王大力", "王小明"]);
+    let r = app.get("/api/v1/customers?mobile=+86%20139-1234-0003", &w.manager).await.expect(200);
+    assert_eq!(names(&r.body), vec!["韩梅梅"]);
+    let r = app.get("/api/v1/customers?email=USER1@example.com", &w.manager).await.expect(200);
+    assert_eq!(names(&r.body), vec!["王大力"]);
+    let r = app.get("/api/v1/customers?tag=even", &w.manager).await.expect(200);
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 3);
+    app.get("/api/v1/customers?mobile=123", &w.manager).await.problem(422);
+    app.get("/api/v1/customers?sort=mobile", &w.manager).await.problem(422);
+
+    // Keyset pages, both orders, each row once.
+    for sort in ["-created", "name"] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/customers?limit=2&sort={sort}&cursor={c}"),
+                None => format!("/api/v1/customers?limit=2&sort={sort}"),
+            };
+            let page = app.get(&path, &w.manager).await.expect(200).body;
+            seen.extend(names(&page));
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 5, "{sort}: {seen:?}");
+        if sort == "name" {
+            let mut sorted = seen.clone();
+            sorted.sort();
+            assert_eq!(seen, sorted);
+        }
+    }
+}
+both!(search_and_pages, search_and_pages);
+
+async fn changes_versions_events_and_deletes(app: TestApp) {
+    let w = world(&app).await;
+    let id = create(&app, &w.agent, zhang()).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/customers/{id}");
+    app.send("PATCH", &path, Some(&w.agent), Some(json!({"occupation": "teacher"})), &[]).await.problem(428);
+    app.send("PATCH", &path, Some(&w.agent), Some(json!({"occupation": "teacher"})), &[("If-Match", "\"9\"")])
+        .await
+        .problem(412);
+    let r = app
+        .send(
+            "PATCH",
+            &path,
+            Some(&w.agent),
+            Some(json!({"occupation": "teacher", "mobile": "13900001111", "tags": ["gold"]})),
+            &[("If-Match", "\"1\"")],
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.header("etag").as_deref(), Some("\"2\""));
+    assert_eq!(r.body["occupation"], "teacher");
+    assert_eq!(r.body["mobile"], "139****1111");
+    assert_eq!(r.body["tags"], json!(["gold"]));
+    assert_eq!(
+        app.get("/api/v1/customers?mobile=13812341234", &w.manager).await.body["items"].as_array().unwrap().len(),
+        0
+    );
+    assert_eq!(
+        app.get("/api/v1/customers?mobile=13900001111", &w.manager).await.body["items"].as_array().unwrap().len(),
+        1
+    );
+
+    // Auditors read but never write.
+    app.send("PATCH", &path, Some(&w.auditor), Some(json!({"occupation": "x"})), &[("If-Match", "\"2\"")])
+        .await
+        .problem(403);
+
+    app.send("DELETE", &path, Some(&w.manager), None, &[("If-Match", "\"2\"")]).await.expect(204);
+    app.get(&path, &w.manager).await.problem(404);
+    assert_eq!(app.get("/api/v1/customers", &w.manager).await.body["items"].as_array().unwrap().len(), 0);
+
+    // Every change left an event in the outbox, naming fields but carrying no personal values.
+    let mut conn = app.state.db.get().unwrap();
+    use diesel::prelude::*;
+    use guanxi::db::schema::outbox;
+    let events: Vec<(String, String)> = outbox::table
+        .filter(outbox::aggregate_id.eq(&id))
+        .order(outbox::id)
+        .select((outbox::topic, outbox::payload))
+        .load(&mut *conn)
+        .unwrap();
+    let topics: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(topics, vec!["customer.created", "customer.updated", "customer.deleted"]);
+    assert!(events[1].1.contains("mobile") && !events[1].1.contains("13900001111"));
+    let log = app.get(&format!("/api/v1/audit?resource_id={id}"), &w.compliance).await.expect(200);
+    let actions: Vec<&str> =
+        log.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, vec!["customer.delete", "customer.update", "customer.create"]);
+    let _ = w.s1;
+}
+both!(changes_versions_events_and_deletes, changes_versions_events_and_deletes);
+
+async fn no_clear_sensitive_value_at_rest(app: TestApp) {
+    let w = world(&app).await;
+    let id = create(&app, &w.agent, zhang()).await["id"].as_str().unwrap().to_owned();
+    let mut conn = app.state.db.get().unwrap();
+    use diesel::prelude::*;
+    use guanxi::db::schema::customers;
+    type Sealed = Option<String>;
+    let row: (Sealed, Sealed, Sealed, Sealed, Sealed) = customers::table
+        .find(&id)
+        .select((
+            customers::national_id,
+            customers::mobile,
+            customers::email,
+            customers::address,
+            customers::birth_date,
+        ))
+        .first(&mut *conn)
+        .unwrap();
+    let stored = format!("{row:?}");
+    for clear in [NATIONAL_ID, "13812341234", "zhang.san@example.com", "建国路", "1990-01-01"] {
+        assert!(!stored.contains(clear), "{clear} stored in clear: {stored}");
+    }
+    // Ciphertexts are bound to their row: moving one to another customer makes it unreadable.
+    let other =
+        create(&app, &w.agent, json!({"name": "李四", "customer_type": "individual", "source": {"channel": "sales"}}))
+            .await;
+    let other_id = other["id"].as_str().unwrap();
+    app.sql(&format!(
+        "UPDATE customers SET mobile = (SELECT mobile FROM customers WHERE id = '{id}') WHERE id = '{other_id}'"
+    ));
+    let r = app.get(&format!("/api/v1/customers/{other_id}"), &w.manager).await;
+    assert_eq!(r.status.as_u16(), 500, "a swapped ciphertext must not decrypt");
+    assert!(!r.body.to_string().contains("1381234"), "and nothing leaks in the error");
+}
+both!(no_clear_sensitive_value_at_rest, no_clear_sensitive_value_at_rest);
