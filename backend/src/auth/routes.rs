@@ -9,9 +9,10 @@ use super::{password, Principal, Role};
 use crate::audit::Actor;
 use crate::error::{ApiError, Problem};
 use crate::http::extract::client_ip;
+use crate::http::extract::Body;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 64))]
@@ -31,7 +32,7 @@ pub struct TokenResponse {
     pub refresh_token: String,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
@@ -59,10 +60,9 @@ fn tokens(state: &AppState, user_id: &str, issued: sessions::Issued) -> Result<T
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Body<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     let ip = client_ip(&req, state.settings.trust_proxy);
     state.login.check_ip(&ip)?;
     let actor = Actor::anonymous(&ip, crate::http::observe::current_request_id());
@@ -110,10 +110,9 @@ pub async fn login(
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: Body<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     let ip = client_ip(&req, state.settings.trust_proxy);
     let actor = Actor::anonymous(&ip, crate::http::observe::current_request_id());
     let outcome = state.db.write(move |c| sessions::refresh(c, &actor, &input.refresh_token)).await?;

@@ -62,7 +62,7 @@ pub struct Source {
     pub legal_basis: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomer {
     #[validate(length(min = 1, max = 50))]
@@ -97,7 +97,7 @@ pub struct CreateCustomer {
 }
 
 /// A partial change; absent fields stay as they are.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomer {
     #[validate(length(min = 1, max = 50))]
@@ -183,7 +183,7 @@ pub struct CustomerQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevealRequest {
     /// Any of national_id, mobile, email, address, birth_date, name.

@@ -1,12 +1,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use validator::Validate;
 
 use super::dto::{CreateCustomer, Customer, CustomerQuery, RevealRequest, Revealed, UpdateCustomer};
 use super::{domain, service, store};
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::etag::{etag, if_match};
+use crate::http::extract::Body;
 use crate::http::pagination::{encode_cursor, Page, PageParams};
 use crate::state::AppState;
 
@@ -38,11 +38,10 @@ async fn load_view(state: &web::Data<AppState>, p: Principal, id: String) -> Res
 pub async fn create_customer(
     state: web::Data<AppState>,
     p: Principal,
-    body: web::Json<CreateCustomer>,
+    body: Body<CreateCustomer>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersWrite)?;
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     let st = state.clone();
     let pr = p.clone();
     let row = state.db.write(move |c| service::create(c, &st.cipher, &pr, input)).await?;
@@ -78,11 +77,10 @@ pub async fn update_customer(
     p: Principal,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<UpdateCustomer>,
+    body: Body<UpdateCustomer>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersWrite)?;
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     let version = if_match(&req)?;
     let (st, pr, id) = (state.clone(), p.clone(), id.into_inner());
     let row = state.db.write(move |c| service::update(c, &st.cipher, &pr, &id, version, input)).await?;
@@ -121,11 +119,10 @@ pub async fn reveal_customer(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    body: web::Json<RevealRequest>,
+    body: Body<RevealRequest>,
 ) -> Result<web::Json<Revealed>, ApiError> {
     p.require(Permission::CustomersReveal)?;
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     let st = state.clone();
     let revealed = state.db.write(move |c| service::reveal(c, &st.cipher, &p, &id, input)).await?;
     Ok(web::Json(revealed))

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue, CACHE_CONTROL};
 use actix_web::middleware::Next;
@@ -80,17 +80,22 @@ fn incoming_id(req: &ServiceRequest) -> Option<String> {
     ok.then(|| v.to_owned())
 }
 
-pub async fn observe(
+pub async fn observe<B: MessageBody + 'static>(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     let id = incoming_id(&req).unwrap_or_else(crate::db::new_id);
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().to_string();
     let span = tracing::info_span!("request", request_id = %id, %method, path = %req.path());
+    if super::extract::has_encoded_nul(req.uri()) {
+        let problem = crate::error::ApiError::BadRequest("the URL must not contain %00".into());
+        let res = REQUEST_ID.sync_scope(id.clone(), || actix_web::ResponseError::error_response(&problem));
+        return Ok(req.into_response(res).map_into_right_body());
+    }
     let started = Instant::now();
     let result = REQUEST_ID.scope(id.clone(), next.call(req)).instrument(span.clone()).await;
-    let mut res = result?;
+    let mut res = result?.map_into_left_body();
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = res.status().as_u16();
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());

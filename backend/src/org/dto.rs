@@ -78,7 +78,7 @@ fn username_chars(name: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUnit {
     /// The parent: the group for a subsidiary, a subsidiary for a department.
@@ -90,7 +90,7 @@ pub struct CreateUnit {
     pub name: String,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUnit {
     #[validate(length(min = 1, max = 32), custom(function = "code_chars"))]
@@ -134,7 +134,7 @@ impl From<UserRow> for User {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     #[validate(length(min = 2, max = 64), custom(function = "username_chars"))]
@@ -148,7 +148,7 @@ pub struct CreateUser {
     pub unit_id: String,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 100))]

@@ -1,13 +1,13 @@
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use validator::Validate;
 
 use super::dto::{CreateUnit, CreateUser, Unit, UpdateUnit, UpdateUser, User};
 use super::{service, store};
 use crate::auth::{password, Permission, Principal, Role};
 use crate::error::{ApiError, Problem};
 use crate::http::etag::{etag, if_match};
+use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
 use crate::state::AppState;
 
@@ -59,11 +59,10 @@ pub async fn get_unit(
 pub async fn create_unit(
     state: web::Data<AppState>,
     p: Principal,
-    body: web::Json<CreateUnit>,
+    body: Body<CreateUnit>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::OrgWrite)?;
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     let unit = state.db.write(move |c| service::create_unit(c, &p, input)).await?;
     Ok(with_etag(actix_web::http::StatusCode::CREATED, unit.version, &Unit::from(unit)))
 }
@@ -80,11 +79,10 @@ pub async fn update_unit(
     p: Principal,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<UpdateUnit>,
+    body: Body<UpdateUnit>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::OrgWrite)?;
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     let version = if_match(&req)?;
     let unit = state.db.write(move |c| service::update_unit(c, &p, &id, version, input)).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, unit.version, &Unit::from(unit)))
@@ -150,11 +148,10 @@ pub async fn get_user(
 pub async fn create_user(
     state: web::Data<AppState>,
     p: Principal,
-    body: web::Json<CreateUser>,
+    body: Body<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::UsersWrite)?;
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     password::check_policy(&input.password)?;
     let pw = input.password.clone();
     let hash = state.login.hash_off_executor(move || password::hash(&pw)).await?;
@@ -176,11 +173,10 @@ pub async fn update_user(
     p: Principal,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<UpdateUser>,
+    body: Body<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::UsersWrite)?;
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     let version = if_match(&req)?;
     let hash = match input.password.clone() {
         Some(pw) => {

@@ -341,3 +341,22 @@ async fn no_clear_sensitive_value_at_rest(app: TestApp) {
     assert!(!r.body.to_string().contains("1381234"), "and nothing leaks in the error");
 }
 both!(no_clear_sensitive_value_at_rest, no_clear_sensitive_value_at_rest);
+
+/// PostgreSQL cannot store NUL in text and SQLite can: both refuse it the same way, up front.
+async fn nul_characters_are_refused(app: TestApp) {
+    let w = world(&app).await;
+    let mut body = zhang();
+    body["source"]["supplier"] = json!("a\u{0}b");
+    let r = app.post("/api/v1/customers", &w.agent, body).await.problem(422);
+    assert_eq!(r.body["errors"][0]["field"], "source.supplier");
+    let mut body = zhang();
+    body["tags"] = json!(["ok", "\u{0}"]);
+    app.post("/api/v1/customers", &w.agent, body).await.problem(422);
+    app.get("/api/v1/customers?name=%00", &w.agent).await.problem(400);
+    app.get("/api/v1/customers/%00", &w.agent).await.problem(400);
+    app.send("POST", "/api/v1/auth/login", None, Some(json!({"username": "ad\u{0}min", "password": "x"})), &[])
+        .await
+        .problem(422);
+    assert_eq!(app.get("/api/v1/customers", &w.agent).await.body["items"].as_array().unwrap().len(), 0);
+}
+both!(nul_characters_are_refused, nul_characters_are_refused);

@@ -9,10 +9,11 @@ use crate::auth::permissions::GRANTABLE_SCOPES;
 use crate::auth::principal::API_KEY_PREFIX;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
+use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKey {
     #[validate(length(min = 1, max = 100))]
@@ -61,11 +62,10 @@ pub async fn list_api_keys(
 pub async fn create_api_key(
     state: web::Data<AppState>,
     p: Principal,
-    body: web::Json<CreateApiKey>,
+    body: Body<CreateApiKey>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::ApiKeysManage)?;
-    let input = body.into_inner();
-    input.validate()?;
+    let Body(input) = body;
     if let Some(bad) = input.scopes.iter().find(|s| !GRANTABLE_SCOPES.contains(&s.as_str())) {
         return Err(ApiError::field("scopes", "unknown", format!("unknown scope `{bad}`")));
     }
