@@ -116,6 +116,28 @@ await step('the new user signs in and sees only what an agent may', async () => 
   assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0);
 });
 
+await step('the agent records a customer and sees it masked', async () => {
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByRole('button', { name: 'New customer' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill('张三丰');
+  await dialog.getByLabel('Mobile').fill('12345');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByText(/mainland mobile/).waitFor();
+  await dialog.getByLabel('Mobile').fill('138 1234 1234');
+  await dialog.getByLabel('National ID').fill('110105199001011232');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('customer-name').filter({ hasText: '张**' }).waitFor();
+  const profile = page.getByTestId('customer-profile');
+  await profile.getByText('138****1234').waitFor();
+  await profile.getByText('110***********1232').waitFor();
+  await profile.getByText('1990-**-**').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Reveal' }).count(), 0, 'agents cannot reveal');
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByRole('cell', { name: '138****1234' }).waitFor();
+  await page.screenshot({ path: join(results, 'customers.png'), fullPage: true });
+});
+
 assert.deepEqual(errors, [], 'no uncaught errors in the page');
 await context.close();
 console.log('browser test passed');

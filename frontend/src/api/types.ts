@@ -11,3 +11,6 @@ export type Job = Schemas['Job'];
 export type Verification = Schemas['Verification'];
 
 export const STAFF_ROLES: Role[] = ['admin', 'compliance', 'manager', 'agent', 'sales', 'auditor'];
+export type Customer = Schemas['Customer'];
+export type CreateCustomer = Schemas['CreateCustomer'];
+export type RevealPurpose = Schemas['RevealPurpose'];

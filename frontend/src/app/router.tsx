@@ -5,11 +5,13 @@ import { ApiKeysPage } from '@/features/api-keys/api-keys-page';
 import { AuditPage } from '@/features/audit/audit-page';
 import { LoginPage } from '@/features/auth/login-page';
 import { ComingSoon } from '@/features/common/coming-soon';
+import { CustomerDetailPage } from '@/features/customers/customer-detail-page';
+import { CustomersPage } from '@/features/customers/customers-page';
 import { DashboardPage } from '@/features/dashboard/dashboard-page';
 import { UnitsPage } from '@/features/org/units-page';
 import { UsersPage } from '@/features/org/users-page';
 
-const soon = ['customers', 'consent', 'segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
+const soon = ['consent', 'segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
   path: d,
   element: <ComingSoon title={`nav.${d}`} />,
 }));
@@ -21,6 +23,8 @@ export const router = createBrowserRouter([
     element: <AppLayout />,
     children: [
       { index: true, element: <DashboardPage /> },
+      { path: 'customers', element: <CustomersPage /> },
+      { path: 'customers/:id', element: <CustomerDetailPage /> },
       { path: 'units', element: <UnitsPage /> },
       { path: 'users', element: <UsersPage /> },
       { path: 'api-keys', element: <ApiKeysPage /> },

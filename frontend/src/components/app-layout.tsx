@@ -21,15 +21,15 @@ export function AppLayout() {
 
   if (!session) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
 
-  const domains: Item[] = [
+  const domains = ([
     { to: '/', label: t('nav.dashboard') },
-    { to: '/customers', label: t('nav.customers'), soon: true },
+    { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
     { to: '/consent', label: t('nav.consent'), soon: true },
     { to: '/segments', label: t('nav.segments'), soon: true },
     { to: '/campaigns', label: t('nav.campaigns'), soon: true },
     { to: '/tickets', label: t('nav.tickets'), soon: true },
     { to: '/kpi', label: t('nav.kpi'), soon: true },
-  ];
+  ] as Item[]).filter((i) => !i.permission || can(me.data, i.permission));
   const admin: Item[] = [
     { to: '/units', label: t('nav.units'), permission: 'org:read' },
     { to: '/users', label: t('nav.users'), permission: 'users:read' },

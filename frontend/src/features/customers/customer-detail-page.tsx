@@ -1,0 +1,94 @@
+import { Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+
+import { api } from '@/api/client';
+import { unwrap } from '@/api/problem';
+import type { Customer } from '@/api/types';
+import { ProblemAlert } from '@/components/problem-alert';
+import { can, useMe } from '@/features/auth/use-me';
+import { formatTime } from '@/lib/format';
+
+import { CustomerForm } from './customer-form';
+import { RevealDialog } from './reveal-dialog';
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">{label}</Text>
+      <Text>{children ?? '—'}</Text>
+    </div>
+  );
+}
+
+function Profile({ c }: { c: Customer }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} data-testid="customer-profile">
+      <Field label={t('customers.mobile')}>{c.mobile}</Field>
+      <Field label={t('customers.nationalId')}>{c.national_id}</Field>
+      <Field label={t('customers.email')}>{c.email}</Field>
+      <Field label={t('customers.birthDate')}>{c.birth_date}</Field>
+      <Field label={t('customers.gender')}>{c.gender ? t(`enums.gender.${c.gender}`) : null}</Field>
+      <Field label={t('customers.address')}>{c.address}</Field>
+      <Field label={t('customers.occupation')}>{c.occupation}</Field>
+      <Field label={t('customers.incomeBand')}>{c.income_band ? t(`enums.income_band.${c.income_band}`) : null}</Field>
+      <Field label={t('customers.preferredChannel')}>{c.preferred_channel ? t(`enums.channel.${c.preferred_channel}`) : null}</Field>
+      <Field label={t('customers.type')}>{t(`enums.customer_type.${c.customer_type}`)}</Field>
+      <Field label={t('customers.source')}>
+        {t(`enums.source.${c.source.channel}`)}
+        {c.source.supplier ? ` · ${c.source.supplier} (${c.source.legal_basis ?? ''})` : ''}
+      </Field>
+      <Field label={t('customers.created')}>{formatTime(c.created_at, i18n.language)}</Field>
+    </SimpleGrid>
+  );
+}
+
+export function CustomerDetailPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const me = useMe().data;
+  const customer = useQuery({
+    queryKey: ['customers', 'detail', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/customers/{id}', { params: { path: { id } } })),
+  });
+  const [editing, setEditing] = useState(false);
+  const [revealing, setRevealing] = useState(false);
+  const c = customer.data;
+  if (customer.error) return <ProblemAlert error={customer.error} />;
+  if (!c) return <Loader />;
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Group>
+          <Title order={2} data-testid="customer-name">{c.name}</Title>
+          {c.tags.map((tg) => <Badge key={tg} variant="light">{tg}</Badge>)}
+          <Badge color={c.reachable ? 'green' : 'gray'}>{c.reachable ? t('customers.reachable') : t('customers.unreachable')}</Badge>
+        </Group>
+        <Group>
+          {can(me, 'customers:reveal') && <Button variant="light" color="orange" onClick={() => setRevealing(true)}>{t('customers.reveal')}</Button>}
+          {can(me, 'customers:write') && <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
+        </Group>
+      </Group>
+      <Card withBorder>
+        <Tabs defaultValue="profile">
+          <Tabs.List>
+            {['profile', 'purchases', 'preferences', 'feedback', 'contacts', 'household', 'history'].map((tab) => (
+              <Tabs.Tab key={tab} value={tab}>{t(`customers.${tab}`)}</Tabs.Tab>
+            ))}
+          </Tabs.List>
+          <Tabs.Panel value="profile" pt="md"><Profile c={c} /></Tabs.Panel>
+          {['purchases', 'preferences', 'feedback', 'contacts', 'household', 'history'].map((tab) => (
+            <Tabs.Panel key={tab} value={tab} pt="md"><Text c="dimmed">{t('customers.tabSoon')}</Text></Tabs.Panel>
+          ))}
+        </Tabs>
+      </Card>
+      <Modal opened={editing} onClose={() => setEditing(false)} title={t('common.edit')} size="lg">
+        {editing && <CustomerForm editing={c} onDone={() => { setEditing(false); void customer.refetch(); }} />}
+      </Modal>
+      <RevealDialog customerId={c.id} opened={revealing} onClose={() => setRevealing(false)} />
+    </Stack>
+  );
+}

@@ -1,0 +1,96 @@
+import { Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue, useIntersection } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+
+import { api } from '@/api/client';
+import { unwrap } from '@/api/problem';
+import { ProblemAlert } from '@/components/problem-alert';
+import { can, useMe } from '@/features/auth/use-me';
+import { formatTime } from '@/lib/format';
+import { useCursorList } from '@/lib/use-cursor-list';
+
+import { CustomerForm } from './customer-form';
+
+export function CustomersPage() {
+  const { t, i18n } = useTranslation();
+  const me = useMe().data;
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [mobile, setMobile] = useState('');
+  const [tag, setTag] = useState('');
+  const [filters] = useDebouncedValue({ name: name.trim(), mobile: mobile.trim(), tag: tag.trim() }, 300);
+  const mobileReady = filters.mobile.replace(/\D/g, '').length >= 11 || filters.mobile === '';
+  const list = useCursorList(['customers', filters], async (cursor) =>
+    unwrap(
+      await api.GET('/api/v1/customers', {
+        params: {
+          query: {
+            limit: 50,
+            cursor,
+            sort: filters.name ? 'name' : undefined,
+            name: filters.name || undefined,
+            mobile: mobileReady ? filters.mobile || undefined : undefined,
+            tag: filters.tag || undefined,
+          },
+        },
+      }),
+    ),
+  );
+  // Infinite scroll: the next page loads when the end of the table comes into view.
+  const { ref, entry } = useIntersection({ threshold: 0.1 });
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  useEffect(() => {
+    if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('customers.title')}</Title>
+        {can(me, 'customers:write') && <Button onClick={() => setCreating(true)}>{t('customers.new')}</Button>}
+      </Group>
+      <Group>
+        <TextInput placeholder={t('customers.filterName')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        <TextInput placeholder={t('customers.filterMobile')} value={mobile} onChange={(e) => setMobile(e.currentTarget.value)} />
+        <TextInput placeholder={t('customers.filterTag')} value={tag} onChange={(e) => setTag(e.currentTarget.value)} />
+      </Group>
+      <ProblemAlert error={list.error} />
+      <Card withBorder p={0}>
+        <Table striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('customers.name')}</Table.Th>
+              <Table.Th>{t('customers.mobile')}</Table.Th>
+              <Table.Th>{t('customers.nationalId')}</Table.Th>
+              <Table.Th>{t('customers.tags')}</Table.Th>
+              <Table.Th>{t('customers.source')}</Table.Th>
+              <Table.Th>{t('customers.created')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.items.map((c) => (
+              <Table.Tr key={c.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/customers/${c.id}`)}>
+                <Table.Td>{c.name}</Table.Td>
+                <Table.Td>{c.mobile ?? '—'}</Table.Td>
+                <Table.Td>{c.national_id ?? '—'}</Table.Td>
+                <Table.Td>{c.tags.map((tg) => <Badge key={tg} variant="light" mr={4}>{tg}</Badge>)}</Table.Td>
+                <Table.Td>{t(`enums.source.${c.source.channel}`)}</Table.Td>
+                <Table.Td>{formatTime(c.created_at, i18n.language)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Card>
+      <div ref={ref} />
+      {list.isFetching && <Text c="dimmed" size="sm">{t('common.loading')}</Text>}
+      {!list.hasNextPage && !list.isFetching && list.items.length > 0 && <Text c="dimmed" size="sm">{t('customers.noMore')}</Text>}
+      {!list.isFetching && list.items.length === 0 && <Text c="dimmed">{t('common.none')}</Text>}
+      <Modal opened={creating} onClose={() => setCreating(false)} title={t('customers.new')} size="lg">
+        {creating && <CustomerForm editing={null} onDone={(c) => navigate(`/customers/${c.id}`)} />}
+      </Modal>
+    </Stack>
+  );
+}
