@@ -28,6 +28,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(auth::routes::configure)
             .configure(org::routes::configure)
             .configure(customers::routes::configure)
+            .configure(customers::records::routes::configure)
             .configure(auth::api_keys::routes::configure)
             .configure(audit::routes::configure)
             .configure(jobs::routes::configure),

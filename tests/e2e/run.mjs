@@ -133,6 +133,14 @@ await step('the agent records a customer and sees it masked', async () => {
   await profile.getByText('110***********1232').waitFor();
   await profile.getByText('1990-**-**').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Reveal' }).count(), 0, 'agents cannot reveal');
+  await page.getByRole('tab', { name: 'Purchases' }).click();
+  await page.getByLabel('Product').fill('Broadband 1000M');
+  await page.getByLabel('Amount (¥)').fill('199.50');
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByRole('cell', { name: 'Broadband 1000M' }).waitFor();
+  await page.getByRole('cell', { name: 'CNY 199.50' }).waitFor();
+  await page.getByText('Spend by month').waitFor();
+  await page.screenshot({ path: join(results, 'purchases.png'), fullPage: true });
   await page.getByRole('link', { name: 'Customers' }).click();
   await page.getByRole('cell', { name: '138****1234' }).waitFor();
   await page.screenshot({ path: join(results, 'customers.png'), fullPage: true });

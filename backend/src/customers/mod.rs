@@ -5,6 +5,7 @@ pub mod domain;
 pub mod dto;
 pub mod mask;
 pub mod model;
+pub mod records;
 pub mod routes;
 pub mod service;
 pub mod store;

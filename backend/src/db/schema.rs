@@ -181,6 +181,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    purchases (id) {
+        id -> Text,
+        customer_id -> Text,
+        unit_id -> Text,
+        product -> Text,
+        amount_fen -> BigInt,
+        currency -> Text,
+        channel -> Text,
+        purchased_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    preferences (id) {
+        id -> Text,
+        customer_id -> Text,
+        category -> Text,
+        value -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        content -> Text,
+        channel -> Text,
+        ticket_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        direction -> Text,
+        reached -> Bool,
+        summary -> Text,
+        occurred_at -> Timestamp,
+        staff_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(customers -> units (unit_id));
 diesel::joinable!(customer_owners -> customers (customer_id));
@@ -202,4 +255,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_owners,
     customer_tags,
     outbox,
+    purchases,
+    preferences,
+    feedback,
+    contacts,
 );

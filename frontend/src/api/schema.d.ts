@@ -213,6 +213,81 @@ export interface paths {
         patch: operations["update_customer"];
         trace?: never;
     };
+    "/api/v1/customers/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contact log: calls, visits, messages and emails with the customer, newest first. */
+        get: operations["list_contacts"];
+        put?: never;
+        /**
+         * Logs a contact. A reached customer's last contact moves on; a failed outbound contact marks
+         *     the customer unreachable.
+         */
+        post: operations["create_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's opinions, suggestions and complaints (CUS-4), newest first. */
+        get: operations["list_feedback"];
+        put?: never;
+        /** Records feedback from the customer. */
+        post: operations["create_feedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's preferences (CUS-3), newest first. */
+        get: operations["list_preferences"];
+        put?: never;
+        /** Records a preference: an interest, habit, brand, product or way to be contacted. */
+        post: operations["create_preference"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's purchases and consumption (CUS-2), newest first. */
+        get: operations["list_purchases"];
+        put?: never;
+        /** Records a purchase; the caller's unit is the seller. */
+        post: operations["create_purchase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/reveal": {
         parameters: {
             query?: never;
@@ -439,8 +514,23 @@ export interface components {
             seq: number;
             unit_id?: string | null;
         };
+        Contact: {
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string;
+            direction: components["schemas"]["Direction"];
+            id: string;
+            kind: components["schemas"]["ContactKind"];
+            /** Format: date-time */
+            occurred_at: string;
+            reached: boolean;
+            staff_id?: string | null;
+            summary: string;
+        };
         /** @enum {string} */
         ContactChannel: "sms" | "email" | "phone" | "push" | "wechat" | "mail";
+        /** @enum {string} */
+        ContactKind: "call" | "visit" | "message" | "email";
         CreateApiKey: {
             /** Format: date-time */
             expires_at?: string | null;
@@ -449,6 +539,15 @@ export interface components {
             scopes: string[];
             /** @description The unit the key acts for (default: the caller's). */
             unit_id?: string | null;
+        };
+        CreateContact: {
+            direction: components["schemas"]["Direction"];
+            kind: components["schemas"]["ContactKind"];
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description Whether the customer was reached; a failed outbound contact marks them unreachable. */
+            reached: boolean;
+            summary: string;
         };
         CreateCustomer: {
             address?: string | null;
@@ -471,6 +570,28 @@ export interface components {
             source: components["schemas"]["Source"];
             /** @description Up to 20 tags of 1–32 characters. */
             tags?: string[];
+        };
+        CreateFeedback: {
+            channel: components["schemas"]["ContactKind"];
+            content: string;
+            kind: components["schemas"]["FeedbackKind"];
+        };
+        CreatePreference: {
+            category: components["schemas"]["PreferenceCategory"];
+            value: string;
+        };
+        CreatePurchase: {
+            /**
+             * Format: int64
+             * @description Amount in fen (1/100 yuan); refunds are negative.
+             */
+            amount_fen: number;
+            channel: components["schemas"]["SalesChannel"];
+            /** @description ISO 4217 (default CNY). */
+            currency?: string | null;
+            product: string;
+            /** Format: date-time */
+            purchased_at: string;
         };
         CreateUnit: {
             code: string;
@@ -524,6 +645,21 @@ export interface components {
         };
         /** @enum {string} */
         CustomerType: "individual" | "household_member";
+        /** @enum {string} */
+        Direction: "inbound" | "outbound";
+        Feedback: {
+            channel: components["schemas"]["ContactKind"];
+            content: string;
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string;
+            id: string;
+            kind: components["schemas"]["FeedbackKind"];
+            /** @description The service ticket opened for it (complaints; the ticket issue links them). */
+            ticket_id?: string | null;
+        };
+        /** @enum {string} */
+        FeedbackKind: "opinion" | "suggestion" | "complaint";
         /** @description One failed field of a request body or query. */
         FieldError: {
             code: string;
@@ -628,6 +764,23 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        Page_Contact: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                customer_id: string;
+                direction: components["schemas"]["Direction"];
+                id: string;
+                kind: components["schemas"]["ContactKind"];
+                /** Format: date-time */
+                occurred_at: string;
+                reached: boolean;
+                staff_id?: string | null;
+                summary: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         Page_Customer: {
             items: {
                 address?: string | null;
@@ -658,6 +811,52 @@ export interface components {
                 updated_at: string;
                 /** Format: int64 */
                 version: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Feedback: {
+            items: {
+                channel: components["schemas"]["ContactKind"];
+                content: string;
+                /** Format: date-time */
+                created_at: string;
+                customer_id: string;
+                id: string;
+                kind: components["schemas"]["FeedbackKind"];
+                /** @description The service ticket opened for it (complaints; the ticket issue links them). */
+                ticket_id?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Preference: {
+            items: {
+                category: components["schemas"]["PreferenceCategory"];
+                /** Format: date-time */
+                created_at: string;
+                customer_id: string;
+                id: string;
+                value: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Purchase: {
+            items: {
+                /** Format: int64 */
+                amount_fen: number;
+                channel: components["schemas"]["SalesChannel"];
+                /** Format: date-time */
+                created_at: string;
+                currency: string;
+                customer_id: string;
+                id: string;
+                product: string;
+                /** Format: date-time */
+                purchased_at: string;
+                /** @description The subsidiary that sold it. */
+                unit_id: string;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -701,6 +900,16 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        Preference: {
+            category: components["schemas"]["PreferenceCategory"];
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string;
+            id: string;
+            value: string;
+        };
+        /** @enum {string} */
+        PreferenceCategory: "interest" | "habit" | "brand" | "product" | "communication";
         /** @enum {string} */
         PrincipalKind: "staff" | "integration";
         /** @description RFC 9457 problem details. */
@@ -714,6 +923,21 @@ export interface components {
             title: string;
             /** @description A URI naming the kind of problem. */
             type: string;
+        };
+        Purchase: {
+            /** Format: int64 */
+            amount_fen: number;
+            channel: components["schemas"]["SalesChannel"];
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            customer_id: string;
+            id: string;
+            product: string;
+            /** Format: date-time */
+            purchased_at: string;
+            /** @description The subsidiary that sold it. */
+            unit_id: string;
         };
         RefreshRequest: {
             refresh_token: string;
@@ -736,6 +960,8 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "compliance" | "manager" | "agent" | "sales" | "auditor" | "integration";
+        /** @enum {string} */
+        SalesChannel: "store" | "online" | "phone" | "agent" | "app";
         /** @description Where a record came from. A purchased third-party list needs the supplier and legal basis. */
         Source: {
             channel: components["schemas"]["SourceChannel"];
@@ -1308,6 +1534,274 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_contacts: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Contact"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContact"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_feedback: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Feedback"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_feedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFeedback"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_preferences: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Preference"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_preference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePreference"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preference"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_purchases: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Purchase"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_purchase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePurchase"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Purchase"];
                 };
             };
             "4XX": {

@@ -360,3 +360,70 @@ async fn nul_characters_are_refused(app: TestApp) {
     assert_eq!(app.get("/api/v1/customers", &w.agent).await.body["items"].as_array().unwrap().len(), 0);
 }
 both!(nul_characters_are_refused, nul_characters_are_refused);
+
+async fn related_records(app: TestApp) {
+    let w = world(&app).await;
+    let id = create(&app, &w.agent, zhang()).await["id"].as_str().unwrap().to_owned();
+    let base = format!("/api/v1/customers/{id}");
+    for (i, day) in ["2026-03-01", "2026-05-01", "2026-04-01"].iter().enumerate() {
+        let r = app
+            .post(&format!("{base}/purchases"), &w.agent, json!({"product": format!("P{i}"), "amount_fen": 12_345, "channel": "store", "purchased_at": format!("{day}T10:00:00Z")}))
+            .await
+            .expect(201);
+        assert_eq!(r.body["currency"], "CNY");
+    }
+    // Last purchase moves forward only, whatever order records arrive in.
+    let c = app.get(&base, &w.manager).await.expect(200).body;
+    assert_eq!(c["last_purchase_at"], "2026-05-01T10:00:00Z");
+    let page1 = app.get(&format!("{base}/purchases?limit=2"), &w.auditor).await.expect(200).body;
+    assert_eq!(page1["items"].as_array().unwrap().len(), 2);
+    let cursor = page1["next_cursor"].as_str().unwrap();
+    let page2 = app.get(&format!("{base}/purchases?limit=2&cursor={cursor}"), &w.auditor).await.expect(200).body;
+    assert_eq!(page2["items"].as_array().unwrap().len(), 1);
+    assert!(page2["next_cursor"].is_null());
+
+    app.post(
+        &format!("{base}/purchases"),
+        &w.agent,
+        json!({"product": "x", "amount_fen": 1, "channel": "teleport", "purchased_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await
+    .problem(422);
+    app.post(
+        &format!("{base}/purchases"),
+        &w.auditor,
+        json!({"product": "x", "amount_fen": 1, "channel": "store", "purchased_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await
+    .problem(403);
+    app.post(&format!("{base}/preferences"), &w.agent, json!({"category": "brand", "value": "华为"})).await.expect(201);
+    app.post(
+        &format!("{base}/feedback"),
+        &w.agent,
+        json!({"kind": "complaint", "content": "送货太慢", "channel": "call"}),
+    )
+    .await
+    .expect(201);
+    assert_eq!(app.get(&format!("{base}/preferences"), &w.agent).await.body["items"][0]["value"], "华为");
+    assert_eq!(app.get(&format!("{base}/feedback"), &w.agent).await.body["items"][0]["kind"], "complaint");
+
+    // A failed outbound call marks the customer unreachable; reaching them restores it.
+    app.post(&format!("{base}/contacts"), &w.agent, json!({"kind": "call", "direction": "outbound", "reached": false, "summary": "no answer", "occurred_at": "2026-06-01T09:00:00Z"})).await.expect(201);
+    assert_eq!(app.get(&base, &w.agent).await.body["reachable"], false);
+    assert_eq!(app.get("/api/v1/customers?reachable=false", &w.agent).await.body["items"].as_array().unwrap().len(), 1);
+    app.post(&format!("{base}/contacts"), &w.agent, json!({"kind": "visit", "direction": "outbound", "reached": true, "summary": "met at store", "occurred_at": "2026-06-02T09:00:00Z"})).await.expect(201);
+    let c = app.get(&base, &w.agent).await.body;
+    assert_eq!(c["reachable"], true);
+    assert_eq!(c["last_contact_at"], "2026-06-02T09:00:00Z");
+
+    // Another subsidiary sees none of it.
+    for kind in ["purchases", "preferences", "feedback", "contacts"] {
+        app.get(&format!("{base}/{kind}"), &w.other_manager).await.problem(404);
+    }
+    app.post(&format!("{base}/preferences"), &w.other_manager, json!({"category": "brand", "value": "x"}))
+        .await
+        .problem(404);
+    let log = app.get("/api/v1/audit?action=customer.purchase.create", &w.compliance).await.expect(200);
+    assert_eq!(log.body["items"].as_array().unwrap().len(), 3);
+}
+both!(related_records, related_records);

@@ -12,6 +12,7 @@ import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 
 import { CustomerForm } from './customer-form';
+import { ContactsTab, FeedbackTab, PreferencesTab, PurchasesTab } from './customer-records';
 import { RevealDialog } from './reveal-dialog';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -57,6 +58,7 @@ export function CustomerDetailPage() {
   const [editing, setEditing] = useState(false);
   const [revealing, setRevealing] = useState(false);
   const c = customer.data;
+  const writable = can(me, 'customers:write');
   if (customer.error) return <ProblemAlert error={customer.error} />;
   if (!c) return <Loader />;
   return (
@@ -69,18 +71,22 @@ export function CustomerDetailPage() {
         </Group>
         <Group>
           {can(me, 'customers:reveal') && <Button variant="light" color="orange" onClick={() => setRevealing(true)}>{t('customers.reveal')}</Button>}
-          {can(me, 'customers:write') && <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
+          {writable && <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
         </Group>
       </Group>
       <Card withBorder>
-        <Tabs defaultValue="profile">
+        <Tabs defaultValue="profile" keepMounted={false}>
           <Tabs.List>
             {['profile', 'purchases', 'preferences', 'feedback', 'contacts', 'household', 'history'].map((tab) => (
               <Tabs.Tab key={tab} value={tab}>{t(`customers.${tab}`)}</Tabs.Tab>
             ))}
           </Tabs.List>
           <Tabs.Panel value="profile" pt="md"><Profile c={c} /></Tabs.Panel>
-          {['purchases', 'preferences', 'feedback', 'contacts', 'household', 'history'].map((tab) => (
+          <Tabs.Panel value="purchases" pt="md"><PurchasesTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
+          <Tabs.Panel value="preferences" pt="md"><PreferencesTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
+          <Tabs.Panel value="feedback" pt="md"><FeedbackTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
+          <Tabs.Panel value="contacts" pt="md"><ContactsTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
+          {['household', 'history'].map((tab) => (
             <Tabs.Panel key={tab} value={tab} pt="md"><Text c="dimmed">{t('customers.tabSoon')}</Text></Tabs.Panel>
           ))}
         </Tabs>

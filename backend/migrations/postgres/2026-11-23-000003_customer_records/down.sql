@@ -1,0 +1,4 @@
+DROP TABLE contacts;
+DROP TABLE feedback;
+DROP TABLE preferences;
+DROP TABLE purchases;

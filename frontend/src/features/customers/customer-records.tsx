@@ -1,0 +1,210 @@
+import { Button, Card, Group, NumberInput, Select, Stack, Switch, Table, TextInput, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+import { api } from '@/api/client';
+import { ApiProblem, unwrap } from '@/api/problem';
+import { ProblemAlert } from '@/components/problem-alert';
+import { formatTime } from '@/lib/format';
+import { useCursorList, type CursorPage } from '@/lib/use-cursor-list';
+
+type Kind = 'purchases' | 'preferences' | 'feedback' | 'contacts';
+
+function useRecords(customerId: string, kind: Kind) {
+  // Each tab casts the items to its own record type; the pages differ only in that.
+  return useCursorList<unknown>(['customers', customerId, kind], async (cursor): Promise<CursorPage<unknown>> => {
+    const params = { params: { path: { id: customerId }, query: { limit: 100, cursor } } };
+    switch (kind) {
+      case 'purchases': return unwrap(await api.GET('/api/v1/customers/{id}/purchases', params));
+      case 'preferences': return unwrap(await api.GET('/api/v1/customers/{id}/preferences', params));
+      case 'feedback': return unwrap(await api.GET('/api/v1/customers/{id}/feedback', params));
+      case 'contacts': return unwrap(await api.GET('/api/v1/customers/{id}/contacts', params));
+    }
+  });
+}
+
+function useAdd(customerId: string, kind: Kind, post: () => Promise<unknown>, reset: () => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: post,
+    onSuccess: () => {
+      reset();
+      void qc.invalidateQueries({ queryKey: ['customers'] });
+      void qc.invalidateQueries({ queryKey: ['customers', customerId, kind] });
+    },
+  });
+}
+
+function Section({ form, table, error, more }: { form: ReactNode; table: ReactNode; error: unknown; more: ReturnType<typeof useRecords> }) {
+  const { t } = useTranslation();
+  return (
+    <Stack>
+      {form}
+      <ProblemAlert error={error instanceof ApiProblem && error.problem.errors?.length ? error : error} />
+      {table}
+      {more.hasNextPage && <Button variant="default" onClick={() => void more.fetchNextPage()}>{t('common.loadMore')}</Button>}
+    </Stack>
+  );
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const yuan = (fen: number) => (fen / 100).toLocaleString(undefined, { minimumFractionDigits: 2 });
+
+export function PurchasesTab({ customerId, canWrite }: { customerId: string; canWrite: boolean }) {
+  const { t, i18n } = useTranslation();
+  const list = useRecords(customerId, 'purchases');
+  const [product, setProduct] = useState('');
+  const [amount, setAmount] = useState<number | string>('');
+  const [channel, setChannel] = useState<string | null>('store');
+  const [date, setDate] = useState(today());
+  const add = useAdd(customerId, 'purchases', async () =>
+    unwrap(await api.POST('/api/v1/customers/{id}/purchases', {
+      params: { path: { id: customerId } },
+      body: { product, amount_fen: Math.round(Number(amount) * 100), channel: channel as 'store', purchased_at: `${date}T12:00:00Z` },
+    })), () => { setProduct(''); setAmount(''); });
+  const items = list.items as { id: string; product: string; amount_fen: number; currency: string; channel: string; purchased_at: string }[];
+  const byMonth = new Map<string, number>();
+  for (const p of items) byMonth.set(p.purchased_at.slice(0, 7), (byMonth.get(p.purchased_at.slice(0, 7)) ?? 0) + p.amount_fen / 100);
+  const chart = [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, total]) => ({ month, total }));
+  return (
+    <Section more={list} error={add.error ?? list.error}
+      form={canWrite && (
+        <Group align="end">
+          <TextInput label={t('records.product')} value={product} onChange={(e) => setProduct(e.currentTarget.value)} />
+          <NumberInput label={t('records.amount')} value={amount} onChange={setAmount} decimalScale={2} w={140} />
+          <Select label={t('records.channel')} value={channel} onChange={setChannel} w={130} allowDeselect={false}
+            data={['store', 'online', 'phone', 'agent', 'app'].map((v) => ({ value: v, label: t(`enums.sales_channel.${v}`) }))} />
+          <TextInput label={t('records.purchasedAt')} type="date" value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+          <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
+        </Group>
+      )}
+      table={
+        <>
+          {chart.length > 0 && (
+            <Card withBorder>
+              <Title order={5} mb="xs">{t('records.spendByMonth')}</Title>
+              <ResponsiveContainer width="100%" height={180}>
+                <BarChart data={chart}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="month" />
+                  <YAxis />
+                  <Tooltip />
+                  <Bar dataKey="total" fill="#40c057" isAnimationActive={false} />
+                </BarChart>
+              </ResponsiveContainer>
+            </Card>
+          )}
+          <Table striped>
+            <Table.Tbody>
+              {items.map((p) => (
+                <Table.Tr key={p.id}>
+                  <Table.Td>{formatTime(p.purchased_at, i18n.language)}</Table.Td>
+                  <Table.Td>{p.product}</Table.Td>
+                  <Table.Td>{t(`enums.sales_channel.${p.channel}`)}</Table.Td>
+                  <Table.Td ta="right">{p.currency} {yuan(p.amount_fen)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </>
+      }
+    />
+  );
+}
+
+export function PreferencesTab({ customerId, canWrite }: { customerId: string; canWrite: boolean }) {
+  const { t } = useTranslation();
+  const list = useRecords(customerId, 'preferences');
+  const [category, setCategory] = useState<string | null>('interest');
+  const [value, setValue] = useState('');
+  const add = useAdd(customerId, 'preferences', async () =>
+    unwrap(await api.POST('/api/v1/customers/{id}/preferences', {
+      params: { path: { id: customerId } }, body: { category: category as 'interest', value },
+    })), () => setValue(''));
+  const items = list.items as { id: string; category: string; value: string }[];
+  return (
+    <Section more={list} error={add.error ?? list.error}
+      form={canWrite && (
+        <Group align="end">
+          <Select label={t('records.category')} value={category} onChange={setCategory} allowDeselect={false}
+            data={['interest', 'habit', 'brand', 'product', 'communication'].map((v) => ({ value: v, label: t(`enums.pref.${v}`) }))} />
+          <TextInput label={t('records.value')} value={value} onChange={(e) => setValue(e.currentTarget.value)} />
+          <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
+        </Group>
+      )}
+      table={<Table striped><Table.Tbody>{items.map((p) => (
+        <Table.Tr key={p.id}><Table.Td>{t(`enums.pref.${p.category}`)}</Table.Td><Table.Td>{p.value}</Table.Td></Table.Tr>
+      ))}</Table.Tbody></Table>}
+    />
+  );
+}
+
+export function FeedbackTab({ customerId, canWrite }: { customerId: string; canWrite: boolean }) {
+  const { t, i18n } = useTranslation();
+  const list = useRecords(customerId, 'feedback');
+  const [kind, setKind] = useState<string | null>('opinion');
+  const [channel, setChannel] = useState<string | null>('call');
+  const [content, setContent] = useState('');
+  const add = useAdd(customerId, 'feedback', async () =>
+    unwrap(await api.POST('/api/v1/customers/{id}/feedback', {
+      params: { path: { id: customerId } }, body: { kind: kind as 'opinion', channel: channel as 'call', content },
+    })), () => setContent(''));
+  const items = list.items as { id: string; kind: string; content: string; created_at: string }[];
+  return (
+    <Section more={list} error={add.error ?? list.error}
+      form={canWrite && (
+        <Group align="end">
+          <Select label={t('records.kind')} value={kind} onChange={setKind} allowDeselect={false} w={140}
+            data={['opinion', 'suggestion', 'complaint'].map((v) => ({ value: v, label: t(`enums.feedback.${v}`) }))} />
+          <Select label={t('records.channel')} value={channel} onChange={setChannel} allowDeselect={false} w={120}
+            data={['call', 'visit', 'message', 'email'].map((v) => ({ value: v, label: t(`enums.contact.${v}`) }))} />
+          <TextInput label={t('records.content')} value={content} onChange={(e) => setContent(e.currentTarget.value)} style={{ flex: 1 }} />
+          <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
+        </Group>
+      )}
+      table={<Table striped><Table.Tbody>{items.map((f) => (
+        <Table.Tr key={f.id}><Table.Td>{formatTime(f.created_at, i18n.language)}</Table.Td><Table.Td>{t(`enums.feedback.${f.kind}`)}</Table.Td><Table.Td>{f.content}</Table.Td></Table.Tr>
+      ))}</Table.Tbody></Table>}
+    />
+  );
+}
+
+export function ContactsTab({ customerId, canWrite }: { customerId: string; canWrite: boolean }) {
+  const { t, i18n } = useTranslation();
+  const list = useRecords(customerId, 'contacts');
+  const [kind, setKind] = useState<string | null>('call');
+  const [direction, setDirection] = useState<string | null>('outbound');
+  const [reached, setReached] = useState(true);
+  const [summary, setSummary] = useState('');
+  const add = useAdd(customerId, 'contacts', async () =>
+    unwrap(await api.POST('/api/v1/customers/{id}/contacts', {
+      params: { path: { id: customerId } },
+      body: { kind: kind as 'call', direction: direction as 'outbound', reached, summary, occurred_at: new Date().toISOString() },
+    })), () => setSummary(''));
+  const items = list.items as { id: string; kind: string; direction: string; reached: boolean; summary: string; occurred_at: string }[];
+  return (
+    <Section more={list} error={add.error ?? list.error}
+      form={canWrite && (
+        <Group align="end">
+          <Select label={t('records.kind')} value={kind} onChange={setKind} allowDeselect={false} w={120}
+            data={['call', 'visit', 'message', 'email'].map((v) => ({ value: v, label: t(`enums.contact.${v}`) }))} />
+          <Select label={t('records.direction')} value={direction} onChange={setDirection} allowDeselect={false} w={120}
+            data={['inbound', 'outbound'].map((v) => ({ value: v, label: t(`enums.direction.${v}`) }))} />
+          <Switch label={t('records.reached')} checked={reached} onChange={(e) => setReached(e.currentTarget.checked)} />
+          <TextInput label={t('records.summary')} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} style={{ flex: 1 }} />
+          <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
+        </Group>
+      )}
+      table={<Table striped><Table.Tbody>{items.map((c) => (
+        <Table.Tr key={c.id}>
+          <Table.Td>{formatTime(c.occurred_at, i18n.language)}</Table.Td>
+          <Table.Td>{t(`enums.contact.${c.kind}`)} · {t(`enums.direction.${c.direction}`)}</Table.Td>
+          <Table.Td>{c.reached ? '✓' : '✗'}</Table.Td>
+          <Table.Td>{c.summary}</Table.Td>
+        </Table.Tr>
+      ))}</Table.Tbody></Table>}
+    />
+  );
+}
