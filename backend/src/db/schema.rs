@@ -234,6 +234,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_notifications (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(customers -> units (unit_id));
 diesel::joinable!(customer_owners -> customers (customer_id));
@@ -259,4 +270,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     preferences,
     feedback,
     contacts,
+    customer_notifications,
 );

@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod dto;
 pub mod model;
+pub mod offboard;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -189,6 +189,25 @@ pub async fn update_user(
     Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &User::from(user)))
 }
 
+/// A staff member leaves: their customers go to the successors (in turn), each affected customer
+/// is owed a notification of the new contact, and the account and its sessions end.
+#[utoipa::path(
+    tag = "org", operation_id = "offboard_user", params(("id" = String, Path)), request_body = super::offboard::OffboardRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = super::offboard::OffboardResult), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/users/{id}/offboard")]
+pub async fn offboard_user(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<super::offboard::OffboardRequest>,
+) -> Result<web::Json<super::offboard::OffboardResult>, ApiError> {
+    let Body(input) = body;
+    let result = state.db.write(move |c| super::offboard::offboard(c, &p, &id, input)).await?;
+    Ok(web::Json(result))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_units)
         .service(get_unit)
@@ -197,5 +216,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_users)
         .service(get_user)
         .service(create_user)
-        .service(update_user);
+        .service(update_user)
+        .service(offboard_user);
 }

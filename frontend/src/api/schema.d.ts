@@ -421,6 +421,26 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/users/{id}/offboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A staff member leaves: their customers go to the successors (in turn), each affected customer
+         *     is owed a notification of the new contact, and the account and its sessions end.
+         */
+        post: operations["offboard_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -718,6 +738,28 @@ export interface components {
             role?: null | components["schemas"]["Role"];
             scopes: string[];
             unit_id: string;
+        };
+        OffboardRequest: {
+            /** @description Colleagues who take over; customers are shared out among them in turn. */
+            successor_ids: string[];
+        };
+        OffboardResult: {
+            /**
+             * Format: int64
+             * @description Customers the leaver shared with a colleague who stays: they keep that colleague.
+             */
+            kept_by_co_owner: number;
+            /**
+             * Format: int64
+             * @description Notifications recorded for customers.
+             */
+            notifications: number;
+            /**
+             * Format: int64
+             * @description Customers that changed hands.
+             */
+            reassigned: number;
+            user_id: string;
         };
         Page_ApiKey: {
             items: {
@@ -2153,6 +2195,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    offboard_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OffboardRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OffboardResult"];
                 };
             };
             "4XX": {

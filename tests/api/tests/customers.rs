@@ -427,3 +427,47 @@ async fn related_records(app: TestApp) {
     assert_eq!(log.body["items"].as_array().unwrap().len(), 3);
 }
 both!(related_records, related_records);
+
+async fn offboarding_hands_customers_on(app: TestApp) {
+    let w = world(&app).await;
+    let leaver_id = app.get("/api/v1/me", &w.agent).await.body["id"].as_str().unwrap().to_owned();
+    let manager_id = app.get("/api/v1/me", &w.manager).await.body["id"].as_str().unwrap().to_owned();
+    let (sales_id, _) = app.user(&w.admin, "sales1", "sales", &w.s1).await;
+    let mut ids = Vec::new();
+    for name in ["甲", "乙", "丙"] {
+        let body = json!({"name": name, "customer_type": "individual", "source": {"channel": "sales"}});
+        ids.push(create(&app, &w.agent, body).await["id"].as_str().unwrap().to_owned());
+    }
+    // A key customer with two managers: the one who stays keeps it.
+    let shared = create(&app, &w.agent, json!({"name": "丁", "customer_type": "individual", "source": {"channel": "sales"}, "owner_ids": [leaver_id, manager_id]})).await;
+    let path = format!("/api/v1/users/{leaver_id}/offboard");
+
+    app.post(&path, &w.manager, json!({"successor_ids": [manager_id]})).await.problem(403);
+    app.post(&path, &w.admin, json!({"successor_ids": [w.other_manager_id]})).await.problem(422);
+    app.post(&path, &w.admin, json!({"successor_ids": [leaver_id]})).await.problem(422);
+    let r = app.post(&path, &w.admin, json!({"successor_ids": [manager_id, sales_id]})).await.expect(200).body;
+    assert_eq!(r["reassigned"], 3);
+    assert_eq!(r["kept_by_co_owner"], 1);
+    assert_eq!(r["notifications"], 3);
+
+    // Shared out in turn; nobody is left with the leaver.
+    let mut by_manager = 0;
+    for id in &ids {
+        let owners =
+            app.get(&format!("/api/v1/customers/{id}"), &w.manager).await.expect(200).body["owner_ids"].clone();
+        assert_eq!(owners.as_array().unwrap().len(), 1);
+        assert_ne!(owners[0], json!(leaver_id));
+        by_manager += usize::from(owners[0] == json!(manager_id));
+    }
+    assert!((1..=2).contains(&by_manager), "both successors took some");
+    let owners = app.get(&format!("/api/v1/customers/{}", shared["id"].as_str().unwrap()), &w.manager).await.body
+        ["owner_ids"]
+        .clone();
+    assert_eq!(owners, json!([manager_id]));
+    // The leaver can no longer sign in or use a token.
+    app.get("/api/v1/me", &w.agent).await.problem(401);
+    app.login_reply("agent1", "user-test-password").await.problem(401);
+    let notes = app.sql("UPDATE customer_notifications SET kind = kind WHERE kind = 'owner_changed'");
+    assert_eq!(notes, 3);
+}
+both!(offboarding_hands_customers_on, offboarding_hands_customers_on);

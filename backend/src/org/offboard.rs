@@ -1,0 +1,114 @@
+//! Staff departure (ORG-4): every customer the leaver was responsible for gets a successor, each
+//! affected customer is owed a notification of the new contact, and the leaver's account and
+//! sessions end — all in one transaction.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::service::visible_user;
+use crate::audit::{self, Event};
+use crate::auth::principal::scope_prefix;
+use crate::auth::{sessions, Permission, Principal, Role};
+use crate::db::schema::{customer_notifications, customer_owners, users};
+use crate::db::{now, DbConnection};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OffboardRequest {
+    /// Colleagues who take over; customers are shared out among them in turn.
+    #[validate(length(min = 1, max = 10))]
+    pub successor_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OffboardResult {
+    pub user_id: String,
+    /// Customers that changed hands.
+    pub reassigned: i64,
+    /// Customers the leaver shared with a colleague who stays: they keep that colleague.
+    pub kept_by_co_owner: i64,
+    /// Notifications recorded for customers.
+    pub notifications: i64,
+}
+
+pub fn offboard(
+    conn: &mut DbConnection,
+    p: &Principal,
+    id: &str,
+    input: OffboardRequest,
+) -> Result<OffboardResult, ApiError> {
+    p.require(Permission::UsersWrite)?;
+    if id == p.id {
+        return Err(ApiError::Conflict("you cannot offboard yourself".into()));
+    }
+    let leaver = visible_user(conn, p, id)?;
+    // Successors come from the leaver's own subsidiary: the customers are homed there.
+    let leaver_scope = super::store::user_with_path(conn, id)?.map(|(_, path)| scope_prefix(&path)).unwrap_or_default();
+    let mut successors = input.successor_ids.clone();
+    successors.sort();
+    successors.dedup();
+    for s in &successors {
+        // Within the leaver's subsidiary implies within the caller's scope (the leaver is visible).
+        let ok = s != id
+            && super::store::user_with_path(conn, s)?.is_some_and(|(u, path)| {
+                u.active
+                    && path.starts_with(&leaver_scope)
+                    && matches!(Role::parse(&u.role), Some(Role::Manager | Role::Agent | Role::Sales))
+            });
+        if !ok {
+            return Err(ApiError::field(
+                "successor_ids",
+                "invalid",
+                format!("{s} is not an active manager, agent or sales colleague of the same subsidiary"),
+            ));
+        }
+    }
+    // Ids only: a leaver may own many customers, but ids are small and the work below is per row.
+    let owned: Vec<String> = customer_owners::table
+        .filter(customer_owners::user_id.eq(id))
+        .order(customer_owners::customer_id)
+        .select(customer_owners::customer_id)
+        .load(conn)?;
+    let co_owned: Vec<String> = customer_owners::table
+        .filter(customer_owners::customer_id.eq_any(&owned))
+        .filter(customer_owners::user_id.ne(id))
+        .select(customer_owners::customer_id)
+        .distinct()
+        .load(conn)?;
+    let t = now();
+    let (mut reassigned, mut notifications) = (0, 0);
+    for (i, customer) in owned.iter().filter(|c| !co_owned.contains(c)).enumerate() {
+        let successor = &successors[i % successors.len()];
+        diesel::insert_into(customer_owners::table)
+            .values((customer_owners::customer_id.eq(customer), customer_owners::user_id.eq(successor)))
+            .execute(conn)?;
+        let payload = serde_json::json!({ "previous_owner": id, "new_owner": successor });
+        diesel::insert_into(customer_notifications::table)
+            .values((
+                customer_notifications::id.eq(crate::db::new_id()),
+                customer_notifications::customer_id.eq(customer),
+                customer_notifications::kind.eq("owner_changed"),
+                customer_notifications::payload.eq(payload.to_string()),
+                customer_notifications::created_at.eq(t),
+            ))
+            .execute(conn)?;
+        reassigned += 1;
+        notifications += 1;
+    }
+    diesel::delete(customer_owners::table.filter(customer_owners::user_id.eq(id))).execute(conn)?;
+    diesel::update(users::table.find(id))
+        .set((users::active.eq(false), users::version.eq(leaver.version + 1), users::updated_at.eq(t)))
+        .execute(conn)?;
+    sessions::store::revoke_all_for_user(conn, id, "offboarded")?;
+    audit::append(
+        conn,
+        &p.actor(),
+        Event::new("user.offboard", "user", Some(id)).fields(&["active", "customer_owners"]),
+    )?;
+    let payload = serde_json::json!({ "user_id": id, "successors": successors, "reassigned": reassigned });
+    crate::outbox::enqueue(conn, "user.offboarded", id, Some(&leaver.unit_id), &payload)?;
+    Ok(OffboardResult { user_id: id.to_owned(), reassigned, kept_by_co_owner: co_owned.len() as i64, notifications })
+}
