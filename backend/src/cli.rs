@@ -33,8 +33,12 @@ enum Command {
         #[arg(long)]
         unit: Option<String>,
     },
-    /// Load demonstration units and users (idempotent).
-    SeedDemo,
+    /// Load demonstration units and users (idempotent), and optionally synthetic customers.
+    SeedDemo {
+        /// Top up to this many customers with synthetic ones (with two years of purchases).
+        #[arg(long, default_value_t = 0)]
+        customers: u64,
+    },
     /// Print the OpenAPI document (YAML).
     Openapi,
     /// Measure performance ratios (docs/benchmarks.md); exits non-zero when a floor is missed.
@@ -73,7 +77,10 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => open_database(&settings).map(|_| println!("database is up to date")),
         Command::CreateUser { username, role, unit } => create_user(&settings, &username, &role, unit.as_deref()),
-        Command::SeedDemo => open_database(&settings).and_then(|db| crate::demo::seed(&db)),
+        Command::SeedDemo { customers } => open_database(&settings).and_then(|db| {
+            let keys = crate::crypto::keys::Keyring::load_or_create(&settings)?;
+            crate::demo::seed(&db, &keys, customers)
+        }),
         Command::Openapi => Ok(()),
         Command::Bench { database_url, pairs, seconds, concurrency } => {
             let opts =

@@ -1,7 +1,12 @@
 //! `guanxi seed-demo`: a small, realistic organisation to explore the product with. Idempotent.
 
+use diesel::prelude::*;
+
 use crate::auth::{password, Role};
+use crate::crypto::field::FieldCipher;
+use crate::crypto::keys::Keyring;
 use crate::db::{transaction, DbPool};
+use crate::demo_customers::Home;
 use crate::error::ApiError;
 use crate::org::{bootstrap, model::UnitRow, store};
 
@@ -26,7 +31,7 @@ fn unit(
     Ok(row)
 }
 
-pub fn seed(db: &DbPool) -> Result<(), String> {
+pub fn seed(db: &DbPool, keys: &Keyring, customers: u64) -> Result<(), String> {
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let hash = password::hash(DEMO_PASSWORD);
     let created = transaction(&mut conn, |c| -> Result<Vec<String>, ApiError> {
@@ -62,5 +67,40 @@ pub fn seed(db: &DbPool) -> Result<(), String> {
     } else {
         println!("created demo users (password `{DEMO_PASSWORD}`): {}", created.join(", "));
     }
+    if customers > 0 {
+        let started = std::time::Instant::now();
+        let homes = homes(&mut conn).map_err(|e| e.to_string())?;
+        let existing = customer_count(&mut conn).map_err(|e| e.to_string())? as u64;
+        let missing = customers.saturating_sub(existing);
+        let cipher = FieldCipher::new(keys);
+        let (n, bought) =
+            crate::demo_customers::seed(&mut conn, &cipher, &homes, missing, existing).map_err(|e| e.to_string())?;
+        println!(
+            "{} customers now ({n} added with {bought} purchases in {:.1} s)",
+            existing + n,
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
+}
+
+/// Each demo subsidiary, with its manager and sales staff as account managers.
+fn homes(conn: &mut crate::db::DbConnection) -> Result<Vec<Home>, ApiError> {
+    let mut homes = Vec::new();
+    for (code, _) in SUBSIDIARIES {
+        let unit = store::unit_by_code(conn, code)?.ok_or(ApiError::NotFound)?;
+        let owners = [Role::Manager, Role::Sales]
+            .iter()
+            .filter_map(|r| {
+                store::user_by_username(conn, &format!("{}.{}", code.to_lowercase(), r.as_str())).ok().flatten()
+            })
+            .map(|u| u.id)
+            .collect();
+        homes.push(Home { unit_id: unit.id, owners });
+    }
+    Ok(homes)
+}
+
+fn customer_count(conn: &mut crate::db::DbConnection) -> QueryResult<i64> {
+    crate::db::schema::customers::table.count().get_result(conn)
 }

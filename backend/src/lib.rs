@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod demo_customers;
 pub mod error;
 pub mod health;
 pub mod http;

@@ -471,3 +471,32 @@ async fn offboarding_hands_customers_on(app: TestApp) {
     assert_eq!(notes, 3);
 }
 both!(offboarding_hands_customers_on, offboarding_hands_customers_on);
+
+/// Demo customers are real records: homed per subsidiary, masked, valid ids findable by blind index.
+async fn demo_customers_follow_the_rules(app: TestApp) {
+    guanxi::demo::seed(&app.state.db, &app.state.keys, 40).unwrap();
+    guanxi::demo::seed(&app.state.db, &app.state.keys, 40).unwrap();
+    let (bj, _) = app.login("bj.manager", guanxi::demo::DEMO_PASSWORD).await;
+    let (sh_agent, _) = app.login("sh.agent", guanxi::demo::DEMO_PASSWORD).await;
+    let mine = app.get("/api/v1/customers?limit=500", &bj).await.expect(200).body;
+    let items = mine["items"].as_array().unwrap();
+    assert_eq!(items.len(), 20, "half of the 40 (top-up is idempotent) are homed in Beijing");
+    let id = items[0]["id"].as_str().unwrap();
+    let revealed = app
+        .post(
+            &format!("/api/v1/customers/{id}/reveal"),
+            &bj,
+            json!({"fields": ["national_id", "mobile"], "purpose": "service_request"}),
+        )
+        .await
+        .expect(200)
+        .body;
+    let national_id = revealed["values"]["national_id"].as_str().unwrap().to_owned();
+    let found = app.get(&format!("/api/v1/customers?national_id={national_id}"), &bj).await.expect(200).body;
+    assert_eq!(found["items"][0]["id"], json!(id));
+    let purchases = app.get(&format!("/api/v1/customers/{id}/purchases"), &bj).await.expect(200).body;
+    assert!(purchases["items"].as_array().unwrap().len() >= 3);
+    app.get(&format!("/api/v1/customers/{id}"), &sh_agent).await.problem(404);
+    assert_eq!(app.get("/api/v1/customers?limit=500", &sh_agent).await.body["items"].as_array().unwrap().len(), 20);
+}
+both!(demo_customers_follow_the_rules, demo_customers_follow_the_rules);
