@@ -55,6 +55,9 @@ enum Command {
         /// Concurrent clients.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Seed this many synthetic customers and measure the customer endpoints (0: skip).
+        #[arg(long, default_value_t = 100_000)]
+        customers: u64,
     },
 }
 
@@ -82,9 +85,14 @@ pub fn main(cli: Cli) -> ExitCode {
             crate::demo::seed(&db, &keys, customers)
         }),
         Command::Openapi => Ok(()),
-        Command::Bench { database_url, pairs, seconds, concurrency } => {
-            let opts =
-                crate::bench::Options { database_url, pairs: pairs.max(1), seconds, concurrency: concurrency.max(1) };
+        Command::Bench { database_url, pairs, seconds, concurrency, customers } => {
+            let opts = crate::bench::Options {
+                database_url,
+                pairs: pairs.max(1),
+                seconds,
+                concurrency: concurrency.max(1),
+                customers,
+            };
             match crate::bench::run(opts) {
                 Ok(true) => Ok(()),
                 Ok(false) => Err("a benchmark ratio missed its floor".into()),

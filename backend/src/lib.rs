@@ -14,6 +14,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod jobs;
+pub mod macros;
 pub mod openapi;
 pub mod org;
 pub mod outbox;

@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::auth::sessions::store;
+use crate::customers;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -13,6 +14,85 @@ async fn bare_me(state: web::Data<AppState>, ids: web::Path<(String, String)>) -
     Ok(HttpResponse::Ok().json(row))
 }
 
+/// The same queries as GET /customers/{id} (row with unit path, owners, tags), returning the
+/// stored row as it is: no token, no scope rule, no decryption, no masking.
+async fn bare_customer(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (row, owners, tags) = state
+        .db
+        .run(move |c| {
+            let (row, _path) = customers::store::get_with_path(c, &id)?.ok_or(ApiError::NotFound)?;
+            let (mut owners, mut tags) = customers::store::owners_and_tags(c, std::slice::from_ref(&row.id))?;
+            Ok((RawCustomer::from(&row), owners.remove(&row.id), tags.remove(&row.id)))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "row": row, "owners": owners, "tags": tags })))
+}
+
+/// The same list query as GET /customers?tag=… for a viewer, rows returned as stored.
+async fn bare_customers_by_tag(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (scope, viewer, tag) = path.into_inner();
+    let rows = state
+        .db
+        .run(move |c| {
+            let filter = customers::store::Filter { tag: Some(tag), ..Default::default() };
+            let scope = format!("/{}/", scope.replace('~', "/"));
+            let rows = customers::store::list(
+                c,
+                &scope,
+                &viewer,
+                &filter,
+                customers::store::Sort::NewestFirst,
+                customers::store::After::Start,
+                51,
+            )?;
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let (owners, tags) = customers::store::owners_and_tags(c, &ids)?;
+            Ok((rows.iter().map(RawCustomer::from).collect::<Vec<_>>(), owners, tags))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows.0, "owners": rows.1, "tags": rows.2 })))
+}
+
+/// A stored row, serialised as is (ciphertexts included).
+#[derive(serde::Serialize)]
+struct RawCustomer {
+    id: String,
+    unit_id: String,
+    name: String,
+    national_id: Option<String>,
+    mobile: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    birth_date: Option<String>,
+    source_channel: String,
+    version: i64,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl From<&crate::customers::model::CustomerRow> for RawCustomer {
+    fn from(r: &crate::customers::model::CustomerRow) -> Self {
+        RawCustomer {
+            id: r.id.clone(),
+            unit_id: r.unit_id.clone(),
+            name: r.name.clone(),
+            national_id: r.national_id.clone(),
+            mobile: r.mobile.clone(),
+            email: r.email.clone(),
+            address: r.address.clone(),
+            birth_date: r.birth_date.clone(),
+            source_channel: r.source_channel.clone(),
+            version: r.version,
+            created_at: r.created_at,
+        }
+    }
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/bench/me/{sub}/{sid}", web::get().to(bare_me));
+    cfg.route("/bench/me/{sub}/{sid}", web::get().to(bare_me))
+        .route("/bench/customers/{id}", web::get().to(bare_customer))
+        .route("/bench/customers-by-tag/{scope}/{viewer}/{tag}", web::get().to(bare_customers_by_tag));
 }

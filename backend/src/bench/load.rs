@@ -19,15 +19,28 @@ pub fn median(values: &[f64]) -> f64 {
 
 /// Successful requests per second over `window`.
 pub async fn throughput(client: &Client, url: &str, auth: Option<String>, clients: usize, window: Duration) -> f64 {
+    throughput_over(client, Rc::new(vec![url.to_owned()]), auth, clients, window).await
+}
+
+/// The same, cycling through `urls` (e.g. random ids) so caches see realistic variety.
+pub async fn throughput_over(
+    client: &Client,
+    urls: Rc<Vec<String>>,
+    auth: Option<String>,
+    clients: usize,
+    window: Duration,
+) -> f64 {
     let ok = Rc::new(Cell::new(0u64));
     let started = Instant::now();
     let deadline = started + window;
     let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (client, url, auth, ok) = (client.clone(), url.to_owned(), auth.clone(), ok.clone());
+    for t in 0..clients {
+        let (client, urls, auth, ok) = (client.clone(), urls.clone(), auth.clone(), ok.clone());
         tasks.push(actix_web::rt::spawn(async move {
+            let mut i = t * 7919;
             while Instant::now() < deadline {
-                let mut req = client.get(&url);
+                i += 1;
+                let mut req = client.get(&urls[i % urls.len()]);
                 if let Some(a) = &auth {
                     req = req.insert_header(("Authorization", a.as_str()));
                 }

@@ -6,6 +6,7 @@ pub mod bare;
 mod load;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use crate::auth::password;
@@ -17,6 +18,8 @@ pub struct Options {
     pub pairs: usize,
     pub seconds: f64,
     pub concurrency: usize,
+    /// Synthetic customers to seed for the customer figures (0 skips them).
+    pub customers: u64,
 }
 
 struct Figure {
@@ -52,6 +55,39 @@ impl Figure {
 
 const PASSWORD: &str = "bench-admin-password";
 
+type Target = (Rc<Vec<String>>, Option<String>);
+
+/// A throughput figure: candidate and reference alternate, A B then B A, for `pairs` pairs.
+async fn throughput_figure(
+    id: &'static str,
+    what: &'static str,
+    floor: f64,
+    client: &awc::Client,
+    opts: &Options,
+    candidate: Target,
+    reference: Target,
+) -> Figure {
+    let window = Duration::from_secs_f64(opts.seconds);
+    let run = |t: &Target| load::throughput_over(client, t.0.clone(), t.1.clone(), opts.concurrency, window);
+    // Warm both paths (connections, caches) before measuring.
+    let _ = (run(&candidate).await, run(&reference).await);
+    let (mut ratios, mut cand, mut refs) = (vec![], vec![], vec![]);
+    for i in 0..opts.pairs {
+        let (a, b) = if i % 2 == 0 {
+            let a = run(&candidate).await;
+            (a, run(&reference).await)
+        } else {
+            let b = run(&reference).await;
+            (run(&candidate).await, b)
+        };
+        cand.push(a);
+        refs.push(b);
+        ratios.push(a / b);
+    }
+    let detail = format!("{:.0} vs {:.0} req/s", load::median(&cand), load::median(&refs));
+    Figure { id, what, ratios, floor: (floor, true), detail }
+}
+
 pub fn run(opts: Options) -> Result<bool, String> {
     actix_web::rt::System::new().block_on(run_async(opts))
 }
@@ -83,35 +119,25 @@ async fn run_async(opts: Options) -> Result<bool, String> {
     let bare_url = format!("{base}/bench/me/{}/{}", claims.sub, claims.sid);
     let auth = Some(format!("Bearer {token}"));
     let window = Duration::from_secs_f64(opts.seconds);
-    // Warm both paths (connections, caches) before measuring.
-    load::throughput(&client, &me_url, auth.clone(), opts.concurrency, Duration::from_millis(500)).await;
-    load::throughput(&client, &bare_url, None, opts.concurrency, Duration::from_millis(500)).await;
 
     let mut figures = Vec::new();
 
     // B1: authenticated GET /me (token check, session lookup, JSON) vs the same SQL bare.
-    let mut b1 = Figure {
-        id: "B1",
-        what: "GET /api/v1/me vs bare endpoint, same SQL (throughput)",
-        ratios: vec![],
-        floor: (0.80, true),
-        detail: String::new(),
-    };
-    let (mut cand, mut refs) = (vec![], vec![]);
-    for i in 0..opts.pairs {
-        let (a, b) = if i % 2 == 0 {
-            let a = load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await;
-            (a, load::throughput(&client, &bare_url, None, opts.concurrency, window).await)
-        } else {
-            let b = load::throughput(&client, &bare_url, None, opts.concurrency, window).await;
-            (load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await, b)
-        };
-        cand.push(a);
-        refs.push(b);
-        b1.ratios.push(a / b);
+    figures.push(
+        throughput_figure(
+            "B1",
+            "GET /api/v1/me vs bare endpoint, same SQL (throughput)",
+            0.80,
+            &client,
+            &opts,
+            (Rc::new(vec![me_url.clone()]), auth.clone()),
+            (Rc::new(vec![bare_url.clone()]), None),
+        )
+        .await,
+    );
+    if opts.customers > 0 {
+        figures.extend(customer_figures(&state, &client, &base, &opts).await?);
     }
-    b1.detail = format!("{:.0} vs {:.0} req/s", load::median(&cand), load::median(&refs));
-    figures.push(b1);
 
     // B7a: login latency vs the bare password check it is built around.
     let stored = password::hash(PASSWORD);
@@ -197,4 +223,76 @@ async fn run_async(opts: Options) -> Result<bool, String> {
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(ok)
+}
+
+/// B1c and B3a over `opts.customers` seeded customers, as the Beijing demo manager.
+async fn customer_figures(
+    state: &actix_web::web::Data<crate::state::AppState>,
+    client: &awc::Client,
+    base: &str,
+    opts: &Options,
+) -> Result<Vec<Figure>, String> {
+    let (db, started) = (state.db.clone(), Instant::now());
+    let keys = state.keys.clone();
+    let n = opts.customers;
+    actix_web::web::block(move || crate::demo::seed(&db, &keys, n)).await.map_err(|e| e.to_string())??;
+    println!("seeded {n} customers in {:.1} s", started.elapsed().as_secs_f64());
+    let (token, _) = load::login(client, base, "bj.manager", crate::demo::DEMO_PASSWORD).await?;
+    let claims = state.tokens.verify(&token).map_err(|e| e.to_string())?;
+    let db = state.db.clone();
+    let (sub, sid) = (claims.sub.clone(), claims.sid.clone());
+    let (ids, scope) = actix_web::web::block(move || -> Result<(Vec<String>, String), String> {
+        let mut c = db.get().map_err(|e| e.to_string())?;
+        let staff = crate::auth::sessions::store::staff_for_session(&mut c, &sub, &sid).map_err(|e| e.to_string())?;
+        let staff = staff.ok_or("no session")?;
+        let scope = crate::auth::principal::scope_prefix(&staff.unit_path);
+        let filter = crate::customers::store::Filter::default();
+        let rows = crate::customers::store::list(
+            &mut c,
+            &scope,
+            &sub,
+            &filter,
+            crate::customers::store::Sort::NewestFirst,
+            crate::customers::store::After::Start,
+            5000,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok((rows.into_iter().map(|r| r.id).collect(), scope))
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    if ids.is_empty() {
+        return Err("no seeded customer is visible to the demo manager".into());
+    }
+    // A spread of ids in a scrambled order, so the page cache sees realistic variety.
+    let mut picked: Vec<&String> = ids.iter().step_by(7).collect();
+    picked.sort_by_key(|id| crate::crypto::sha256_hex(id.as_bytes()));
+    let auth = Some(format!("Bearer {token}"));
+    let api: Vec<String> = picked.iter().map(|id| format!("{base}/api/v1/customers/{id}")).collect();
+    let bare: Vec<String> = picked.iter().map(|id| format!("{base}/bench/customers/{id}")).collect();
+    let scope_segments = scope.trim_matches('/').replace('/', "~");
+    let list_api = vec![format!("{base}/api/v1/customers?tag=vip&limit=50")];
+    let list_bare = vec![format!("{base}/bench/customers-by-tag/{scope_segments}/{}/vip", claims.sub)];
+    Ok(vec![
+        throughput_figure(
+            "B1c",
+            "GET /api/v1/customers/{id} (decrypt 5 fields, mask) vs bare, same SQL",
+            0.80,
+            client,
+            opts,
+            (Rc::new(api), auth.clone()),
+            (Rc::new(bare), None),
+        )
+        .await,
+        throughput_figure(
+            "B3a",
+            "GET /api/v1/customers?tag=vip (page of 50) vs bare, same SQL",
+            0.80,
+            client,
+            opts,
+            (Rc::new(list_api), auth),
+            (Rc::new(list_bare), None),
+        )
+        .await,
+    ])
 }

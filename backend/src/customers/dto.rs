@@ -5,30 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-string_enum!(Gender { Male => "male", Female => "female" });
-string_enum!(CustomerType { Individual => "individual", HouseholdMember => "household_member" });
-string_enum!(IncomeBand { Low => "low", LowerMiddle => "lower_middle", Middle => "middle", UpperMiddle => "upper_middle", High => "high" });
-string_enum!(ContactChannel { Sms => "sms", Email => "email", Phone => "phone", Push => "push", Wechat => "wechat", Mail => "mail" });
-string_enum!(
+crate::text_enum!(Gender { Male => "male", Female => "female" });
+crate::text_enum!(CustomerType { Individual => "individual", HouseholdMember => "household_member" });
+crate::text_enum!(IncomeBand { Low => "low", LowerMiddle => "lower_middle", Middle => "middle", UpperMiddle => "upper_middle", High => "high" });
+crate::text_enum!(ContactChannel { Sms => "sms", Email => "email", Phone => "phone", Push => "push", Wechat => "wechat", Mail => "mail" });
+crate::text_enum!(
     /// How the record was collected (CUS-5).
     SourceChannel {
         Sales => "sales",
@@ -40,7 +21,7 @@ string_enum!(
         SelfApp => "self_app",
     }
 );
-string_enum!(
+crate::text_enum!(
     /// Why a full value is revealed; recorded in the audit log.
     RevealPurpose {
         ServiceRequest => "service_request",

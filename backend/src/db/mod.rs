@@ -56,9 +56,10 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings 
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         let sql = match self.backend {
             // FULL: an acknowledged write survives power loss (SECURITY.md, durability).
+            // WAL itself is a property of the file, set once in `connect`.
             Backend::Sqlite => {
-                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                 PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+                "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
             }
             Backend::Postgres => "SET statement_timeout = '30s'; SET TIME ZONE 'UTC';",
         };
@@ -81,6 +82,12 @@ impl DbPool {
                     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 }
             }
+            // Switch the file to WAL once, before the pool opens connections concurrently (the
+            // switch needs the file to itself and would otherwise race). WAL persists in the file.
+            let mut first = diesel::SqliteConnection::establish(&url).map_err(|e| format!("cannot open {url}: {e}"))?;
+            first
+                .batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+                .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
         }
         let pool = Pool::builder()
             .max_size(max_size)

@@ -70,3 +70,19 @@ async fn operations_endpoints(app: TestApp) {
     assert!(spec.body["paths"]["/api/v1/auth/login"].is_object());
 }
 both!(operations_endpoints, operations_endpoints);
+
+#[actix_web::test]
+async fn sqlite_runs_durable_wal_with_foreign_keys() {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Pragma {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    let app = TestApp::start(crate::helpers::Db::Sqlite, &[]).await;
+    let mut conn = app.state.db.get().unwrap();
+    let mut pragma = |sql: &str| diesel::sql_query(sql).load::<Pragma>(&mut *conn).unwrap().remove(0).v;
+    assert_eq!(pragma("SELECT journal_mode AS v FROM pragma_journal_mode"), "wal");
+    assert_eq!(pragma("SELECT CAST(synchronous AS TEXT) AS v FROM pragma_synchronous"), "2", "FULL");
+    assert_eq!(pragma("SELECT CAST(foreign_keys AS TEXT) AS v FROM pragma_foreign_keys"), "1");
+}

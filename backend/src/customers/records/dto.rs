@@ -10,29 +10,11 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
 
-macro_rules! text_enum {
-    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-text_enum!(SalesChannel { Store => "store", Online => "online", Phone => "phone", Agent => "agent", App => "app" });
-text_enum!(PreferenceCategory { Interest => "interest", Habit => "habit", Brand => "brand", Product => "product", Communication => "communication" });
-text_enum!(FeedbackKind { Opinion => "opinion", Suggestion => "suggestion", Complaint => "complaint" });
-text_enum!(ContactKind { Call => "call", Visit => "visit", Message => "message", Email => "email" });
-text_enum!(Direction { Inbound => "inbound", Outbound => "outbound" });
+crate::text_enum!(SalesChannel { Store => "store", Online => "online", Phone => "phone", Agent => "agent", App => "app" });
+crate::text_enum!(PreferenceCategory { Interest => "interest", Habit => "habit", Brand => "brand", Product => "product", Communication => "communication" });
+crate::text_enum!(FeedbackKind { Opinion => "opinion", Suggestion => "suggestion", Complaint => "complaint" });
+crate::text_enum!(ContactKind { Call => "call", Visit => "visit", Message => "message", Email => "email" });
+crate::text_enum!(Direction { Inbound => "inbound", Outbound => "outbound" });
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = purchases)]
