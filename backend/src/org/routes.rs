@@ -1,4 +1,4 @@
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -86,6 +86,25 @@ pub async fn update_unit(
     let version = if_match(&req)?;
     let unit = state.db.write(move |c| service::update_unit(c, &p, &id, version, input)).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, unit.version, &Unit::from(unit)))
+}
+
+/// Deletes an empty unit (no sub-units, users, customers or keys). Needs `If-Match`.
+#[utoipa::path(
+    tag = "org", operation_id = "delete_unit", params(("id" = String, Path), ("If-Match" = String, Header)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[delete("/units/{id}")]
+pub async fn delete_unit(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::OrgWrite)?;
+    let version = if_match(&req)?;
+    state.db.write(move |c| service::delete_unit(c, &p, &id, version)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -213,6 +232,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_unit)
         .service(create_unit)
         .service(update_unit)
+        .service(delete_unit)
         .service(list_users)
         .service(get_user)
         .service(create_user)

@@ -74,6 +74,28 @@ pub fn update_unit(
     store::unit(conn, id)?.ok_or(ApiError::NotFound)
 }
 
+/// Deletes an empty unit. A unit with sub-units, people, customers or keys is kept (409): its
+/// history must stay attributable; move or offboard them first.
+pub fn delete_unit(conn: &mut DbConnection, p: &Principal, id: &str, version: i64) -> Result<(), ApiError> {
+    let unit = visible_unit(conn, p, id)?;
+    if unit.kind == "group" {
+        return Err(ApiError::Conflict("the group unit cannot be deleted".into()));
+    }
+    if unit.version != version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let [children, people, customers, keys] = store::unit_dependants(conn, id)?;
+    if children + people + customers + keys > 0 {
+        return Err(ApiError::Conflict(format!(
+            "the unit still has {children} sub-units, {people} users, {customers} customers and {keys} API keys"
+        )));
+    }
+    if !store::delete_unit(conn, id, version)? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    audit::append(conn, &p.actor(), Event::new("unit.delete", "unit", Some(id)))
+}
+
 /// A user the principal may see, or 404.
 pub fn visible_user(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<UserRow, ApiError> {
     match store::user_with_path(conn, id)? {

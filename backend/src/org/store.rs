@@ -150,3 +150,19 @@ pub fn record_login(conn: &mut DbConnection, id: &str, at: NaiveDateTime, new_ha
         .execute(conn)
         .map(|_| ())
 }
+
+/// What still hangs off a unit: child units, users, customers, API keys (in that order).
+pub fn unit_dependants(conn: &mut DbConnection, id: &str) -> QueryResult<[i64; 4]> {
+    use crate::db::schema::{api_keys, customers};
+    Ok([
+        units::table.filter(units::parent_id.eq(id)).count().get_result(conn)?,
+        users::table.filter(users::unit_id.eq(id)).count().get_result(conn)?,
+        customers::table.filter(customers::unit_id.eq(id)).count().get_result(conn)?,
+        api_keys::table.filter(api_keys::unit_id.eq(id)).count().get_result(conn)?,
+    ])
+}
+
+pub fn delete_unit(conn: &mut DbConnection, id: &str, version: i64) -> QueryResult<bool> {
+    let n = diesel::delete(units::table.filter(units::id.eq(id)).filter(units::version.eq(version))).execute(conn)?;
+    Ok(n == 1)
+}

@@ -375,7 +375,8 @@ export interface paths {
         get: operations["get_unit"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Deletes an empty unit (no sub-units, users, customers or keys). Needs `If-Match`. */
+        delete: operations["delete_unit"];
         options?: never;
         head?: never;
         /** Renames a unit or changes its code. Needs `If-Match`. */
@@ -2029,6 +2030,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Unit"];
                 };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_unit: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             "4XX": {
                 headers: {

@@ -136,3 +136,30 @@ async fn pagination_walks_every_row_once(app: TestApp) {
     assert_eq!(agents.body["items"].as_array().unwrap().len(), 7);
 }
 both!(pagination_walks_every_row_once, pagination_walks_every_row_once);
+
+async fn only_empty_units_can_be_deleted(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let s1 = app.create_unit(&admin, &group, "subsidiary", "S1").await;
+    let d1 = app.create_unit(&admin, &s1, "department", "D1").await;
+    app.user(&admin, "someone", "agent", &d1).await;
+    app.send("DELETE", &format!("/api/v1/units/{s1}"), Some(&admin), None, &[]).await.problem(428);
+    let r = app
+        .send("DELETE", &format!("/api/v1/units/{s1}"), Some(&admin), None, &[("If-Match", "\"1\"")])
+        .await
+        .problem(409);
+    assert!(r.body["detail"].as_str().unwrap().contains("1 sub-units"));
+    app.send("DELETE", &format!("/api/v1/units/{d1}"), Some(&admin), None, &[("If-Match", "\"1\"")]).await.problem(409);
+    app.send("DELETE", &format!("/api/v1/units/{group}"), Some(&admin), None, &[("If-Match", "\"1\"")])
+        .await
+        .problem(409);
+    let empty = app.create_unit(&admin, &group, "subsidiary", "EMPTY").await;
+    app.send("DELETE", &format!("/api/v1/units/{empty}"), Some(&admin), None, &[("If-Match", "\"2\"")])
+        .await
+        .problem(412);
+    app.send("DELETE", &format!("/api/v1/units/{empty}"), Some(&admin), None, &[("If-Match", "\"1\"")])
+        .await
+        .expect(204);
+    app.get(&format!("/api/v1/units/{empty}"), &admin).await.problem(404);
+}
+both!(only_empty_units_can_be_deleted, only_empty_units_can_be_deleted);

@@ -78,13 +78,19 @@ export function UnitsPage() {
   const [editing, setEditing] = useState<Unit | 'new' | null>(null);
   const all = units.data?.items ?? [];
   const writable = can(me, 'org:write');
+  const qc = useQueryClient();
+  const remove = useMutation({
+    mutationFn: async (u: Unit) =>
+      unwrap(await api.DELETE('/api/v1/units/{id}', { params: { path: { id: u.id }, header: { 'If-Match': `"${u.version}"` } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['units'] }),
+  });
   return (
     <Stack>
       <Group justify="space-between">
         <Title order={2}>{t('units.title')}</Title>
         {writable && <Button onClick={() => setEditing('new')}>{t('units.new')}</Button>}
       </Group>
-      <ProblemAlert error={units.error} />
+      <ProblemAlert error={units.error ?? remove.error} />
       <Card withBorder p={0}>
         <Table striped highlightOnHover>
           <Table.Thead>
@@ -104,6 +110,10 @@ export function UnitsPage() {
                 {writable && (
                   <Table.Td>
                     <Button size="xs" variant="subtle" onClick={() => setEditing(u)}>{t('common.edit')}</Button>
+                    {u.kind !== 'group' && (
+                      <Button size="xs" variant="subtle" color="red"
+                        onClick={() => window.confirm(t('units.confirmDelete')) && remove.mutate(u)}>{t('common.delete')}</Button>
+                    )}
                   </Table.Td>
                 )}
               </Table.Tr>

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Switch, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, MultiSelect, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -68,6 +68,38 @@ function UserForm({ editing, onDone }: { editing: User | null; onDone: () => voi
   );
 }
 
+function OffboardForm({ leaver, onDone }: { leaver: User; onDone: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const colleagues = useQuery({
+    queryKey: ['users', 'colleagues'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 500, active: true } } })),
+  });
+  const [successors, setSuccessors] = useState<string[]>([]);
+  const offboard = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST('/api/v1/users/{id}/offboard', { params: { path: { id: leaver.id } }, body: { successor_ids: successors } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
+  });
+  const options = (colleagues.data?.items ?? [])
+    .filter((u) => u.id !== leaver.id && ['manager', 'agent', 'sales'].includes(u.role ?? ''))
+    .map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }));
+  return (
+    <Stack>
+      <Text size="sm">{t('users.offboardHelp')}</Text>
+      <MultiSelect label={t('users.successors')} data={options} value={successors} onChange={setSuccessors} searchable />
+      <ProblemAlert error={offboard.error} />
+      {offboard.data && <Alert color="green">{t('users.offboardDone', offboard.data)}</Alert>}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onDone}>{t('common.cancel')}</Button>
+        <Button color="red" onClick={() => offboard.mutate()} loading={offboard.isPending} disabled={!successors.length || !!offboard.data}>
+          {t('users.offboard')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
 export function UsersPage() {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
@@ -76,6 +108,7 @@ export function UsersPage() {
     unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 50, cursor, role: (role as Role) ?? undefined } } })),
   );
   const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [leaving, setLeaving] = useState<User | null>(null);
   const writable = can(me, 'users:write');
   return (
     <Stack>
@@ -114,6 +147,9 @@ export function UsersPage() {
                 {writable && (
                   <Table.Td>
                     <Button size="xs" variant="subtle" onClick={() => setEditing(u)}>{t('common.edit')}</Button>
+                    {u.active && u.id !== me?.id && (
+                      <Button size="xs" variant="subtle" color="red" onClick={() => setLeaving(u)}>{t('users.offboard')}</Button>
+                    )}
                   </Table.Td>
                 )}
               </Table.Tr>
@@ -128,6 +164,9 @@ export function UsersPage() {
       )}
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('users.new') : t('common.edit')}>
         {editing !== null && <UserForm editing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      </Modal>
+      <Modal opened={leaving !== null} onClose={() => setLeaving(null)} title={t('users.offboardTitle')}>
+        {leaving && <OffboardForm leaver={leaving} onDone={() => setLeaving(null)} />}
       </Modal>
     </Stack>
   );
