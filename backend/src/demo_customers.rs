@@ -148,6 +148,7 @@ pub fn seed(
                 created_at: created,
                 updated_at: created,
                 deleted_at: None,
+                identity_bidx: None,
             };
             let seal = |col: &str, v: &str| Some(cipher.encrypt("customers", col, &row.id, v));
             row.national_id = seal("national_id", &national_id);
@@ -155,6 +156,7 @@ pub fn seed(
             row.email = seal("email", &email);
             row.address = seal("address", &address);
             row.birth_date = seal("birth_date", &birth.to_string());
+            row.identity_bidx = Some(crate::customers::service::identity_index(cipher, &row.name, &birth.to_string()));
             let mut last: Option<NaiveDateTime> = None;
             for _ in 0..3 + rng.below(8) {
                 let (product, price) = *rng.pick(PRODUCTS);

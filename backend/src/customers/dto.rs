@@ -182,3 +182,12 @@ pub struct Revealed {
     #[schema(value_type = Object)]
     pub values: std::collections::BTreeMap<String, Option<String>>,
 }
+
+/// A customer who may be the same person, and why. Candidates are for a person to review; nothing
+/// is ever merged automatically.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuplicateCandidate {
+    pub customer: Customer,
+    /// Any of mobile, email, national_id, name_birth_date.
+    pub reasons: Vec<String>,
+}

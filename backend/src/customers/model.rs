@@ -36,6 +36,8 @@ pub struct CustomerRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    /// Blind index of name + birth date (duplicate detection).
+    pub identity_bidx: Option<String>,
 }
 
 /// The encrypted columns, by their API field names.

@@ -1,7 +1,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 
-use super::dto::{CreateCustomer, Customer, CustomerQuery, RevealRequest, Revealed, UpdateCustomer};
+use super::dto::{
+    CreateCustomer, Customer, CustomerQuery, DuplicateCandidate, RevealRequest, Revealed, UpdateCustomer,
+};
 use super::{domain, service, store};
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
@@ -204,11 +206,30 @@ pub async fn list_customers(
     Ok(web::Json(page))
 }
 
+/// Customers who may be the same person as this one (shared mobile, email or national id, or the
+/// same name and birth date), for a person to review. Nothing is merged automatically.
+#[utoipa::path(
+    tag = "customers", operation_id = "list_duplicates", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<DuplicateCandidate>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/customers/{id}/duplicates")]
+pub async fn list_duplicates(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<web::Json<Vec<DuplicateCandidate>>, ApiError> {
+    p.require(Permission::CustomersRead)?;
+    let st = state.clone();
+    let found = state.db.run(move |c| service::duplicates(c, &st.cipher, &p, &id)).await?;
+    Ok(web::Json(found))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_customers)
         .service(create_customer)
         .service(get_customer)
         .service(update_customer)
         .service(delete_customer)
-        .service(reveal_customer);
+        .service(reveal_customer)
+        .service(list_duplicates);
 }

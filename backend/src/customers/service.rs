@@ -122,6 +122,11 @@ fn seal(cipher: &FieldCipher, row: &mut CustomerRow, clear: &Clear) {
     }
 }
 
+/// Name and birth date together identify a person well enough to flag a possible duplicate.
+pub fn identity_index(cipher: &FieldCipher, name: &str, birth_date: &str) -> String {
+    cipher.blind_index("identity", &format!("{}|{birth_date}", name.trim()))
+}
+
 /// The id number fixes birth date and gender: take them from it, or refuse a contradiction.
 fn reconcile_id(clear: &mut Clear, gender: &mut Option<Gender>, errors: &mut Vec<FieldError>) {
     let Some(id) = &clear.national_id else { return };
@@ -215,8 +220,10 @@ pub fn create(
         created_at: t,
         updated_at: t,
         deleted_at: None,
+        identity_bidx: None,
     };
     seal(cipher, &mut row, &clear);
+    row.identity_bidx = clear.birth_date.map(|b| identity_index(cipher, &row.name, &b.to_string()));
     store::insert(conn, &row)?;
     store::replace_owners(conn, &row.id, &owners)?;
     store::replace_tags(conn, &row.id, &dedup(input.tags))?;
@@ -327,6 +334,13 @@ pub fn update(
         }
     }
     seal(cipher, &mut row, &clear);
+    if changed.contains(&"name") || clear.birth_date.is_some() {
+        let birth = match clear.birth_date {
+            Some(b) => Some(b.to_string()),
+            None => open(cipher, &row, "birth_date", &row.birth_date)?,
+        };
+        row.identity_bidx = birth.map(|b| identity_index(cipher, &row.name, &b));
+    }
     if let Some(tags) = input.tags {
         store::replace_tags(conn, id, &dedup(tags))?;
         changed.push("tags");
@@ -477,4 +491,33 @@ pub fn reveal(
     ev.purpose = Some(input.purpose.as_str());
     audit::append(conn, &p.actor(), ev)?;
     Ok(Revealed { customer_id: row.id, values })
+}
+
+/// Possible duplicates of a customer among those the principal may see (CUS-8), with reasons.
+pub fn duplicates(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    id: &str,
+) -> Result<Vec<DuplicateCandidate>, ApiError> {
+    p.require(Permission::CustomersRead)?;
+    let row = visible(conn, p, id)?;
+    let found = store::possible_duplicates(conn, &row, &p.scope_prefix(), &p.id, 50)?;
+    let reasons: Vec<Vec<String>> = found
+        .iter()
+        .map(|c| {
+            [
+                ("mobile", &c.mobile_bidx, &row.mobile_bidx),
+                ("email", &c.email_bidx, &row.email_bidx),
+                ("national_id", &c.national_id_bidx, &row.national_id_bidx),
+                ("name_birth_date", &c.identity_bidx, &row.identity_bidx),
+            ]
+            .into_iter()
+            .filter(|(_, a, b)| a.is_some() && a == b)
+            .map(|(r, _, _)| r.to_owned())
+            .collect()
+        })
+        .collect();
+    let views = views(conn, cipher, p, found)?;
+    Ok(views.into_iter().zip(reasons).map(|(customer, reasons)| DuplicateCandidate { customer, reasons }).collect())
 }

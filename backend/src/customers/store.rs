@@ -206,3 +206,40 @@ pub fn reveals_since(conn: &mut DbConnection, user_id: &str, since: NaiveDateTim
         .count()
         .get_result(conn)
 }
+
+/// Other live customers visible to the viewer that share an exact identifier (mobile, email,
+/// national id — by blind index) or name + birth date with `row`. Each arm uses its own index.
+pub fn possible_duplicates(
+    conn: &mut DbConnection,
+    row: &CustomerRow,
+    scope_prefix: &str,
+    viewer: &str,
+    limit: i64,
+) -> QueryResult<Vec<CustomerRow>> {
+    let keys = [&row.mobile_bidx, &row.email_bidx, &row.national_id_bidx, &row.identity_bidx];
+    if keys.iter().all(|k| k.is_none()) {
+        return Ok(Vec::new());
+    }
+    // A value no blind index can take stands in for an absent key, keeping one query shape.
+    let none = String::from("-");
+    let key = |k: &Option<String>| k.clone().unwrap_or_else(|| none.clone());
+    let in_scope = units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id);
+    let owned = customer_owners::table
+        .filter(customer_owners::user_id.eq(viewer.to_owned()))
+        .select(customer_owners::customer_id);
+    customers::table
+        .filter(customers::deleted_at.is_null())
+        .filter(customers::id.ne(&row.id))
+        .filter(
+            customers::mobile_bidx
+                .eq(key(&row.mobile_bidx))
+                .or(customers::email_bidx.eq(key(&row.email_bidx)))
+                .or(customers::national_id_bidx.eq(key(&row.national_id_bidx)))
+                .or(customers::identity_bidx.eq(key(&row.identity_bidx))),
+        )
+        .filter(customers::unit_id.eq_any(in_scope).or(customers::id.eq_any(owned)))
+        .order(customers::id.asc())
+        .limit(limit)
+        .select(CustomerRow::as_select())
+        .load(conn)
+}

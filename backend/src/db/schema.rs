@@ -152,6 +152,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        identity_bidx -> Nullable<Text>,
     }
 }
 

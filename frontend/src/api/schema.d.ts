@@ -234,6 +234,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers who may be the same person as this one (shared mobile, email or national id, or the
+         *     same name and birth date), for a person to review. Nothing is merged automatically.
+         */
+        get: operations["list_duplicates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/feedback": {
         parameters: {
             query?: never;
@@ -668,6 +688,15 @@ export interface components {
         CustomerType: "individual" | "household_member";
         /** @enum {string} */
         Direction: "inbound" | "outbound";
+        /**
+         * @description A customer who may be the same person, and why. Candidates are for a person to review; nothing
+         *     is ever merged automatically.
+         */
+        DuplicateCandidate: {
+            customer: components["schemas"]["Customer"];
+            /** @description Any of mobile, email, national_id, name_birth_date. */
+            reasons: string[];
+        };
         Feedback: {
             channel: components["schemas"]["ContactKind"];
             content: string;
@@ -1644,6 +1673,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_duplicates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateCandidate"][];
                 };
             };
             "4XX": {

@@ -500,3 +500,56 @@ async fn demo_customers_follow_the_rules(app: TestApp) {
     assert_eq!(app.get("/api/v1/customers?limit=500", &sh_agent).await.body["items"].as_array().unwrap().len(), 20);
 }
 both!(demo_customers_follow_the_rules, demo_customers_follow_the_rules);
+
+async fn duplicate_candidates_are_found_not_merged(app: TestApp) {
+    let w = world(&app).await;
+    let a = create(&app, &w.agent, zhang()).await["id"].as_str().unwrap().to_owned();
+    let same_mobile = create(
+        &app,
+        &w.agent,
+        json!({"name": "张三", "mobile": "13812341234", "customer_type": "individual", "source": {"channel": "sales"}}),
+    )
+    .await;
+    let same_person = create(&app, &w.agent, json!({"name": "张三丰", "birth_date": "1990-01-01", "customer_type": "individual", "source": {"channel": "survey"}})).await;
+    create(
+        &app,
+        &w.agent,
+        json!({"name": "李四", "mobile": "13900000000", "customer_type": "individual", "source": {"channel": "sales"}}),
+    )
+    .await;
+    // Another subsidiary's record with the same mobile is none of this manager's business.
+    create(
+        &app,
+        &w.other_manager,
+        json!({"name": "张三", "mobile": "13812341234", "customer_type": "individual", "source": {"channel": "sales"}}),
+    )
+    .await;
+
+    let found = app.get(&format!("/api/v1/customers/{a}/duplicates"), &w.manager).await.expect(200).body;
+    let mut pairs: Vec<(String, Value)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["customer"]["id"].as_str().unwrap().to_owned(), c["reasons"].clone()))
+        .collect();
+    pairs.sort_by(|x, y| x.0.cmp(&y.0));
+    let mut expected = vec![
+        (same_mobile["id"].as_str().unwrap().to_owned(), json!(["mobile"])),
+        (same_person["id"].as_str().unwrap().to_owned(), json!(["name_birth_date"])),
+    ];
+    expected.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(pairs, expected);
+    // Candidates come masked like any other customer view.
+    assert!(!found.to_string().contains("13812341234"));
+
+    // Correcting the record removes the candidate; nothing was merged along the way.
+    let path = format!("/api/v1/customers/{}", same_mobile["id"].as_str().unwrap());
+    app.send("PATCH", &path, Some(&w.agent), Some(json!({"mobile": "13700000000"})), &[("If-Match", "\"1\"")])
+        .await
+        .expect(200);
+    let found = app.get(&format!("/api/v1/customers/{a}/duplicates"), &w.manager).await.expect(200).body;
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(app.get("/api/v1/customers?limit=500", &w.manager).await.body["items"].as_array().unwrap().len(), 4);
+    app.get(&format!("/api/v1/customers/{a}/duplicates"), &w.other_manager).await.problem(404);
+}
+both!(duplicate_candidates_are_found_not_merged, duplicate_candidates_are_found_not_merged);

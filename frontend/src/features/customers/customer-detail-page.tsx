@@ -1,8 +1,8 @@
-import { Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
@@ -47,6 +47,25 @@ function Profile({ c }: { c: Customer }) {
   );
 }
 
+function PossibleDuplicates({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const found = useQuery({
+    queryKey: ['customers', id, 'duplicates'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/customers/{id}/duplicates', { params: { path: { id } } })),
+  });
+  if (!found.data?.length) return null;
+  return (
+    <Alert color="yellow" title={t('customers.duplicates')} data-testid="duplicates">
+      {found.data.map((d) => (
+        <Text size="sm" key={d.customer.id}>
+          <Anchor component={Link} to={`/customers/${d.customer.id}`}>{d.customer.name}</Anchor>
+          {' · '}{d.customer.mobile ?? ''} · {d.reasons.map((r) => t(`customers.reason_${r}`)).join(', ')}
+        </Text>
+      ))}
+    </Alert>
+  );
+}
+
 export function CustomerDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
@@ -74,6 +93,7 @@ export function CustomerDetailPage() {
           {writable && <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
         </Group>
       </Group>
+      <PossibleDuplicates id={c.id} />
       <Card withBorder>
         <Tabs defaultValue="profile" keepMounted={false}>
           <Tabs.List>
