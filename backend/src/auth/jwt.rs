@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use super::sessions::store::StaffSession;
 use crate::crypto::keys::Keyring;
 use crate::error::ApiError;
 
@@ -21,6 +22,12 @@ pub struct Claims {
     pub sub: String,
     /// The session (refresh family) this token belongs to; logout revokes it.
     pub sid: String,
+    /// Username, role, unit and unit path when the token was issued. Every request re-checks
+    /// them against the database (in its first database trip); a change ends the token.
+    pub name: String,
+    pub role: String,
+    pub unit: String,
+    pub path: String,
     pub iat: i64,
     pub nbf: i64,
     pub exp: i64,
@@ -56,13 +63,17 @@ impl TokenService {
         }
     }
 
-    pub fn issue(&self, user_id: &str, session_id: &str) -> Result<String, ApiError> {
+    pub fn issue(&self, session_id: &str, staff: &StaffSession) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.issuer.clone(),
-            sub: user_id.to_owned(),
+            sub: staff.user_id.clone(),
             sid: session_id.to_owned(),
+            name: staff.username.clone(),
+            role: staff.role.clone(),
+            unit: staff.unit_id.clone(),
+            path: staff.unit_path.clone(),
             iat: now,
             nbf: now,
             exp: now + self.ttl_secs,

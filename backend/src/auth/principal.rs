@@ -123,19 +123,29 @@ async fn resolve(req: HttpRequest) -> Result<Principal, ApiError> {
         });
     }
     let claims = state.tokens.verify(&token)?;
-    let (sub, sid) = (claims.sub.clone(), claims.sid.clone());
-    let row = state.db.run(move |conn| Ok(super::sessions::store::staff_for_session(conn, &sub, &sid)?)).await?;
-    let staff = row.ok_or(ApiError::Unauthorized("invalid or expired token"))?;
-    if !staff.live() {
-        return Err(ApiError::Unauthorized("session ended"));
+    // The session check runs in the request's first database trip (see db::Precondition), so
+    // a revoked session, a disabled user or a changed role or unit stops this token at once
+    // without a trip of its own.
+    let check = claims.clone();
+    let pending = crate::db::set_precondition(Box::new(move |conn| {
+        let staff = super::sessions::store::staff_for_session(conn, &check.sub, &check.sid)?;
+        match staff {
+            Some(s) if s.live() && s.role == check.role && s.unit_id == check.unit && s.unit_path == check.path => {
+                Ok(())
+            }
+            _ => Err(ApiError::Unauthorized("session ended")),
+        }
+    }));
+    if !pending {
+        return Err(ApiError::internal("principal resolved outside a request"));
     }
     Ok(Principal {
         id: claims.sub,
         kind: PrincipalKind::Staff,
-        name: staff.username,
-        role: Role::parse(&staff.role),
-        unit_id: staff.unit_id,
-        unit_path: staff.unit_path,
+        name: claims.name,
+        role: Role::parse(&claims.role),
+        unit_id: claims.unit,
+        unit_path: claims.path,
         scopes: Vec::new(),
         session_id: Some(claims.sid),
         ip,

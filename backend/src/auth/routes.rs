@@ -39,9 +39,9 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-fn tokens(state: &AppState, user_id: &str, issued: sessions::Issued) -> Result<TokenResponse, ApiError> {
+fn tokens(state: &AppState, issued: sessions::Issued) -> Result<TokenResponse, ApiError> {
     Ok(TokenResponse {
-        access_token: state.tokens.issue(user_id, &issued.session_id)?,
+        access_token: state.tokens.issue(&issued.session_id, &issued.staff)?,
         token_type: "Bearer".into(),
         expires_in: state.tokens.ttl_secs,
         refresh_token: issued.refresh_token,
@@ -96,9 +96,8 @@ pub async fn login(
         None
     };
     let ttl = state.settings.refresh_ttl_secs;
-    let user_id = user.id.clone();
     let issued = state.db.write(move |c| sessions::succeed_login(c, &actor, &user, ttl, upgraded)).await?;
-    Ok(web::Json(tokens(&state, &user_id, issued)?))
+    Ok(web::Json(tokens(&state, issued)?))
 }
 
 /// Trades a refresh token for a new access token and a new refresh token.
@@ -117,7 +116,7 @@ pub async fn refresh(
     let actor = Actor::anonymous(&ip, crate::http::observe::current_request_id());
     let outcome = state.db.write(move |c| sessions::refresh(c, &actor, &input.refresh_token)).await?;
     match outcome {
-        Refreshed::Rotated { user_id, issued } => Ok(web::Json(tokens(&state, &user_id, issued)?)),
+        Refreshed::Rotated(issued) => Ok(web::Json(tokens(&state, issued)?)),
         Refreshed::Reused => Err(ApiError::Unauthorized("refresh token reused; the session has been ended")),
         Refreshed::Invalid => Err(ApiError::Unauthorized("invalid or expired refresh token")),
     }

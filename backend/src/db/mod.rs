@@ -47,6 +47,32 @@ pub fn parse_url(url: &str) -> (Backend, String) {
 
 pub type Conn = PooledConnection<ConnectionManager<DbConnection>>;
 
+/// A check the current request owes before it may touch data (the live-session check of an
+/// access token). Run by the first `run`/`write` of the request inside its own blocking call —
+/// one trip to the pool instead of two — or, if the handler never used the database, by the
+/// request middleware afterwards.
+pub type Precondition = Box<dyn FnOnce(&mut DbConnection) -> Result<(), ApiError> + Send>;
+
+tokio::task_local! {
+    static PENDING: std::cell::RefCell<Option<Precondition>>;
+}
+
+/// Runs `fut` with room for one pending precondition (the request middleware does this).
+pub async fn with_precondition_slot<F: std::future::Future>(fut: F) -> F::Output {
+    PENDING.scope(std::cell::RefCell::new(None), fut).await
+}
+
+/// Leaves a precondition for the request's first database use. Outside a request: runs nowhere,
+/// so callers outside requests must not rely on it.
+pub fn set_precondition(check: Precondition) -> bool {
+    PENDING.try_with(|p| *p.borrow_mut() = Some(check)).is_ok()
+}
+
+/// Takes the pending precondition, if any (once per request).
+pub fn take_precondition() -> Option<Precondition> {
+    PENDING.try_with(|p| p.borrow_mut().take()).ok().flatten()
+}
+
 #[derive(Debug)]
 struct SessionSettings {
     backend: Backend,
@@ -110,9 +136,13 @@ impl DbPool {
     {
         let pool = self.clone();
         let span = tracing::Span::current();
+        let precondition = take_precondition();
         actix_web::web::block(move || {
             let _guard = span.enter();
             let mut conn = pool.get()?;
+            if let Some(check) = precondition {
+                check(&mut conn)?;
+            }
             f(&mut conn)
         })
         .await

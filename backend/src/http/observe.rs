@@ -94,8 +94,29 @@ pub async fn observe<B: MessageBody + 'static>(
         return Ok(req.into_response(res).map_into_right_body());
     }
     let started = Instant::now();
-    let result = REQUEST_ID.scope(id.clone(), next.call(req)).instrument(span.clone()).await;
-    let mut res = result?.map_into_left_body();
+    let handled = crate::db::with_precondition_slot(async move {
+        let res = next.call(req).await?;
+        // A handler that never touched the database still owes its principal's session check:
+        // run it now, and answer 401 instead if it fails.
+        match crate::db::take_precondition() {
+            None => Ok::<_, Error>(res.map_into_left_body()),
+            Some(check) => {
+                let Some(state) = res.request().app_data::<web::Data<crate::state::AppState>>().cloned() else {
+                    return Ok(res.map_into_left_body());
+                };
+                match state.db.run(move |c| check(c)).await {
+                    Ok(()) => Ok(res.map_into_left_body()),
+                    Err(e) => {
+                        let (req, _) = res.into_parts();
+                        let failed = actix_web::ResponseError::error_response(&e);
+                        Ok(ServiceResponse::new(req, failed).map_into_right_body())
+                    }
+                }
+            }
+        }
+    });
+    let result = REQUEST_ID.scope(id.clone(), handled).instrument(span.clone()).await;
+    let mut res = result?;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = res.status().as_u16();
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());

@@ -136,3 +136,81 @@ async fn disabling_a_user_ends_their_access(app: TestApp) {
     app.login_reply("leaver", "user-test-password").await.problem(401);
 }
 both!(disabling_a_user_ends_their_access, disabling_a_user_ends_their_access);
+
+/// The live-session check cannot be skipped: after logout every authenticated operation refuses
+/// the token, whether it reads, writes, or would fail early on permissions or validation.
+async fn a_revoked_session_is_refused_everywhere(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let (_, manager) = app.user(&admin, "mgr", "manager", &group).await;
+    let customer = app
+        .post(
+            "/api/v1/customers",
+            &manager,
+            json!({"name": "王五", "customer_type": "individual", "source": {"channel": "sales"}}),
+        )
+        .await
+        .expect(201);
+    let cid = customer.body["id"].as_str().unwrap().to_owned();
+    app.send("POST", "/api/v1/auth/logout", Some(&manager), None, &[]).await.expect(204);
+    let calls: Vec<(&str, String, Option<serde_json::Value>)> = vec![
+        ("GET", "/api/v1/me".into(), None),
+        ("GET", "/api/v1/units".into(), None),
+        ("GET", "/api/v1/users".into(), None),
+        ("GET", "/api/v1/audit".into(), None),
+        ("GET", "/api/v1/api-keys".into(), None),
+        ("GET", "/api/v1/jobs/whatever".into(), None),
+        ("GET", "/api/v1/customers".into(), None),
+        ("GET", format!("/api/v1/customers/{cid}"), None),
+        ("GET", format!("/api/v1/customers/{cid}/purchases"), None),
+        ("GET", format!("/api/v1/customers/{cid}/duplicates"), None),
+        (
+            "POST",
+            format!("/api/v1/customers/{cid}/reveal"),
+            Some(json!({"fields": ["mobile"], "purpose": "service_request"})),
+        ),
+        (
+            "POST",
+            "/api/v1/customers".into(),
+            Some(json!({"name": "x", "customer_type": "individual", "source": {"channel": "sales"}})),
+        ),
+        ("POST", "/api/v1/units".into(), Some(json!({"kind": "group", "code": "X", "name": "x"}))),
+        ("POST", "/api/v1/audit/verifications".into(), None),
+    ];
+    for (method, path, body) in calls {
+        let r = app.send(method, &path, Some(&manager), body, &[]).await;
+        assert_eq!(r.status.as_u16(), 401, "{method} {path} must refuse a revoked session: {}", r.body);
+    }
+    let count = app.get("/api/v1/customers?limit=500", &app.login("mgr", "user-test-password").await.0).await.body
+        ["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(count, 1, "nothing was written with the revoked token");
+}
+both!(a_revoked_session_is_refused_everywhere, a_revoked_session_is_refused_everywhere);
+
+/// Role and unit travel in the token; a change in the database retires tokens issued before it.
+async fn a_role_change_retires_old_tokens(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let (id, manager) = app.user(&admin, "promoted", "manager", &group).await;
+    app.get("/api/v1/users", &manager).await.expect(200);
+    let etag = app.get(&format!("/api/v1/users/{id}"), &admin).await.header("etag").unwrap();
+    app.send(
+        "PATCH",
+        &format!("/api/v1/users/{id}"),
+        Some(&admin),
+        Some(json!({"role": "agent"})),
+        &[("If-Match", &etag)],
+    )
+    .await
+    .expect(200);
+    // The old token said "manager": refused, even where an agent would be allowed.
+    app.get("/api/v1/customers", &manager).await.problem(401);
+    app.get("/api/v1/users", &manager).await.problem(401);
+    let (agent, _) = app.login("promoted", "user-test-password").await;
+    assert_eq!(app.get("/api/v1/me", &agent).await.body["role"], "agent");
+    app.get("/api/v1/users", &agent).await.problem(403);
+}
+both!(a_role_change_retires_old_tokens, a_role_change_retires_old_tokens);

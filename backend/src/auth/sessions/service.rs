@@ -58,6 +58,12 @@ pub fn fail_login(
 pub struct Issued {
     pub session_id: String,
     pub refresh_token: String,
+    /// Who the new access token speaks for, as the database says now.
+    pub staff: store::StaffSession,
+}
+
+fn staff(conn: &mut DbConnection, user_id: &str, session_id: &str) -> Result<store::StaffSession, ApiError> {
+    store::staff_for_session(conn, user_id, session_id)?.ok_or(ApiError::Unauthorized("session ended"))
 }
 
 /// A successful login: resets the failure count, upgrades a weak hash, opens a session.
@@ -78,14 +84,12 @@ pub fn succeed_login(
     actor.unit_id = Some(user.unit_id.clone());
     actor.kind = "staff".into();
     audit::append(conn, &actor, Event::new("auth.login", "user", Some(&user.id)))?;
-    Ok(Issued { session_id, refresh_token })
+    let staff = staff(conn, &user.id, &session_id)?;
+    Ok(Issued { session_id, refresh_token, staff })
 }
 
 pub enum Refreshed {
-    Rotated {
-        user_id: String,
-        issued: Issued,
-    },
+    Rotated(Issued),
     /// A spent token came back: the family was revoked. Commit, then answer 401.
     Reused,
     Invalid,
@@ -111,7 +115,8 @@ pub fn refresh(conn: &mut DbConnection, actor: &Actor, token: &str) -> Result<Re
         return Ok(Refreshed::Reused);
     }
     let refresh_token = store::issue_refresh(conn, &found.session_id)?;
-    Ok(Refreshed::Rotated { user_id: found.user_id, issued: Issued { session_id: found.session_id, refresh_token } })
+    let staff = staff(conn, &found.user_id, &found.session_id)?;
+    Ok(Refreshed::Rotated(Issued { session_id: found.session_id, refresh_token, staff }))
 }
 
 pub fn logout(conn: &mut DbConnection, actor: &Actor, session_id: &str) -> Result<(), ApiError> {

@@ -90,8 +90,9 @@ pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str, reason: &str)
 
 /// The staff user behind an access token's (sub, sid), with unit path and session state: the one
 /// query every authenticated staff request runs.
-#[derive(Debug, Queryable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct StaffSession {
+    pub user_id: String,
     pub username: String,
     pub role: String,
     pub unit_id: String,
@@ -118,6 +119,7 @@ pub fn staff_for_session(
         .filter(users::id.eq(user_id))
         .filter(sessions::id.eq(session_id))
         .select((
+            users::id,
             users::username,
             users::role,
             users::unit_id,
