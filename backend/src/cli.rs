@@ -81,6 +81,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Migrate => open_database(&settings).map(|_| println!("database is up to date")),
         Command::CreateUser { username, role, unit } => create_user(&settings, &username, &role, unit.as_deref()),
         Command::SeedDemo { customers } => open_database(&settings).and_then(|db| {
+            crate::startup::first_admin(&db, &settings)?;
             let keys = crate::crypto::keys::Keyring::load_or_create(&settings)?;
             crate::demo::seed(&db, &keys, customers)
         }),

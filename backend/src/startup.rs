@@ -59,8 +59,9 @@ pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
     Ok(pool)
 }
 
-/// On the very first start (no users at all): the group unit and an `admin` account.
-fn first_admin(db: &DbPool, settings: &Settings) -> Result<(), String> {
+/// On the very first start (no users at all): the group unit and an `admin` account. Also run
+/// by `seed-demo`, which would otherwise create the first users itself.
+pub fn first_admin(db: &DbPool, settings: &Settings) -> Result<(), String> {
     let mut conn = db.get().map_err(|e| e.to_string())?;
     if org::store::count_users(&mut conn).map_err(|e| e.to_string())? > 0 {
         return Ok(());
