@@ -16,16 +16,14 @@ fn reply(status: StatusCode, c: &Customer) -> HttpResponse {
     HttpResponse::build(status).insert_header(("ETag", etag(c.version))).json(c)
 }
 
-async fn load_view(state: &web::Data<AppState>, p: Principal, id: String) -> Result<Customer, ApiError> {
-    let st = state.clone();
-    state
-        .db
-        .run(move |c| {
-            let row = service::visible(c, &p, &id)?;
-            let mut views = service::views(c, &st.cipher, &p, vec![row])?;
-            views.pop().ok_or(ApiError::NotFound)
-        })
-        .await
+/// The masked view of one row, in the caller's database call (no second trip after a write).
+fn one_view(
+    c: &mut crate::db::DbConnection,
+    st: &AppState,
+    p: &Principal,
+    row: super::model::CustomerRow,
+) -> Result<Customer, ApiError> {
+    service::views(c, &st.cipher, p, vec![row])?.pop().ok_or(ApiError::NotFound)
 }
 
 /// Creates a customer in the caller's unit.
@@ -45,9 +43,10 @@ pub async fn create_customer(
     p.require(Permission::CustomersWrite)?;
     let Body(input) = body;
     let st = state.clone();
-    let pr = p.clone();
-    let row = state.db.write(move |c| service::create(c, &st.cipher, &pr, input)).await?;
-    let view = load_view(&state, p, row.id).await?;
+    let view = state
+        .db
+        .write(move |c| service::create(c, &st.cipher, &p, input).and_then(|row| one_view(c, &st, &p, row)))
+        .await?;
     Ok(reply(StatusCode::CREATED, &view))
 }
 
@@ -63,7 +62,8 @@ pub async fn get_customer(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersRead)?;
-    let view = load_view(&state, p, id.into_inner()).await?;
+    let (st, id) = (state.clone(), id.into_inner());
+    let view = state.db.run(move |c| service::visible(c, &p, &id).and_then(|row| one_view(c, &st, &p, row))).await?;
     Ok(reply(StatusCode::OK, &view))
 }
 
@@ -84,9 +84,13 @@ pub async fn update_customer(
     p.require(Permission::CustomersWrite)?;
     let Body(input) = body;
     let version = if_match(&req)?;
-    let (st, pr, id) = (state.clone(), p.clone(), id.into_inner());
-    let row = state.db.write(move |c| service::update(c, &st.cipher, &pr, &id, version, input)).await?;
-    let view = load_view(&state, p, row.id).await?;
+    let (st, id) = (state.clone(), id.into_inner());
+    let view = state
+        .db
+        .write(move |c| {
+            service::update(c, &st.cipher, &p, &id, version, input).and_then(|row| one_view(c, &st, &p, row))
+        })
+        .await?;
     Ok(reply(StatusCode::OK, &view))
 }
 
