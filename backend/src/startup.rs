@@ -27,6 +27,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
         scope("/api/v1")
             .configure(auth::routes::configure)
             .configure(org::routes::configure)
+            .configure(customers::bulk::routes::configure)
             .configure(customers::routes::configure)
             .configure(customers::records::routes::configure)
             .configure(auth::api_keys::routes::configure)
@@ -123,6 +124,7 @@ impl Application {
                 .app_data(extract::json_config())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
+                .app_data(web::PayloadConfig::new(customers::bulk::routes::MAX_UPLOAD))
                 .configure(configure_routes)
                 .split_for_parts();
             let app = app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", swagger_spec.clone()));
@@ -152,7 +154,7 @@ impl Application {
         .map_err(|e| e.to_string())?
         .run();
         let (stop_jobs, stop_rx) = watch::channel(false);
-        let runner = settings.run_jobs.then(|| jobs::runner::spawn(db, stop_rx));
+        let runner = settings.run_jobs.then(|| jobs::runner::spawn(state.clone(), stop_rx));
         Ok(Application { server, port, state, stop_jobs, runner })
     }
 

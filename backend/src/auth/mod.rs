@@ -11,4 +11,4 @@ pub mod sessions;
 pub mod throttle;
 
 pub use permissions::{Permission, Role};
-pub use principal::Principal;
+pub use principal::{Principal, PrincipalKind};

@@ -48,6 +48,9 @@ pub enum Permission {
     CustomersRead,
     CustomersWrite,
     CustomersReveal,
+    /// Bulk: CSV import, CSV/JSON export (a whole scope's data moves at once).
+    CustomersImport,
+    CustomersExport,
 }
 
 impl Permission {
@@ -64,6 +67,8 @@ impl Permission {
             Permission::CustomersRead => "customers:read",
             Permission::CustomersWrite => "customers:write",
             Permission::CustomersReveal => "customers:reveal",
+            Permission::CustomersImport => "customers:import",
+            Permission::CustomersExport => "customers:export",
         }
     }
 }
@@ -75,10 +80,22 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Admin => matches!(p, OrgRead | OrgWrite | UsersRead | UsersWrite | ApiKeysManage | JobsRead),
-        Role::Compliance => matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead | CustomersReveal),
+        Role::Compliance => {
+            matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead | CustomersReveal | CustomersExport)
+        }
         Role::Auditor => matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead),
         Role::Manager => {
-            matches!(p, OrgRead | UsersRead | JobsRead | CustomersRead | CustomersWrite | CustomersReveal)
+            matches!(
+                p,
+                OrgRead
+                    | UsersRead
+                    | JobsRead
+                    | CustomersRead
+                    | CustomersWrite
+                    | CustomersReveal
+                    | CustomersImport
+                    | CustomersExport
+            )
         }
         Role::Agent | Role::Sales => matches!(p, OrgRead | JobsRead | CustomersRead | CustomersWrite),
         // Integrations get exactly their key's scopes (see Principal::require).
@@ -100,6 +117,8 @@ mod tests {
         assert!(!role_allows(Role::Agent, Permission::CustomersReveal));
         assert!(!role_allows(Role::Auditor, Permission::CustomersWrite));
         assert!(role_allows(Role::Compliance, Permission::CustomersReveal));
+        assert!(!role_allows(Role::Agent, Permission::CustomersExport), "frontline staff cannot take a scope home");
+        assert!(!role_allows(Role::Sales, Permission::CustomersImport));
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }

@@ -5,7 +5,7 @@ use crate::db::schema::customers;
 
 /// A stored customer. Sensitive columns hold ciphertexts (`crypto::field`), never clear values.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = customers, treat_none_as_null = true)]
+#[diesel(table_name = customers, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CustomerRow {
     pub id: String,
     pub unit_id: String,

@@ -4,7 +4,7 @@ use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use super::dto::{
     CreateCustomer, Customer, CustomerQuery, DuplicateCandidate, RevealRequest, Revealed, UpdateCustomer,
 };
-use super::{domain, service, store};
+use super::{service, store};
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::etag::{etag, if_match};
@@ -166,31 +166,7 @@ pub async fn list_customers(
             None => return Err(ApiError::field("cursor", "invalid", "cursor is not one this server issued")),
         },
     };
-    let cipher = &state.cipher;
-    let bidx = |col: &str, v: Result<String, crate::error::FieldError>| -> Result<String, ApiError> {
-        v.map(|v| cipher.blind_index(col, &v)).map_err(|e| ApiError::Validation(vec![e]))
-    };
-    let filter = store::Filter {
-        name_prefix: q.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
-        mobile_bidx: q.mobile.map(|m| bidx("mobile", domain::parse_mobile(&m))).transpose()?,
-        email_bidx: q.email.map(|e| bidx("email", domain::parse_email(&e))).transpose()?,
-        national_id_bidx: q
-            .national_id
-            .map(|n| {
-                bidx(
-                    "national_id",
-                    domain::ResidentId::parse(&n, chrono::Utc::now().date_naive()).map(|r| r.as_str().to_owned()),
-                )
-            })
-            .transpose()?,
-        tag: q.tag,
-        owner_id: q.owner_id,
-        unit_id: q.unit_id,
-        channel: q.channel.map(|c| c.as_str().to_owned()),
-        reachable: q.reachable,
-        created_from: q.created_from.map(|t| t.naive_utc()),
-        created_to: q.created_to.map(|t| t.naive_utc()),
-    };
+    let filter = service::filter_of(&state.cipher, q)?;
     let st = state.clone();
     let (scope, viewer) = (p.scope_prefix(), p.id.clone());
     let page = state

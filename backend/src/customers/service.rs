@@ -160,7 +160,7 @@ fn fail_if(errors: Vec<FieldError>) -> Result<(), ApiError> {
     }
 }
 
-fn event(conn: &mut DbConnection, topic: &str, row: &CustomerRow, fields: &[&str]) -> Result<(), ApiError> {
+pub fn event(conn: &mut DbConnection, topic: &str, row: &CustomerRow, fields: &[&str]) -> Result<(), ApiError> {
     let payload =
         serde_json::json!({ "customer_id": row.id, "unit_id": row.unit_id, "version": row.version, "fields": fields });
     Ok(crate::outbox::enqueue(conn, topic, &row.id, Some(&row.unit_id), &payload)?)
@@ -170,9 +170,30 @@ pub fn create(
     conn: &mut DbConnection,
     cipher: &FieldCipher,
     p: &Principal,
-    input: CreateCustomer,
+    mut input: CreateCustomer,
 ) -> Result<CustomerRow, ApiError> {
     p.require(Permission::CustomersWrite)?;
+    let owner_ids = std::mem::take(&mut input.owner_ids);
+    let (row, tags) = new_row(cipher, &p.unit_id, &p.id, input).map_err(ApiError::Validation)?;
+    let owners = if owner_ids.is_empty() { vec![p.id.clone()] } else { dedup(owner_ids) };
+    check_owners(conn, p, &owners)?;
+    store::insert(conn, &row)?;
+    store::replace_owners(conn, &row.id, &owners)?;
+    store::replace_tags(conn, &row.id, &tags)?;
+    let fields = filled_fields(&row);
+    audit::append(conn, &p.actor(), Event::new("customer.create", "customer", Some(&row.id)).fields(&fields))?;
+    event(conn, "customer.created", &row, &fields)?;
+    Ok(row)
+}
+
+/// A new customer's sealed row and tags from the input (owners aside), or every field error at
+/// once. No database access: the import job calls it for each row of a file.
+pub fn new_row(
+    cipher: &FieldCipher,
+    unit_id: &str,
+    created_by: &str,
+    input: CreateCustomer,
+) -> Result<(CustomerRow, Vec<String>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut clear = parse_clear(
         input.national_id.as_deref(),
@@ -186,13 +207,13 @@ pub fn create(
     reconcile_id(&mut clear, &mut gender, &mut errors);
     check_source(&input.source, &mut errors);
     check_tags(&input.tags, &mut errors);
-    fail_if(errors)?;
-    let owners = if input.owner_ids.is_empty() { vec![p.id.clone()] } else { dedup(input.owner_ids) };
-    check_owners(conn, p, &owners)?;
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let t = now();
     let mut row = CustomerRow {
         id: crate::db::new_id(),
-        unit_id: p.unit_id.clone(),
+        unit_id: unit_id.to_owned(),
         name: input.name.trim().to_owned(),
         gender: gender.map(|g| g.as_str().to_owned()),
         birth_date: None,
@@ -215,7 +236,7 @@ pub fn create(
         reachable: true,
         last_contact_at: None,
         last_purchase_at: None,
-        created_by: Some(p.id.clone()),
+        created_by: Some(created_by.to_owned()),
         version: 1,
         created_at: t,
         updated_at: t,
@@ -224,13 +245,7 @@ pub fn create(
     };
     seal(cipher, &mut row, &clear);
     row.identity_bidx = clear.birth_date.map(|b| identity_index(cipher, &row.name, &b.to_string()));
-    store::insert(conn, &row)?;
-    store::replace_owners(conn, &row.id, &owners)?;
-    store::replace_tags(conn, &row.id, &dedup(input.tags))?;
-    let fields = filled_fields(&row);
-    audit::append(conn, &p.actor(), Event::new("customer.create", "customer", Some(&row.id)).fields(&fields))?;
-    event(conn, "customer.created", &row, &fields)?;
-    Ok(row)
+    Ok((row, dedup(input.tags)))
 }
 
 fn dedup(mut v: Vec<String>) -> Vec<String> {
@@ -240,7 +255,7 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-fn filled_fields(row: &CustomerRow) -> Vec<&'static str> {
+pub fn filled_fields(row: &CustomerRow) -> Vec<&'static str> {
     [
         ("name", true),
         ("gender", row.gender.is_some()),
@@ -520,4 +535,27 @@ pub fn duplicates(
         .collect();
     let views = views(conn, cipher, p, found)?;
     Ok(views.into_iter().zip(reasons).map(|(customer, reasons)| DuplicateCandidate { customer, reasons }).collect())
+}
+
+/// The stored-data filter for a list query: exact identifiers become their blind indexes.
+pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter, ApiError> {
+    let bidx = |col: &str, v: Result<String, FieldError>| -> Result<String, ApiError> {
+        v.map(|v| cipher.blind_index(col, &v)).map_err(|e| ApiError::Validation(vec![e]))
+    };
+    Ok(store::Filter {
+        name_prefix: q.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+        mobile_bidx: q.mobile.map(|m| bidx("mobile", domain::parse_mobile(&m))).transpose()?,
+        email_bidx: q.email.map(|e| bidx("email", domain::parse_email(&e))).transpose()?,
+        national_id_bidx: q
+            .national_id
+            .map(|n| bidx("national_id", ResidentId::parse(&n, today()).map(|r| r.as_str().to_owned())))
+            .transpose()?,
+        tag: q.tag,
+        owner_id: q.owner_id,
+        unit_id: q.unit_id,
+        channel: q.channel.map(|c| c.as_str().to_owned()),
+        reachable: q.reachable,
+        created_from: q.created_from.map(|t| t.naive_utc()),
+        created_to: q.created_to.map(|t| t.naive_utc()),
+    })
 }

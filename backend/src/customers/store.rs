@@ -94,7 +94,7 @@ pub enum Sort {
     Name,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Filter {
     pub name_prefix: Option<String>,
     pub mobile_bidx: Option<String>,
@@ -116,17 +116,11 @@ pub enum After {
     NameId(String, String),
 }
 
-/// Customers visible to a principal: homed under `scope_prefix`, or owned by `viewer`.
-pub fn list(
-    conn: &mut DbConnection,
-    scope_prefix: &str,
-    viewer: &str,
-    f: &Filter,
-    sort: Sort,
-    after: After,
-    limit: i64,
-) -> QueryResult<Vec<CustomerRow>> {
-    let backend = Backend::of(conn);
+type Multi = <DbConnection as diesel::Connection>::Backend;
+
+/// Live customers visible to a principal (homed under `scope_prefix`, or owned by `viewer`)
+/// that pass the filter.
+fn filtered<'a>(backend: Backend, scope_prefix: &str, viewer: &str, f: &Filter) -> customers::BoxedQuery<'a, Multi> {
     let in_scope = units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id);
     let owned = customer_owners::table
         .filter(customer_owners::user_id.eq(viewer.to_owned()))
@@ -134,7 +128,6 @@ pub fn list(
     let mut q = customers::table
         .filter(customers::deleted_at.is_null())
         .filter(customers::unit_id.eq_any(in_scope).or(customers::id.eq_any(owned)))
-        .select(CustomerRow::as_select())
         .into_boxed();
     if let Some(p) = &f.name_prefix {
         q = match backend {
@@ -179,6 +172,20 @@ pub fn list(
     if let Some(t) = f.created_to {
         q = q.filter(customers::created_at.lt(t));
     }
+    q
+}
+
+/// Customers visible to a principal: homed under `scope_prefix`, or owned by `viewer`.
+pub fn list(
+    conn: &mut DbConnection,
+    scope_prefix: &str,
+    viewer: &str,
+    f: &Filter,
+    sort: Sort,
+    after: After,
+    limit: i64,
+) -> QueryResult<Vec<CustomerRow>> {
+    let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f);
     q = match (sort, after) {
         (Sort::NewestFirst, After::Id(id)) => q.filter(customers::id.lt(id)),
         (Sort::Name, After::NameId(name, id)) => {
@@ -190,7 +197,12 @@ pub fn list(
         Sort::NewestFirst => q.order(customers::id.desc()),
         Sort::Name => q.order((customers::name.asc(), customers::id.asc())),
     };
-    q.limit(limit).load(conn)
+    q.limit(limit).select(CustomerRow::as_select()).load(conn)
+}
+
+/// How many customers `list` would walk through (for an export's progress).
+pub fn count(conn: &mut DbConnection, scope_prefix: &str, viewer: &str, f: &Filter) -> QueryResult<i64> {
+    filtered(Backend::of(conn), scope_prefix, viewer, f).count().get_result(conn)
 }
 
 fn escape_like(s: &str) -> String {
@@ -242,4 +254,76 @@ pub fn possible_duplicates(
         .limit(limit)
         .select(CustomerRow::as_select())
         .load(conn)
+}
+
+/// The identifying blind indexes a customer can be recognised by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    NationalId,
+    Mobile,
+    Email,
+    Identity,
+}
+
+/// Which of `values` (blind indexes of one kind) already belong to a live customer homed under
+/// `scope_prefix`. One indexed IN query per kind and chunk.
+pub fn existing_keys(
+    conn: &mut DbConnection,
+    scope_prefix: &str,
+    kind: Key,
+    values: &[String],
+) -> QueryResult<Vec<String>> {
+    let in_scope = units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id);
+    let live = customers::table.filter(customers::deleted_at.is_null()).filter(customers::unit_id.eq_any(in_scope));
+    let found: Vec<Option<String>> = match kind {
+        Key::NationalId => {
+            live.filter(customers::national_id_bidx.eq_any(values)).select(customers::national_id_bidx).load(conn)?
+        }
+        Key::Mobile => live.filter(customers::mobile_bidx.eq_any(values)).select(customers::mobile_bidx).load(conn)?,
+        Key::Email => live.filter(customers::email_bidx.eq_any(values)).select(customers::email_bidx).load(conn)?,
+        Key::Identity => {
+            live.filter(customers::identity_bidx.eq_any(values)).select(customers::identity_bidx).load(conn)?
+        }
+    };
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// Many new customers with their owners and tags. PostgreSQL takes the customers through
+/// `COPY … FROM STDIN (FORMAT binary)`; SQLite through multi-row INSERTs (one writer, no
+/// round trips: that is its fastest path).
+pub fn insert_many(
+    conn: &mut DbConnection,
+    rows: &[CustomerRow],
+    owners: &[(String, String)],
+    tags: &[(String, String)],
+) -> QueryResult<()> {
+    macro_rules! links {
+        ($c:expr) => {{
+            let owner_rows: Vec<_> = owners
+                .iter()
+                .map(|(cid, uid)| (customer_owners::customer_id.eq(cid), customer_owners::user_id.eq(uid)))
+                .collect();
+            for chunk in owner_rows.chunks(5000) {
+                diesel::insert_into(customer_owners::table).values(chunk).execute($c)?;
+            }
+            let tag_rows: Vec<_> =
+                tags.iter().map(|(cid, t)| (customer_tags::customer_id.eq(cid), customer_tags::tag.eq(t))).collect();
+            for chunk in tag_rows.chunks(5000) {
+                diesel::insert_into(customer_tags::table).values(chunk).execute($c)?;
+            }
+        }};
+    }
+    match conn {
+        DbConnection::Postgres(c) => {
+            diesel::copy_from(customers::table).from_insertable(rows).execute(c)?;
+            links!(c);
+        }
+        DbConnection::Sqlite(c) => {
+            for chunk in rows.chunks(1000) {
+                diesel::insert_into(customers::table).values(chunk).execute(c)?;
+            }
+            links!(c);
+        }
+    }
+    Ok(())
 }

@@ -246,6 +246,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    job_files (job_id, name) {
+        job_id -> Text,
+        name -> Text,
+        content_type -> Text,
+        content -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(customers -> units (unit_id));
 diesel::joinable!(customer_owners -> customers (customer_id));
@@ -272,4 +282,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback,
     contacts,
     customer_notifications,
+    job_files,
 );

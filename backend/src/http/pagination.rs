@@ -63,6 +63,10 @@ impl<T> Page<T> {
         let next_cursor = if more { rows.last().map(|r| encode_cursor(&key(r))) } else { None };
         Page { items: rows, next_cursor }
     }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
+    }
 }
 
 #[cfg(test)]

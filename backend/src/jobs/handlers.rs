@@ -3,19 +3,27 @@
 use super::model::JobRow;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 pub const AUDIT_VERIFY: &str = "audit.verify";
 
 /// Reports progress: (done, total). Returns an error when the job should stop (lease lost).
 pub type Progress<'a> = dyn FnMut(i64, Option<i64>) -> Result<(), ApiError> + 'a;
 
-pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -> Result<serde_json::Value, String> {
+pub fn run(
+    conn: &mut DbConnection,
+    state: &AppState,
+    job: &JobRow,
+    progress: &mut Progress<'_>,
+) -> Result<serde_json::Value, String> {
     match job.kind.as_str() {
         AUDIT_VERIFY => {
             let report = crate::audit::service::verify(conn, |done, total| progress(done, Some(total)))
                 .map_err(|e| e.to_string())?;
             serde_json::to_value(report).map_err(|e| e.to_string())
         }
+        crate::customers::bulk::export::KIND => crate::customers::bulk::export::run(conn, &state.cipher, job, progress),
+        crate::customers::bulk::import::KIND => crate::customers::bulk::import::run(conn, &state.cipher, job, progress),
         other => Err(format!("unknown job kind `{other}`")),
     }
 }

@@ -2,8 +2,10 @@
 //! `FOR UPDATE SKIP LOCKED`; SQLite has one writer, so its `BEGIN IMMEDIATE` claim is exclusive.
 //! A claim is a lease: a server that dies mid-job leaves it to be claimed again when it expires.
 
+pub mod files;
 pub mod handlers;
 pub mod model;
+pub mod owner;
 pub mod routes;
 pub mod runner;
 pub mod store;

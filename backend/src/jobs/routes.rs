@@ -1,9 +1,12 @@
-use actix_web::{get, web};
+use actix_web::{get, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::model::Job;
 use super::store;
 use crate::auth::{Permission, Principal, Role};
 use crate::error::{ApiError, Problem};
+use crate::http::pagination::{Page, PageParams};
 use crate::state::AppState;
 
 /// A job's status and progress.
@@ -50,6 +53,78 @@ pub async fn get_job(
     Ok(web::Json(job.into()))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JobListParams {
+    /// Only jobs of this kind, e.g. `customers.import`.
+    pub kind: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The caller's own jobs, newest first.
+#[utoipa::path(
+    tag = "jobs", operation_id = "list_jobs", params(JobListParams), security(("bearer" = [])),
+    responses((status = 200, body = Page<Job>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/jobs")]
+pub async fn list_jobs(
+    state: web::Data<AppState>,
+    principal: Principal,
+    q: web::Query<JobListParams>,
+) -> Result<web::Json<Page<Job>>, ApiError> {
+    principal.require(Permission::JobsRead)?;
+    let q = q.into_inner();
+    let page = PageParams { limit: q.limit, cursor: q.cursor };
+    let (limit, after) = (page.limit()?, page.cursor()?);
+    let rows = state
+        .db
+        .run(move |c| Ok(store::list_for(c, &principal.id, q.kind.as_deref(), after.as_deref(), limit + 1)?))
+        .await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |j| j.id.clone()).map(Job::from)))
+}
+
+/// A file a job wrote (an import's `errors.csv`, an export), for the user who started the job
+/// only: exports hold personal data masked for that user's role.
+#[utoipa::path(
+    tag = "jobs", operation_id = "get_job_file",
+    params(("id" = String, Path, description = "Job id"), ("name" = String, Path, description = "File name")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/jobs/{id}/files/{name}")]
+pub async fn get_job_file(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::JobsRead)?;
+    let (id, name) = path.into_inner();
+    let file_name = name.clone();
+    let file = state
+        .db
+        .run(move |c| {
+            let job = store::get(c, &id)?.filter(|j| j.created_by.as_deref() == Some(principal.id.as_str()));
+            match job {
+                Some(j) if j.status == "succeeded" => Ok(super::files::get(c, &id, &name)?),
+                _ => Ok(None),
+            }
+        })
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let safe: String =
+        file_name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    Ok(HttpResponse::Ok()
+        .content_type(file.content_type)
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{safe}\"")))
+        .body(file.content))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(get_job);
+    cfg.service(list_jobs).service(get_job).service(get_job_file);
 }

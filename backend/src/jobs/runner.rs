@@ -7,21 +7,21 @@ use chrono::TimeDelta;
 use tokio::sync::watch;
 
 use super::{handlers, store};
-use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 const LEASE: TimeDelta = TimeDelta::seconds(60);
 const MAX_ATTEMPTS: i32 = 3;
 const IDLE: Duration = Duration::from_millis(500);
 
-pub fn spawn(db: DbPool, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(state: actix_web::web::Data<AppState>, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     let worker = format!("worker-{}", crate::db::new_id());
     tokio::spawn(async move {
         loop {
             if *stop.borrow() {
                 break;
             }
-            let ran = match run_one(db.clone(), worker.clone()).await {
+            let ran = match run_one(state.clone(), worker.clone()).await {
                 Ok(ran) => ran,
                 Err(e) => {
                     tracing::warn!(error = %e, "job runner");
@@ -39,7 +39,8 @@ pub fn spawn(db: DbPool, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
 }
 
 /// Claims and runs one job; false when there was none.
-pub async fn run_one(db: DbPool, worker: String) -> Result<bool, ApiError> {
+pub async fn run_one(state: actix_web::web::Data<AppState>, worker: String) -> Result<bool, ApiError> {
+    let db = state.db.clone();
     let pool = db.clone();
     let w = worker.clone();
     let Some(job) = db.write(move |conn| Ok(store::claim(conn, &w, LEASE)?)).await? else {
@@ -62,7 +63,7 @@ pub async fn run_one(db: DbPool, worker: String) -> Result<bool, ApiError> {
                 Err(ApiError::Conflict("job lease lost".into()))
             }
         };
-        let outcome = handlers::run(&mut conn, &job, &mut progress);
+        let outcome = handlers::run(&mut conn, &state, &job, &mut progress);
         tracing::info!(ok = outcome.is_ok(), "job finished");
         store::finish(&mut conn, &job.id, outcome)?;
         Ok(())

@@ -102,3 +102,26 @@ pub fn finish(conn: &mut DbConnection, id: &str, result: Result<serde_json::Valu
         .execute(conn)?;
     Ok(())
 }
+
+/// Records how many items have failed so far (shown while the job runs).
+pub fn record_errors(conn: &mut DbConnection, id: &str, errors: i64) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id)).set(jobs::errors.eq(errors)).execute(conn).map(|_| ())
+}
+
+/// A user's jobs, newest first (ids are time-ordered), after the keyset cursor.
+pub fn list_for(
+    conn: &mut DbConnection,
+    user_id: &str,
+    kind: Option<&str>,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<JobRow>> {
+    let mut q = jobs::table.filter(jobs::created_by.eq(user_id)).select(JobRow::as_select()).into_boxed();
+    if let Some(k) = kind {
+        q = q.filter(jobs::kind.eq(k.to_owned()));
+    }
+    if let Some(b) = before {
+        q = q.filter(jobs::id.lt(b.to_owned()));
+    }
+    q.order(jobs::id.desc()).limit(limit).load(conn)
+}

@@ -26,3 +26,32 @@ pub fn enqueue(
         .execute(conn)
         .map(|_| ())
 }
+
+/// Many events of one topic at once: (aggregate id, unit id, payload JSON).
+pub fn enqueue_many(
+    conn: &mut DbConnection,
+    topic: &str,
+    events: &[(String, Option<String>, String)],
+) -> QueryResult<()> {
+    let t = now();
+    let rows: Vec<_> = events
+        .iter()
+        .map(|(aggregate, unit, payload)| {
+            (
+                outbox::id.eq(crate::db::new_id()),
+                outbox::topic.eq(topic),
+                outbox::aggregate_id.eq(aggregate),
+                outbox::unit_id.eq(unit.as_deref()),
+                outbox::payload.eq(payload),
+                outbox::created_at.eq(t),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(2000) {
+        match conn {
+            DbConnection::Postgres(c) => diesel::insert_into(outbox::table).values(chunk).execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(outbox::table).values(chunk).execute(c)?,
+        };
+    }
+    Ok(())
+}

@@ -194,6 +194,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts an export job (managers, compliance officers): the customers the filters select among
+         *     those the caller may see, as CSV or JSON, masked for the caller's role. When the job has
+         *     succeeded, its result names the file to fetch from `GET /jobs/{id}/files/{file}` (only the
+         *     caller may). Audited.
+         */
+        post: operations["export_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a CSV import job (managers).
+         * @description The body is the CSV file itself (UTF-8, header row; columns: name, gender, birth_date,
+         *     national_id, mobile, email, address, occupation, income_band, customer_type,
+         *     preferred_channel, source_channel, source_supplier, source_legal_basis, household_id, tags
+         *     separated by `|`). Poll `GET /jobs/{id}`; rejected rows are listed with their line in the
+         *     result and in the file `errors.csv` (`GET /jobs/{id}/files/errors.csv`). Rows of people already
+         *     in the caller's scope (same id number, mobile, email or name + birth date) are skipped, so
+         *     running a file twice creates nobody twice.
+         */
+        post: operations["import_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}": {
         parameters: {
             query?: never;
@@ -328,6 +376,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own jobs, newest first. */
+        get: operations["list_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}": {
         parameters: {
             query?: never;
@@ -341,6 +406,26 @@ export interface paths {
          *     scope; to anyone else it does not exist (404).
          */
         get: operations["get_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file a job wrote (an import's `errors.csv`, an export), for the user who started the job
+         *     only: exports hold personal data masked for that user's role.
+         */
+        get: operations["get_job_file"];
         put?: never;
         post?: never;
         delete?: never;
@@ -697,6 +782,25 @@ export interface components {
             /** @description Any of mobile, email, national_id, name_birth_date. */
             reasons: string[];
         };
+        /** @enum {string} */
+        ExportFormat: "csv" | "json";
+        /** @description What to export: the list filters (all optional) and the format. */
+        ExportRequest: {
+            channel?: null | components["schemas"]["SourceChannel"];
+            /** Format: date-time */
+            created_from?: string | null;
+            /** Format: date-time */
+            created_to?: string | null;
+            email?: string | null;
+            format: components["schemas"]["ExportFormat"];
+            mobile?: string | null;
+            name?: string | null;
+            national_id?: string | null;
+            owner_id?: string | null;
+            reachable?: boolean | null;
+            tag?: string | null;
+            unit_id?: string | null;
+        };
         Feedback: {
             channel: components["schemas"]["ContactKind"];
             content: string;
@@ -898,6 +1002,38 @@ export interface components {
                 kind: components["schemas"]["FeedbackKind"];
                 /** @description The service ticket opened for it (complaints; the ticket issue links them). */
                 ticket_id?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Job: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * Format: int64
+                 * @description Items processed so far.
+                 */
+                done: number;
+                error?: string | null;
+                /**
+                 * Format: int64
+                 * @description Items that failed (e.g. rejected import rows).
+                 */
+                errors: number;
+                /** Format: date-time */
+                finished_at?: string | null;
+                id: string;
+                kind: string;
+                result?: Record<string, never> | null;
+                status: components["schemas"]["JobStatus"];
+                /**
+                 * Format: int64
+                 * @description Items in all, once known.
+                 */
+                total?: number | null;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -1523,6 +1659,77 @@ export interface operations {
             };
         };
     };
+    export_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_customers: {
+        parameters: {
+            query?: {
+                /** @description Shown in the job result and the import history. */
+                file_name?: string;
+                /** @description Source for rows whose `source_channel` cell is empty (CUS-5). */
+                source_channel?: components["schemas"]["SourceChannel"];
+                source_supplier?: string;
+                source_legal_basis?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_customer: {
         parameters: {
             query?: never;
@@ -1948,6 +2155,38 @@ export interface operations {
             };
         };
     };
+    list_jobs: {
+        parameters: {
+            query?: {
+                /** @description Only jobs of this kind, e.g. `customers.import`. */
+                kind?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_job: {
         parameters: {
             query?: never;
@@ -1966,6 +2205,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_job_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id */
+                id: string;
+                /** @description File name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
                 };
             };
             "4XX": {

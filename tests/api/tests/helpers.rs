@@ -167,6 +167,36 @@ impl TestApp {
         }
     }
 
+    /// Sends raw bytes (a file upload) and reads the reply as JSON or text.
+    pub async fn upload(&self, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let mut res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("content-type", content_type))
+            .send_body(body)
+            .await
+            .expect("request sent");
+        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body");
+        Reply {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+
+    /// Polls a job until it has finished; returns it.
+    pub async fn wait_job(&self, id: &str, token: &str) -> Value {
+        for _ in 0..600 {
+            let job = self.get(&format!("/api/v1/jobs/{id}"), token).await.expect(200).body;
+            if job["status"] == "succeeded" || job["status"] == "failed" {
+                return job;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("job {id} did not finish");
+    }
+
     pub async fn login_reply(&self, username: &str, password: &str) -> Reply {
         self.send("POST", "/api/v1/auth/login", None, Some(json!({"username": username, "password": password})), &[])
             .await

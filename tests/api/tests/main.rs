@@ -5,6 +5,8 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod customer_export;
+mod customer_import;
 mod customers;
 mod errors;
 mod jobs;

@@ -1,0 +1,2 @@
+DROP INDEX jobs_created_by;
+DROP TABLE job_files;

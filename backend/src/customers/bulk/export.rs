@@ -1,0 +1,228 @@
+//! Export as a job (CUS-10): the customers a filter selects among those the caller may see, as
+//! CSV or JSON, masked for the caller's role exactly like the list, walked in keyset pages, and
+//! audited with the fields it contains. The file is the caller's alone to download.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::audit::{self, Event};
+use crate::auth::Permission;
+use crate::crypto::field::FieldCipher;
+use crate::customers::dto::{Customer, CustomerQuery, SourceChannel};
+use crate::customers::{service, store};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::jobs::files;
+use crate::jobs::handlers::Progress;
+use crate::jobs::model::JobRow;
+use crate::jobs::owner::JobOwner;
+
+pub const KIND: &str = "customers.export";
+const PAGE: i64 = 1000;
+
+crate::text_enum!(ExportFormat { Csv => "csv", Json => "json" });
+
+impl ExportFormat {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "customers.csv",
+            ExportFormat::Json => "customers.json",
+        }
+    }
+}
+
+/// What to export: the list filters (all optional) and the format.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    pub format: ExportFormat,
+    #[validate(length(max = 50))]
+    pub name: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub national_id: Option<String>,
+    #[validate(length(max = 32))]
+    pub tag: Option<String>,
+    pub owner_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub channel: Option<SourceChannel>,
+    pub reachable: Option<bool>,
+    pub created_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl ExportRequest {
+    pub fn into_query(self) -> CustomerQuery {
+        CustomerQuery {
+            name: self.name,
+            mobile: self.mobile,
+            email: self.email,
+            national_id: self.national_id,
+            tag: self.tag,
+            owner_id: self.owner_id,
+            unit_id: self.unit_id,
+            channel: self.channel,
+            reachable: self.reachable,
+            created_from: self.created_from,
+            created_to: self.created_to,
+            sort: None,
+            limit: None,
+            cursor: None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Payload {
+    pub owner: JobOwner,
+    pub format: ExportFormat,
+    pub filter: store::Filter,
+}
+
+const COLUMNS: [&str; 24] = [
+    "id",
+    "unit_id",
+    "name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "mobile",
+    "email",
+    "address",
+    "occupation",
+    "income_band",
+    "customer_type",
+    "preferred_channel",
+    "source_channel",
+    "source_supplier",
+    "source_legal_basis",
+    "household_id",
+    "tags",
+    "owner_ids",
+    "reachable",
+    "last_contact_at",
+    "last_purchase_at",
+    "created_at",
+    "updated_at",
+];
+
+/// A spreadsheet would run a cell starting with = + - @ as a formula: such cells get a leading
+/// apostrophe (OWASP "CSV injection").
+fn cell(v: impl ToString) -> String {
+    let s = v.to_string();
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
+fn text<T: Serialize>(v: &Option<T>) -> String {
+    match v.as_ref().map(serde_json::to_value) {
+        Some(Ok(serde_json::Value::String(s))) => s,
+        Some(Ok(other)) => other.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn csv_record(c: &Customer) -> Vec<String> {
+    let time = |t: &Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+    [
+        c.id.clone(),
+        c.unit_id.clone(),
+        c.name.clone(),
+        text(&c.gender),
+        text(&c.birth_date),
+        text(&c.national_id),
+        text(&c.mobile),
+        text(&c.email),
+        text(&c.address),
+        text(&c.occupation),
+        text(&c.income_band),
+        text(&Some(c.customer_type)),
+        text(&c.preferred_channel),
+        c.source.channel.as_str().to_owned(),
+        text(&c.source.supplier),
+        text(&c.source.legal_basis),
+        text(&c.household_id),
+        c.tags.join("|"),
+        c.owner_ids.join("|"),
+        c.reachable.to_string(),
+        time(&c.last_contact_at),
+        time(&c.last_purchase_at),
+        c.created_at.to_rfc3339(),
+        c.updated_at.to_rfc3339(),
+    ]
+    .into_iter()
+    .map(cell)
+    .collect()
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub format: ExportFormat,
+    pub file: &'static str,
+    pub rows: i64,
+    pub bytes: usize,
+}
+
+pub fn run(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    job: &JobRow,
+    progress: &mut Progress<'_>,
+) -> Result<serde_json::Value, String> {
+    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+    let p = payload.owner.principal(conn)?;
+    p.require(Permission::CustomersExport).map_err(|e| e.to_string())?;
+    let fail = |e: ApiError| e.to_string();
+    let (scope, viewer) = (p.scope_prefix(), p.id.clone());
+    let total = store::count(conn, &scope, &viewer, &payload.filter).map_err(|e| e.to_string())?;
+    progress(0, Some(total)).map_err(fail)?;
+    let mut csv_out = csv::Writer::from_writer(Vec::new());
+    let mut json_out: Vec<u8> = b"[".to_vec();
+    if payload.format == ExportFormat::Csv {
+        csv_out.write_record(COLUMNS).map_err(|e| e.to_string())?;
+    }
+    let (mut after, mut rows) = (store::After::Start, 0i64);
+    loop {
+        let page = store::list(conn, &scope, &viewer, &payload.filter, store::Sort::NewestFirst, after, PAGE)
+            .map_err(|e| e.to_string())?;
+        let Some(last) = page.last().map(|r| r.id.clone()) else { break };
+        let n = page.len() as i64;
+        for c in service::views(conn, cipher, &p, page).map_err(fail)? {
+            match payload.format {
+                ExportFormat::Csv => csv_out.write_record(csv_record(&c)).map_err(|e| e.to_string())?,
+                ExportFormat::Json => {
+                    if rows > 0 {
+                        json_out.push(b',');
+                    }
+                    serde_json::to_writer(&mut json_out, &c).map_err(|e| e.to_string())?;
+                }
+            }
+            rows += 1;
+        }
+        progress(rows, Some(total.max(rows))).map_err(fail)?;
+        if n < PAGE {
+            break;
+        }
+        after = store::After::Id(last);
+    }
+    let (content, content_type) = match payload.format {
+        ExportFormat::Csv => (csv_out.into_inner().map_err(|e| e.to_string())?, "text/csv; charset=utf-8"),
+        ExportFormat::Json => {
+            json_out.push(b']');
+            (json_out, "application/json")
+        }
+    };
+    let file = payload.format.file_name();
+    let bytes = content.len();
+    crate::db::transaction(conn, |c| {
+        files::put(c, &job.id, file, content_type, &content)?;
+        let fields = ["name", "birth_date", "national_id", "mobile", "email", "address"];
+        audit::append(c, &p.actor(), Event::new("customer.export", "job", Some(&job.id)).fields(&fields))
+    })
+    .map_err(fail)?;
+    serde_json::to_value(Summary { format: payload.format, file, rows, bytes }).map_err(|e| e.to_string())
+}

@@ -1,0 +1,350 @@
+//! Bulk import from CSV (CUS-10) as a job: every row is validated exactly like a single create;
+//! valid rows land in chunks (one transaction each, with the owners, tags, change events and an
+//! audit entry), invalid rows are reported with their line number and reason.
+//!
+//! Re-running a file creates no duplicates: a row whose national id, mobile, email or name +
+//! birth date (by blind index) already belongs to a customer in the importer's scope is counted as
+//! existing and skipped. That is also why a row needs at least one of those.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Event};
+use crate::auth::Permission;
+use crate::crypto::field::FieldCipher;
+use crate::customers::dto::*;
+use crate::customers::model::CustomerRow;
+use crate::customers::{service, store};
+use crate::db::DbConnection;
+use crate::error::{ApiError, FieldError};
+use crate::jobs::handlers::Progress;
+use crate::jobs::model::JobRow;
+use crate::jobs::owner::JobOwner;
+use crate::jobs::{files, store as jobs};
+
+pub const KIND: &str = "customers.import";
+pub const UPLOAD: &str = "upload.csv";
+pub const ERRORS: &str = "errors.csv";
+const CHUNK: usize = 500;
+/// Errors kept in the job result for the screen; the full list is in `errors.csv`.
+const ERRORS_SHOWN: usize = 100;
+
+/// The columns a file may have, in any order; `name` is required.
+pub const COLUMNS: [&str; 16] = [
+    "name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "mobile",
+    "email",
+    "address",
+    "occupation",
+    "income_band",
+    "customer_type",
+    "preferred_channel",
+    "source_channel",
+    "source_supplier",
+    "source_legal_basis",
+    "household_id",
+    "tags",
+];
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Payload {
+    pub owner: JobOwner,
+    pub file_name: Option<String>,
+    /// Used for rows whose own source columns are empty.
+    pub default_source: Option<Source>,
+}
+
+/// One rejected row.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub file_name: Option<String>,
+    pub rows: i64,
+    pub created: i64,
+    pub existing: i64,
+    pub rejected: i64,
+    pub errors: Vec<RowError>,
+}
+
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// Checks a file before it is queued: UTF-8, a header with `name` and only known columns.
+pub fn check_file(bytes: &[u8]) -> Result<(), ApiError> {
+    let bytes = strip_bom(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        ApiError::field("file", "encoding", format!("the file is not UTF-8 (byte {})", e.valid_up_to()))
+    })?;
+    if bytes.contains(&0) {
+        return Err(ApiError::field("file", "nul", "the file contains NUL characters"));
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = reader.headers().map_err(|e| ApiError::field("file", "csv", e.to_string()))?;
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    if let Some(bad) = names.iter().find(|n| !COLUMNS.contains(n)) {
+        return Err(ApiError::field(
+            "file",
+            "column",
+            format!("unknown column `{bad}`; known: {}", COLUMNS.join(", ")),
+        ));
+    }
+    if !names.contains(&"name") {
+        return Err(ApiError::field("file", "column", "the header needs a `name` column"));
+    }
+    Ok(())
+}
+
+struct Header(HashMap<String, usize>);
+
+impl Header {
+    fn cell(&self, rec: &csv::StringRecord, col: &str) -> Option<String> {
+        let v = rec.get(*self.0.get(col)?)?.trim();
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+}
+
+fn parse_enum<T>(
+    value: Option<String>,
+    col: &str,
+    parse: fn(&str) -> Option<T>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    let v = value?;
+    let parsed = parse(&v);
+    if parsed.is_none() {
+        errors.push(FieldError {
+            field: col.into(),
+            code: "enum".into(),
+            message: format!("`{v}` is not a valid {col}"),
+        });
+    }
+    parsed
+}
+
+/// A row as the same input a single create takes.
+fn to_input(h: &Header, rec: &csv::StringRecord, default: Option<&Source>) -> Result<CreateCustomer, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let c = |col: &str| h.cell(rec, col);
+    let source = match parse_enum(c("source_channel"), "source_channel", SourceChannel::parse, &mut errors) {
+        Some(channel) => Some(Source { channel, supplier: c("source_supplier"), legal_basis: c("source_legal_basis") }),
+        None => default.cloned(),
+    };
+    let input = CreateCustomer {
+        name: c("name").unwrap_or_default(),
+        gender: parse_enum(c("gender"), "gender", Gender::parse, &mut errors),
+        birth_date: c("birth_date"),
+        national_id: c("national_id"),
+        mobile: c("mobile"),
+        email: c("email"),
+        address: c("address"),
+        occupation: c("occupation"),
+        income_band: parse_enum(c("income_band"), "income_band", IncomeBand::parse, &mut errors),
+        customer_type: parse_enum(c("customer_type"), "customer_type", CustomerType::parse, &mut errors)
+            .unwrap_or(CustomerType::Individual),
+        preferred_channel: parse_enum(c("preferred_channel"), "preferred_channel", ContactChannel::parse, &mut errors),
+        source: source.clone().unwrap_or(Source { channel: SourceChannel::Service, supplier: None, legal_basis: None }),
+        household_id: c("household_id"),
+        tags: c("tags").map(|t| t.split(['|', ';']).map(str::to_owned).collect()).unwrap_or_default(),
+        owner_ids: Vec::new(),
+    };
+    if source.is_none() && !errors.iter().any(|e| e.field == "source_channel") {
+        errors.push(FieldError {
+            field: "source_channel".into(),
+            code: "required".into(),
+            message: "each record needs its source: a source_channel column or a default for the file".into(),
+        });
+    }
+    if let Err(e) = validator::Validate::validate(&input) {
+        if let ApiError::Validation(list) = ApiError::from(e) {
+            errors.extend(list);
+        }
+    }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The blind indexes a row is recognised by on a re-import.
+fn keys(row: &CustomerRow) -> [(store::Key, &Option<String>); 4] {
+    [
+        (store::Key::NationalId, &row.national_id_bidx),
+        (store::Key::Mobile, &row.mobile_bidx),
+        (store::Key::Email, &row.email_bidx),
+        (store::Key::Identity, &row.identity_bidx),
+    ]
+}
+
+struct Prepared {
+    row: CustomerRow,
+    tags: Vec<String>,
+}
+
+pub fn run(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    job: &JobRow,
+    progress: &mut Progress<'_>,
+) -> Result<serde_json::Value, String> {
+    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+    let p = payload.owner.principal(conn)?;
+    p.require(Permission::CustomersWrite).map_err(|e| e.to_string())?;
+    let file = files::get(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?.ok_or("the uploaded file is gone")?;
+    let bytes = strip_bom(&file.content);
+    let reader = || csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let total = reader().records().count() as i64;
+    let mut rdr = reader();
+    let header = Header(
+        rdr.headers().map_err(|e| e.to_string())?.iter().enumerate().map(|(i, n)| (n.trim().to_owned(), i)).collect(),
+    );
+    let mut summary = Summary { file_name: payload.file_name.clone(), rows: total, ..Summary::default() };
+    let mut all_errors: Vec<RowError> = Vec::new();
+    // Keys already taken by an earlier row of this file, with that row's line.
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut records = rdr.records();
+    let mut done = 0;
+    progress(0, Some(total)).map_err(|e| e.to_string())?;
+    loop {
+        let mut batch: Vec<Prepared> = Vec::with_capacity(CHUNK);
+        let mut read = 0;
+        for rec in records.by_ref().take(CHUNK) {
+            read += 1;
+            let mut reject = |line: u64, errors: Vec<FieldError>| {
+                all_errors.extend(errors.into_iter().map(|e| RowError {
+                    line,
+                    field: e.field,
+                    code: e.code,
+                    message: e.message,
+                }));
+            };
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    reject(line, vec![FieldError { field: "row".into(), code: "csv".into(), message: e.to_string() }]);
+                    continue;
+                }
+            };
+            let line = rec.position().map_or(0, |p| p.line());
+            let prepared = to_input(&header, &rec, payload.default_source.as_ref())
+                .and_then(|input| service::new_row(cipher, &p.unit_id, &p.id, input));
+            match prepared {
+                Err(errors) => reject(line, errors),
+                Ok((row, tags)) => {
+                    let ks: Vec<String> = keys(&row).iter().filter_map(|(_, k)| (*k).clone()).collect();
+                    if ks.is_empty() {
+                        reject(line, vec![FieldError {
+                            field: "row".into(),
+                            code: "unidentifiable".into(),
+                            message: "a row needs a national id, mobile, email or birth date to be recognised on re-import".into(),
+                        }]);
+                    } else if let Some(first) = ks.iter().find_map(|k| seen.get(k)) {
+                        reject(
+                            line,
+                            vec![FieldError {
+                                field: "row".into(),
+                                code: "duplicate".into(),
+                                message: format!("the same person as line {first}"),
+                            }],
+                        );
+                    } else {
+                        ks.into_iter().for_each(|k| {
+                            seen.insert(k, line);
+                        });
+                        batch.push(Prepared { row, tags });
+                    }
+                }
+            }
+        }
+        if read == 0 {
+            break;
+        }
+        let (created, existing) =
+            crate::db::transaction(conn, |c| land(c, &p, &job.id, batch)).map_err(|e: ApiError| e.to_string())?;
+        summary.created += created;
+        summary.existing += existing;
+        done += read;
+        summary.rejected = all_errors.iter().map(|e| e.line).collect::<HashSet<_>>().len() as i64;
+        jobs::record_errors(conn, &job.id, summary.rejected).map_err(|e| e.to_string())?;
+        progress(done, Some(total)).map_err(|e| e.to_string())?;
+    }
+    files::put(conn, &job.id, ERRORS, "text/csv; charset=utf-8", &error_report(&all_errors)?)
+        .map_err(|e| e.to_string())?;
+    // The upload holds personal data in clear: it goes as soon as it has been read.
+    files::remove(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?;
+    summary.errors = all_errors.into_iter().take(ERRORS_SHOWN).collect();
+    serde_json::to_value(summary).map_err(|e| e.to_string())
+}
+
+/// Inserts the rows of a chunk that are not in the scope yet; returns (created, existing).
+fn land(
+    conn: &mut DbConnection,
+    p: &crate::auth::Principal,
+    job_id: &str,
+    batch: Vec<Prepared>,
+) -> Result<(i64, i64), ApiError> {
+    let scope = p.scope_prefix();
+    let mut taken: HashSet<String> = HashSet::new();
+    for kind in [store::Key::NationalId, store::Key::Mobile, store::Key::Email, store::Key::Identity] {
+        let wanted: Vec<String> = batch
+            .iter()
+            .filter_map(|b| keys(&b.row).into_iter().find(|(k, _)| *k == kind).and_then(|(_, v)| v.clone()))
+            .collect();
+        if !wanted.is_empty() {
+            taken.extend(store::existing_keys(conn, &scope, kind, &wanted)?);
+        }
+    }
+    let total = batch.len() as i64;
+    let fresh: Vec<Prepared> = batch
+        .into_iter()
+        .filter(|b| !keys(&b.row).iter().any(|(_, k)| k.as_ref().is_some_and(|k| taken.contains(k))))
+        .collect();
+    if fresh.is_empty() {
+        return Ok((0, total));
+    }
+    let owners: Vec<(String, String)> = fresh.iter().map(|b| (b.row.id.clone(), p.id.clone())).collect();
+    let tags: Vec<(String, String)> =
+        fresh.iter().flat_map(|b| b.tags.iter().map(|t| (b.row.id.clone(), t.clone()))).collect();
+    let events: Vec<(String, Option<String>, String)> = fresh
+        .iter()
+        .map(|b| {
+            let fields = service::filled_fields(&b.row);
+            let payload = serde_json::json!({
+                "customer_id": b.row.id, "unit_id": b.row.unit_id, "version": 1, "fields": fields, "import_job": job_id,
+            });
+            (b.row.id.clone(), Some(b.row.unit_id.clone()), payload.to_string())
+        })
+        .collect();
+    let mut written: Vec<&str> = fresh.iter().flat_map(|b| service::filled_fields(&b.row)).collect();
+    written.sort_unstable();
+    written.dedup();
+    let rows: Vec<CustomerRow> = fresh.into_iter().map(|b| b.row).collect();
+    let created = rows.len() as i64;
+    store::insert_many(conn, &rows, &owners, &tags)?;
+    crate::outbox::enqueue_many(conn, "customer.created", &events)?;
+    // One entry per chunk: the job names the file and counts; the events name each customer.
+    audit::append(conn, &p.actor(), Event::new("customer.import", "job", Some(job_id)).fields(&written))?;
+    Ok((created, total - created))
+}
+
+fn error_report(errors: &[RowError]) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["line", "field", "code", "message"]).map_err(|e| e.to_string())?;
+    for e in errors {
+        w.write_record([e.line.to_string().as_str(), &e.field, &e.code, &e.message]).map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}

@@ -1,0 +1,120 @@
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::export::{self, ExportRequest};
+use super::import;
+use crate::auth::{Permission, Principal};
+use crate::customers::dto::{Source, SourceChannel};
+use crate::error::{ApiError, Problem};
+use crate::http::extract::Body;
+use crate::jobs::model::Job;
+use crate::jobs::owner::JobOwner;
+use crate::state::AppState;
+
+/// The largest CSV accepted in one upload.
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Shown in the job result and the import history.
+    pub file_name: Option<String>,
+    /// Source for rows whose `source_channel` cell is empty (CUS-5).
+    pub source_channel: Option<SourceChannel>,
+    pub source_supplier: Option<String>,
+    pub source_legal_basis: Option<String>,
+}
+
+/// Starts a CSV import job (managers).
+///
+/// The body is the CSV file itself (UTF-8, header row; columns: name, gender, birth_date,
+/// national_id, mobile, email, address, occupation, income_band, customer_type,
+/// preferred_channel, source_channel, source_supplier, source_legal_basis, household_id, tags
+/// separated by `|`). Poll `GET /jobs/{id}`; rejected rows are listed with their line in the
+/// result and in the file `errors.csv` (`GET /jobs/{id}/files/errors.csv`). Rows of people already
+/// in the caller's scope (same id number, mobile, email or name + birth date) are skipped, so
+/// running a file twice creates nobody twice.
+#[utoipa::path(
+    tag = "customers", operation_id = "import_customers", params(ImportParams),
+    request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
+    responses((status = 202, body = Job, headers(("Location" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/customers/imports")]
+pub async fn import_customers(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    q: web::Query<ImportParams>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersImport)?;
+    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with("text/csv") {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    import::check_file(&body)?;
+    let q = q.into_inner();
+    let default_source = match q.source_channel {
+        Some(channel) => Some(Source { channel, supplier: q.source_supplier, legal_basis: q.source_legal_basis }),
+        None if q.source_supplier.is_some() || q.source_legal_basis.is_some() => {
+            return Err(ApiError::field("source_channel", "required", "a supplier or legal basis needs its channel"))
+        }
+        None => None,
+    };
+    if q.file_name.as_ref().is_some_and(|n| n.chars().count() > 200 || n.contains('\0')) {
+        return Err(ApiError::field("file_name", "length", "a file name has at most 200 characters"));
+    }
+    let payload = import::Payload { owner: JobOwner::of(&p), file_name: q.file_name, default_source };
+    let job = state
+        .db
+        .write(move |c| {
+            let job = crate::jobs::store::enqueue(
+                c,
+                import::KIND,
+                &serde_json::to_value(&payload).map_err(ApiError::internal)?,
+                Some(&p.id),
+                Some(&p.unit_id),
+            )?;
+            crate::jobs::files::put(c, &job.id, import::UPLOAD, "text/csv", &body)?;
+            Ok(job)
+        })
+        .await?;
+    Ok(accepted(job))
+}
+
+fn accepted(job: crate::jobs::model::JobRow) -> HttpResponse {
+    HttpResponse::Accepted().insert_header(("Location", format!("/api/v1/jobs/{}", job.id))).json(Job::from(job))
+}
+
+/// Starts an export job (managers, compliance officers): the customers the filters select among
+/// those the caller may see, as CSV or JSON, masked for the caller's role. When the job has
+/// succeeded, its result names the file to fetch from `GET /jobs/{id}/files/{file}` (only the
+/// caller may). Audited.
+#[utoipa::path(
+    tag = "customers", operation_id = "export_customers", request_body = ExportRequest, security(("bearer" = [])),
+    responses((status = 202, body = Job, headers(("Location" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/customers/exports")]
+pub async fn export_customers(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: Body<ExportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersExport)?;
+    let Body(input) = body;
+    let format = input.format;
+    let filter = crate::customers::service::filter_of(&state.cipher, input.into_query())?;
+    let payload = export::Payload { owner: JobOwner::of(&p), format, filter };
+    let payload = serde_json::to_value(&payload).map_err(ApiError::internal)?;
+    let job = state
+        .db
+        .write(move |c| Ok(crate::jobs::store::enqueue(c, export::KIND, &payload, Some(&p.id), Some(&p.unit_id))?))
+        .await?;
+    Ok(accepted(job))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(import_customers).service(export_customers);
+}

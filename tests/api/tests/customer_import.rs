@@ -1,0 +1,173 @@
+//! CSV import as a job: exactly the good rows land, each bad row is reported with its line and
+//! reason, a second run of the same file creates nobody twice, and the error report is the
+//! importer's alone.
+
+use std::collections::BTreeSet;
+
+use crate::both;
+use crate::helpers::TestApp;
+
+/// A GB 11643 resident id for a birth date and sequence number (odd sequence: male).
+fn resident_id(birth: &str, seq: u32) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let first17 = format!("110105{birth}{seq:03}");
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+/// 100 rows; the lines (file line numbers) of the 10 bad ones, with the field each names.
+fn file() -> (String, Vec<(u64, &'static str)>) {
+    let mut csv = String::from("name,national_id,mobile,email,gender,income_band,tags,source_channel\n");
+    let mut bad = Vec::new();
+    for i in 0..100u32 {
+        let line = u64::from(i) + 2;
+        let mobile = format!("1390000{i:04}");
+        let id = resident_id(&format!("1985{:02}{:02}", 1 + i % 12, 1 + i % 28), i % 1000);
+        let row = match i {
+            7 => {
+                bad.push((line, "national_id"));
+                format!("钱七,110105198501011230,{mobile},,,,,sales")
+            }
+            15 => {
+                bad.push((line, "mobile"));
+                "孙十五,,12345,,,,,sales".to_owned()
+            }
+            23 => {
+                bad.push((line, "name"));
+                format!(",,{mobile},,,,,sales")
+            }
+            31 => {
+                bad.push((line, "income_band"));
+                format!("周三一,,{mobile},,,rich,,sales")
+            }
+            39 => {
+                bad.push((line, "email"));
+                format!("吴三九,,{mobile},not-an-email,,,,sales")
+            }
+            47 => {
+                bad.push((line, "source_channel"));
+                format!("郑四七,,{mobile},,,,,carrier-pigeon")
+            }
+            55 => {
+                bad.push((line, "row"));
+                "王五五,,,,,,,sales".to_owned()
+            }
+            63 => {
+                bad.push((line, "row"));
+                "冯六三,,13900000062,,,,,sales".to_owned()
+            } // line 64 has this mobile first
+            71 => {
+                bad.push((line, "gender"));
+                format!("陈七一,{id},{mobile},,female,,,sales")
+            } // id says male
+            79 => {
+                bad.push((line, "source"));
+                format!("褚七九,,{mobile},,,,,third_party")
+            }
+            _ if i % 2 == 0 => format!("李{i},{id},{mobile},c{i}@example.com,,middle,vip|imported,survey"),
+            _ => format!("\"赵,{i}\",,{mobile},,,,,sales"),
+        };
+        csv.push_str(&row);
+        csv.push('\n');
+    }
+    (csv, bad)
+}
+
+async fn import_lands_exactly_the_good_rows(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let s1 = app.create_unit(&admin, &group, "subsidiary", "S1").await;
+    let s2 = app.create_unit(&admin, &group, "subsidiary", "S2").await;
+    let (_, manager) = app.user(&admin, "manager1", "manager", &s1).await;
+    let (_, agent) = app.user(&admin, "agent1", "agent", &s1).await;
+    let (_, other) = app.user(&admin, "manager2", "manager", &s2).await;
+    let (csv, bad) = file();
+
+    app.upload("/api/v1/customers/imports", &agent, "text/csv", csv.clone().into_bytes()).await.problem(403);
+    let started = app
+        .upload("/api/v1/customers/imports?file_name=list.csv", &manager, "text/csv", csv.clone().into_bytes())
+        .await
+        .expect(202);
+    let id = started.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(started.header("location").unwrap(), format!("/api/v1/jobs/{id}"));
+    let job = app.wait_job(&id, &manager).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let r = &job["result"];
+    assert_eq!(
+        (r["rows"].as_i64(), r["created"].as_i64(), r["rejected"].as_i64()),
+        (Some(100), Some(90), Some(10)),
+        "{r}"
+    );
+    assert_eq!((job["done"].as_i64(), job["total"].as_i64(), job["errors"].as_i64()), (Some(100), Some(100), Some(10)));
+
+    // Each bad row is reported with its line and the field at fault.
+    let reported: BTreeSet<(u64, String)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap().to_owned()))
+        .collect();
+    let lines: BTreeSet<u64> = reported.iter().map(|(l, _)| *l).collect();
+    let expected: BTreeSet<u64> = bad.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, expected, "{reported:?}");
+    for (line, field) in &bad {
+        assert!(reported.contains(&(*line, (*field).to_owned())), "line {line} should name {field}: {reported:?}");
+    }
+
+    // Exactly the 90 good rows are there, masked for a frontline role.
+    let list = app.get("/api/v1/customers?limit=500", &agent).await.expect(200).body;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 90);
+    assert!(items.iter().all(|c| c["mobile"].as_str().unwrap().contains('*')), "masked for an agent");
+    let tagged = app.get("/api/v1/customers?tag=imported&limit=500", &manager).await.expect(200).body;
+    assert_eq!(tagged["items"].as_array().unwrap().len(), 50, "the even rows");
+
+    // The full error report is a download for the importer only.
+    let report =
+        app.send("GET", &format!("/api/v1/jobs/{id}/files/errors.csv"), Some(&manager), None, &[]).await.expect(200);
+    let text = report.body.as_str().unwrap().to_owned();
+    assert_eq!(text.lines().count(), 11, "{text}");
+    assert!(text.starts_with("line,field,code,message"));
+    app.get(&format!("/api/v1/jobs/{id}/files/errors.csv"), &other).await.problem(404);
+    app.get(&format!("/api/v1/jobs/{id}/files/upload.csv"), &manager).await.problem(404);
+
+    // The same file again: nobody twice.
+    let again =
+        app.upload("/api/v1/customers/imports", &manager, "text/csv", csv.clone().into_bytes()).await.expect(202);
+    let job = app.wait_job(again.body["id"].as_str().unwrap(), &manager).await;
+    assert_eq!((job["result"]["created"].as_i64(), job["result"]["existing"].as_i64()), (Some(0), Some(90)), "{job}");
+    let list = app.get("/api/v1/customers?limit=500", &manager).await.expect(200).body;
+    assert_eq!(list["items"].as_array().unwrap().len(), 90);
+
+    // Another subsidiary's import is its own: its customers are created there, ours stay unseen.
+    let theirs = app.upload("/api/v1/customers/imports", &other, "text/csv", csv.into_bytes()).await.expect(202);
+    let job = app.wait_job(theirs.body["id"].as_str().unwrap(), &other).await;
+    assert_eq!(job["result"]["created"].as_i64(), Some(90));
+    let mine = app.get("/api/v1/customers?limit=500", &manager).await.expect(200).body;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 90);
+
+    // My jobs, newest first.
+    let jobs = app.get("/api/v1/jobs?kind=customers.import", &manager).await.expect(200).body;
+    assert_eq!(jobs["items"].as_array().unwrap().len(), 2);
+    assert_eq!(jobs["items"][1]["id"].as_str(), Some(id.as_str()));
+}
+both!(import_lands_exactly_the_good_rows, import_lands_exactly_the_good_rows);
+
+async fn unreadable_files_are_refused_before_queueing(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let (_, manager) = app.user(&admin, "manager1", "manager", &group).await;
+    let url = "/api/v1/customers/imports";
+    let p = app.upload(url, &manager, "text/csv", b"name,shoe_size\n".to_vec()).await.problem(422);
+    assert_eq!(p.body["errors"][0]["field"], "file");
+    assert!(p.body["errors"][0]["message"].as_str().unwrap().contains("shoe_size"));
+    app.upload(url, &manager, "text/csv", b"mobile\n13900000000\n".to_vec()).await.problem(422);
+    app.upload(url, &manager, "text/csv", vec![b'n', b'a', b'm', b'e', b'\n', 0xff, 0xfe]).await.problem(422);
+    app.upload(url, &manager, "application/json", b"{}".to_vec()).await.problem(415);
+    app.upload(&format!("{url}?source_supplier=x"), &manager, "text/csv", b"name\n".to_vec()).await.problem(422);
+    // A BOM (as spreadsheet programs write) is fine, and so is a file of only a header.
+    let ok = app.upload(url, &manager, "text/csv", b"\xEF\xBB\xBFname,mobile\n".to_vec()).await.expect(202);
+    let job = app.wait_job(ok.body["id"].as_str().unwrap(), &manager).await;
+    assert_eq!(job["result"]["rows"].as_i64(), Some(0), "{job}");
+}
+both!(unreadable_files_are_refused_before_queueing, unreadable_files_are_refused_before_queueing);
