@@ -29,6 +29,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(org::routes::configure)
             .configure(customers::bulk::routes::configure)
             .configure(customers::routes::configure)
+            .configure(customers::merge::routes::configure)
             .configure(customers::records::routes::configure)
             .configure(auth::api_keys::routes::configure)
             .configure(audit::routes::configure)

@@ -51,6 +51,8 @@ pub enum Permission {
     /// Bulk: CSV import, CSV/JSON export (a whole scope's data moves at once).
     CustomersImport,
     CustomersExport,
+    /// Merging duplicates and undoing merges.
+    CustomersMerge,
 }
 
 impl Permission {
@@ -69,6 +71,7 @@ impl Permission {
             Permission::CustomersReveal => "customers:reveal",
             Permission::CustomersImport => "customers:import",
             Permission::CustomersExport => "customers:export",
+            Permission::CustomersMerge => "customers:merge",
         }
     }
 }
@@ -95,6 +98,7 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | CustomersReveal
                     | CustomersImport
                     | CustomersExport
+                    | CustomersMerge
             )
         }
         Role::Agent | Role::Sales => matches!(p, OrgRead | JobsRead | CustomersRead | CustomersWrite),

@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod domain;
 pub mod dto;
 pub mod mask;
+pub mod merge;
 pub mod model;
 pub mod records;
 pub mod routes;

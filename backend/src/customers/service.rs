@@ -390,7 +390,7 @@ pub fn delete(conn: &mut DbConnection, p: &Principal, id: &str, version: i64) ->
     event(conn, "customer.deleted", &row, &[])
 }
 
-fn open(
+pub fn open(
     cipher: &FieldCipher,
     row: &CustomerRow,
     column: &str,

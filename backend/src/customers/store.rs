@@ -327,3 +327,13 @@ pub fn insert_many(
     }
     Ok(())
 }
+
+/// A customer even if deleted (a merged-away one, for undo), with its unit's path.
+pub fn get_any_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(CustomerRow, String)>> {
+    customers::table
+        .inner_join(units::table)
+        .filter(customers::id.eq(id))
+        .select((CustomerRow::as_select(), units::path))
+        .first(conn)
+        .optional()
+}

@@ -256,6 +256,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_merges (id) {
+        id -> Text,
+        target_id -> Text,
+        source_id -> Text,
+        target_before -> Text,
+        target_version -> BigInt,
+        moved -> Text,
+        fields -> Text,
+        merged_by -> Text,
+        merged_at -> Timestamp,
+        undone_at -> Nullable<Timestamp>,
+        undone_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(customers -> units (unit_id));
 diesel::joinable!(customer_owners -> customers (customer_id));
@@ -283,4 +299,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     customer_notifications,
     job_files,
+    customer_merges,
 );

@@ -168,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customer-merges/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undoes a merge (within 30 days, and only while the survivor is unchanged since — 409
+         *     otherwise): the survivor as it was, the merged-away customer and its records back.
+         */
+        post: operations["undo_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -314,6 +334,46 @@ export interface paths {
         put?: never;
         /** Records feedback from the customer. */
         post: operations["create_feedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merges another customer into this one (managers), or with `dry_run` shows what that would do.
+         * @description The answer lists every field as the survivor has it, as the source has it and as the merged
+         *     record will have it (masked for the caller's role), and what moves. The merge itself moves
+         *     purchases, preferences, feedback, contacts and notifications, unites owners and tags, deletes
+         *     the source, and can be undone for 30 days. Both versions must be current (412 otherwise).
+         */
+        post: operations["merge_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Merges into this customer, newest first, with whether each can still be undone. */
+        get: operations["list_merges"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -814,6 +874,15 @@ export interface components {
         };
         /** @enum {string} */
         FeedbackKind: "opinion" | "suggestion" | "complaint";
+        /** @description One field of the merged record, masked for the caller's role. */
+        FieldChoice: {
+            field: string;
+            /** @description `target`, `source`, or `same` when both hold the same value. */
+            from: string;
+            merged?: string | null;
+            source?: string | null;
+            target?: string | null;
+        };
         /** @description One failed field of a request body or query. */
         FieldError: {
             code: string;
@@ -872,6 +941,67 @@ export interface components {
             role?: null | components["schemas"]["Role"];
             scopes: string[];
             unit_id: string;
+        };
+        /** @description A merge as recorded. */
+        Merge: {
+            fields: string[];
+            id: string;
+            /** Format: date-time */
+            merged_at: string;
+            merged_by: string;
+            moves: components["schemas"]["MoveCounts"];
+            source_id: string;
+            target_id: string;
+            /**
+             * Format: date-time
+             * @description Until when it can be undone (30 days), unless the survivor changes in between.
+             */
+            undo_until: string;
+            /** Format: date-time */
+            undone_at?: string | null;
+        };
+        /** @description The dry run, or the merge done with the survivor as it is now. */
+        MergeOutcome: {
+            customer?: null | components["schemas"]["Customer"];
+            merge?: null | components["schemas"]["Merge"];
+            preview: components["schemas"]["MergePreview"];
+        };
+        MergePreview: {
+            fields: components["schemas"]["FieldChoice"][];
+            moves: components["schemas"]["MoveCounts"];
+            owner_ids: string[];
+            source_id: string;
+            tags: string[];
+            target_id: string;
+        };
+        /** @description Merge `source_id` into the customer of the path (which survives). */
+        MergeRequest: {
+            /** @description Only show what the merge would do; change nothing. */
+            dry_run?: boolean;
+            source_id: string;
+            /**
+             * Format: int64
+             * @description The merged-away customer's version as the caller last saw it (412 otherwise).
+             */
+            source_version: number;
+            /**
+             * @description Fields to take from the source even where the survivor has a value (by default the
+             *     survivor's values win and the source only fills gaps).
+             */
+            take_from_source?: string[];
+            /**
+             * Format: int64
+             * @description The surviving customer's version as the caller last saw it (412 otherwise).
+             */
+            target_version: number;
+        };
+        /** @description Related records that move to the survivor. */
+        MoveCounts: {
+            contacts: number;
+            feedback: number;
+            notifications: number;
+            preferences: number;
+            purchases: number;
         };
         OffboardRequest: {
             /** @description Colleagues who take over; customers are shared out among them in turn. */
@@ -1578,6 +1708,36 @@ export interface operations {
             };
         };
     };
+    undo_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Merge id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Merge"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_customers: {
         parameters: {
             query?: {
@@ -1976,6 +2136,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The surviving customer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeOutcome"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_merges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Merge"][];
                 };
             };
             "4XX": {

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod customer_export;
 mod customer_import;
+mod customer_merge;
 mod customers;
 mod errors;
 mod jobs;

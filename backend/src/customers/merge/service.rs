@@ -1,0 +1,302 @@
+use chrono::TimeDelta;
+
+use super::dto::*;
+use super::store::{self as merges, MergeRow, Moved};
+use crate::audit::{self, Event};
+use crate::auth::{Permission, Principal};
+use crate::crypto::field::FieldCipher;
+use crate::customers::model::CustomerRow;
+use crate::customers::{service, store};
+use crate::db::{now, DbConnection};
+use crate::error::ApiError;
+
+pub const UNDO_DAYS: i64 = 30;
+
+/// Fields a merge chooses between, in display order.
+const FIELDS: [&str; 11] = [
+    "name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "mobile",
+    "email",
+    "address",
+    "occupation",
+    "income_band",
+    "preferred_channel",
+    "household_id",
+];
+
+fn is_set(row: &CustomerRow, field: &str) -> bool {
+    match field {
+        "name" => true,
+        "gender" => row.gender.is_some(),
+        "birth_date" => row.birth_date.is_some(),
+        "national_id" => row.national_id.is_some(),
+        "mobile" => row.mobile.is_some(),
+        "email" => row.email.is_some(),
+        "address" => row.address.is_some(),
+        "occupation" => row.occupation.is_some(),
+        "income_band" => row.income_band.is_some(),
+        "preferred_channel" => row.preferred_channel.is_some(),
+        _ => row.household_id.is_some(),
+    }
+}
+
+/// Copies one field from `src` into `dst`; sensitive values are decrypted and sealed again for
+/// the survivor's row (a ciphertext is bound to its row), blind indexes carry over unchanged.
+fn take(cipher: &FieldCipher, dst: &mut CustomerRow, src: &CustomerRow, field: &str) -> Result<(), ApiError> {
+    let reseal = |col: &str, v: &Option<String>| -> Result<Option<String>, ApiError> {
+        Ok(service::open(cipher, src, col, v)?.map(|clear| cipher.encrypt("customers", col, &dst.id, &clear)))
+    };
+    match field {
+        "name" => dst.name = src.name.clone(),
+        "gender" => dst.gender = src.gender.clone(),
+        "birth_date" => dst.birth_date = reseal("birth_date", &src.birth_date)?,
+        "national_id" => {
+            dst.national_id = reseal("national_id", &src.national_id)?;
+            dst.national_id_bidx = src.national_id_bidx.clone();
+        }
+        "mobile" => {
+            dst.mobile = reseal("mobile", &src.mobile)?;
+            dst.mobile_bidx = src.mobile_bidx.clone();
+        }
+        "email" => {
+            dst.email = reseal("email", &src.email)?;
+            dst.email_bidx = src.email_bidx.clone();
+        }
+        "address" => {
+            dst.address = reseal("address", &src.address)?;
+            dst.address_region = src.address_region.clone();
+        }
+        "occupation" => dst.occupation = src.occupation.clone(),
+        "income_band" => dst.income_band = src.income_band.clone(),
+        "preferred_channel" => dst.preferred_channel = src.preferred_channel.clone(),
+        _ => dst.household_id = src.household_id.clone(),
+    }
+    Ok(())
+}
+
+struct Plan {
+    merged: CustomerRow,
+    /// Per field: "target", "source" or "same".
+    origin: Vec<(&'static str, &'static str)>,
+    taken: Vec<&'static str>,
+}
+
+fn plan(
+    cipher: &FieldCipher,
+    target: &CustomerRow,
+    source: &CustomerRow,
+    prefer_source: &[String],
+) -> Result<Plan, ApiError> {
+    if let Some(bad) = prefer_source.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+        return Err(ApiError::field("take_from_source", "unknown", format!("`{bad}` is not a mergeable field")));
+    }
+    let mut wanted: Vec<&str> = prefer_source.iter().map(String::as_str).collect();
+    // Birth date and gender follow the national id they are read from.
+    if wanted.contains(&"national_id") {
+        wanted.extend(["birth_date", "gender"]);
+    }
+    let mut merged = target.clone();
+    let (mut origin, mut taken) = (Vec::new(), Vec::new());
+    for f in FIELDS {
+        let (t, s) = (is_set(target, f), is_set(source, f));
+        let use_source = s && (!t || wanted.contains(&f));
+        if use_source {
+            take(cipher, &mut merged, source, f)?;
+            taken.push(f);
+        }
+        origin.push((f, if use_source { "source" } else { "target" }));
+    }
+    if taken.iter().any(|f| matches!(*f, "name" | "birth_date")) {
+        let birth = service::open(cipher, &merged, "birth_date", &merged.birth_date)?;
+        merged.identity_bidx = birth.map(|b| service::identity_index(cipher, &merged.name, &b));
+    }
+    merged.last_contact_at = target.last_contact_at.max(source.last_contact_at);
+    merged.last_purchase_at = target.last_purchase_at.max(source.last_purchase_at);
+    Ok(Plan { merged, origin, taken })
+}
+
+fn union(a: &[String], b: &[String]) -> Vec<String> {
+    let mut all: Vec<String> = a.iter().chain(b).cloned().collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+fn field_value(c: &serde_json::Value, f: &str) -> Option<String> {
+    match c.get(f) {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    }
+}
+
+/// Dry run or merge of `input.source_id` into `target_id`.
+pub fn merge(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    target_id: &str,
+    input: MergeRequest,
+) -> Result<MergeOutcome, ApiError> {
+    p.require(Permission::CustomersMerge)?;
+    if input.source_id == target_id {
+        return Err(ApiError::field("source_id", "same", "a customer cannot be merged into itself"));
+    }
+    let target = service::visible(conn, p, target_id)?;
+    let source = service::visible(conn, p, &input.source_id).map_err(|e| match e {
+        ApiError::NotFound => ApiError::field("source_id", "unknown", "no such customer"),
+        other => other,
+    })?;
+    if target.version != input.target_version || source.version != input.source_version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let plan = plan(cipher, &target, &source, &input.take_from_source)?;
+    let (owners, tags) = store::owners_and_tags(conn, &[target.id.clone(), source.id.clone()])?;
+    let list = |m: &store::ByCustomer, id: &str| m.get(id).cloned().unwrap_or_default();
+    let (t_owners, s_owners) = (list(&owners, &target.id), list(&owners, &source.id));
+    let (t_tags, s_tags) = (list(&tags, &target.id), list(&tags, &source.id));
+    let mut moved = merges::records_of(conn, &source.id)?;
+    moved.owners_added = s_owners.iter().filter(|o| !t_owners.contains(o)).cloned().collect();
+    moved.tags_added = s_tags.iter().filter(|t| !t_tags.contains(t)).cloned().collect();
+    let (all_owners, all_tags) = (union(&t_owners, &s_owners), union(&t_tags, &s_tags));
+
+    let shown = |row: &CustomerRow, o: &[String], t: &[String]| -> Result<serde_json::Value, ApiError> {
+        let c = service::view(cipher, p, row.clone(), o.to_vec(), t.to_vec())?;
+        serde_json::to_value(c).map_err(ApiError::internal)
+    };
+    let (tv, sv, mv) = (
+        shown(&target, &t_owners, &t_tags)?,
+        shown(&source, &s_owners, &s_tags)?,
+        shown(&plan.merged, &all_owners, &all_tags)?,
+    );
+    let fields = plan
+        .origin
+        .iter()
+        .map(|(f, from)| {
+            let (t, s) = (field_value(&tv, f), field_value(&sv, f));
+            let from = if t.is_some() && t == s { "same" } else { from };
+            FieldChoice { field: (*f).into(), target: t, source: s, merged: field_value(&mv, f), from: from.into() }
+        })
+        .collect();
+    let preview = MergePreview {
+        target_id: target.id.clone(),
+        source_id: source.id.clone(),
+        fields,
+        moves: moved.counts(),
+        tags: all_tags.clone(),
+        owner_ids: all_owners.clone(),
+    };
+    if input.dry_run {
+        return Ok(MergeOutcome { preview, merge: None, customer: None });
+    }
+
+    let t = now();
+    let mut merged = plan.merged;
+    merged.version = target.version + 1;
+    merged.updated_at = t;
+    if !store::update(conn, &merged, target.version)? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    merges::reassign(conn, &moved, &target.id)?;
+    store::replace_owners(conn, &target.id, &all_owners)?;
+    store::replace_tags(conn, &target.id, &all_tags)?;
+    let mut gone = source.clone();
+    gone.version = source.version + 1;
+    gone.updated_at = t;
+    gone.deleted_at = Some(t);
+    if !store::update(conn, &gone, source.version)? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let row = MergeRow {
+        id: crate::db::new_id(),
+        target_id: target.id.clone(),
+        source_id: source.id.clone(),
+        target_before: serde_json::to_string(&target).map_err(ApiError::internal)?,
+        target_version: merged.version,
+        moved: serde_json::to_string(&moved).map_err(ApiError::internal)?,
+        fields: serde_json::to_string(&plan.taken).map_err(ApiError::internal)?,
+        merged_by: p.id.clone(),
+        merged_at: t,
+        undone_at: None,
+        undone_by: None,
+    };
+    merges::insert(conn, &row)?;
+    audit::append(conn, &p.actor(), Event::new("customer.merge", "customer", Some(&target.id)).fields(&plan.taken))?;
+    audit::append(conn, &p.actor(), Event::new("customer.merged_away", "customer", Some(&source.id)))?;
+    service::event(conn, "customer.merged", &merged, &plan.taken)?;
+    service::event(conn, "customer.deleted", &gone, &[])?;
+    let customer = service::view(cipher, p, merged, all_owners, all_tags)?;
+    Ok(MergeOutcome { preview, merge: Some(to_dto(row)?), customer: Some(customer) })
+}
+
+pub fn to_dto(r: MergeRow) -> Result<Merge, ApiError> {
+    let moved: Moved = serde_json::from_str(&r.moved).map_err(ApiError::internal)?;
+    Ok(Merge {
+        fields: serde_json::from_str(&r.fields).map_err(ApiError::internal)?,
+        moves: moved.counts(),
+        undo_until: (r.merged_at + TimeDelta::days(UNDO_DAYS)).and_utc(),
+        merged_at: r.merged_at.and_utc(),
+        undone_at: r.undone_at.map(|t| t.and_utc()),
+        id: r.id,
+        target_id: r.target_id,
+        source_id: r.source_id,
+        merged_by: r.merged_by,
+    })
+}
+
+/// Merges into a visible customer, newest first.
+pub fn list(conn: &mut DbConnection, p: &Principal, target_id: &str) -> Result<Vec<Merge>, ApiError> {
+    p.require(Permission::CustomersRead)?;
+    service::visible(conn, p, target_id)?;
+    merges::into(conn, target_id)?.into_iter().map(to_dto).collect()
+}
+
+/// Undoes a merge within 30 days, if the survivor has not changed since (undoing would
+/// otherwise lose those changes): the survivor as it was, the source back, its records back.
+pub fn undo(conn: &mut DbConnection, p: &Principal, merge_id: &str) -> Result<Merge, ApiError> {
+    p.require(Permission::CustomersMerge)?;
+    let m = merges::get(conn, merge_id)?.ok_or(ApiError::NotFound)?;
+    let target = service::visible(conn, p, &m.target_id)?;
+    if m.undone_at.is_some() {
+        return Err(ApiError::Conflict("this merge was already undone".into()));
+    }
+    let t = now();
+    if t - m.merged_at > TimeDelta::days(UNDO_DAYS) {
+        return Err(ApiError::Conflict(format!("merges can be undone for {UNDO_DAYS} days")));
+    }
+    if target.version != m.target_version {
+        return Err(ApiError::Conflict("the merged customer changed since the merge; undo would lose that".into()));
+    }
+    let (mut source, _) = store::get_any_with_path(conn, &m.source_id)?.ok_or(ApiError::NotFound)?;
+    let moved: Moved = serde_json::from_str(&m.moved).map_err(ApiError::internal)?;
+    let mut before: CustomerRow = serde_json::from_str(&m.target_before).map_err(ApiError::internal)?;
+    before.version = target.version + 1;
+    before.updated_at = t;
+    if !store::update(conn, &before, target.version)? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    merges::reassign(conn, &moved, &source.id)?;
+    let (owners, tags) = store::owners_and_tags(conn, std::slice::from_ref(&target.id))?;
+    let keep = |all: Option<&Vec<String>>, added: &[String]| -> Vec<String> {
+        all.map(|v| v.iter().filter(|x| !added.contains(x)).cloned().collect()).unwrap_or_default()
+    };
+    store::replace_owners(conn, &target.id, &keep(owners.get(&target.id), &moved.owners_added))?;
+    store::replace_tags(conn, &target.id, &keep(tags.get(&target.id), &moved.tags_added))?;
+    let source_version = source.version;
+    source.version += 1;
+    source.updated_at = t;
+    source.deleted_at = None;
+    if !store::update(conn, &source, source_version)? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    merges::mark_undone(conn, merge_id, &p.id, t)?;
+    audit::append(conn, &p.actor(), Event::new("customer.unmerge", "customer", Some(&target.id)))?;
+    service::event(conn, "customer.unmerged", &before, &[])?;
+    service::event(conn, "customer.restored", &source, &[])?;
+    let mut row = m;
+    row.undone_at = Some(t);
+    to_dto(row)
+}
