@@ -46,6 +46,10 @@ pub struct Settings {
     pub login_max_failures: i32,
     pub workers: usize,
     pub run_jobs: bool,
+    /// Seconds before the first webhook retry (doubling after each failure).
+    pub webhook_retry_secs: u64,
+    /// Allow webhook URLs on loopback/private addresses (off: such URLs are refused).
+    pub webhook_allow_private: bool,
     pub shutdown_timeout_secs: u64,
     pub admin_password: Option<String>,
     /// Mounts the bare reference endpoints under /bench (set by `guanxi bench` only, never by env).
@@ -102,6 +106,8 @@ impl Settings {
                 std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             )?,
             run_jobs: flag("GUANXI_JOBS", true)?,
+            webhook_retry_secs: num("GUANXI_WEBHOOK_RETRY_SECS", get("GUANXI_WEBHOOK_RETRY_SECS"), 30)?,
+            webhook_allow_private: flag("GUANXI_WEBHOOK_ALLOW_PRIVATE", false)?,
             shutdown_timeout_secs: num("GUANXI_SHUTDOWN_TIMEOUT", get("GUANXI_SHUTDOWN_TIMEOUT"), 25)?,
             admin_password: get("GUANXI_ADMIN_PASSWORD"),
             bench_routes: false,

@@ -22,6 +22,7 @@ use utoipa_actix_web::AppExt;
         (name = "api_keys", description = "Keys for integrations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "jobs", description = "Background work and its progress"),
+        (name = "webhooks", description = "Signed change events for integrations"),
         (name = "ops", description = "Health and metrics"),
     )
 )]

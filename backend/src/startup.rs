@@ -33,7 +33,8 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(customers::records::routes::configure)
             .configure(auth::api_keys::routes::configure)
             .configure(audit::routes::configure)
-            .configure(jobs::routes::configure),
+            .configure(jobs::routes::configure)
+            .configure(crate::webhooks::routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)
@@ -155,6 +156,9 @@ impl Application {
         .map_err(|e| e.to_string())?
         .run();
         let (stop_jobs, stop_rx) = watch::channel(false);
+        if settings.run_jobs {
+            crate::webhooks::delivery::spawn(state.clone(), stop_rx.clone());
+        }
         let runner = settings.run_jobs.then(|| jobs::runner::spawn(state.clone(), stop_rx));
         Ok(Application { server, port, state, stop_jobs, runner })
     }

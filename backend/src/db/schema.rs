@@ -272,7 +272,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        unit_id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        topics -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        event_id -> Text,
+        topic -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
+diesel::joinable!(webhooks -> units (unit_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(customers -> units (unit_id));
 diesel::joinable!(customer_owners -> customers (customer_id));
 diesel::joinable!(customer_tags -> customers (customer_id));
@@ -300,4 +334,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_notifications,
     job_files,
     customer_merges,
+    webhooks,
+    webhook_deliveries,
 );

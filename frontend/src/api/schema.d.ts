@@ -607,6 +607,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscriptions of the caller's scope, newest first. */
+        get: operations["list_webhooks"];
+        put?: never;
+        /**
+         * Subscribes a URL to change events of the caller's scope (admins). The signing secret is in
+         *     the answer and never shown again.
+         * @description Each delivery is a POST of `{id, topic, created_at, data}` with `X-Guanxi-Event`,
+         *     `X-Guanxi-Delivery` and `X-Guanxi-Signature: t=…,v1=…` (HMAC-SHA256 of `t.body`). Failed
+         *     deliveries are retried with exponential backoff, eight attempts in all.
+         */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stops a subscription (its delivery history stays). */
+        delete: operations["disable_webhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A subscription's deliveries, newest first: status, attempts, last answer. */
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -794,6 +852,13 @@ export interface components {
             unit_id: string;
             username: string;
         };
+        CreateWebhook: {
+            description?: string | null;
+            /** @description Event topics, `customer.*` or `*`. */
+            topics: string[];
+            /** @description Where events are POSTed (http or https). */
+            url: string;
+        };
         /** @description The new key. `key` is shown this once and cannot be recovered. */
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             key: string;
@@ -831,6 +896,24 @@ export interface components {
         };
         /** @enum {string} */
         CustomerType: "individual" | "household_member";
+        Delivery: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            event_id: string;
+            id: string;
+            last_error?: string | null;
+            /** Format: int32 */
+            last_status?: number | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            /** @description pending, delivered or failed (given up after repeated failures). */
+            status: string;
+            topic: string;
+        };
         /** @enum {string} */
         Direction: "inbound" | "outbound";
         /**
@@ -1121,6 +1204,28 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        Page_Delivery: {
+            items: {
+                /** Format: int32 */
+                attempts: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                delivered_at?: string | null;
+                event_id: string;
+                id: string;
+                last_error?: string | null;
+                /** Format: int32 */
+                last_status?: number | null;
+                /** Format: date-time */
+                next_attempt_at: string;
+                /** @description pending, delivered or failed (given up after repeated failures). */
+                status: string;
+                topic: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         Page_Feedback: {
             items: {
                 channel: components["schemas"]["ContactKind"];
@@ -1234,6 +1339,23 @@ export interface components {
                 username: string;
                 /** Format: int64 */
                 version: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Webhook: {
+            items: {
+                active: boolean;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                description?: string | null;
+                /** Format: date-time */
+                disabled_at?: string | null;
+                id: string;
+                topics: string[];
+                unit_id: string;
+                url: string;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -1409,6 +1531,25 @@ export interface components {
             head_seq: number;
             ok: boolean;
             reason?: string | null;
+        };
+        Webhook: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            description?: string | null;
+            /** Format: date-time */
+            disabled_at?: string | null;
+            id: string;
+            topics: string[];
+            unit_id: string;
+            url: string;
+        };
+        /** @description A new subscription with its signing secret, shown this once. */
+        WebhookCreated: {
+            /** @description Verify `X-Guanxi-Signature: t=…,v1=…` as HMAC-SHA256 over `t + "." + body` with this. */
+            secret: string;
+            webhook: components["schemas"]["Webhook"];
         };
     };
     responses: never;
@@ -2810,6 +2951,130 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OffboardResult"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Webhook"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhook"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disable_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Delivery"];
                 };
             };
             "4XX": {

@@ -15,14 +15,17 @@ pub const ADMIN_PASSWORD: &str = "admin-test-password";
 #[macro_export]
 macro_rules! both {
     ($name:ident, $scenario:ident) => {
+        $crate::both!($name, $scenario, &[]);
+    };
+    ($name:ident, $scenario:ident, $extra:expr) => {
         mod $name {
             #[actix_web::test]
             async fn sqlite() {
-                super::$scenario($crate::helpers::TestApp::start($crate::helpers::Db::Sqlite, &[]).await).await
+                super::$scenario($crate::helpers::TestApp::start($crate::helpers::Db::Sqlite, $extra).await).await
             }
             #[actix_web::test]
             async fn postgres() {
-                super::$scenario($crate::helpers::TestApp::start($crate::helpers::Db::Postgres, &[]).await).await
+                super::$scenario($crate::helpers::TestApp::start($crate::helpers::Db::Postgres, $extra).await).await
             }
         }
     };

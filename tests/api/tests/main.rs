@@ -14,3 +14,4 @@ mod jobs;
 mod jwt;
 mod openapi;
 mod org;
+mod webhooks;

@@ -1,0 +1,141 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::db::schema::{webhook_deliveries, webhooks};
+
+/// Topics a subscription may name; `customer.*` or `*` take a whole family or everything.
+pub const TOPICS: [&str; 7] = [
+    "customer.created",
+    "customer.updated",
+    "customer.deleted",
+    "customer.merged",
+    "customer.unmerged",
+    "customer.restored",
+    "customer.offboarded",
+];
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhooks)]
+pub struct WebhookRow {
+    pub id: String,
+    pub unit_id: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub topics: String,
+    /// The signing secret, encrypted like a personal field.
+    pub secret: String,
+    pub active: bool,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+impl WebhookRow {
+    pub fn wants(&self, topic: &str) -> bool {
+        self.topics
+            .split(' ')
+            .any(|t| t == "*" || t == topic || t.strip_suffix('*').is_some_and(|prefix| topic.starts_with(prefix)))
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub webhook_id: String,
+    pub event_id: String,
+    pub topic: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub delivered_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhook {
+    /// Where events are POSTed (http or https).
+    #[validate(length(min = 8, max = 500))]
+    pub url: String,
+    /// Event topics, `customer.*` or `*`.
+    #[validate(length(min = 1, max = 20))]
+    pub topics: Vec<String>,
+    #[validate(length(max = 200))]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Webhook {
+    pub id: String,
+    pub unit_id: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub topics: Vec<String>,
+    pub active: bool,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub disabled_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<WebhookRow> for Webhook {
+    fn from(r: WebhookRow) -> Self {
+        Webhook {
+            topics: r.topics.split(' ').map(str::to_owned).collect(),
+            id: r.id,
+            unit_id: r.unit_id,
+            url: r.url,
+            description: r.description,
+            active: r.active,
+            created_by: r.created_by,
+            created_at: r.created_at.and_utc(),
+            disabled_at: r.disabled_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// A new subscription with its signing secret, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookCreated {
+    pub webhook: Webhook,
+    /// Verify `X-Guanxi-Signature: t=…,v1=…` as HMAC-SHA256 over `t + "." + body` with this.
+    pub secret: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Delivery {
+    pub id: String,
+    pub event_id: String,
+    pub topic: String,
+    /// pending, delivered or failed (given up after repeated failures).
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(r: DeliveryRow) -> Self {
+        Delivery {
+            id: r.id,
+            event_id: r.event_id,
+            topic: r.topic,
+            status: r.status,
+            attempts: r.attempts,
+            next_attempt_at: r.next_attempt_at.and_utc(),
+            last_status: r.last_status,
+            last_error: r.last_error,
+            created_at: r.created_at.and_utc(),
+            delivered_at: r.delivered_at.map(|t| t.and_utc()),
+        }
+    }
+}

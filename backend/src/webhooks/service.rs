@@ -1,0 +1,150 @@
+use std::net::IpAddr;
+
+use super::model::*;
+use super::store;
+use crate::audit::{self, Event};
+use crate::auth::{Permission, Principal};
+use crate::crypto::field::FieldCipher;
+use crate::db::{new_id, now, DbConnection};
+use crate::error::ApiError;
+
+/// A loopback, private, link-local or unspecified address: an admin must not be able to point
+/// the server at its own network (SSRF) unless the operator allows it.
+fn is_internal(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host.ends_with(".localhost") {
+        return true;
+    }
+    match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
+        Ok(IpAddr::V6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+pub fn check_url(url: &str, allow_internal: bool) -> Result<(), ApiError> {
+    let bad = |m: &str| ApiError::field("url", "invalid", m.to_owned());
+    let uri: actix_web::http::Uri = url.parse().map_err(|_| bad("not a URL"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err(bad("use an http or https URL"));
+    }
+    let host = uri.host().ok_or_else(|| bad("the URL needs a host"))?;
+    if !allow_internal && is_internal(host) {
+        return Err(bad("internal addresses are not allowed"));
+    }
+    Ok(())
+}
+
+fn check_topics(topics: &[String]) -> Result<String, ApiError> {
+    let mut list: Vec<&str> = Vec::new();
+    for t in topics {
+        let ok = t == "*" || TOPICS.contains(&t.as_str()) || (t == "customer.*");
+        if !ok {
+            return Err(ApiError::field(
+                "topics",
+                "unknown",
+                format!("unknown topic `{t}`; known: {}", TOPICS.join(", ")),
+            ));
+        }
+        list.push(t);
+    }
+    list.sort_unstable();
+    list.dedup();
+    Ok(list.join(" "))
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    input: CreateWebhook,
+    allow_internal: bool,
+) -> Result<WebhookCreated, ApiError> {
+    p.require(Permission::ApiKeysManage)?;
+    check_url(&input.url, allow_internal)?;
+    let topics = check_topics(&input.topics)?;
+    let secret = format!("whsec_{}", crate::crypto::random_token());
+    let id = new_id();
+    let row = WebhookRow {
+        secret: cipher.encrypt("webhooks", "secret", &id, &secret),
+        id,
+        unit_id: p.unit_id.clone(),
+        url: input.url,
+        description: input.description,
+        topics,
+        active: true,
+        created_by: p.id.clone(),
+        created_at: now(),
+        disabled_at: None,
+    };
+    store::insert(conn, &row)?;
+    audit::append(conn, &p.actor(), Event::new("webhook.create", "webhook", Some(&row.id)))?;
+    Ok(WebhookCreated { webhook: row.into(), secret })
+}
+
+/// A subscription in the principal's scope, or 404.
+pub fn visible(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<WebhookRow, ApiError> {
+    p.require(Permission::ApiKeysManage)?;
+    match store::get_with_path(conn, id)? {
+        Some((row, path)) if p.sees_unit_path(&path) => Ok(row),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+pub fn disable(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<(), ApiError> {
+    let row = visible(conn, p, id)?;
+    if row.active {
+        store::disable(conn, id)?;
+        audit::append(conn, &p.actor(), Event::new("webhook.disable", "webhook", Some(id)))?;
+    }
+    Ok(())
+}
+
+/// Turns up to `limit` outbox events into deliveries for every subscription whose scope holds
+/// the event's unit and that wants its topic. Returns how many events it handled.
+pub fn fan_out(conn: &mut DbConnection, limit: i64) -> Result<usize, ApiError> {
+    crate::db::transaction(conn, |c| {
+        let events = store::claim_events(c, limit)?;
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let hooks = store::active(c)?;
+        let t = now();
+        let mut rows = Vec::new();
+        for e in &events {
+            for (hook, path) in &hooks {
+                let scope = crate::auth::principal::scope_prefix(path);
+                let in_scope =
+                    e.unit_path.as_deref().map_or(scope.matches('/').count() <= 2, |u| u.starts_with(&scope));
+                if in_scope && hook.wants(&e.topic) {
+                    let data: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
+                    let body = serde_json::json!({
+                        "id": e.id, "topic": e.topic, "created_at": e.created_at.and_utc(), "data": data,
+                    });
+                    rows.push(super::model::DeliveryRow {
+                        id: new_id(),
+                        webhook_id: hook.id.clone(),
+                        event_id: e.id.clone(),
+                        topic: e.topic.clone(),
+                        payload: body.to_string(),
+                        status: "pending".into(),
+                        attempts: 0,
+                        next_attempt_at: t,
+                        last_status: None,
+                        last_error: None,
+                        created_at: t,
+                        delivered_at: None,
+                    });
+                }
+            }
+        }
+        store::insert_deliveries(c, &rows)?;
+        let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+        store::mark_fanned_out(c, &ids)?;
+        Ok(events.len())
+    })
+}

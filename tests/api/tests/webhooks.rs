@@ -1,0 +1,179 @@
+//! Webhooks: signed deliveries of a scope's change events only, retried after a failure,
+//! without personal values; subscriptions are per scope (404 elsewhere) and can be stopped.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use serde_json::{json, Value};
+
+use crate::both;
+use crate::helpers::TestApp;
+
+/// (signature header, event header, body) of each accepted request.
+type Got = Arc<Mutex<Vec<(String, String, String)>>>;
+
+struct Receiver {
+    url: String,
+    got: Got,
+    refused: Arc<AtomicUsize>,
+}
+
+/// A local endpoint that answers 500 to its first `fail_first` requests, then records and 200s.
+fn receiver(fail_first: usize) -> Receiver {
+    let got: Got = Arc::default();
+    let failures = Arc::new(AtomicUsize::new(fail_first));
+    let refused = Arc::new(AtomicUsize::new(0));
+    let (g, f, r) = (got.clone(), failures.clone(), refused.clone());
+    let server = HttpServer::new(move || {
+        let (g, f, r) = (g.clone(), f.clone(), r.clone());
+        App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
+            let (g, f, r) = (g.clone(), f.clone(), r.clone());
+            async move {
+                if f.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+                    r.fetch_add(1, Ordering::SeqCst);
+                    return HttpResponse::InternalServerError().finish();
+                }
+                let h = |n: &str| req.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                g.lock().unwrap().push((
+                    h("x-guanxi-signature"),
+                    h("x-guanxi-event"),
+                    String::from_utf8_lossy(&body).into_owned(),
+                ));
+                HttpResponse::NoContent().finish()
+            }
+        }))
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .expect("receiver binds");
+    let port = server.addrs()[0].port();
+    actix_web::rt::spawn(server.run());
+    Receiver { url: format!("http://127.0.0.1:{port}/hook"), got, refused }
+}
+
+async fn wait_for(got: &Got, n: usize) {
+    for _ in 0..200 {
+        if got.lock().unwrap().len() >= n {
+            return;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("expected {n} deliveries, got {}", got.lock().unwrap().len());
+}
+
+fn customer(name: &str, mobile: &str) -> Value {
+    json!({"name": name, "mobile": mobile, "customer_type": "individual", "source": {"channel": "sales"}})
+}
+
+async fn deliveries_are_signed_scoped_and_retried(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let s1 = app.create_unit(&admin, &group, "subsidiary", "S1").await;
+    let s2 = app.create_unit(&admin, &group, "subsidiary", "S2").await;
+    let (_, admin1) = app.user(&admin, "admin1", "admin", &s1).await;
+    let (_, admin2) = app.user(&admin, "admin2", "admin", &s2).await;
+    let (_, agent1) = app.user(&admin, "agent1", "agent", &s1).await;
+    let (_, agent2) = app.user(&admin, "agent2", "agent", &s2).await;
+    let (r1, r2) = (receiver(1), receiver(0));
+
+    let bad = app
+        .post("/api/v1/webhooks", &admin1, json!({"url": "ftp://example.com/x", "topics": ["*"]}))
+        .await
+        .problem(422);
+    assert_eq!(bad.body["errors"][0]["field"], "url");
+    app.post("/api/v1/webhooks", &admin1, json!({"url": r1.url, "topics": ["customer.exploded"]})).await.problem(422);
+    app.post("/api/v1/webhooks", &agent1, json!({"url": r1.url, "topics": ["*"]})).await.problem(403);
+    let h1 =
+        app.post("/api/v1/webhooks", &admin1, json!({"url": r1.url, "topics": ["customer.*"]})).await.expect(201).body;
+    app.post("/api/v1/webhooks", &admin2, json!({"url": r2.url, "topics": ["customer.created"]})).await.expect(201);
+    let secret1 = h1["secret"].as_str().unwrap().to_owned();
+    let h1_id = h1["webhook"]["id"].as_str().unwrap().to_owned();
+
+    let c1 = app.post("/api/v1/customers", &agent1, customer("林一", "13955550001")).await.expect(201).body;
+    let id1 = c1["id"].as_str().unwrap();
+    app.send(
+        "PATCH",
+        &format!("/api/v1/customers/{id1}"),
+        Some(&agent1),
+        Some(json!({"occupation": "医生"})),
+        &[("If-Match", "\"1\"")],
+    )
+    .await
+    .expect(200);
+    let c2 = app.post("/api/v1/customers", &agent2, customer("林二", "13955550002")).await.expect(201).body;
+    wait_for(&r1.got, 2).await;
+    wait_for(&r2.got, 1).await;
+    actix_web::rt::time::sleep(Duration::from_millis(800)).await;
+
+    let got1 = r1.got.lock().unwrap().clone();
+    assert_eq!(got1.len(), 2, "S1 gets its two events and nothing of S2");
+    // A retried delivery may arrive after a later one: receivers order by the version in `data`.
+    let mut topics: Vec<&str> = got1.iter().map(|(_, e, _)| e.as_str()).collect();
+    topics.sort_unstable();
+    assert_eq!(topics, ["customer.created", "customer.updated"]);
+    for (sig, _, body) in &got1 {
+        let event: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(event["data"]["customer_id"], id1);
+        assert!(
+            !body.contains("林一") && !body.contains("13955550001") && !body.contains("5550001"),
+            "no personal values: {body}"
+        );
+        let t: i64 = sig.strip_prefix("t=").and_then(|s| s.split(',').next()).unwrap().parse().unwrap();
+        assert_eq!(
+            sig,
+            &guanxi::webhooks::delivery::signature(&secret1, t, body),
+            "signature verifies with the secret"
+        );
+    }
+    let got2 = r2.got.lock().unwrap().clone();
+    assert_eq!(got2.len(), 1);
+    assert!(got2[0].2.contains(c2["id"].as_str().unwrap()));
+    assert_eq!(r1.refused.load(Ordering::SeqCst), 1, "the first attempt was refused and retried");
+
+    let deliveries = app.get(&format!("/api/v1/webhooks/{h1_id}/deliveries"), &admin1).await.expect(200).body;
+    let items = deliveries["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|d| d["status"] == "delivered"));
+    assert_eq!(items.iter().map(|d| d["attempts"].as_i64().unwrap()).sum::<i64>(), 3, "one retry: {deliveries}");
+    assert!(items.iter().any(|d| d["last_status"] == 204));
+
+    // Another subsidiary cannot see or stop it; the group admin can.
+    app.get(&format!("/api/v1/webhooks/{h1_id}/deliveries"), &admin2).await.problem(404);
+    app.send("DELETE", &format!("/api/v1/webhooks/{h1_id}"), Some(&admin2), None, &[]).await.problem(404);
+    let mine = app.get("/api/v1/webhooks", &admin2).await.expect(200).body;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let all = app.get("/api/v1/webhooks", &admin).await.expect(200).body;
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+    assert!(all["items"][0].get("secret").is_none(), "the secret is never listed");
+
+    // Stopped: no more deliveries.
+    app.send("DELETE", &format!("/api/v1/webhooks/{h1_id}"), Some(&admin1), None, &[]).await.expect(204);
+    app.post("/api/v1/customers", &agent1, customer("林三", "13955550003")).await.expect(201);
+    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(r1.got.lock().unwrap().len(), 2);
+}
+both!(
+    deliveries_are_signed_scoped_and_retried,
+    deliveries_are_signed_scoped_and_retried,
+    &[("GUANXI_WEBHOOK_ALLOW_PRIVATE", "true"), ("GUANXI_WEBHOOK_RETRY_SECS", "0")]
+);
+
+async fn internal_addresses_are_refused_by_default(app: TestApp) {
+    let admin = app.admin().await;
+    for url in [
+        "http://127.0.0.1:9/x",
+        "http://localhost/x",
+        "http://10.1.2.3/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/latest",
+    ] {
+        let p = app.post("/api/v1/webhooks", &admin, json!({"url": url, "topics": ["*"]})).await.problem(422);
+        assert_eq!(p.body["errors"][0]["field"], "url", "{url}");
+    }
+    app.post("/api/v1/webhooks", &admin, json!({"url": "https://hooks.example.com/guanxi", "topics": ["*"]}))
+        .await
+        .expect(201);
+}
+both!(internal_addresses_are_refused_by_default, internal_addresses_are_refused_by_default);
