@@ -89,6 +89,20 @@ await step('the admin creates a user; field errors come from the API', async () 
   await page.getByRole('cell', { name: 'e2e.agent' }).waitFor();
 });
 
+await step('the admin creates a manager in the same subsidiary', async () => {
+  await page.getByRole('button', { name: 'New user' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Username').fill('e2e.manager');
+  await dialog.getByLabel('Display name').fill('E2E Manager');
+  await dialog.getByLabel(/^Password/).fill('a-long-enough-password');
+  await dialog.getByLabel('Role').click();
+  await page.getByRole('option', { name: 'Manager' }).click();
+  await dialog.getByLabel('Unit').click();
+  await page.getByRole('option', { name: /E2E Subsidiary/ }).click();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: 'e2e.manager' }).waitFor();
+});
+
 await step('the UI switches to Chinese', async () => {
   await page.getByText('中文').first().click();
   await page.getByRole('link', { name: '工作台' }).waitFor();
@@ -144,6 +158,55 @@ await step('the agent records a customer and sees it masked', async () => {
   await page.getByRole('link', { name: 'Customers' }).click();
   await page.getByRole('cell', { name: '138****1234' }).waitFor();
   await page.screenshot({ path: join(results, 'customers.png'), fullPage: true });
+});
+
+await step('a manager imports a CSV: good rows land, the bad one is reported with its line', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Username').fill('e2e.manager');
+  await page.getByLabel(/^Password/).fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('current-user').filter({ hasText: 'Manager' }).waitFor();
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByRole('button', { name: 'Import' }).click();
+  const csv = 'name,mobile,email\n李四,13900001111,li4@example.com\n王五,12345,\n张三丰,13812341234,\n';
+  await page.locator('input[type=file]').setInputFiles({ name: 'e2e.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByTestId('import-start').click();
+  await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
+  await page.getByTestId('import-created').filter({ hasText: '1' }).waitFor();
+  await page.getByTestId('import-existing').filter({ hasText: '1' }).waitFor();
+  await page.getByTestId('import-rejected').filter({ hasText: '1' }).waitFor();
+  await page.getByTestId('import-errors').getByRole('cell', { name: '3', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Download error report' }).waitFor();
+  await page.screenshot({ path: join(results, 'import.png'), fullPage: true });
+});
+
+await step('the manager exports the list as a job and downloads it', async () => {
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByTestId('export-start').click();
+  await page.getByText('2 customers exported').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+  assert.equal(download.suggestedFilename(), 'customers.csv');
+  await page.keyboard.press('Escape');
+});
+
+await step('the manager reviews a duplicate, merges it and undoes the merge', async () => {
+  await page.getByRole('button', { name: 'New customer' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill('张三丰');
+  await dialog.getByLabel('Mobile').fill('13812341234');
+  await dialog.getByLabel('Email').fill('zsf@example.com');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('duplicates').waitFor();
+  await page.getByTestId('merge-open').first().click();
+  const preview = page.getByTestId('merge-preview');
+  await preview.getByRole('cell', { name: 'zsf@example.com' }).first().waitFor();
+  await page.screenshot({ path: join(results, 'merge.png'), fullPage: true });
+  await page.getByTestId('merge-confirm').click();
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByTestId('history').getByText('customer.merge', { exact: true }).waitFor();
+  await page.getByTestId('merge-undo').click();
+  await page.getByTestId('history').getByText('undone').waitFor();
 });
 
 assert.deepEqual(errors, [], 'no uncaught errors in the page');

@@ -56,6 +56,22 @@ pub enum Permission {
 }
 
 impl Permission {
+    pub const ALL: [Permission; 13] = [
+        Permission::OrgRead,
+        Permission::OrgWrite,
+        Permission::UsersRead,
+        Permission::UsersWrite,
+        Permission::ApiKeysManage,
+        Permission::AuditRead,
+        Permission::JobsRead,
+        Permission::CustomersRead,
+        Permission::CustomersWrite,
+        Permission::CustomersReveal,
+        Permission::CustomersImport,
+        Permission::CustomersExport,
+        Permission::CustomersMerge,
+    ];
+
     /// The API-key scope that grants this permission to an integration.
     pub fn scope(self) -> &'static str {
         match self {

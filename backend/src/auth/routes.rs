@@ -156,23 +156,8 @@ pub struct Me {
 )]
 #[get("/me")]
 pub async fn me(p: Principal) -> web::Json<Me> {
-    use super::Permission::*;
-    let permissions = [
-        OrgRead,
-        OrgWrite,
-        UsersRead,
-        UsersWrite,
-        ApiKeysManage,
-        AuditRead,
-        JobsRead,
-        CustomersRead,
-        CustomersWrite,
-        CustomersReveal,
-    ]
-    .into_iter()
-    .filter(|perm| p.allows(*perm))
-    .map(|perm| perm.scope().to_owned())
-    .collect();
+    let permissions =
+        super::Permission::ALL.into_iter().filter(|perm| p.allows(*perm)).map(|perm| perm.scope().to_owned()).collect();
     web::Json(Me {
         id: p.id,
         kind: p.kind,

@@ -151,6 +151,8 @@ pub struct CustomerQuery {
     pub tag: Option<String>,
     pub owner_id: Option<String>,
     pub unit_id: Option<String>,
+    /// Members of one household (CUS-6).
+    pub household_id: Option<String>,
     pub channel: Option<SourceChannel>,
     pub reachable: Option<bool>,
     /// Created at or after (RFC 3339).
@@ -190,4 +192,16 @@ pub struct DuplicateCandidate {
     pub customer: Customer,
     /// Any of mobile, email, national_id, name_birth_date.
     pub reasons: Vec<String>,
+}
+
+/// One change in a customer's history: what was done, by whom, to which fields (never values).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, …
+    pub action: String,
+    pub actor_id: Option<String>,
+    pub actor_role: Option<String>,
+    pub fields: Vec<String>,
+    pub purpose: Option<String>,
 }

@@ -2,7 +2,7 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::dto::{
-    CreateCustomer, Customer, CustomerQuery, DuplicateCandidate, RevealRequest, Revealed, UpdateCustomer,
+    CreateCustomer, Customer, CustomerQuery, DuplicateCandidate, HistoryEntry, RevealRequest, Revealed, UpdateCustomer,
 };
 use super::{service, store};
 use crate::auth::{Permission, Principal};
@@ -204,6 +204,44 @@ pub async fn list_duplicates(
     Ok(web::Json(found))
 }
 
+/// What was done to a customer, newest first: creation, changes (field names), reveals with their
+/// purpose, merges — from the audit log, for anyone who may see the customer.
+#[utoipa::path(
+    tag = "customers", operation_id = "customer_history", params(("id" = String, Path), PageParams), security(("bearer" = [])),
+    responses((status = 200, body = Page<HistoryEntry>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/customers/{id}/history")]
+pub async fn customer_history(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    q: web::Query<PageParams>,
+) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
+    p.require(Permission::CustomersRead)?;
+    let limit = q.limit()?;
+    let before = q
+        .cursor()?
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| ApiError::field("cursor", "invalid", "cursor is not one this server issued"))
+        })
+        .transpose()?;
+    let rows = state
+        .db
+        .run(move |c| {
+            service::visible(c, &p, &id)?;
+            Ok(store::history(c, &id, before, limit + 1)?)
+        })
+        .await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |r| r.seq.to_string()).map(|r| HistoryEntry {
+        at: r.at.and_utc(),
+        fields: serde_json::from_str(&r.fields).unwrap_or_default(),
+        action: r.action,
+        actor_id: r.actor_id,
+        actor_role: r.actor_role,
+        purpose: r.purpose,
+    })))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_customers)
         .service(create_customer)
@@ -211,5 +249,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_customer)
         .service(delete_customer)
         .service(reveal_customer)
-        .service(list_duplicates);
+        .service(list_duplicates)
+        .service(customer_history);
 }

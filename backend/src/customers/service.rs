@@ -553,6 +553,7 @@ pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter
         tag: q.tag,
         owner_id: q.owner_id,
         unit_id: q.unit_id,
+        household_id: q.household_id,
         channel: q.channel.map(|c| c.as_str().to_owned()),
         reachable: q.reachable,
         created_from: q.created_from.map(|t| t.naive_utc()),

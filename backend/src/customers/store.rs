@@ -103,6 +103,8 @@ pub struct Filter {
     pub tag: Option<String>,
     pub owner_id: Option<String>,
     pub unit_id: Option<String>,
+    #[serde(default)]
+    pub household_id: Option<String>,
     pub channel: Option<String>,
     pub reachable: Option<bool>,
     pub created_from: Option<NaiveDateTime>,
@@ -159,6 +161,9 @@ fn filtered<'a>(backend: Backend, scope_prefix: &str, viewer: &str, f: &Filter) 
     }
     if let Some(u) = &f.unit_id {
         q = q.filter(customers::unit_id.eq(u.clone()));
+    }
+    if let Some(h) = &f.household_id {
+        q = q.filter(customers::household_id.eq(h.clone()));
     }
     if let Some(c) = &f.channel {
         q = q.filter(customers::source_channel.eq(c.clone()));
@@ -336,4 +341,22 @@ pub fn get_any_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Optio
         .select((CustomerRow::as_select(), units::path))
         .first(conn)
         .optional()
+}
+
+/// A customer's entries in the audit log, newest first (indexed by resource).
+pub fn history(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<crate::audit::model::AuditRow>> {
+    let mut q = audit_log::table
+        .filter(audit_log::resource_type.eq("customer"))
+        .filter(audit_log::resource_id.eq(customer_id))
+        .select(crate::audit::model::AuditRow::as_select())
+        .into_boxed();
+    if let Some(b) = before {
+        q = q.filter(audit_log::seq.lt(b));
+    }
+    q.order(audit_log::seq.desc()).limit(limit).load(conn)
 }

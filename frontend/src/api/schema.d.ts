@@ -340,6 +340,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What was done to a customer, newest first: creation, changes (field names), reveals with their
+         *     purpose, merges — from the audit log, for anyone who may see the customer.
+         */
+        get: operations["customer_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/merge": {
         parameters: {
             query?: never;
@@ -977,6 +997,17 @@ export interface components {
         Health: {
             status: string;
         };
+        /** @description One change in a customer's history: what was done, by whom, to which fields (never values). */
+        HistoryEntry: {
+            /** @description customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, … */
+            action: string;
+            actor_id?: string | null;
+            actor_role?: string | null;
+            /** Format: date-time */
+            at: string;
+            fields: string[];
+            purpose?: string | null;
+        };
         /** @enum {string} */
         IncomeBand: "low" | "lower_middle" | "middle" | "upper_middle" | "high";
         /** @description A job as clients see it: poll until `status` is `succeeded` or `failed`. */
@@ -1237,6 +1268,20 @@ export interface components {
                 kind: components["schemas"]["FeedbackKind"];
                 /** @description The service ticket opened for it (complaints; the ticket issue links them). */
                 ticket_id?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_HistoryEntry: {
+            items: {
+                /** @description customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, … */
+                action: string;
+                actor_id?: string | null;
+                actor_role?: string | null;
+                /** Format: date-time */
+                at: string;
+                fields: string[];
+                purpose?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -1893,6 +1938,8 @@ export interface operations {
                 tag?: string;
                 owner_id?: string;
                 unit_id?: string;
+                /** @description Members of one household (CUS-6). */
+                household_id?: string;
                 channel?: components["schemas"]["SourceChannel"];
                 reachable?: boolean;
                 /** @description Created at or after (RFC 3339). */
@@ -2277,6 +2324,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customer_history: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HistoryEntry"];
                 };
             };
             "4XX": {

@@ -7,9 +7,11 @@ import { LoginPage } from '@/features/auth/login-page';
 import { ComingSoon } from '@/features/common/coming-soon';
 import { CustomerDetailPage } from '@/features/customers/customer-detail-page';
 import { CustomersPage } from '@/features/customers/customers-page';
+import { ImportPage } from '@/features/customers/import-page';
 import { DashboardPage } from '@/features/dashboard/dashboard-page';
 import { UnitsPage } from '@/features/org/units-page';
 import { UsersPage } from '@/features/org/users-page';
+import { WebhooksPage } from '@/features/webhooks/webhooks-page';
 
 const soon = ['consent', 'segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
   path: d,
@@ -24,10 +26,12 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <DashboardPage /> },
       { path: 'customers', element: <CustomersPage /> },
+      { path: 'customers/import', element: <ImportPage /> },
       { path: 'customers/:id', element: <CustomerDetailPage /> },
       { path: 'units', element: <UnitsPage /> },
       { path: 'users', element: <UsersPage /> },
       { path: 'api-keys', element: <ApiKeysPage /> },
+      { path: 'webhooks', element: <WebhooksPage /> },
       { path: 'audit', element: <AuditPage /> },
       ...soon,
       { path: '*', element: <ComingSoon title="common.none" /> },

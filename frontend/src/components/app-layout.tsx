@@ -34,6 +34,7 @@ export function AppLayout() {
     { to: '/units', label: t('nav.units'), permission: 'org:read' },
     { to: '/users', label: t('nav.users'), permission: 'users:read' },
     { to: '/api-keys', label: t('nav.apiKeys'), permission: 'api_keys:manage' },
+    { to: '/webhooks', label: t('nav.webhooks'), permission: 'api_keys:manage' },
     { to: '/audit', label: t('nav.audit'), permission: 'audit:read' },
   ].filter((i) => can(me.data, i.permission));
 

@@ -553,3 +553,58 @@ async fn duplicate_candidates_are_found_not_merged(app: TestApp) {
     app.get(&format!("/api/v1/customers/{a}/duplicates"), &w.other_manager).await.problem(404);
 }
 both!(duplicate_candidates_are_found_not_merged, duplicate_candidates_are_found_not_merged);
+
+async fn household_and_history(app: TestApp) {
+    let w = world(&app).await;
+    let mut one = zhang();
+    one["household_id"] = json!("H-1");
+    let a = create(&app, &w.agent, one).await;
+    let b = create(&app, &w.agent, json!({"name": "李四", "household_id": "H-1", "customer_type": "household_member", "source": {"channel": "sales"}})).await;
+    create(
+        &app,
+        &w.agent,
+        json!({"name": "王五", "household_id": "H-2", "customer_type": "individual", "source": {"channel": "sales"}}),
+    )
+    .await;
+    create(
+        &app,
+        &w.other_manager,
+        json!({"name": "别家", "household_id": "H-1", "customer_type": "individual", "source": {"channel": "sales"}}),
+    )
+    .await;
+    let members = app.get("/api/v1/customers?household_id=H-1", &w.agent).await.expect(200).body;
+    let mut ids: Vec<&str> = members["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    let mut expected = vec![a["id"].as_str().unwrap(), b["id"].as_str().unwrap()];
+    expected.sort_unstable();
+    assert_eq!(ids, expected, "only this scope's members of the household");
+
+    let id = a["id"].as_str().unwrap();
+    app.send(
+        "PATCH",
+        &format!("/api/v1/customers/{id}"),
+        Some(&w.agent),
+        Some(json!({"occupation": "律师"})),
+        &[("If-Match", "\"1\"")],
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/customers/{id}/reveal"),
+        &w.manager,
+        json!({"fields": ["mobile"], "purpose": "service_request"}),
+    )
+    .await
+    .expect(200);
+    let history = app.get(&format!("/api/v1/customers/{id}/history?limit=2"), &w.agent).await.expect(200).body;
+    let actions: Vec<&str> =
+        history["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["customer.reveal", "customer.update"]);
+    assert_eq!(history["items"][0]["purpose"], "service_request");
+    assert_eq!(history["items"][1]["fields"], json!(["occupation"]));
+    let cursor = history["next_cursor"].as_str().unwrap();
+    let rest = app.get(&format!("/api/v1/customers/{id}/history?cursor={cursor}"), &w.agent).await.expect(200).body;
+    assert_eq!(rest["items"][0]["action"], "customer.create");
+    app.get(&format!("/api/v1/customers/{id}/history"), &w.other_manager).await.problem(404);
+}
+both!(household_and_history, household_and_history);

@@ -62,6 +62,7 @@ impl ExportRequest {
             tag: self.tag,
             owner_id: self.owner_id,
             unit_id: self.unit_id,
+            household_id: None,
             channel: self.channel,
             reachable: self.reachable,
             created_from: self.created_from,

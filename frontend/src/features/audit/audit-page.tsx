@@ -1,13 +1,14 @@
-import { Alert, Badge, Button, Card, Code, Group, Progress, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Code, Group, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
-import type { Job, Verification } from '@/api/types';
+import type { Verification } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
+import { JobProgress } from '@/features/jobs/job-progress';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
@@ -17,31 +18,6 @@ function VerificationResult({ v }: { v: Verification }) {
     <Alert color="green" data-testid="verify-result">{t('audit.ok', { checked: v.checked })}</Alert>
   ) : (
     <Alert color="red" data-testid="verify-result">{t('audit.bad', { seq: v.first_broken_seq, reason: v.reason })}</Alert>
-  );
-}
-
-/** Polls a verification job until it ends, showing its progress. */
-function JobProgress({ id }: { id: string }) {
-  const { t } = useTranslation();
-  const job = useQuery({
-    queryKey: ['jobs', id],
-    queryFn: async (): Promise<Job> => unwrap(await api.GET('/api/v1/jobs/{id}', { params: { path: { id } } })),
-    refetchInterval: (q) => (q.state.data && ['succeeded', 'failed'].includes(q.state.data.status) ? false : 500),
-  });
-  const j = job.data;
-  if (!j) return <ProblemAlert error={job.error} />;
-  const total = j.total ?? 0;
-  const percent = total > 0 ? (j.done / total) * 100 : j.status === 'succeeded' ? 100 : 0;
-  return (
-    <Stack gap={4}>
-      <Group justify="space-between">
-        <Text size="sm">{t('audit.progress', { done: j.done, total: j.total ?? '?' })}</Text>
-        <Badge>{j.status}</Badge>
-      </Group>
-      <Progress value={percent} animated={j.status === 'running' || j.status === 'queued'} />
-      {j.status === 'succeeded' && j.result && <VerificationResult v={j.result as unknown as Verification} />}
-      {j.error && <Alert color="red">{j.error}</Alert>}
-    </Stack>
   );
 }
 
@@ -68,7 +44,7 @@ export function AuditPage() {
         </Group>
       </Group>
       {verify.data && <VerificationResult v={verify.data} />}
-      {jobId && <JobProgress id={jobId} />}
+      {jobId && <JobProgress id={jobId}>{(j) => j.result && <VerificationResult v={j.result as unknown as Verification} />}</JobProgress>}
       <ProblemAlert error={list.error ?? verify.error ?? startJob.error} />
       <TextInput placeholder={t('audit.filterAction')} value={action} onChange={(e) => setAction(e.currentTarget.value)} w={300} />
       <Card withBorder p={0}>

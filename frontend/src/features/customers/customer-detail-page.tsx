@@ -12,7 +12,9 @@ import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 
 import { CustomerForm } from './customer-form';
+import { HistoryTab, HouseholdTab } from './customer-history';
 import { ContactsTab, FeedbackTab, PreferencesTab, PurchasesTab } from './customer-records';
+import { MergeDialog } from './merge-dialog';
 import { RevealDialog } from './reveal-dialog';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -47,8 +49,11 @@ function Profile({ c }: { c: Customer }) {
   );
 }
 
-function PossibleDuplicates({ id }: { id: string }) {
+function PossibleDuplicates({ c }: { c: Customer }) {
   const { t } = useTranslation();
+  const me = useMe().data;
+  const [merging, setMerging] = useState<Customer | null>(null);
+  const id = c.id;
   const found = useQuery({
     queryKey: ['customers', id, 'duplicates'],
     queryFn: async () => unwrap(await api.GET('/api/v1/customers/{id}/duplicates', { params: { path: { id } } })),
@@ -59,9 +64,15 @@ function PossibleDuplicates({ id }: { id: string }) {
       {found.data.map((d) => (
         <Text size="sm" key={d.customer.id}>
           <Anchor component={Link} to={`/customers/${d.customer.id}`}>{d.customer.name}</Anchor>
-          {' · '}{d.customer.mobile ?? ''} · {d.reasons.map((r) => t(`customers.reason_${r}`)).join(', ')}
+          {' · '}{d.customer.mobile ?? ''} · {d.reasons.map((r) => t(`customers.reason_${r}`)).join(', ')}{' '}
+          {can(me, 'customers:merge') && (
+            <Button size="compact-xs" variant="light" onClick={() => setMerging(d.customer)} data-testid="merge-open">
+              {t('merge.review')}
+            </Button>
+          )}
         </Text>
       ))}
+      {merging && <MergeDialog a={c} b={merging} onClose={() => setMerging(null)} />}
     </Alert>
   );
 }
@@ -93,7 +104,7 @@ export function CustomerDetailPage() {
           {writable && <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
         </Group>
       </Group>
-      <PossibleDuplicates id={c.id} />
+      <PossibleDuplicates c={c} />
       <Card withBorder>
         <Tabs defaultValue="profile" keepMounted={false}>
           <Tabs.List>
@@ -106,9 +117,8 @@ export function CustomerDetailPage() {
           <Tabs.Panel value="preferences" pt="md"><PreferencesTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
           <Tabs.Panel value="feedback" pt="md"><FeedbackTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
           <Tabs.Panel value="contacts" pt="md"><ContactsTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
-          {['household', 'history'].map((tab) => (
-            <Tabs.Panel key={tab} value={tab} pt="md"><Text c="dimmed">{t('customers.tabSoon')}</Text></Tabs.Panel>
-          ))}
+          <Tabs.Panel value="household" pt="md"><HouseholdTab customerId={c.id} householdId={c.household_id} /></Tabs.Panel>
+          <Tabs.Panel value="history" pt="md"><HistoryTab customerId={c.id} /></Tabs.Panel>
         </Tabs>
       </Card>
       <Modal opened={editing} onClose={() => setEditing(false)} title={t('common.edit')} size="lg">

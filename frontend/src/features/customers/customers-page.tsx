@@ -12,6 +12,7 @@ import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
 import { CustomerForm } from './customer-form';
+import { ExportDialog } from './export-dialog';
 
 export function CustomersPage() {
   const { t, i18n } = useTranslation();
@@ -45,12 +46,17 @@ export function CustomersPage() {
     if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
   const [creating, setCreating] = useState(false);
+  const [exporting, setExporting] = useState(false);
 
   return (
     <Stack>
       <Group justify="space-between">
         <Title order={2}>{t('customers.title')}</Title>
-        {can(me, 'customers:write') && <Button onClick={() => setCreating(true)}>{t('customers.new')}</Button>}
+        <Group>
+          {can(me, 'customers:import') && <Button variant="default" onClick={() => navigate('/customers/import')}>{t('import.title')}</Button>}
+          {can(me, 'customers:export') && <Button variant="default" onClick={() => setExporting(true)}>{t('export.title')}</Button>}
+          {can(me, 'customers:write') && <Button onClick={() => setCreating(true)}>{t('customers.new')}</Button>}
+        </Group>
       </Group>
       <Group>
         <TextInput placeholder={t('customers.filterName')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
@@ -88,6 +94,7 @@ export function CustomersPage() {
       {list.isFetching && <Text c="dimmed" size="sm">{t('common.loading')}</Text>}
       {!list.hasNextPage && !list.isFetching && list.items.length > 0 && <Text c="dimmed" size="sm">{t('customers.noMore')}</Text>}
       {!list.isFetching && list.items.length === 0 && <Text c="dimmed">{t('common.none')}</Text>}
+      <ExportDialog opened={exporting} onClose={() => setExporting(false)} filters={filters} />
       <Modal opened={creating} onClose={() => setCreating(false)} title={t('customers.new')} size="lg">
         {creating && <CustomerForm editing={null} onDone={(c) => navigate(`/customers/${c.id}`)} />}
       </Modal>
