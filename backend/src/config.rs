@@ -46,6 +46,8 @@ pub struct Settings {
     pub login_max_failures: i32,
     pub workers: usize,
     pub run_jobs: bool,
+    /// Days without purchase or contact after which the quality job tags a customer `inactive`.
+    pub quality_inactive_days: i64,
     /// Seconds before the first webhook retry (doubling after each failure).
     pub webhook_retry_secs: u64,
     /// Allow webhook URLs on loopback/private addresses (off: such URLs are refused).
@@ -106,6 +108,7 @@ impl Settings {
                 std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             )?,
             run_jobs: flag("GUANXI_JOBS", true)?,
+            quality_inactive_days: num("GUANXI_QUALITY_INACTIVE_DAYS", get("GUANXI_QUALITY_INACTIVE_DAYS"), 730)?,
             webhook_retry_secs: num("GUANXI_WEBHOOK_RETRY_SECS", get("GUANXI_WEBHOOK_RETRY_SECS"), 30)?,
             webhook_allow_private: flag("GUANXI_WEBHOOK_ALLOW_PRIVATE", false)?,
             shutdown_timeout_secs: num("GUANXI_SHUTDOWN_TIMEOUT", get("GUANXI_SHUTDOWN_TIMEOUT"), 25)?,

@@ -28,6 +28,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(auth::routes::configure)
             .configure(org::routes::configure)
             .configure(customers::bulk::routes::configure)
+            .configure(customers::quality::routes::configure)
             .configure(customers::routes::configure)
             .configure(customers::merge::routes::configure)
             .configure(customers::records::routes::configure)

@@ -209,6 +209,16 @@ await step('the manager reviews a duplicate, merges it and undoes the merge', as
   await page.getByTestId('history').getByText('undone').waitFor();
 });
 
+await step('the manager runs the data-quality check and sees the accuracy per unit', async () => {
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByRole('button', { name: 'Data quality' }).click();
+  await page.getByTestId('quality-run').click();
+  await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
+  await page.getByTestId('quality-table').getByRole('cell', { name: 'E2E Subsidiary' }).waitFor();
+  await page.getByText('Information accuracy').first().waitFor();
+  await page.screenshot({ path: join(results, 'quality.png'), fullPage: true });
+});
+
 assert.deepEqual(errors, [], 'no uncaught errors in the page');
 await context.close();
 console.log('browser test passed');

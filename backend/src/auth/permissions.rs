@@ -53,10 +53,12 @@ pub enum Permission {
     CustomersExport,
     /// Merging duplicates and undoing merges.
     CustomersMerge,
+    /// Running the data-quality job on demand.
+    CustomersQuality,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -70,6 +72,7 @@ impl Permission {
         Permission::CustomersImport,
         Permission::CustomersExport,
         Permission::CustomersMerge,
+        Permission::CustomersQuality,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -88,6 +91,7 @@ impl Permission {
             Permission::CustomersImport => "customers:import",
             Permission::CustomersExport => "customers:export",
             Permission::CustomersMerge => "customers:merge",
+            Permission::CustomersQuality => "customers:quality",
         }
     }
 }
@@ -100,7 +104,17 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
     match role {
         Role::Admin => matches!(p, OrgRead | OrgWrite | UsersRead | UsersWrite | ApiKeysManage | JobsRead),
         Role::Compliance => {
-            matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead | CustomersReveal | CustomersExport)
+            matches!(
+                p,
+                OrgRead
+                    | UsersRead
+                    | AuditRead
+                    | JobsRead
+                    | CustomersRead
+                    | CustomersReveal
+                    | CustomersExport
+                    | CustomersQuality
+            )
         }
         Role::Auditor => matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead),
         Role::Manager => {
@@ -115,6 +129,7 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | CustomersImport
                     | CustomersExport
                     | CustomersMerge
+                    | CustomersQuality
             )
         }
         Role::Agent | Role::Sales => matches!(p, OrgRead | JobsRead | CustomersRead | CustomersWrite),

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod mask;
 pub mod merge;
 pub mod model;
+pub mod quality;
 pub mod records;
 pub mod routes;
 pub mod service;

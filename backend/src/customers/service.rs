@@ -369,6 +369,7 @@ pub fn update(
     if !store::update(conn, &row, version)? {
         return Err(ApiError::PreconditionFailed);
     }
+    super::quality::store::unverify(conn, id, &changed)?;
     audit::append(conn, &p.actor(), Event::new("customer.update", "customer", Some(id)).fields(&changed))?;
     event(conn, "customer.updated", &row, &changed)?;
     Ok(row)

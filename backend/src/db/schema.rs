@@ -304,7 +304,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_verifications (customer_id, field) {
+        customer_id -> Text,
+        field -> Text,
+        verified_by -> Text,
+        verified_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quality_reports (id) {
+        id -> Text,
+        job_id -> Text,
+        unit_id -> Text,
+        customers -> BigInt,
+        filled -> BigInt,
+        verified -> BigInt,
+        unreachable -> BigInt,
+        inactive -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    schedules (name) {
+        name -> Text,
+        next_run_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
+diesel::joinable!(customer_verifications -> customers (customer_id));
+diesel::joinable!(quality_reports -> units (unit_id));
 diesel::joinable!(webhooks -> units (unit_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(customers -> units (unit_id));
@@ -336,4 +368,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_merges,
     webhooks,
     webhook_deliveries,
+    customer_verifications,
+    quality_reports,
+    schedules,
 );

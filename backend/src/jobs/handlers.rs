@@ -22,6 +22,9 @@ pub fn run(
                 .map_err(|e| e.to_string())?;
             serde_json::to_value(report).map_err(|e| e.to_string())
         }
+        crate::customers::quality::job::KIND => {
+            crate::customers::quality::job::run(conn, state.settings.quality_inactive_days, job, progress)
+        }
         crate::customers::bulk::export::KIND => crate::customers::bulk::export::run(conn, &state.cipher, job, progress),
         crate::customers::bulk::import::KIND => crate::customers::bulk::import::run(conn, &state.cipher, job, progress),
         other => Err(format!("unknown job kind `{other}`")),

@@ -8,4 +8,5 @@ pub mod model;
 pub mod owner;
 pub mod routes;
 pub mod runner;
+pub mod schedule;
 pub mod store;

@@ -13,13 +13,21 @@ use crate::state::AppState;
 const LEASE: TimeDelta = TimeDelta::seconds(60);
 const MAX_ATTEMPTS: i32 = 3;
 const IDLE: Duration = Duration::from_millis(500);
+const SCHEDULE_CHECK: Duration = Duration::from_secs(60);
 
 pub fn spawn(state: actix_web::web::Data<AppState>, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     let worker = format!("worker-{}", crate::db::new_id());
     tokio::spawn(async move {
+        let mut last_schedule_check: Option<std::time::Instant> = None;
         loop {
             if *stop.borrow() {
                 break;
+            }
+            if last_schedule_check.is_none_or(|t| t.elapsed() >= SCHEDULE_CHECK) {
+                last_schedule_check = Some(std::time::Instant::now());
+                if let Err(e) = state.db.run(super::schedule::enqueue_due).await {
+                    tracing::warn!(error = %e, "job schedules");
+                }
             }
             let ran = match run_one(state.clone(), worker.clone()).await {
                 Ok(ran) => ran,

@@ -262,6 +262,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest data-quality figures of each unit in the caller's scope, with the
+         *     information-accuracy rate (verified / filled fields).
+         */
+        get: operations["get_quality"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/quality-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs the data-quality job now for the caller's scope (it also runs every quarter for the
+         *     whole group): customers with no contact channel become unreachable, long-inactive ones are
+         *     tagged `inactive`, and each unit's figures are measured.
+         */
+        post: operations["run_quality"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}": {
         parameters: {
             query?: never;
@@ -450,6 +491,24 @@ export interface paths {
          * @description At most 20 reveals per user per hour; each is audited with the fields and the purpose.
          */
         post: operations["reveal_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's verified fields. */
+        get: operations["list_customer_verifications"];
+        put?: never;
+        /** Marks filled fields as verified with the customer (a later change to a field drops its mark). */
+        post: operations["verify_customer_fields"];
         delete?: never;
         options?: never;
         head?: never;
@@ -992,6 +1051,12 @@ export interface components {
             field: string;
             message: string;
         };
+        FieldVerification: {
+            field: string;
+            /** Format: date-time */
+            verified_at: string;
+            verified_by: string;
+        };
         /** @enum {string} */
         Gender: "male" | "female";
         Health: {
@@ -1505,6 +1570,32 @@ export interface components {
         };
         /** @enum {string} */
         UnitKind: "group" | "subsidiary" | "department";
+        /** @description The latest quality figures of one unit. */
+        UnitQuality: {
+            /**
+             * Format: double
+             * @description verified / filled (0 when nothing is filled).
+             */
+            accuracy: number;
+            /** Format: int64 */
+            customers: number;
+            /**
+             * Format: int64
+             * @description Filled fields among name, gender, birth date, national id, mobile, email, address,
+             *     occupation, income band.
+             */
+            filled: number;
+            /** Format: int64 */
+            inactive: number;
+            /** Format: date-time */
+            measured_at: string;
+            unit_id: string;
+            unit_name: string;
+            /** Format: int64 */
+            unreachable: number;
+            /** Format: int64 */
+            verified: number;
+        };
         /** @description A partial change; absent fields stay as they are. */
         UpdateCustomer: {
             address?: string | null;
@@ -1576,6 +1667,10 @@ export interface components {
             head_seq: number;
             ok: boolean;
             reason?: string | null;
+        };
+        VerifyRequest: {
+            /** @description Filled fields just confirmed with the customer. */
+            fields: string[];
         };
         Webhook: {
             active: boolean;
@@ -2058,6 +2153,61 @@ export interface operations {
                 "text/csv": string;
             };
         };
+        responses: {
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_quality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitQuality"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_quality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             202: {
                 headers: {
@@ -2588,6 +2738,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Revealed"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_customer_verifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldVerification"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_customer_fields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldVerification"][];
                 };
             };
             "4XX": {

@@ -8,6 +8,7 @@ import { ComingSoon } from '@/features/common/coming-soon';
 import { CustomerDetailPage } from '@/features/customers/customer-detail-page';
 import { CustomersPage } from '@/features/customers/customers-page';
 import { ImportPage } from '@/features/customers/import-page';
+import { QualityPage } from '@/features/customers/quality-page';
 import { DashboardPage } from '@/features/dashboard/dashboard-page';
 import { UnitsPage } from '@/features/org/units-page';
 import { UsersPage } from '@/features/org/users-page';
@@ -27,6 +28,7 @@ export const router = createBrowserRouter([
       { index: true, element: <DashboardPage /> },
       { path: 'customers', element: <CustomersPage /> },
       { path: 'customers/import', element: <ImportPage /> },
+      { path: 'customers/quality', element: <QualityPage /> },
       { path: 'customers/:id', element: <CustomerDetailPage /> },
       { path: 'units', element: <UnitsPage /> },
       { path: 'users', element: <UsersPage /> },

@@ -8,6 +8,7 @@ mod auth;
 mod customer_export;
 mod customer_import;
 mod customer_merge;
+mod customer_quality;
 mod customers;
 mod errors;
 mod jobs;

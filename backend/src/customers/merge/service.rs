@@ -201,6 +201,7 @@ pub fn merge(
         return Err(ApiError::PreconditionFailed);
     }
     merges::reassign(conn, &moved, &target.id)?;
+    crate::customers::quality::store::unverify(conn, &target.id, &plan.taken)?;
     store::replace_owners(conn, &target.id, &all_owners)?;
     store::replace_tags(conn, &target.id, &all_tags)?;
     let mut gone = source.clone();

@@ -16,6 +16,7 @@ import { HistoryTab, HouseholdTab } from './customer-history';
 import { ContactsTab, FeedbackTab, PreferencesTab, PurchasesTab } from './customer-records';
 import { MergeDialog } from './merge-dialog';
 import { RevealDialog } from './reveal-dialog';
+import { VerifyDialog } from './verify-dialog';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -87,6 +88,7 @@ export function CustomerDetailPage() {
   });
   const [editing, setEditing] = useState(false);
   const [revealing, setRevealing] = useState(false);
+  const [verifying, setVerifying] = useState(false);
   const c = customer.data;
   const writable = can(me, 'customers:write');
   if (customer.error) return <ProblemAlert error={customer.error} />;
@@ -101,6 +103,7 @@ export function CustomerDetailPage() {
         </Group>
         <Group>
           {can(me, 'customers:reveal') && <Button variant="light" color="orange" onClick={() => setRevealing(true)}>{t('customers.reveal')}</Button>}
+          {writable && <Button variant="light" onClick={() => setVerifying(true)}>{t('quality.verify')}</Button>}
           {writable && <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
         </Group>
       </Group>
@@ -125,6 +128,7 @@ export function CustomerDetailPage() {
         {editing && <CustomerForm editing={c} onDone={() => { setEditing(false); void customer.refetch(); }} />}
       </Modal>
       <RevealDialog customerId={c.id} opened={revealing} onClose={() => setRevealing(false)} />
+      <VerifyDialog c={c} opened={verifying} onClose={() => setVerifying(false)} />
     </Stack>
   );
 }

@@ -53,6 +53,7 @@ export function CustomersPage() {
       <Group justify="space-between">
         <Title order={2}>{t('customers.title')}</Title>
         <Group>
+          <Button variant="default" onClick={() => navigate('/customers/quality')}>{t('quality.title')}</Button>
           {can(me, 'customers:import') && <Button variant="default" onClick={() => navigate('/customers/import')}>{t('import.title')}</Button>}
           {can(me, 'customers:export') && <Button variant="default" onClick={() => setExporting(true)}>{t('export.title')}</Button>}
           {can(me, 'customers:write') && <Button onClick={() => setCreating(true)}>{t('customers.new')}</Button>}

@@ -1,0 +1,3 @@
+DROP TABLE schedules;
+DROP TABLE quality_reports;
+DROP TABLE customer_verifications;

@@ -1,0 +1,76 @@
+use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
+
+use super::store;
+use crate::audit::{self, Actor, Event};
+use crate::auth::Permission;
+use crate::db::{now, DbConnection};
+use crate::jobs::handlers::Progress;
+use crate::jobs::model::JobRow;
+use crate::jobs::owner::JobOwner;
+
+pub const KIND: &str = "customers.quality";
+
+/// Who asked for the run; none for the quarterly schedule, which covers the whole group.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Payload {
+    pub owner: Option<JobOwner>,
+}
+
+#[derive(Debug, Serialize)]
+struct Summary {
+    units: usize,
+    marked_unreachable: usize,
+    inactive: i64,
+    inactive_days: i64,
+}
+
+pub fn run(
+    conn: &mut DbConnection,
+    inactive_days: i64,
+    job: &JobRow,
+    progress: &mut Progress<'_>,
+) -> Result<serde_json::Value, String> {
+    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+    let (prefix, actor) = match &payload.owner {
+        Some(owner) => {
+            let p = owner.principal(conn)?;
+            p.require(Permission::CustomersQuality).map_err(|e| e.to_string())?;
+            (p.scope_prefix(), p.actor())
+        }
+        None => ("/".to_owned(), Actor::system()),
+    };
+    let fail = |e: crate::error::ApiError| e.to_string();
+    progress(0, Some(3)).map_err(fail)?;
+    // 1. No way to reach them at all: mark unreachable, with a change event each.
+    let marked = crate::db::transaction(conn, |c| {
+        let rows = store::channelless(c, &prefix)?;
+        let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        store::mark_unreachable(c, &ids)?;
+        let events: Vec<(String, Option<String>, String)> = rows
+            .iter()
+            .map(|(id, unit, version)| {
+                let data = serde_json::json!({"customer_id": id, "unit_id": unit, "version": version + 1, "fields": ["reachable"], "quality_job": job.id});
+                (id.clone(), Some(unit.clone()), data.to_string())
+            })
+            .collect();
+        crate::outbox::enqueue_many(c, "customer.updated", &events)?;
+        audit::append(c, &actor, Event::new("customer.quality", "job", Some(&job.id)).fields(&["reachable"]))?;
+        Ok::<_, crate::error::ApiError>(ids.len())
+    })
+    .map_err(fail)?;
+    progress(1, Some(3)).map_err(fail)?;
+    // 2. Long inactive: re-tag from scratch (set-based).
+    let cutoff = now() - TimeDelta::days(inactive_days);
+    let inactive =
+        crate::db::transaction(conn, |c| Ok::<_, crate::error::ApiError>(store::retag_inactive(c, &prefix, cutoff)?))
+            .map_err(fail)?;
+    progress(2, Some(3)).map_err(fail)?;
+    // 3. The figures per unit.
+    let figures = store::measure(conn, &prefix).map_err(|e| e.to_string())?;
+    crate::db::transaction(conn, |c| Ok::<_, crate::error::ApiError>(store::save_report(c, &job.id, &figures)?))
+        .map_err(fail)?;
+    progress(3, Some(3)).map_err(fail)?;
+    serde_json::to_value(Summary { units: figures.len(), marked_unreachable: marked, inactive, inactive_days })
+        .map_err(|e| e.to_string())
+}
