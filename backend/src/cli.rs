@@ -58,6 +58,9 @@ enum Command {
         /// Seed this many synthetic customers and measure the customer endpoints (0: skip).
         #[arg(long, default_value_t = 100_000)]
         customers: u64,
+        /// Rows per CSV import for B5 (0: skip).
+        #[arg(long, default_value_t = 20_000)]
+        import_rows: u64,
     },
 }
 
@@ -86,13 +89,14 @@ pub fn main(cli: Cli) -> ExitCode {
             crate::demo::seed(&db, &keys, customers)
         }),
         Command::Openapi => Ok(()),
-        Command::Bench { database_url, pairs, seconds, concurrency, customers } => {
+        Command::Bench { database_url, pairs, seconds, concurrency, customers, import_rows } => {
             let opts = crate::bench::Options {
                 database_url,
                 pairs: pairs.max(1),
                 seconds,
                 concurrency: concurrency.max(1),
                 customers,
+                import_rows,
             };
             match crate::bench::run(opts) {
                 Ok(true) => Ok(()),

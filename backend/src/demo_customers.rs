@@ -189,6 +189,40 @@ pub fn seed(
     Ok((done, purchases_total))
 }
 
+/// The header of `csv_file`.
+pub const CSV_HEADER: &str =
+    "name,gender,national_id,mobile,email,address,income_band,preferred_channel,source_channel,tags";
+
+/// A CSV file of `count` synthetic people as an import would receive it (benchmarks): valid ids,
+/// mobiles unique per index (from `first_index`), addresses, tags.
+pub fn csv_file(count: u64, first_index: u64) -> String {
+    let mut rng = Rng(0x6373_7631 ^ first_index);
+    let mut out = String::with_capacity(count as usize * 160);
+    out.push_str(CSV_HEADER);
+    out.push('\n');
+    for i in first_index..first_index + count {
+        let (code, region, street) = *rng.pick(REGIONS);
+        let birth = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap_or_default() + TimeDelta::days(rng.below(20_000) as i64);
+        let national_id = resident_id(code, birth, rng.below(1000));
+        let male = (national_id.as_bytes()[16] - b'0') % 2 == 1;
+        out.push_str(&format!(
+            "{}{},{},{national_id},{}{:08},c{i}@{},{region}{street}{}号,{},{},{},{}\n",
+            rng.pick(SURNAMES),
+            rng.pick(GIVEN),
+            if male { "male" } else { "female" },
+            rng.pick(MOBILE_PREFIXES),
+            i % 100_000_000,
+            rng.pick(MAIL),
+            1 + rng.below(300),
+            rng.pick(&["low", "lower_middle", "middle", "upper_middle", "high"]),
+            rng.pick(&["sms", "email", "phone", "wechat"]),
+            rng.pick(SOURCES),
+            rng.pick(TAGS),
+        ));
+    }
+    out
+}
+
 /// Multi-row INSERTs on the concrete connection (the multi-backend one cannot batch).
 fn insert_batch(
     conn: &mut DbConnection,

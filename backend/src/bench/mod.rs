@@ -3,6 +3,7 @@
 //! the median of the per-pair ratios, with min and max. Exits non-zero when a floor is missed.
 
 pub mod bare;
+mod import;
 mod load;
 
 use std::collections::HashMap;
@@ -20,6 +21,8 @@ pub struct Options {
     pub concurrency: usize,
     /// Synthetic customers to seed for the customer figures (0 skips them).
     pub customers: u64,
+    /// Rows per import for B5 (0 skips it).
+    pub import_rows: u64,
 }
 
 struct Figure {
@@ -273,7 +276,7 @@ async fn customer_figures(
     let scope_segments = scope.trim_matches('/').replace('/', "~");
     let list_api = vec![format!("{base}/api/v1/customers?tag=vip&limit=50")];
     let list_bare = vec![format!("{base}/bench/customers-by-tag/{scope_segments}/{}/vip", claims.sub)];
-    Ok(vec![
+    let mut figures = vec![
         throughput_figure(
             "B1c",
             "GET /api/v1/customers/{id} (decrypt 5 fields, mask) vs bare, same SQL",
@@ -294,5 +297,10 @@ async fn customer_figures(
             (Rc::new(list_bare), None),
         )
         .await,
-    ])
+    ];
+    if opts.import_rows > 0 {
+        let scratch = std::path::PathBuf::from(&state.settings.data_dir);
+        figures.push(import::figure(state, client, base, &token, opts.import_rows, opts.pairs, &scratch).await?);
+    }
+    Ok(figures)
 }

@@ -270,27 +270,35 @@ pub enum Key {
     Identity,
 }
 
-/// Which of `values` (blind indexes of one kind) already belong to a live customer homed under
-/// `scope_prefix`. One indexed IN query per kind and chunk.
-pub fn existing_keys(
-    conn: &mut DbConnection,
-    scope_prefix: &str,
-    kind: Key,
-    values: &[String],
-) -> QueryResult<Vec<String>> {
-    let in_scope = units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id);
-    let live = customers::table.filter(customers::deleted_at.is_null()).filter(customers::unit_id.eq_any(in_scope));
-    let found: Vec<Option<String>> = match kind {
-        Key::NationalId => {
-            live.filter(customers::national_id_bidx.eq_any(values)).select(customers::national_id_bidx).load(conn)?
-        }
-        Key::Mobile => live.filter(customers::mobile_bidx.eq_any(values)).select(customers::mobile_bidx).load(conn)?,
-        Key::Email => live.filter(customers::email_bidx.eq_any(values)).select(customers::email_bidx).load(conn)?,
-        Key::Identity => {
-            live.filter(customers::identity_bidx.eq_any(values)).select(customers::identity_bidx).load(conn)?
-        }
+/// The live customers' units holding any of `values` (blind indexes of one kind), as (value,
+/// unit id). Looked up by the blind index alone: joined with the scope, the planner would walk
+/// the scope's customers instead of the index.
+pub fn existing_keys(conn: &mut DbConnection, kind: Key, values: &[String]) -> QueryResult<Vec<(String, String)>> {
+    let live = customers::table.filter(customers::deleted_at.is_null());
+    let found: Vec<(Option<String>, String)> = match kind {
+        Key::NationalId => live
+            .filter(customers::national_id_bidx.eq_any(values))
+            .select((customers::national_id_bidx, customers::unit_id))
+            .load(conn)?,
+        Key::Mobile => live
+            .filter(customers::mobile_bidx.eq_any(values))
+            .select((customers::mobile_bidx, customers::unit_id))
+            .load(conn)?,
+        Key::Email => live
+            .filter(customers::email_bidx.eq_any(values))
+            .select((customers::email_bidx, customers::unit_id))
+            .load(conn)?,
+        Key::Identity => live
+            .filter(customers::identity_bidx.eq_any(values))
+            .select((customers::identity_bidx, customers::unit_id))
+            .load(conn)?,
     };
-    Ok(found.into_iter().flatten().collect())
+    Ok(found.into_iter().filter_map(|(k, u)| k.map(|k| (k, u))).collect())
+}
+
+/// The ids of the units under a path prefix (a scope has a handful).
+pub fn scope_unit_ids(conn: &mut DbConnection, scope_prefix: &str) -> QueryResult<Vec<String>> {
+    units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id).load(conn)
 }
 
 /// Many new customers with their owners and tags. PostgreSQL takes the customers through

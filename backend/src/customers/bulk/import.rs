@@ -26,7 +26,7 @@ use crate::jobs::{files, store as jobs};
 pub const KIND: &str = "customers.import";
 pub const UPLOAD: &str = "upload.csv";
 pub const ERRORS: &str = "errors.csv";
-const CHUNK: usize = 500;
+const CHUNK: usize = 2000;
 /// Errors kept in the job result for the screen; the full list is in `errors.csv`.
 const ERRORS_SHOWN: usize = 100;
 
@@ -210,6 +210,8 @@ pub fn run(
     let header = Header(
         rdr.headers().map_err(|e| e.to_string())?.iter().enumerate().map(|(i, n)| (n.trim().to_owned(), i)).collect(),
     );
+    let scope: HashSet<String> =
+        store::scope_unit_ids(conn, &p.scope_prefix()).map_err(|e| e.to_string())?.into_iter().collect();
     let mut summary = Summary { file_name: payload.file_name.clone(), rows: total, ..Summary::default() };
     let mut all_errors: Vec<RowError> = Vec::new();
     // Keys already taken by an earlier row of this file, with that row's line.
@@ -272,8 +274,8 @@ pub fn run(
         if read == 0 {
             break;
         }
-        let (created, existing) =
-            crate::db::transaction(conn, |c| land(c, &p, &job.id, batch)).map_err(|e: ApiError| e.to_string())?;
+        let (created, existing) = crate::db::transaction(conn, |c| land(c, &p, &scope, &job.id, batch))
+            .map_err(|e: ApiError| e.to_string())?;
         summary.created += created;
         summary.existing += existing;
         done += read;
@@ -293,10 +295,10 @@ pub fn run(
 fn land(
     conn: &mut DbConnection,
     p: &crate::auth::Principal,
+    scope: &HashSet<String>,
     job_id: &str,
     batch: Vec<Prepared>,
 ) -> Result<(i64, i64), ApiError> {
-    let scope = p.scope_prefix();
     let mut taken: HashSet<String> = HashSet::new();
     for kind in [store::Key::NationalId, store::Key::Mobile, store::Key::Email, store::Key::Identity] {
         let wanted: Vec<String> = batch
@@ -304,7 +306,8 @@ fn land(
             .filter_map(|b| keys(&b.row).into_iter().find(|(k, _)| *k == kind).and_then(|(_, v)| v.clone()))
             .collect();
         if !wanted.is_empty() {
-            taken.extend(store::existing_keys(conn, &scope, kind, &wanted)?);
+            let found = store::existing_keys(conn, kind, &wanted)?;
+            taken.extend(found.into_iter().filter(|(_, unit)| scope.contains(unit)).map(|(k, _)| k));
         }
     }
     let total = batch.len() as i64;
