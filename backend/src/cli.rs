@@ -86,7 +86,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::SeedDemo { customers } => open_database(&settings).and_then(|db| {
             crate::startup::first_admin(&db, &settings)?;
             let keys = crate::crypto::keys::Keyring::load_or_create(&settings)?;
-            crate::demo::seed(&db, &keys, customers)
+            crate::demo::seed(&db, &crate::crypto::field::FieldCipher::new(&keys), customers)
         }),
         Command::Openapi => Ok(()),
         Command::Bench { database_url, pairs, seconds, concurrency, customers, import_rows } => {

@@ -56,6 +56,8 @@ pub struct Settings {
     pub admin_password: Option<String>,
     /// Mounts the bare reference endpoints under /bench (set by `guanxi bench` only, never by env).
     pub bench_routes: bool,
+    /// Stores sensitive fields in clear (the encryption-off side of B8; set by `guanxi bench` only).
+    pub bench_plaintext: bool,
     pub log_filter: String,
     pub log_json: bool,
 }
@@ -114,6 +116,7 @@ impl Settings {
             shutdown_timeout_secs: num("GUANXI_SHUTDOWN_TIMEOUT", get("GUANXI_SHUTDOWN_TIMEOUT"), 25)?,
             admin_password: get("GUANXI_ADMIN_PASSWORD"),
             bench_routes: false,
+            bench_plaintext: false,
             log_filter: get("GUANXI_LOG").unwrap_or_else(|| "info".into()),
             log_json: get("GUANXI_LOG_FORMAT").as_deref() == Some("json"),
             data_dir,

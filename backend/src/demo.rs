@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use crate::auth::{password, Role};
 use crate::crypto::field::FieldCipher;
-use crate::crypto::keys::Keyring;
 use crate::db::{transaction, DbPool};
 use crate::demo_customers::Home;
 use crate::error::ApiError;
@@ -31,7 +30,7 @@ fn unit(
     Ok(row)
 }
 
-pub fn seed(db: &DbPool, keys: &Keyring, customers: u64) -> Result<(), String> {
+pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), String> {
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let hash = password::hash(DEMO_PASSWORD);
     let created = transaction(&mut conn, |c| -> Result<Vec<String>, ApiError> {
@@ -72,9 +71,8 @@ pub fn seed(db: &DbPool, keys: &Keyring, customers: u64) -> Result<(), String> {
         let homes = homes(&mut conn).map_err(|e| e.to_string())?;
         let existing = customer_count(&mut conn).map_err(|e| e.to_string())? as u64;
         let missing = customers.saturating_sub(existing);
-        let cipher = FieldCipher::new(keys);
         let (n, bought) =
-            crate::demo_customers::seed(&mut conn, &cipher, &homes, missing, existing).map_err(|e| e.to_string())?;
+            crate::demo_customers::seed(&mut conn, cipher, &homes, missing, existing).map_err(|e| e.to_string())?;
         println!(
             "{} customers now ({n} added with {bought} purchases in {:.1} s)",
             existing + n,

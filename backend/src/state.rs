@@ -26,7 +26,11 @@ impl AppState {
         let hashers = (settings.workers / 2).max(1);
         AppState {
             tokens: TokenService::new(&keys, &settings.issuer, settings.access_ttl_secs),
-            cipher: FieldCipher::new(&keys),
+            cipher: if settings.bench_plaintext {
+                FieldCipher::without_encryption_for_bench(&keys)
+            } else {
+                FieldCipher::new(&keys)
+            },
             login: LoginGuard::new(settings.login_per_minute, hashers),
             accepting: AtomicBool::new(true),
             db,

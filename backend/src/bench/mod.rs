@@ -228,17 +228,16 @@ async fn run_async(opts: Options) -> Result<bool, String> {
     Ok(ok)
 }
 
-/// B1c and B3a over `opts.customers` seeded customers, as the Beijing demo manager.
-async fn customer_figures(
+/// Seeds `n` demo customers and signs in as the Beijing demo manager; returns the token, the
+/// ids of customers that manager sees, and the scope.
+async fn seeded_manager(
     state: &actix_web::web::Data<crate::state::AppState>,
     client: &awc::Client,
     base: &str,
-    opts: &Options,
-) -> Result<Vec<Figure>, String> {
-    let (db, started) = (state.db.clone(), Instant::now());
-    let keys = state.keys.clone();
-    let n = opts.customers;
-    actix_web::web::block(move || crate::demo::seed(&db, &keys, n)).await.map_err(|e| e.to_string())??;
+    n: u64,
+) -> Result<(String, crate::auth::jwt::Claims, Vec<String>, String), String> {
+    let (st, started) = (state.clone(), Instant::now());
+    actix_web::web::block(move || crate::demo::seed(&st.db, &st.cipher, n)).await.map_err(|e| e.to_string())??;
     println!("seeded {n} customers in {:.1} s", started.elapsed().as_secs_f64());
     let (token, _) = load::login(client, base, "bj.manager", crate::demo::DEMO_PASSWORD).await?;
     let claims = state.tokens.verify(&token).map_err(|e| e.to_string())?;
@@ -267,9 +266,58 @@ async fn customer_figures(
     if ids.is_empty() {
         return Err("no seeded customer is visible to the demo manager".into());
     }
-    // A spread of ids in a scrambled order, so the page cache sees realistic variety.
+    Ok((token, claims, ids, scope))
+}
+
+/// A spread of ids in a scrambled order, so the page cache sees realistic variety.
+fn spread(ids: &[String]) -> Vec<&String> {
     let mut picked: Vec<&String> = ids.iter().step_by(7).collect();
     picked.sort_by_key(|id| crate::crypto::sha256_hex(id.as_bytes()));
+    picked
+}
+
+/// B8: the same GET on a second server of this build that stores the same synthetic customers
+/// with encryption off (SQLite only: it needs its own database).
+async fn b8(api: Vec<String>, auth: Option<String>, client: &awc::Client, opts: &Options) -> Result<Figure, String> {
+    let dir = std::env::temp_dir().join(format!("guanxi-bench-plain-{}", crate::db::new_id()));
+    let env = HashMap::from([
+        ("GUANXI_DATA_DIR".to_owned(), dir.to_string_lossy().into_owned()),
+        ("GUANXI_BIND".into(), "127.0.0.1:0".into()),
+        ("GUANXI_ADMIN_PASSWORD".into(), PASSWORD.into()),
+        ("GUANXI_LOGIN_PER_MINUTE".into(), "100000000".into()),
+        ("GUANXI_JOBS".into(), "false".into()),
+        ("GUANXI_STATIC_DIR".into(), dir.join("none").to_string_lossy().into_owned()),
+    ]);
+    let mut settings = Settings::from_map(env)?;
+    settings.bench_plaintext = true;
+    let app = Application::build(settings).await?;
+    let (port, state) = app.spawn();
+    let base = format!("http://127.0.0.1:{port}");
+    let (token, _, ids, _) = seeded_manager(&state, client, &base, opts.customers).await?;
+    let plain: Vec<String> = spread(&ids).iter().map(|id| format!("{base}/api/v1/customers/{id}")).collect();
+    let figure = throughput_figure(
+        "B8",
+        "GET /api/v1/customers/{id} with field encryption vs the same build with it off",
+        0.93,
+        client,
+        opts,
+        (Rc::new(api), auth),
+        (Rc::new(plain), Some(format!("Bearer {token}"))),
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(figure)
+}
+
+/// B1c, B3a, B5 and (SQLite) B8 over `opts.customers` seeded customers, as the Beijing demo manager.
+async fn customer_figures(
+    state: &actix_web::web::Data<crate::state::AppState>,
+    client: &awc::Client,
+    base: &str,
+    opts: &Options,
+) -> Result<Vec<Figure>, String> {
+    let (token, claims, ids, scope) = seeded_manager(state, client, base, opts.customers).await?;
+    let picked = spread(&ids);
     let auth = Some(format!("Bearer {token}"));
     let api: Vec<String> = picked.iter().map(|id| format!("{base}/api/v1/customers/{id}")).collect();
     let bare: Vec<String> = picked.iter().map(|id| format!("{base}/bench/customers/{id}")).collect();
@@ -283,7 +331,7 @@ async fn customer_figures(
             0.80,
             client,
             opts,
-            (Rc::new(api), auth.clone()),
+            (Rc::new(api.clone()), auth.clone()),
             (Rc::new(bare), None),
         )
         .await,
@@ -293,7 +341,7 @@ async fn customer_figures(
             0.80,
             client,
             opts,
-            (Rc::new(list_api), auth),
+            (Rc::new(list_api), auth.clone()),
             (Rc::new(list_bare), None),
         )
         .await,
@@ -301,6 +349,9 @@ async fn customer_figures(
     if opts.import_rows > 0 {
         let scratch = std::path::PathBuf::from(&state.settings.data_dir);
         figures.push(import::figure(state, client, base, &token, opts.import_rows, opts.pairs, &scratch).await?);
+    }
+    if !state.settings.database_url.starts_with("postgres") {
+        figures.push(b8(api, auth, client, opts).await?);
     }
     Ok(figures)
 }

@@ -13,7 +13,11 @@ use super::keys::Keyring;
 pub struct FieldCipher {
     keys: Vec<(String, LessSafeKey)>,
     blind: hmac::Key,
+    /// Benchmark B8 only ("the same build with encryption off"); never set from configuration.
+    plaintext: bool,
 }
+
+const PLAIN: &str = "plain:";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum CipherError {
@@ -36,10 +40,19 @@ impl FieldCipher {
                 (kid.clone(), LessSafeKey::new(key))
             })
             .collect();
-        FieldCipher { keys, blind: hmac::Key::new(hmac::HMAC_SHA256, &ring_.blind_index_key) }
+        FieldCipher { keys, blind: hmac::Key::new(hmac::HMAC_SHA256, &ring_.blind_index_key), plaintext: false }
+    }
+
+    /// A cipher that stores values in clear, for the encryption-off side of benchmark B8. Only
+    /// `guanxi bench` builds one; a normal cipher refuses its values (`plain` is no key id).
+    pub fn without_encryption_for_bench(ring_: &Keyring) -> FieldCipher {
+        FieldCipher { plaintext: true, ..FieldCipher::new(ring_) }
     }
 
     pub fn encrypt(&self, table: &str, column: &str, row_id: &str, plain: &str) -> String {
+        if self.plaintext {
+            return format!("{PLAIN}{plain}");
+        }
         let (kid, key) = self.keys.last().expect("at least one field key");
         let nonce_bytes = super::random_bytes::<NONCE_LEN>();
         let mut buf = plain.as_bytes().to_vec();
@@ -55,6 +68,9 @@ impl FieldCipher {
     }
 
     pub fn decrypt(&self, table: &str, column: &str, row_id: &str, stored: &str) -> Result<String, CipherError> {
+        if self.plaintext {
+            return stored.strip_prefix(PLAIN).map(str::to_owned).ok_or(CipherError::Malformed);
+        }
         let (kid, b64) = stored.split_once(':').ok_or(CipherError::Malformed)?;
         let key = self.keys.iter().find(|(k, _)| k == kid).map(|(_, k)| k).ok_or(CipherError::UnknownKey)?;
         let raw = STANDARD.decode(b64).map_err(|_| CipherError::Malformed)?;
@@ -100,6 +116,15 @@ mod tests {
         assert_eq!(c.decrypt("customers", "mobile", "row-2", &ct), Err(CipherError::Tampered));
         assert_eq!(c.decrypt("customers", "email", "row-1", &ct), Err(CipherError::Tampered));
         assert_eq!(c.decrypt("customers", "mobile", "row-1", "k9:AAAA"), Err(CipherError::UnknownKey));
+    }
+
+    #[test]
+    fn a_real_cipher_refuses_bench_plaintext() {
+        let bench = FieldCipher::without_encryption_for_bench(&keyring());
+        let stored = bench.encrypt("customers", "mobile", "row-1", "+8613812341234");
+        assert_eq!(bench.decrypt("customers", "mobile", "row-1", &stored).unwrap(), "+8613812341234");
+        let real = FieldCipher::new(&keyring());
+        assert_eq!(real.decrypt("customers", "mobile", "row-1", &stored), Err(CipherError::UnknownKey));
     }
 
     #[test]

@@ -474,8 +474,8 @@ both!(offboarding_hands_customers_on, offboarding_hands_customers_on);
 
 /// Demo customers are real records: homed per subsidiary, masked, valid ids findable by blind index.
 async fn demo_customers_follow_the_rules(app: TestApp) {
-    guanxi::demo::seed(&app.state.db, &app.state.keys, 40).unwrap();
-    guanxi::demo::seed(&app.state.db, &app.state.keys, 40).unwrap();
+    guanxi::demo::seed(&app.state.db, &app.state.cipher, 40).unwrap();
+    guanxi::demo::seed(&app.state.db, &app.state.cipher, 40).unwrap();
     let (bj, _) = app.login("bj.manager", guanxi::demo::DEMO_PASSWORD).await;
     let (sh_agent, _) = app.login("sh.agent", guanxi::demo::DEMO_PASSWORD).await;
     let mine = app.get("/api/v1/customers?limit=500", &bj).await.expect(200).body;
