@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod consent;
 pub mod crypto;
 pub mod customers;
 pub mod db;

@@ -35,7 +35,8 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(auth::api_keys::routes::configure)
             .configure(audit::routes::configure)
             .configure(jobs::routes::configure)
-            .configure(crate::webhooks::routes::configure),
+            .configure(crate::webhooks::routes::configure)
+            .configure(crate::consent::routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

@@ -55,10 +55,19 @@ pub enum Permission {
     CustomersMerge,
     /// Running the data-quality job on demand.
     CustomersQuality,
+    /// Reading and recording customers' consents.
+    ConsentRead,
+    ConsentWrite,
+    /// Privacy notices, partners and agreements, legal holds, completing data-subject requests.
+    PrivacyManage,
+    /// Logging and following data-subject requests.
+    PrivacyRequests,
+    /// The share log (disclosures to partners).
+    SharesRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 19] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -73,6 +82,11 @@ impl Permission {
         Permission::CustomersExport,
         Permission::CustomersMerge,
         Permission::CustomersQuality,
+        Permission::ConsentRead,
+        Permission::ConsentWrite,
+        Permission::PrivacyManage,
+        Permission::PrivacyRequests,
+        Permission::SharesRead,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -92,6 +106,11 @@ impl Permission {
             Permission::CustomersExport => "customers:export",
             Permission::CustomersMerge => "customers:merge",
             Permission::CustomersQuality => "customers:quality",
+            Permission::ConsentRead => "consent:read",
+            Permission::ConsentWrite => "consent:write",
+            Permission::PrivacyManage => "privacy:manage",
+            Permission::PrivacyRequests => "privacy:requests",
+            Permission::SharesRead => "shares:read",
         }
     }
 }
@@ -114,9 +133,16 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | CustomersReveal
                     | CustomersExport
                     | CustomersQuality
+                    | ConsentRead
+                    | ConsentWrite
+                    | PrivacyManage
+                    | PrivacyRequests
+                    | SharesRead
             )
         }
-        Role::Auditor => matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead),
+        Role::Auditor => {
+            matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead | ConsentRead | SharesRead)
+        }
         Role::Manager => {
             matches!(
                 p,
@@ -130,9 +156,15 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | CustomersExport
                     | CustomersMerge
                     | CustomersQuality
+                    | ConsentRead
+                    | ConsentWrite
+                    | PrivacyRequests
             )
         }
-        Role::Agent | Role::Sales => matches!(p, OrgRead | JobsRead | CustomersRead | CustomersWrite),
+        Role::Agent | Role::Sales => matches!(
+            p,
+            OrgRead | JobsRead | CustomersRead | CustomersWrite | ConsentRead | ConsentWrite | PrivacyRequests
+        ),
         // Integrations get exactly their key's scopes (see Principal::require).
         Role::Integration => false,
     }

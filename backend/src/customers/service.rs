@@ -24,15 +24,25 @@ fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-/// The customer if the principal may see it: homed in its scope, or assigned to it. Otherwise
-/// 404, exactly as if it did not exist. (Consent-based sharing joins here in the consent issue.)
+/// The customer if the principal may see it: homed in its scope, assigned to it, or shared with
+/// its unit by the customer's live intra-group consent. Otherwise 404, exactly as if it did not
+/// exist.
 pub fn visible(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<CustomerRow, ApiError> {
     let (row, path) = store::get_with_path(conn, id)?.ok_or(ApiError::NotFound)?;
-    if p.sees_unit_path(&path) || store::is_owner(conn, id, &p.id)? {
+    if p.sees_unit_path(&path) || store::is_owner(conn, id, &p.id)? || shared_with(conn, p, id)? {
         Ok(row)
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// Staff of another unit see a customer only while the intra-group sharing consent holds.
+fn shared_with(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<bool, ApiError> {
+    if p.kind != crate::auth::principal::PrincipalKind::Staff {
+        return Ok(false);
+    }
+    let d = crate::consent::decide::decide(conn, id, crate::consent::model::INTRA_GROUP, None, Some(&p.unit_path))?;
+    Ok(d.allowed)
 }
 
 /// Sensitive values after parsing, ready to encrypt.

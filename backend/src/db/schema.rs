@@ -65,6 +65,7 @@ diesel::table! {
         expires_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
+        partner_id -> Nullable<Text>,
     }
 }
 
@@ -153,6 +154,7 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         identity_bidx -> Nullable<Text>,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 
@@ -334,6 +336,112 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    privacy_notices (id) {
+        id -> Text,
+        unit_id -> Text,
+        language -> Text,
+        version -> Integer,
+        title -> Text,
+        purposes -> Text,
+        method -> Text,
+        scope -> Text,
+        retention -> Text,
+        body -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        customer_id -> Text,
+        purpose -> Text,
+        granted -> Bool,
+        scope -> Nullable<Text>,
+        notice_id -> Nullable<Text>,
+        channel -> Text,
+        evidence -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        self_service -> Bool,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partners (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        nda_reference -> Text,
+        nda_signed_on -> Text,
+        nda_expires_on -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sharing_agreements (id) {
+        id -> Text,
+        partner_id -> Text,
+        fields -> Text,
+        purposes -> Text,
+        unit_ids -> Text,
+        document_reference -> Text,
+        starts_on -> Text,
+        ends_on -> Nullable<Text>,
+        active -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shares (id) {
+        id -> Text,
+        partner_id -> Text,
+        agreement_id -> Text,
+        customer_id -> Nullable<Text>,
+        channel -> Text,
+        fields -> Text,
+        purpose -> Text,
+        count -> BigInt,
+        shared_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    legal_holds (id) {
+        id -> Text,
+        customer_id -> Text,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+        released_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    privacy_requests (id) {
+        id -> Text,
+        customer_id -> Text,
+        unit_id -> Text,
+        kind -> Text,
+        status -> Text,
+        details -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        due_at -> Timestamp,
+        created_by -> Text,
+        created_at -> Timestamp,
+        completed_by -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(customer_verifications -> customers (customer_id));
 diesel::joinable!(quality_reports -> units (unit_id));
@@ -345,6 +453,12 @@ diesel::joinable!(customer_tags -> customers (customer_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(api_keys -> units (unit_id));
+diesel::joinable!(consents -> customers (customer_id));
+diesel::joinable!(privacy_notices -> units (unit_id));
+diesel::joinable!(sharing_agreements -> partners (partner_id));
+diesel::joinable!(shares -> partners (partner_id));
+diesel::joinable!(legal_holds -> customers (customer_id));
+diesel::joinable!(privacy_requests -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,
@@ -368,6 +482,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_merges,
     webhooks,
     webhook_deliveries,
+    privacy_notices,
+    consents,
+    partners,
+    sharing_agreements,
+    shares,
+    legal_holds,
+    privacy_requests,
     customer_verifications,
     quality_reports,
     schedules,

@@ -7,7 +7,7 @@ use validator::Validate;
 use crate::db::schema::{webhook_deliveries, webhooks};
 
 /// Topics a subscription may name; `customer.*` or `*` take a whole family or everything.
-pub const TOPICS: [&str; 7] = [
+pub const TOPICS: [&str; 8] = [
     "customer.created",
     "customer.updated",
     "customer.deleted",
@@ -15,6 +15,7 @@ pub const TOPICS: [&str; 7] = [
     "customer.unmerged",
     "customer.restored",
     "customer.offboarded",
+    "consent.changed",
 ];
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

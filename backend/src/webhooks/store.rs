@@ -87,6 +87,19 @@ pub fn mark_fanned_out(conn: &mut DbConnection, ids: &[String]) -> QueryResult<(
     Ok(())
 }
 
+/// Marks up to `limit` pending events as fanned out without loading them (no subscription
+/// exists, so there is nobody to deliver to).
+pub fn retire_unheard(conn: &mut DbConnection, limit: i64) -> QueryResult<usize> {
+    let ids: Vec<String> = outbox::table
+        .filter(outbox::delivered_at.is_null())
+        .order(outbox::id.asc())
+        .limit(limit)
+        .select(outbox::id)
+        .load(conn)?;
+    mark_fanned_out(conn, &ids)?;
+    Ok(ids.len())
+}
+
 pub fn insert_deliveries(conn: &mut DbConnection, rows: &[DeliveryRow]) -> QueryResult<()> {
     for chunk in rows.chunks(500) {
         match conn {

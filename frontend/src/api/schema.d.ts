@@ -168,6 +168,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/consent-receipts/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks a consent receipt's signature (public: customers and their advisers verify receipts). */
+        post: operations["verify_consent_receipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customer-merges/{id}/undo": {
         parameters: {
             query?: never;
@@ -320,6 +337,64 @@ export interface paths {
         head?: never;
         /** Changes a customer; absent fields stay. Needs `If-Match`. */
         patch: operations["update_customer"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's consents: the current state of each purpose and the full history. */
+        get: operations["list_consents"];
+        put?: never;
+        /**
+         * Records a grant or a withdrawal (a new record; nothing is edited). A withdrawal takes effect
+         *     at once for every use that asks the decision function.
+         */
+        post: operations["record_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/consents/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * May the caller use this customer for `purpose` (through `channel`) now? The answer names the
+         *     consent record that decided it.
+         */
+        get: operations["check_consent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/consents/{consent_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A signed receipt (JWS) of one consent record, to hand to the customer. */
+        get: operations["consent_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/customers/{id}/contacts": {
@@ -590,6 +665,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notices of the caller's scope, every version, newest first. */
+        get: operations["list_privacy_notices"];
+        put?: never;
+        /** Publishes a new version of a privacy notice (compliance). */
+        post: operations["create_privacy_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units": {
         parameters: {
             query?: never;
@@ -837,6 +930,31 @@ export interface components {
             seq: number;
             unit_id?: string | null;
         };
+        Consent: {
+            channel: components["schemas"]["ConsentChannel"];
+            customer_id: string;
+            evidence?: string | null;
+            granted: boolean;
+            id: string;
+            notice_id?: string | null;
+            purpose: string;
+            /** Format: date-time */
+            recorded_at: string;
+            /** @description The staff member who recorded it; none when the customer did it themselves. */
+            recorded_by?: string | null;
+            scope?: string[] | null;
+            self_service: boolean;
+        };
+        /**
+         * @description How the customer expressed the choice (the evidence's medium).
+         * @enum {string}
+         */
+        ConsentChannel: "paper" | "web_form" | "app" | "call_recording" | "in_person" | "self_service";
+        /** @description Every purpose's current state (the newest record decides) and the full history, newest first. */
+        ConsentOverview: {
+            current: components["schemas"]["Consent"][];
+            history: components["schemas"]["Consent"][];
+        };
         Contact: {
             /** Format: date-time */
             created_at: string;
@@ -898,6 +1016,24 @@ export interface components {
             channel: components["schemas"]["ContactKind"];
             content: string;
             kind: components["schemas"]["FeedbackKind"];
+        };
+        /**
+         * @description Publishes a new version of a unit's notice in one language (older versions stay, since
+         *     consents refer to them).
+         */
+        CreateNotice: {
+            body: string;
+            /** @description `zh-CN` or `en`. */
+            language: string;
+            /** @description How personal information is processed. */
+            method: string;
+            purposes: string[];
+            retention: string;
+            /** @description Which personal information, shared with whom. */
+            scope: string;
+            title: string;
+            /** @description Defaults to the caller's subsidiary. */
+            unit_id?: string | null;
         };
         CreatePreference: {
             category: components["schemas"]["PreferenceCategory"];
@@ -975,6 +1111,22 @@ export interface components {
         };
         /** @enum {string} */
         CustomerType: "individual" | "household_member";
+        /** @description The answer to "may this customer be used for this purpose (through this channel) now?". */
+        Decision: {
+            allowed: boolean;
+            /** @description The consent record that decided it, when one did. */
+            consent_id?: string | null;
+            /** Format: date-time */
+            decided_at: string;
+            explanation: string;
+            purpose: string;
+            reason: components["schemas"]["DecisionReason"];
+        };
+        /**
+         * @description Why the decision came out as it did.
+         * @enum {string}
+         */
+        DecisionReason: "granted" | "withdrawn" | "no_consent" | "out_of_scope" | "channel_mismatch";
         Delivery: {
             /** Format: int32 */
             attempts: number;
@@ -1182,6 +1334,21 @@ export interface components {
             preferences: number;
             purchases: number;
         };
+        Notice: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            language: string;
+            method: string;
+            purposes: string[];
+            retention: string;
+            scope: string;
+            title: string;
+            unit_id: string;
+            /** Format: int32 */
+            version: number;
+        };
         OffboardRequest: {
             /** @description Colleagues who take over; customers are shared out among them in turn. */
             successor_ids: string[];
@@ -1383,6 +1550,25 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        Page_Notice: {
+            items: {
+                body: string;
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                language: string;
+                method: string;
+                purposes: string[];
+                retention: string;
+                scope: string;
+                title: string;
+                unit_id: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         Page_Preference: {
             items: {
                 category: components["schemas"]["PreferenceCategory"];
@@ -1508,6 +1694,32 @@ export interface components {
             purchased_at: string;
             /** @description The subsidiary that sold it. */
             unit_id: string;
+        };
+        /** @description A signed consent receipt (JWS, EdDSA, verifiable with `/.well-known/jwks.json`). */
+        Receipt: {
+            /** @description The signed claims, shaped after the Kantara consent receipt / ISO/IEC TS 27560. */
+            claims: Record<string, never>;
+            jws: string;
+            receipt_id: string;
+        };
+        ReceiptVerification: {
+            claims?: Record<string, never> | null;
+            valid: boolean;
+        };
+        /**
+         * @description Grants or withdraws one purpose. A grant refers to a privacy notice (the unit's newest when
+         *     none is named); a withdrawal takes effect at once.
+         */
+        RecordConsent: {
+            channel: components["schemas"]["ConsentChannel"];
+            /** @description Where the evidence is kept: a form number, a call-recording id, a file reference. */
+            evidence?: string | null;
+            granted: boolean;
+            notice_id?: string | null;
+            /** @description One of the purposes, or `partner_sharing:<partner code>`. */
+            purpose: string;
+            /** @description Intra-group sharing only: the units (subsidiaries) that may see the customer; absent = all. */
+            scope?: string[] | null;
         };
         RefreshRequest: {
             refresh_token: string;
@@ -1667,6 +1879,9 @@ export interface components {
             head_seq: number;
             ok: boolean;
             reason?: string | null;
+        };
+        VerifyReceipt: {
+            jws: string;
         };
         VerifyRequest: {
             /** @description Filled fields just confirmed with the customer. */
@@ -1977,6 +2192,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_consent_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyReceipt"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptVerification"];
                 };
             };
             "4XX": {
@@ -2311,6 +2557,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_consents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentOverview"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordConsent"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_consent: {
+        parameters: {
+            query: {
+                purpose: string;
+                /** @description For marketing purposes: sms, email, phone or push. */
+                channel?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    consent_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
                 };
             };
             "4XX": {
@@ -2921,6 +3292,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_privacy_notices: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Notice"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_privacy_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNotice"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
                 };
             };
             "4XX": {

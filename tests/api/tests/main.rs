@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod consent;
 mod customer_export;
 mod customer_import;
 mod customer_merge;
