@@ -19,6 +19,7 @@ pub mod macros;
 pub mod openapi;
 pub mod org;
 pub mod outbox;
+pub mod partners;
 pub mod spa;
 pub mod startup;
 pub mod state;

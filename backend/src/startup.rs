@@ -36,7 +36,8 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(audit::routes::configure)
             .configure(jobs::routes::configure)
             .configure(crate::webhooks::routes::configure)
-            .configure(crate::consent::routes::configure),
+            .configure(crate::consent::routes::configure)
+            .configure(crate::partners::routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

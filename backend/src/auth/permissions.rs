@@ -64,10 +64,12 @@ pub enum Permission {
     PrivacyRequests,
     /// The share log (disclosures to partners).
     SharesRead,
+    /// A partner's key reading the customers its agreement and their consents allow.
+    PartnerApi,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -87,6 +89,7 @@ impl Permission {
         Permission::PrivacyManage,
         Permission::PrivacyRequests,
         Permission::SharesRead,
+        Permission::PartnerApi,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -111,6 +114,7 @@ impl Permission {
             Permission::PrivacyManage => "privacy:manage",
             Permission::PrivacyRequests => "privacy:requests",
             Permission::SharesRead => "shares:read",
+            Permission::PartnerApi => "partner:read",
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct Principal {
     pub unit_path: String,
     pub scopes: Vec<String>,
     pub session_id: Option<String>,
+    /// A partner's API key: such a principal reaches the partner API only.
+    pub partner_id: Option<String>,
     pub ip: String,
     pub request_id: Option<String>,
 }
@@ -118,6 +120,7 @@ async fn resolve(req: HttpRequest) -> Result<Principal, ApiError> {
             unit_path: key.unit_path,
             scopes: key.scopes,
             session_id: None,
+            partner_id: key.partner_id,
             ip,
             request_id,
         });
@@ -148,6 +151,7 @@ async fn resolve(req: HttpRequest) -> Result<Principal, ApiError> {
         unit_path: claims.path,
         scopes: Vec::new(),
         session_id: Some(claims.sid),
+        partner_id: None,
         ip,
         request_id,
     })
@@ -184,6 +188,7 @@ mod tests {
             unit_path: "/g/".into(),
             scopes: vec![],
             session_id: None,
+            partner_id: None,
             ip: "127.0.0.1".into(),
             request_id: None,
         };

@@ -55,6 +55,7 @@ impl JobOwner {
             unit_path: self.unit_path.clone(),
             scopes: self.scopes.clone(),
             session_id: None,
+            partner_id: None,
             ip: "job".into(),
             request_id: None,
         })

@@ -572,6 +572,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's disclosure history: who received their data, when and why. */
+        get: operations["list_customer_shares"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/verifications": {
         parameters: {
             query?: never;
@@ -665,6 +682,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The partner API: one customer, only the agreed fields, only with the customer's consent to
+         *     this partner; every answer is logged as a share. Anything else is 404.
+         */
+        get: operations["partner_read_customer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partners, by code. */
+        get: operations["list_partners"];
+        put?: never;
+        /** Registers a partner with its confidentiality agreement (compliance). */
+        post: operations["create_partner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's agreements, newest first. */
+        get: operations["list_sharing_agreements"];
+        put?: never;
+        /** Adds a sharing agreement: which fields, for which purposes, of which units' customers. */
+        post: operations["create_sharing_agreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}/agreements/{agreement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends an agreement at once: the partner's reads under it stop with the next request. */
+        delete: operations["end_sharing_agreement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issues an API key for a partner. It reaches the partner API only; shown once. */
+        post: operations["create_partner_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/privacy-notices": {
         parameters: {
             query?: never;
@@ -677,6 +784,23 @@ export interface paths {
         put?: never;
         /** Publishes a new version of a privacy notice (compliance). */
         post: operations["create_privacy_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The share log: every disclosure to a partner, newest first. */
+        get: operations["list_shares"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -892,6 +1016,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Agreement: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            document_reference: string;
+            ends_on?: string | null;
+            fields: string[];
+            id: string;
+            partner_id: string;
+            purposes: string[];
+            starts_on: string;
+            unit_ids: string[];
+        };
         /** @description An API key as listed (never the key itself). */
         ApiKey: {
             /** Format: date-time */
@@ -903,6 +1040,7 @@ export interface components {
             /** Format: date-time */
             last_used_at?: string | null;
             name: string;
+            partner_id?: string | null;
             /** @description The first characters of the key, to recognise it. */
             prefix: string;
             /** Format: date-time */
@@ -972,6 +1110,19 @@ export interface components {
         ContactChannel: "sms" | "email" | "phone" | "push" | "wechat" | "mail";
         /** @enum {string} */
         ContactKind: "call" | "visit" | "message" | "email";
+        /**
+         * @description What a partner may receive: these fields, for these purposes, of customers homed in these
+         *     units (or below them).
+         */
+        CreateAgreement: {
+            document_reference: string;
+            ends_on?: string | null;
+            fields: string[];
+            /** @description The partner's purposes of use, e.g. `delivery`, `insurance_quote`. */
+            purposes: string[];
+            starts_on: string;
+            unit_ids: string[];
+        };
         CreateApiKey: {
             /** Format: date-time */
             expires_at?: string | null;
@@ -1034,6 +1185,26 @@ export interface components {
             title: string;
             /** @description Defaults to the caller's subsidiary. */
             unit_id?: string | null;
+        };
+        /**
+         * @description A third party under a confidentiality agreement. Its consent purpose is
+         *     `partner_sharing:<code>`.
+         */
+        CreatePartner: {
+            /** @description Lower-case letters, digits and hyphens; names the consent purpose. */
+            code: string;
+            contact?: string | null;
+            name: string;
+            nda_expires_on?: string | null;
+            /** @description The confidentiality agreement's document reference. */
+            nda_reference: string;
+            /** @description YYYY-MM-DD. */
+            nda_signed_on: string;
+        };
+        CreatePartnerKey: {
+            /** Format: date-time */
+            expires_at?: string | null;
+            name: string;
         };
         CreatePreference: {
             category: components["schemas"]["PreferenceCategory"];
@@ -1382,6 +1553,7 @@ export interface components {
                 /** Format: date-time */
                 last_used_at?: string | null;
                 name: string;
+                partner_id?: string | null;
                 /** @description The first characters of the key, to recognise it. */
                 prefix: string;
                 /** Format: date-time */
@@ -1569,6 +1741,23 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        Page_Partner: {
+            items: {
+                code: string;
+                contact?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                name: string;
+                nda_expires_on?: string | null;
+                nda_reference: string;
+                nda_signed_on: string;
+                /** @description The consent purpose customers grant to share with this partner. */
+                purpose: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         Page_Preference: {
             items: {
                 category: components["schemas"]["PreferenceCategory"];
@@ -1596,6 +1785,25 @@ export interface components {
                 purchased_at: string;
                 /** @description The subsidiary that sold it. */
                 unit_id: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Share: {
+            items: {
+                agreement_id: string;
+                /** @description `api`, `export` or `webhook`. */
+                channel: string;
+                /** Format: int64 */
+                count: number;
+                customer_id?: string | null;
+                fields: string[];
+                id: string;
+                partner_id: string;
+                partner_name: string;
+                purpose: string;
+                /** Format: date-time */
+                shared_at: string;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -1655,6 +1863,24 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
+        };
+        Partner: {
+            code: string;
+            contact?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            name: string;
+            nda_expires_on?: string | null;
+            nda_reference: string;
+            nda_signed_on: string;
+            /** @description The consent purpose customers grant to share with this partner. */
+            purpose: string;
+        };
+        PartnerKeyCreated: {
+            id: string;
+            /** @description Shown once. */
+            key: string;
         };
         Preference: {
             category: components["schemas"]["PreferenceCategory"];
@@ -1744,6 +1970,27 @@ export interface components {
         Role: "admin" | "compliance" | "manager" | "agent" | "sales" | "auditor" | "integration";
         /** @enum {string} */
         SalesChannel: "store" | "online" | "phone" | "agent" | "app";
+        /** @description One disclosure: who received which fields of whom, why, how. */
+        Share: {
+            agreement_id: string;
+            /** @description `api`, `export` or `webhook`. */
+            channel: string;
+            /** Format: int64 */
+            count: number;
+            customer_id?: string | null;
+            fields: string[];
+            id: string;
+            partner_id: string;
+            partner_name: string;
+            purpose: string;
+            /** Format: date-time */
+            shared_at: string;
+        };
+        /** @description A customer as a partner receives it: the id and the agreed fields in clear, nothing else. */
+        SharedCustomer: {
+            fields: Record<string, never>;
+            id: string;
+        };
         /** @description Where a record came from. A purchased third-party list needs the supplier and legal basis. */
         Source: {
             channel: components["schemas"]["SourceChannel"];
@@ -3121,6 +3368,40 @@ export interface operations {
             };
         };
     };
+    list_customer_shares: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Share"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_customer_verifications: {
         parameters: {
             query?: never;
@@ -3304,6 +3585,224 @@ export interface operations {
             };
         };
     };
+    partner_read_customer: {
+        parameters: {
+            query: {
+                /** @description One of the agreement's purposes; recorded in the share log. */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedCustomer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_partners: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Partner"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_partner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartner"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_sharing_agreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_sharing_agreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgreement"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_sharing_agreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                agreement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_partner_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartnerKey"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerKeyCreated"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_privacy_notices: {
         parameters: {
             query?: {
@@ -3355,6 +3854,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Notice"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_shares: {
+        parameters: {
+            query?: {
+                /** @description One partner's disclosures. */
+                partner_id?: string;
+                customer_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Share"];
                 };
             };
             "4XX": {

@@ -16,4 +16,5 @@ mod jobs;
 mod jwt;
 mod openapi;
 mod org;
+mod partners;
 mod webhooks;

@@ -88,6 +88,7 @@ pub async fn create_api_key(
         expires_at: input.expires_at.map(|e| e.naive_utc()),
         revoked_at: None,
         last_used_at: None,
+        partner_id: None,
     };
     let row = state
         .db

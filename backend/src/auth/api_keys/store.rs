@@ -20,6 +20,8 @@ pub struct ApiKeyRow {
     pub expires_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub last_used_at: Option<NaiveDateTime>,
+    /// Set for a partner's key: it reads through the partner API only (PRV-3).
+    pub partner_id: Option<String>,
 }
 
 /// An API key as listed (never the key itself).
@@ -36,6 +38,7 @@ pub struct ApiKey {
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub partner_id: Option<String>,
 }
 
 impl From<ApiKeyRow> for ApiKey {
@@ -51,6 +54,7 @@ impl From<ApiKeyRow> for ApiKey {
             expires_at: r.expires_at.map(|t| t.and_utc()),
             revoked_at: r.revoked_at.map(|t| t.and_utc()),
             last_used_at: r.last_used_at.map(|t| t.and_utc()),
+            partner_id: r.partner_id,
         }
     }
 }
@@ -61,6 +65,7 @@ pub struct KeyAuth {
     pub scopes: Vec<String>,
     pub unit_id: String,
     pub unit_path: String,
+    pub partner_id: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ApiKeyRow) -> QueryResult<()> {
@@ -116,5 +121,6 @@ pub fn authenticate(conn: &mut DbConnection, key_hash: &str) -> Result<Option<Ke
         name: row.name,
         unit_id: row.unit_id,
         unit_path,
+        partner_id: row.partner_id,
     }))
 }

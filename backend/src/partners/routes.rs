@@ -1,0 +1,245 @@
+use actix_web::{delete, get, post, web, HttpResponse};
+
+use super::model::*;
+use super::{service, store};
+use crate::audit::{self, Event};
+use crate::auth::api_keys::store::ApiKeyRow;
+use crate::auth::principal::API_KEY_PREFIX;
+use crate::auth::{Permission, Principal};
+use crate::error::{ApiError, Problem};
+use crate::http::extract::Body;
+use crate::http::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+fn can_see_partners(p: &Principal) -> Result<(), ApiError> {
+    if p.allows(Permission::PrivacyManage) || p.allows(Permission::SharesRead) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// Registers a partner with its confidentiality agreement (compliance).
+#[utoipa::path(
+    tag = "partners", operation_id = "create_partner", request_body = CreatePartner, security(("bearer" = [])),
+    responses((status = 201, body = Partner), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/partners")]
+pub async fn create_partner(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: Body<CreatePartner>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::PrivacyManage)?;
+    let Body(input) = body;
+    let row = state.db.write(move |c| service::create(c, &p, input)).await?;
+    Ok(HttpResponse::Created().json(Partner::from(row)))
+}
+
+/// Partners, by code.
+#[utoipa::path(
+    tag = "partners", operation_id = "list_partners", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = Page<Partner>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/partners")]
+pub async fn list_partners(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<PageParams>,
+) -> Result<web::Json<Page<Partner>>, ApiError> {
+    can_see_partners(&p)?;
+    let (limit, after) = (q.limit()?, q.cursor()?);
+    let rows = state.db.run(move |c| Ok(store::list(c, after.as_deref(), limit + 1)?)).await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |r| r.code.clone()).map(Partner::from)))
+}
+
+/// Adds a sharing agreement: which fields, for which purposes, of which units' customers.
+#[utoipa::path(
+    tag = "partners", operation_id = "create_sharing_agreement", params(("id" = String, Path)),
+    request_body = CreateAgreement, security(("bearer" = [])),
+    responses((status = 201, body = Agreement), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/partners/{id}/agreements")]
+pub async fn create_sharing_agreement(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<CreateAgreement>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::PrivacyManage)?;
+    let Body(input) = body;
+    let row = state.db.write(move |c| service::add_agreement(c, &p, &id, input)).await?;
+    Ok(HttpResponse::Created().json(Agreement::from(row)))
+}
+
+/// A partner's agreements, newest first.
+#[utoipa::path(
+    tag = "partners", operation_id = "list_sharing_agreements", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<Agreement>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/partners/{id}/agreements")]
+pub async fn list_sharing_agreements(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<web::Json<Vec<Agreement>>, ApiError> {
+    can_see_partners(&p)?;
+    let rows = state
+        .db
+        .run(move |c| {
+            store::get(c, &id)?.ok_or(ApiError::NotFound)?;
+            Ok(store::agreements(c, &id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(Agreement::from).collect()))
+}
+
+/// Ends an agreement at once: the partner's reads under it stop with the next request.
+#[utoipa::path(
+    tag = "partners", operation_id = "end_sharing_agreement", params(("id" = String, Path), ("agreement_id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[delete("/partners/{id}/agreements/{agreement_id}")]
+pub async fn end_sharing_agreement(
+    state: web::Data<AppState>,
+    p: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::PrivacyManage)?;
+    let (id, agreement_id) = path.into_inner();
+    state
+        .db
+        .write(move |c| {
+            if store::end_agreement(c, &id, &agreement_id)? == 0 {
+                return Err(ApiError::NotFound);
+            }
+            audit::append(c, &p.actor(), Event::new("sharing_agreement.end", "partner", Some(&id)))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Issues an API key for a partner. It reaches the partner API only; shown once.
+#[utoipa::path(
+    tag = "partners", operation_id = "create_partner_key", params(("id" = String, Path)), request_body = CreatePartnerKey,
+    security(("bearer" = [])),
+    responses((status = 201, body = PartnerKeyCreated), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/partners/{id}/api-keys")]
+pub async fn create_partner_key(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<CreatePartnerKey>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::PrivacyManage)?;
+    let Body(input) = body;
+    let key = format!("{API_KEY_PREFIX}{}", crate::crypto::random_token());
+    let row = ApiKeyRow {
+        id: crate::db::new_id(),
+        name: input.name,
+        prefix: key[..API_KEY_PREFIX.len() + 6].to_owned(),
+        key_hash: crate::crypto::sha256_hex(key.as_bytes()),
+        scopes: Permission::PartnerApi.scope().to_owned(),
+        unit_id: p.unit_id.clone(),
+        created_by: p.id.clone(),
+        created_at: crate::db::now(),
+        expires_at: input.expires_at.map(|e| e.naive_utc()),
+        revoked_at: None,
+        last_used_at: None,
+        partner_id: Some(id.into_inner()),
+    };
+    let created = state
+        .db
+        .write(move |c| {
+            let partner = row.partner_id.clone().unwrap_or_default();
+            store::get(c, &partner)?.ok_or(ApiError::NotFound)?;
+            crate::auth::api_keys::store::insert(c, &row)?;
+            audit::append(c, &p.actor(), Event::new("api_key.create", "partner", Some(&partner)))?;
+            Ok(PartnerKeyCreated { id: row.id, key })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// The partner API: one customer, only the agreed fields, only with the customer's consent to
+/// this partner; every answer is logged as a share. Anything else is 404.
+#[utoipa::path(
+    tag = "partners", operation_id = "partner_read_customer", params(("id" = String, Path), PartnerReadQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = SharedCustomer), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/partner/customers/{id}")]
+pub async fn partner_read_customer(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    q: web::Query<PartnerReadQuery>,
+) -> Result<web::Json<SharedCustomer>, ApiError> {
+    p.require(Permission::PartnerApi)?;
+    let st = state.clone();
+    let out = state.db.write(move |c| service::read_customer(c, &st.cipher, &p, &id, &q.purpose)).await?;
+    Ok(web::Json(out))
+}
+
+/// The share log: every disclosure to a partner, newest first.
+#[utoipa::path(
+    tag = "partners", operation_id = "list_shares", params(ShareQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<Share>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/shares")]
+pub async fn list_shares(
+    state: web::Data<AppState>,
+    p: Principal,
+    f: web::Query<ShareQuery>,
+) -> Result<web::Json<Page<Share>>, ApiError> {
+    p.require(Permission::SharesRead)?;
+    let f = f.into_inner();
+    let page = PageParams { limit: f.limit, cursor: f.cursor.clone() };
+    let (limit, before) = (page.limit()?, page.cursor()?);
+    let rows = state
+        .db
+        .run(move |c| {
+            Ok(store::shares(c, f.partner_id.as_deref(), f.customer_id.as_deref(), before.as_deref(), limit + 1)?)
+        })
+        .await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |r| r.0.id.clone()).map(Share::from)))
+}
+
+/// A customer's disclosure history: who received their data, when and why.
+#[utoipa::path(
+    tag = "partners", operation_id = "list_customer_shares", params(("id" = String, Path), PageParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = Page<Share>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/customers/{id}/shares")]
+pub async fn list_customer_shares(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    q: web::Query<PageParams>,
+) -> Result<web::Json<Page<Share>>, ApiError> {
+    p.require(Permission::ConsentRead)?;
+    let (limit, before) = (q.limit()?, q.cursor()?);
+    let rows = state
+        .db
+        .run(move |c| {
+            let customer = crate::customers::service::visible(c, &p, &id)?;
+            Ok(store::shares(c, None, Some(&customer.id), before.as_deref(), limit + 1)?)
+        })
+        .await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |r| r.0.id.clone()).map(Share::from)))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_partner)
+        .service(list_partners)
+        .service(create_sharing_agreement)
+        .service(list_sharing_agreements)
+        .service(end_sharing_agreement)
+        .service(create_partner_key)
+        .service(partner_read_customer)
+        .service(list_shares)
+        .service(list_customer_shares);
+}

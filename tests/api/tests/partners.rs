@@ -1,0 +1,87 @@
+//! Partners: a key sees only agreed fields of consented customers in agreed units (others 404),
+//! withdrawal stops it at once, and every read is in the share log.
+
+use serde_json::json;
+
+use crate::both;
+use crate::consent::{consent, customer, notice, world};
+use crate::helpers::TestApp;
+
+async fn partner_reads_only_what_was_agreed(app: TestApp) {
+    let w = world(&app).await;
+    notice(&app, &w.compliance).await;
+    let partner = app
+        .post(
+            "/api/v1/partners",
+            &w.compliance,
+            json!({"code": "acme-insure", "name": "Acme 保险", "nda_reference": "NDA-2026-07", "nda_signed_on": "2026-01-05"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(partner["purpose"], "partner_sharing:acme-insure");
+    let pid = partner["id"].as_str().unwrap();
+    let agreement = json!({
+        "fields": ["name", "mobile"], "purposes": ["insurance_quote"], "unit_ids": [w.s1],
+        "document_reference": "DSA-2026-07", "starts_on": "2026-01-01"
+    });
+    let agreement =
+        app.post(&format!("/api/v1/partners/{pid}/agreements"), &w.compliance, agreement).await.expect(201).body;
+    let key = app.post(&format!("/api/v1/partners/{pid}/api-keys"), &w.compliance, json!({"name": "acme prod"})).await;
+    let key = key.expect(201).body["key"].as_str().unwrap().to_owned();
+
+    let consented = customer(&app, &w.manager, "周七", "13811112222").await;
+    let silent = customer(&app, &w.manager, "吴八", "13811113333").await;
+    let elsewhere = customer(&app, &w.other_manager, "郑九", "13811114444").await;
+    consent(&app, &w.agent, &consented, "partner_sharing:acme-insure", true).await;
+    // The other unit's customer consents too, but no agreement covers that unit.
+    let compliance2 = app.user(&w.admin, "compliance2", "compliance", &w.s2).await.1;
+    notice(&app, &compliance2).await;
+    consent(&app, &w.other_manager, &elsewhere, "partner_sharing:acme-insure", true).await;
+
+    let read = |id: &str| format!("/api/v1/partner/customers/{id}?purpose=insurance_quote");
+    let got = app.get(&read(&consented), &key).await.expect(200).body;
+    assert_eq!(got["fields"], json!({"name": "周七", "mobile": "+8613811112222"}), "agreed fields only, in clear");
+    app.get(&read(&silent), &key).await.problem(404);
+    app.get(&read(&elsewhere), &key).await.problem(404);
+    app.get(&read("no-such-customer"), &key).await.problem(404);
+    app.get(&format!("/api/v1/partner/customers/{consented}?purpose=marketing"), &key).await.problem(422);
+    // The key reaches nothing else, and staff cannot use the partner API.
+    app.get(&format!("/api/v1/customers/{consented}"), &key).await.problem(403);
+    app.get(&read(&consented), &w.manager).await.problem(403);
+
+    // Every disclosure is logged, and readable per customer.
+    let shares = app.get("/api/v1/shares", &w.compliance).await.expect(200).body;
+    let items = shares["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["customer_id"], consented.as_str());
+    assert_eq!(items[0]["fields"], json!(["name", "mobile"]));
+    assert_eq!(items[0]["purpose"], "insurance_quote");
+    assert_eq!(items[0]["partner_name"], "Acme 保险");
+    let mine = app.get(&format!("/api/v1/customers/{consented}/shares"), &w.agent).await.expect(200).body;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    app.get("/api/v1/shares", &w.agent).await.problem(403);
+
+    // Withdrawal stops the partner with the next request.
+    consent(&app, &w.agent, &consented, "partner_sharing:acme-insure", false).await;
+    app.get(&read(&consented), &key).await.problem(404);
+    consent(&app, &w.agent, &consented, "partner_sharing:acme-insure", true).await;
+    app.get(&read(&consented), &key).await.expect(200);
+    // So does ending the agreement.
+    let aid = agreement["id"].as_str().unwrap();
+    let ended =
+        app.send("DELETE", &format!("/api/v1/partners/{pid}/agreements/{aid}"), Some(&w.compliance), None, &[]).await;
+    assert_eq!(ended.status, 204);
+    app.get(&read(&consented), &key).await.problem(422);
+    let shares = app.get(&format!("/api/v1/shares?partner_id={pid}"), &w.auditor).await.expect(200).body;
+    assert_eq!(shares["items"].as_array().unwrap().len(), 2, "exactly the two successful reads");
+
+    // Bad agreements are refused field by field.
+    let bad = json!({"fields": ["password"], "purposes": [""], "unit_ids": ["nope"], "document_reference": "x", "starts_on": "someday"});
+    let p = app.post(&format!("/api/v1/partners/{pid}/agreements"), &w.compliance, bad).await.problem(422);
+    let fields: Vec<&str> = p.body["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["fields", "purposes", "unit_ids", "starts_on"]);
+    let dup = json!({"code": "acme-insure", "name": "x", "nda_reference": "y", "nda_signed_on": "2026-01-05"});
+    app.post("/api/v1/partners", &w.compliance, dup).await.problem(409);
+}
+both!(partner_reads_only_what_was_agreed, partner_reads_only_what_was_agreed);
