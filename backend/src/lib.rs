@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod org;
 pub mod outbox;
 pub mod partners;
+pub mod privacy;
 pub mod spa;
 pub mod startup;
 pub mod state;

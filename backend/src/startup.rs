@@ -37,7 +37,8 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(jobs::routes::configure)
             .configure(crate::webhooks::routes::configure)
             .configure(crate::consent::routes::configure)
-            .configure(crate::partners::routes::configure),
+            .configure(crate::partners::routes::configure)
+            .configure(crate::privacy::routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

@@ -417,6 +417,24 @@ pub fn open(
         .transpose()
 }
 
+/// A field's clear value by its API name, for disclosures the caller logs (partner shares,
+/// data-subject copies).
+pub fn clear_value(cipher: &FieldCipher, row: &CustomerRow, field: &str) -> Result<Option<String>, ApiError> {
+    Ok(match field {
+        "name" => Some(row.name.clone()),
+        "gender" => row.gender.clone(),
+        "address_region" => row.address_region.clone(),
+        "occupation" => row.occupation.clone(),
+        "income_band" => row.income_band.clone(),
+        "national_id" => open(cipher, row, field, &row.national_id)?,
+        "mobile" => open(cipher, row, field, &row.mobile)?,
+        "email" => open(cipher, row, field, &row.email)?,
+        "address" => open(cipher, row, field, &row.address)?,
+        "birth_date" => open(cipher, row, field, &row.birth_date)?,
+        _ => None,
+    })
+}
+
 /// The response for a role: decrypts, then masks every sensitive field.
 pub fn view(
     cipher: &FieldCipher,

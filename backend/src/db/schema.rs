@@ -458,7 +458,7 @@ diesel::joinable!(privacy_notices -> units (unit_id));
 diesel::joinable!(sharing_agreements -> partners (partner_id));
 diesel::joinable!(shares -> partners (partner_id));
 diesel::joinable!(legal_holds -> customers (customer_id));
-diesel::joinable!(privacy_requests -> customers (customer_id));
+diesel::joinable!(privacy_requests -> units (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,

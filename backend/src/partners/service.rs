@@ -13,7 +13,7 @@ use crate::auth::Principal;
 use crate::consent::decide::decide;
 use crate::consent::model::PARTNER_PREFIX;
 use crate::crypto::field::FieldCipher;
-use crate::customers::service::open;
+use crate::customers::service::clear_value;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::{ApiError, FieldError};
 
@@ -151,16 +151,7 @@ pub fn read_customer(
     let fields = AgreementRow::list(&agreement.fields);
     let mut out = serde_json::Map::new();
     for f in &fields {
-        let value = match f.as_str() {
-            "name" => Some(row.name.clone()),
-            "gender" => row.gender.clone(),
-            "address_region" => row.address_region.clone(),
-            "national_id" => open(cipher, &row, f, &row.national_id)?,
-            "mobile" => open(cipher, &row, f, &row.mobile)?,
-            "email" => open(cipher, &row, f, &row.email)?,
-            "address" => open(cipher, &row, f, &row.address)?,
-            _ => open(cipher, &row, f, &row.birth_date)?,
-        };
+        let value = clear_value(cipher, &row, f)?;
         out.insert(f.clone(), value.map_or(Value::Null, Value::String));
     }
     store::insert_share(

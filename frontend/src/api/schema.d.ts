@@ -476,6 +476,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's legal holds, released ones included. */
+        get: operations["list_legal_holds"];
+        put?: never;
+        /** Places a legal hold: deletion and retention anonymisation wait until it is released. */
+        post: operations["place_legal_hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/legal-holds/{hold_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Releases a legal hold (the deletion may then be requested again). */
+        delete: operations["release_legal_hold"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/merge": {
         parameters: {
             query?: never;
@@ -790,6 +825,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests of the caller's scope, newest first; `overdue=true` lists open ones past due. */
+        get: operations["list_privacy_requests"];
+        put?: never;
+        /** Logs a data-subject request (access, correction, withdrawal, deletion) with its due date. */
+        post: operations["create_privacy_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request with its due date and outcome. */
+        get: operations["get_privacy_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy-requests/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Carries a request out (compliance). A deletion blocked by a legal hold closes as `rejected`
+         *     with the hold's reason.
+         */
+        post: operations["complete_privacy_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy-requests/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The copy for an access request: everything held about the customer, machine-readable. */
+        get: operations["privacy_request_copy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shares": {
         parameters: {
             query?: never;
@@ -1068,6 +1175,13 @@ export interface components {
             seq: number;
             unit_id?: string | null;
         };
+        /**
+         * @description Carries out a request: access and withdrawal are done by the server, deletion anonymises
+         *     (unless a legal hold blocks it), correction records the note after the edit was made.
+         */
+        CompleteRequest: {
+            note?: string | null;
+        };
         Consent: {
             channel: components["schemas"]["ConsentChannel"];
             customer_id: string;
@@ -1168,6 +1282,10 @@ export interface components {
             content: string;
             kind: components["schemas"]["FeedbackKind"];
         };
+        CreateHold: {
+            /** @description E.g. a litigation or regulator case reference. */
+            reason: string;
+        };
         /**
          * @description Publishes a new version of a unit's notice in one language (older versions stay, since
          *     consents refer to them).
@@ -1222,6 +1340,12 @@ export interface components {
             product: string;
             /** Format: date-time */
             purchased_at: string;
+        };
+        CreateRequest: {
+            customer_id: string;
+            /** @description What the customer said (no personal values beyond what the request needs). */
+            details?: string | null;
+            kind: components["schemas"]["RequestKind"];
         };
         CreateUnit: {
             code: string;
@@ -1429,6 +1553,16 @@ export interface components {
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "succeeded" | "failed";
+        LegalHold: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            id: string;
+            reason: string;
+            /** Format: date-time */
+            released_at?: string | null;
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -1770,6 +1904,29 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        Page_PrivacyRequest: {
+            items: {
+                /** Format: date-time */
+                completed_at?: string | null;
+                completed_by?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                customer_id: string;
+                details?: string | null;
+                /** Format: date-time */
+                due_at: string;
+                id: string;
+                kind: components["schemas"]["RequestKind"];
+                /** @description What was done, or why it was refused. */
+                outcome?: string | null;
+                overdue: boolean;
+                status: components["schemas"]["RequestStatus"];
+                unit_id: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         Page_Purchase: {
             items: {
                 /** Format: int64 */
@@ -1894,6 +2051,25 @@ export interface components {
         PreferenceCategory: "interest" | "habit" | "brand" | "product" | "communication";
         /** @enum {string} */
         PrincipalKind: "staff" | "integration";
+        PrivacyRequest: {
+            /** Format: date-time */
+            completed_at?: string | null;
+            completed_by?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_id: string;
+            details?: string | null;
+            /** Format: date-time */
+            due_at: string;
+            id: string;
+            kind: components["schemas"]["RequestKind"];
+            /** @description What was done, or why it was refused. */
+            outcome?: string | null;
+            overdue: boolean;
+            status: components["schemas"]["RequestStatus"];
+            unit_id: string;
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             detail?: string | null;
@@ -1950,6 +2126,13 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /**
+         * @description What the customer asks for (PRV-8).
+         * @enum {string}
+         */
+        RequestKind: "access" | "correction" | "withdrawal" | "deletion";
+        /** @enum {string} */
+        RequestStatus: "open" | "completed" | "rejected";
         /**
          * @description Why a full value is revealed; recorded in the audit log.
          * @enum {string}
@@ -3138,6 +3321,96 @@ export interface operations {
             };
         };
     };
+    list_legal_holds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHold"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    place_legal_hold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHold"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHold"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    release_legal_hold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                hold_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     merge_customer: {
         parameters: {
             query?: never;
@@ -3854,6 +4127,162 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Notice"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_privacy_requests: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RequestStatus"];
+                /** @description Only open requests past their due date. */
+                overdue?: boolean;
+                customer_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PrivacyRequest"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_privacy_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRequest"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_privacy_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRequest"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_privacy_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRequest"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    privacy_request_copy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
                 };
             };
             "4XX": {

@@ -17,4 +17,5 @@ mod jwt;
 mod openapi;
 mod org;
 mod partners;
+mod privacy;
 mod webhooks;

@@ -264,6 +264,9 @@ pub fn undo(conn: &mut DbConnection, p: &Principal, merge_id: &str) -> Result<Me
     if m.undone_at.is_some() {
         return Err(ApiError::Conflict("this merge was already undone".into()));
     }
+    if m.target_before == crate::privacy::anonymise::ERASED {
+        return Err(ApiError::Conflict("a customer of this merge was erased; it cannot be undone".into()));
+    }
     let t = now();
     if t - m.merged_at > TimeDelta::days(UNDO_DAYS) {
         return Err(ApiError::Conflict(format!("merges can be undone for {UNDO_DAYS} days")));

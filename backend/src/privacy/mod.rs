@@ -1,0 +1,8 @@
+//! Privacy rights (PRV-8): data-subject requests with due dates, legal holds, and erasure by
+//! anonymisation.
+
+pub mod anonymise;
+pub mod model;
+pub mod routes;
+pub mod service;
+pub mod store;

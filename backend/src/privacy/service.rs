@@ -1,0 +1,210 @@
+//! Data-subject requests (PRV-8): logged with a due date, carried out by compliance — a full
+//! copy (access), every consent withdrawn (withdrawal), anonymisation unless a legal hold blocks
+//! it (deletion), or the record of a correction. Each step is one transaction and audited.
+
+use chrono::TimeDelta;
+use serde_json::{json, Value};
+
+use super::anonymise;
+use super::model::*;
+use super::store;
+use crate::audit::{self, Event};
+use crate::auth::Principal;
+use crate::consent::model::{ConsentChannel, RecordConsent};
+use crate::crypto::field::FieldCipher;
+use crate::customers::records::store as records;
+use crate::customers::service::{clear_value, visible};
+use crate::db::{new_id, now, DbConnection};
+use crate::error::ApiError;
+
+const COPY_FIELDS: [&str; 10] = [
+    "name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "mobile",
+    "email",
+    "address",
+    "address_region",
+    "occupation",
+    "income_band",
+];
+/// A person's records are few; this bounds a copy without paging.
+const COPY_LIMIT: i64 = 100_000;
+
+pub fn create(
+    conn: &mut DbConnection,
+    p: &Principal,
+    input: CreateRequest,
+    due_days: i64,
+) -> Result<RequestRow, ApiError> {
+    let customer = visible(conn, p, &input.customer_id)
+        .map_err(|_| ApiError::field("customer_id", "not_found", "no such customer"))?;
+    let t = now();
+    let row = RequestRow {
+        id: new_id(),
+        customer_id: customer.id.clone(),
+        unit_id: customer.unit_id,
+        kind: input.kind.as_str().to_owned(),
+        status: RequestStatus::Open.as_str().to_owned(),
+        details: input.details,
+        outcome: None,
+        due_at: t + TimeDelta::days(due_days),
+        created_by: p.id.clone(),
+        created_at: t,
+        completed_by: None,
+        completed_at: None,
+    };
+    store::insert(conn, &row)?;
+    audit::append(conn, &p.actor(), Event::new("privacy_request.create", "customer", Some(&customer.id)))?;
+    Ok(row)
+}
+
+/// A request of the caller's scope, or 404.
+pub fn visible_request(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<RequestRow, ApiError> {
+    match store::get_with_path(conn, id)? {
+        Some((row, path)) if p.sees_unit_path(&path) => Ok(row),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// Carries the request out and closes it.
+pub fn complete(
+    conn: &mut DbConnection,
+    p: &Principal,
+    id: &str,
+    input: CompleteRequest,
+) -> Result<RequestRow, ApiError> {
+    let req = visible_request(conn, p, id)?;
+    if req.status != RequestStatus::Open.as_str() {
+        return Err(ApiError::Conflict("this request is closed".into()));
+    }
+    let note = input.note.unwrap_or_default();
+    let (status, outcome) = match RequestKind::parse(&req.kind) {
+        Some(RequestKind::Deletion) => match store::active_hold(conn, &req.customer_id)? {
+            Some(hold) => (RequestStatus::Rejected, format!("legal hold: {}", hold.reason)),
+            None => {
+                visible(conn, p, &req.customer_id)?;
+                anonymise::anonymise(conn, &req.customer_id)?;
+                audit::append(conn, &p.actor(), Event::new("customer.anonymise", "customer", Some(&req.customer_id)))?;
+                (RequestStatus::Completed, "personal data anonymised; statistics kept".to_owned())
+            }
+        },
+        Some(RequestKind::Withdrawal) => {
+            let customer = visible(conn, p, &req.customer_id)?;
+            let current = crate::consent::service::overview(conn, &customer.id)?.current;
+            let mut withdrawn = 0;
+            for c in current.into_iter().filter(|c| c.granted) {
+                let input = RecordConsent {
+                    purpose: c.purpose,
+                    granted: false,
+                    channel: ConsentChannel::Paper,
+                    evidence: Some(format!("privacy request {}", req.id)),
+                    notice_id: None,
+                    scope: None,
+                };
+                crate::consent::service::append(conn, &p.actor(), &customer, input, Some(&p.id))?;
+                withdrawn += 1;
+            }
+            (RequestStatus::Completed, format!("{withdrawn} consents withdrawn"))
+        }
+        Some(RequestKind::Access) => (RequestStatus::Completed, "copy provided".to_owned()),
+        _ => (RequestStatus::Completed, if note.is_empty() { "corrected".to_owned() } else { note.clone() }),
+    };
+    let outcome = if note.is_empty() || outcome == note { outcome } else { format!("{outcome}; {note}") };
+    if !store::close(conn, &req.id, status.as_str(), &outcome, &p.id, now())? {
+        return Err(ApiError::Conflict("this request is closed".into()));
+    }
+    audit::append(conn, &p.actor(), Event::new("privacy_request.complete", "customer", Some(&req.customer_id)))?;
+    visible_request(conn, p, id)
+}
+
+/// Everything held about the customer of an access request, in clear and machine-readable;
+/// audited as a disclosure to the data subject.
+pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &str) -> Result<Value, ApiError> {
+    let req = visible_request(conn, p, id)?;
+    if req.kind != RequestKind::Access.as_str() {
+        return Err(ApiError::Conflict("only access requests have a copy".into()));
+    }
+    let row = visible(conn, p, &req.customer_id)?;
+    let mut customer = serde_json::Map::new();
+    for f in COPY_FIELDS {
+        customer.insert(f.to_owned(), clear_value(cipher, &row, f)?.map_or(Value::Null, Value::String));
+    }
+    let controller = crate::org::store::unit(conn, &row.unit_id)?.map(|u| u.name);
+    let (owners, tags) = crate::customers::store::owners_and_tags(conn, std::slice::from_ref(&row.id))?;
+    let list = |v: Vec<Value>| Value::Array(v);
+    let to_json = |v: Result<Value, serde_json::Error>| v.map_err(ApiError::internal);
+    let purchases: Vec<Value> = records::purchases(conn, &row.id, None, COPY_LIMIT)?
+        .into_iter()
+        .map(|r| to_json(serde_json::to_value(crate::customers::records::dto::Purchase::from(r))))
+        .collect::<Result<_, _>>()?;
+    let preferences: Vec<Value> = records::preferences(conn, &row.id, None, COPY_LIMIT)?
+        .into_iter()
+        .map(|r| to_json(serde_json::to_value(crate::customers::records::dto::Preference::from(r))))
+        .collect::<Result<_, _>>()?;
+    let feedback: Vec<Value> = records::feedback(conn, &row.id, None, COPY_LIMIT)?
+        .into_iter()
+        .map(|r| to_json(serde_json::to_value(crate::customers::records::dto::Feedback::from(r))))
+        .collect::<Result<_, _>>()?;
+    let contacts: Vec<Value> = records::contacts(conn, &row.id, None, COPY_LIMIT)?
+        .into_iter()
+        .map(|r| to_json(serde_json::to_value(crate::customers::records::dto::Contact::from(r))))
+        .collect::<Result<_, _>>()?;
+    let consents = to_json(serde_json::to_value(crate::consent::service::overview(conn, &row.id)?.history))?;
+    let shares: Vec<Value> = crate::partners::store::shares(conn, None, Some(&row.id), None, COPY_LIMIT)?
+        .into_iter()
+        .map(|r| to_json(serde_json::to_value(crate::partners::model::Share::from(r))))
+        .collect::<Result<_, _>>()?;
+    let mut ev = Event::new("customer.copy", "customer", Some(&row.id)).fields(&COPY_FIELDS);
+    ev.purpose = Some("data_subject_request");
+    audit::append(conn, &p.actor(), ev)?;
+    Ok(json!({
+        "format": "guanxi-personal-data-copy/1",
+        "generated_at": chrono::Utc::now(),
+        "request_id": req.id,
+        "controller": controller,
+        "customer": {
+            "id": row.id, "unit_id": row.unit_id, "fields": customer, "tags": tags.get(&row.id), "owners": owners.get(&row.id),
+            "customer_type": row.customer_type, "preferred_channel": row.preferred_channel,
+            "source": {"channel": row.source_channel, "supplier": row.source_supplier, "legal_basis": row.source_legal_basis},
+            "created_at": row.created_at.and_utc(), "updated_at": row.updated_at.and_utc(),
+        },
+        "consents": consents,
+        "purchases": list(purchases),
+        "preferences": list(preferences),
+        "feedback": list(feedback),
+        "contacts": list(contacts),
+        "shares": list(shares),
+        "tickets": [],
+    }))
+}
+
+pub fn place_hold(
+    conn: &mut DbConnection,
+    p: &Principal,
+    customer_id: &str,
+    input: CreateHold,
+) -> Result<HoldRow, ApiError> {
+    let customer = visible(conn, p, customer_id)?;
+    let row = HoldRow {
+        id: new_id(),
+        customer_id: customer.id,
+        reason: input.reason,
+        created_by: p.id.clone(),
+        created_at: now(),
+        released_at: None,
+        released_by: None,
+    };
+    store::insert_hold(conn, &row)?;
+    audit::append(conn, &p.actor(), Event::new("legal_hold.place", "customer", Some(customer_id)))?;
+    Ok(row)
+}
+
+pub fn release_hold(conn: &mut DbConnection, p: &Principal, customer_id: &str, hold_id: &str) -> Result<(), ApiError> {
+    visible(conn, p, customer_id)?;
+    if !store::release_hold(conn, customer_id, hold_id, &p.id, now())? {
+        return Err(ApiError::NotFound);
+    }
+    audit::append(conn, &p.actor(), Event::new("legal_hold.release", "customer", Some(customer_id)))
+}
