@@ -103,6 +103,20 @@ await step('the admin creates a manager in the same subsidiary', async () => {
   await page.getByRole('cell', { name: 'e2e.manager' }).waitFor();
 });
 
+await step('the admin creates a compliance officer there too', async () => {
+  await page.getByRole('button', { name: 'New user' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Username').fill('e2e.compliance');
+  await dialog.getByLabel('Display name').fill('E2E Compliance');
+  await dialog.getByLabel(/^Password/).fill('a-long-enough-password');
+  await dialog.getByLabel('Role').click();
+  await page.getByRole('option', { name: 'Compliance', exact: true }).click();
+  await dialog.getByLabel('Unit').click();
+  await page.getByRole('option', { name: /E2E Subsidiary/ }).click();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: 'e2e.compliance' }).waitFor();
+});
+
 await step('the UI switches to Chinese', async () => {
   await page.getByText('中文').first().click();
   await page.getByRole('link', { name: '工作台' }).waitFor();
@@ -217,6 +231,38 @@ await step('the manager runs the data-quality check and sees the accuracy per un
   await page.getByTestId('quality-table').getByRole('cell', { name: 'E2E Subsidiary' }).waitFor();
   await page.getByText('Information accuracy').first().waitFor();
   await page.screenshot({ path: join(results, 'quality.png'), fullPage: true });
+});
+
+await step('compliance publishes a privacy notice, then records and withdraws a consent in the panel', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Username').fill('e2e.compliance');
+  await page.getByLabel(/^Password/).fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Consent & privacy' }).click();
+  await page.getByRole('tab', { name: 'Privacy notices' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('E2E privacy notice');
+  await page.getByLabel('Processing method').fill('Stored encrypted');
+  await page.getByLabel('Scope', { exact: true }).fill('Name, mobile');
+  await page.getByLabel('Retention').fill('3 years');
+  await page.getByLabel('Text', { exact: true }).fill('We process your personal information under PIPL.');
+  await page.getByTestId('notice-publish').click();
+  await page.getByRole('cell', { name: 'E2E privacy notice' }).waitFor();
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByRole('cell', { name: '李四', exact: true }).click();
+  await page.getByRole('tab', { name: 'Consent' }).click();
+  const panel = page.getByTestId('consent-panel');
+  await panel.getByText('No consent recorded yet.').waitFor();
+  await page.getByLabel('Evidence reference').fill('form E2E-1');
+  await page.getByTestId('consent-grant').click();
+  const row = panel.getByTestId('consent-current').locator('tr[data-purpose="marketing_sms"]');
+  await row.getByTestId('consent-state').filter({ hasText: 'Granted' }).waitFor();
+  await page.screenshot({ path: join(results, 'consent.png'), fullPage: true });
+  await row.getByRole('button', { name: 'Receipt' }).click();
+  await page.getByRole('dialog').getByText('KI-CR-v1.1.0').waitFor();
+  await page.keyboard.press('Escape');
+  await row.getByTestId('consent-withdraw').click();
+  await row.getByTestId('consent-state').filter({ hasText: 'Withdrawn' }).waitFor();
+  assert.equal(await panel.getByTestId('consent-history').locator('tr').count(), 2, 'grant and withdrawal both kept');
 });
 
 assert.deepEqual(errors, [], 'no uncaught errors in the page');

@@ -12,9 +12,10 @@ import { QualityPage } from '@/features/customers/quality-page';
 import { DashboardPage } from '@/features/dashboard/dashboard-page';
 import { UnitsPage } from '@/features/org/units-page';
 import { UsersPage } from '@/features/org/users-page';
+import { PrivacyPage } from '@/features/privacy/privacy-page';
 import { WebhooksPage } from '@/features/webhooks/webhooks-page';
 
-const soon = ['consent', 'segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
+const soon = ['segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
   path: d,
   element: <ComingSoon title={`nav.${d}`} />,
 }));
@@ -30,6 +31,7 @@ export const router = createBrowserRouter([
       { path: 'customers/import', element: <ImportPage /> },
       { path: 'customers/quality', element: <QualityPage /> },
       { path: 'customers/:id', element: <CustomerDetailPage /> },
+      { path: 'consent', element: <PrivacyPage /> },
       { path: 'units', element: <UnitsPage /> },
       { path: 'users', element: <UsersPage /> },
       { path: 'api-keys', element: <ApiKeysPage /> },

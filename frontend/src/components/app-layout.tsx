@@ -24,7 +24,7 @@ export function AppLayout() {
   const domains = ([
     { to: '/', label: t('nav.dashboard') },
     { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
-    { to: '/consent', label: t('nav.consent'), soon: true },
+    { to: '/consent', label: t('nav.consent'), permission: 'consent:read' },
     { to: '/segments', label: t('nav.segments'), soon: true },
     { to: '/campaigns', label: t('nav.campaigns'), soon: true },
     { to: '/tickets', label: t('nav.tickets'), soon: true },

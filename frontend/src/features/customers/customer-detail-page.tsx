@@ -11,6 +11,8 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 
+import { ConsentTab } from '@/features/consent/consent-tab';
+
 import { CustomerForm } from './customer-form';
 import { HistoryTab, HouseholdTab } from './customer-history';
 import { ContactsTab, FeedbackTab, PreferencesTab, PurchasesTab } from './customer-records';
@@ -111,11 +113,14 @@ export function CustomerDetailPage() {
       <Card withBorder>
         <Tabs defaultValue="profile" keepMounted={false}>
           <Tabs.List>
-            {['profile', 'purchases', 'preferences', 'feedback', 'contacts', 'household', 'history'].map((tab) => (
+            {['profile', 'consent', 'purchases', 'preferences', 'feedback', 'contacts', 'household', 'history']
+              .filter((tab) => tab !== 'consent' || can(me, 'consent:read'))
+              .map((tab) => (
               <Tabs.Tab key={tab} value={tab}>{t(`customers.${tab}`)}</Tabs.Tab>
             ))}
           </Tabs.List>
           <Tabs.Panel value="profile" pt="md"><Profile c={c} /></Tabs.Panel>
+          <Tabs.Panel value="consent" pt="md"><ConsentTab customerId={c.id} /></Tabs.Panel>
           <Tabs.Panel value="purchases" pt="md"><PurchasesTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
           <Tabs.Panel value="preferences" pt="md"><PreferencesTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
           <Tabs.Panel value="feedback" pt="md"><FeedbackTab customerId={c.id} canWrite={writable} /></Tabs.Panel>

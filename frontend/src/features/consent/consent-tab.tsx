@@ -1,0 +1,182 @@
+import { Badge, Button, Card, Code, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { api } from '@/api/client';
+import { unwrap } from '@/api/problem';
+import type { components } from '@/api/schema';
+import { ProblemAlert } from '@/components/problem-alert';
+import { can, useMe } from '@/features/auth/use-me';
+import { formatTime } from '@/lib/format';
+
+type Channel = components['schemas']['ConsentChannel'];
+type Receipt = components['schemas']['Receipt'];
+
+export const PURPOSES = [
+  'marketing_sms',
+  'marketing_email',
+  'marketing_phone',
+  'marketing_push',
+  'profiling',
+  'intra_group_sharing',
+  'sensitive_pi',
+] as const;
+const CHANNELS: Channel[] = ['paper', 'web_form', 'app', 'call_recording', 'in_person'];
+
+/** A purpose's label: the fixed ones are translated, a partner's shows the partner code. */
+export function purposeLabel(t: (k: string, o?: Record<string, string>) => string, purpose: string) {
+  const partner = purpose.match(/^partner_sharing:(.+)$/);
+  return partner ? t('consent.partnerPurpose', { code: partner[1] ?? '' }) : t(`consent.purposes.${purpose}`);
+}
+
+/** The customer's consents: current state per purpose, record or withdraw, receipts, history,
+ * and who received the customer's data (disclosures). */
+export function ConsentTab({ customerId }: { customerId: string }) {
+  const { t, i18n } = useTranslation();
+  const me = useMe().data;
+  const client = useQueryClient();
+  const key = ['customers', customerId, 'consents'];
+  const overview = useQuery({
+    queryKey: key,
+    queryFn: async () => unwrap(await api.GET('/api/v1/customers/{id}/consents', { params: { path: { id: customerId } } })),
+  });
+  const shares = useQuery({
+    queryKey: ['customers', customerId, 'shares'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/customers/{id}/shares', { params: { path: { id: customerId }, query: { limit: 100 } } })),
+  });
+  const [purpose, setPurpose] = useState<string | null>('marketing_sms');
+  const [channel, setChannel] = useState<string | null>('paper');
+  const [evidence, setEvidence] = useState('');
+  const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const record = useMutation({
+    mutationFn: async ({ p, granted }: { p: string; granted: boolean }) =>
+      unwrap(
+        await api.POST('/api/v1/customers/{id}/consents', {
+          params: { path: { id: customerId } },
+          body: { purpose: p, granted, channel: (channel ?? 'paper') as Channel, evidence: evidence.trim() || null },
+        }),
+      ),
+    onSuccess: async () => {
+      setEvidence('');
+      await client.invalidateQueries({ queryKey: key });
+    },
+  });
+  const showReceipt = useMutation({
+    mutationFn: async (consentId: string) =>
+      unwrap(
+        await api.GET('/api/v1/customers/{id}/consents/{consent_id}/receipt', {
+          params: { path: { id: customerId, consent_id: consentId } },
+        }),
+      ),
+    onSuccess: setReceipt,
+  });
+  const writable = can(me, 'consent:write');
+  const current = overview.data?.current ?? [];
+  return (
+    <Stack data-testid="consent-panel">
+      <ProblemAlert error={overview.error ?? record.error ?? showReceipt.error} />
+      <Title order={4}>{t('consent.current')}</Title>
+      {current.length === 0 && <Text c="dimmed">{t('consent.none')}</Text>}
+      <Table data-testid="consent-current">
+        <Table.Tbody>
+          {current.map((c) => (
+            <Table.Tr key={c.purpose} data-purpose={c.purpose}>
+              <Table.Td>{purposeLabel(t, c.purpose)}</Table.Td>
+              <Table.Td>
+                <Badge color={c.granted ? 'green' : 'red'} data-testid="consent-state">
+                  {c.granted ? t('consent.granted') : t('consent.withdrawn')}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{formatTime(c.recorded_at, i18n.language)}</Table.Td>
+              <Table.Td>{t(`consent.channels.${c.channel}`)}{c.self_service ? ` · ${t('consent.selfService')}` : ''}</Table.Td>
+              <Table.Td>
+                <Group gap="xs">
+                  {writable && c.granted && (
+                    <Button
+                      size="compact-xs"
+                      color="red"
+                      variant="light"
+                      loading={record.isPending}
+                      onClick={() => record.mutate({ p: c.purpose, granted: false })}
+                      data-testid="consent-withdraw"
+                    >
+                      {t('consent.withdraw')}
+                    </Button>
+                  )}
+                  <Button size="compact-xs" variant="default" onClick={() => showReceipt.mutate(c.id)}>
+                    {t('consent.receipt')}
+                  </Button>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {writable && (
+        <Card withBorder>
+          <Group align="end">
+            <Select
+              label={t('consent.purpose')}
+              data={PURPOSES.map((p) => ({ value: p, label: purposeLabel(t, p) }))}
+              value={purpose}
+              onChange={setPurpose}
+              data-testid="consent-purpose"
+            />
+            <Select
+              label={t('consent.channel')}
+              data={CHANNELS.map((c) => ({ value: c, label: t(`consent.channels.${c}`) }))}
+              value={channel}
+              onChange={setChannel}
+            />
+            <TextInput label={t('consent.evidence')} value={evidence} onChange={(e) => setEvidence(e.currentTarget.value)} />
+            <Button
+              onClick={() => purpose && record.mutate({ p: purpose, granted: true })}
+              loading={record.isPending}
+              data-testid="consent-grant"
+            >
+              {t('consent.grant')}
+            </Button>
+          </Group>
+        </Card>
+      )}
+      <Title order={4}>{t('consent.history')}</Title>
+      <Table striped data-testid="consent-history">
+        <Table.Tbody>
+          {overview.data?.history.map((c) => (
+            <Table.Tr key={c.id}>
+              <Table.Td>{formatTime(c.recorded_at, i18n.language)}</Table.Td>
+              <Table.Td>{purposeLabel(t, c.purpose)}</Table.Td>
+              <Table.Td>{c.granted ? t('consent.granted') : t('consent.withdrawn')}</Table.Td>
+              <Table.Td>{t(`consent.channels.${c.channel}`)}</Table.Td>
+              <Table.Td>{c.evidence ?? ''}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Title order={4}>{t('consent.disclosures')}</Title>
+      <ProblemAlert error={shares.error} />
+      {shares.data?.items.length === 0 && <Text c="dimmed">{t('consent.noDisclosures')}</Text>}
+      <Table>
+        <Table.Tbody>
+          {shares.data?.items.map((s) => (
+            <Table.Tr key={s.id}>
+              <Table.Td>{formatTime(s.shared_at, i18n.language)}</Table.Td>
+              <Table.Td>{s.partner_name}</Table.Td>
+              <Table.Td>{s.purpose}</Table.Td>
+              <Table.Td>{s.fields.join(', ')}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Modal opened={!!receipt} onClose={() => setReceipt(null)} title={t('consent.receipt')} size="lg">
+        <Stack>
+          <Text size="sm" c="dimmed">{t('consent.receiptHelp')}</Text>
+          <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{receipt?.jws}</Code>
+          <Code block>{JSON.stringify(receipt?.claims, null, 2)}</Code>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
