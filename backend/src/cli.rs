@@ -1,4 +1,5 @@
-//! The `guanxi` command: serve, migrate, create-user, seed-demo, openapi.
+//! The `guanxi` command: serve, migrate, create-user, seed-demo, openapi, bench, backup,
+//! verify-backup, restore.
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -41,6 +42,15 @@ enum Command {
     },
     /// Print the OpenAPI document (YAML).
     Openapi,
+    /// Write a consistent copy of the SQLite database while the server runs (keys are separate).
+    Backup {
+        /// The new backup file.
+        file: std::path::PathBuf,
+    },
+    /// Check a backup: file integrity and the audit hash chain.
+    VerifyBackup { file: std::path::PathBuf },
+    /// Verify a backup and put it in place as this data directory's database (which must not exist).
+    Restore { file: std::path::PathBuf },
     /// Measure performance ratios (docs/benchmarks.md); exits non-zero when a floor is missed.
     Bench {
         /// PostgreSQL URL to measure on (default: a fresh SQLite file).
@@ -89,6 +99,20 @@ pub fn main(cli: Cli) -> ExitCode {
             crate::demo::seed(&db, &crate::crypto::field::FieldCipher::new(&keys), customers)
         }),
         Command::Openapi => Ok(()),
+        Command::Backup { file } => crate::backup::backup(&settings.database_url, &file)
+            .map(|_| println!("backup written to {}; back up {} as well", file.display(), key_dir(&settings))),
+        Command::VerifyBackup { file } => crate::backup::verify(&file).map(|r| {
+            println!(
+                "backup ok: integrity checked, audit chain of {} entries intact, {} customers",
+                r.audit_entries, r.customers
+            )
+        }),
+        Command::Restore { file } => crate::backup::restore(&settings.database_url, &file).map(|r| {
+            println!(
+                "restored {} customers ({} audit entries); start with the keys of the backed-up server",
+                r.customers, r.audit_entries
+            )
+        }),
         Command::Bench { database_url, pairs, seconds, concurrency, customers, import_rows } => {
             let opts = crate::bench::Options {
                 database_url,
@@ -109,6 +133,10 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
+}
+
+fn key_dir(settings: &Settings) -> String {
+    settings.field_key_file.parent().map(|d| d.display().to_string()).unwrap_or_default()
 }
 
 fn serve(settings: Settings) -> Result<(), String> {

@@ -87,6 +87,11 @@ impl TestApp {
     /// A fresh server on a fresh database: its own data dir, keys and first admin.
     pub async fn start(db: Db, extra: &[(&str, &str)]) -> TestApp {
         let data_dir = std::env::temp_dir().join(format!("guanxi-test-{}", uuid::Uuid::now_v7()));
+        TestApp::start_in(data_dir, db, extra).await
+    }
+
+    /// A server on an existing data dir (a restored backup, say).
+    pub async fn start_in(data_dir: PathBuf, db: Db, extra: &[(&str, &str)]) -> TestApp {
         let mut env: HashMap<String, String> = HashMap::from([
             ("GUANXI_DATA_DIR".into(), data_dir.to_string_lossy().into_owned()),
             ("GUANXI_BIND".into(), "127.0.0.1:0".into()),

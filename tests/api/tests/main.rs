@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod backup;
 mod consent;
 mod customer_export;
 mod customer_import;
