@@ -133,29 +133,15 @@ pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &s
     }
     let controller = crate::org::store::unit(conn, &row.unit_id)?.map(|u| u.name);
     let (owners, tags) = crate::customers::store::owners_and_tags(conn, std::slice::from_ref(&row.id))?;
-    let list = |v: Vec<Value>| Value::Array(v);
-    let to_json = |v: Result<Value, serde_json::Error>| v.map_err(ApiError::internal);
-    let purchases: Vec<Value> = records::purchases(conn, &row.id, None, COPY_LIMIT)?
-        .into_iter()
-        .map(|r| to_json(serde_json::to_value(crate::customers::records::dto::Purchase::from(r))))
-        .collect::<Result<_, _>>()?;
-    let preferences: Vec<Value> = records::preferences(conn, &row.id, None, COPY_LIMIT)?
-        .into_iter()
-        .map(|r| to_json(serde_json::to_value(crate::customers::records::dto::Preference::from(r))))
-        .collect::<Result<_, _>>()?;
-    let feedback: Vec<Value> = records::feedback(conn, &row.id, None, COPY_LIMIT)?
-        .into_iter()
-        .map(|r| to_json(serde_json::to_value(crate::customers::records::dto::Feedback::from(r))))
-        .collect::<Result<_, _>>()?;
-    let contacts: Vec<Value> = records::contacts(conn, &row.id, None, COPY_LIMIT)?
-        .into_iter()
-        .map(|r| to_json(serde_json::to_value(crate::customers::records::dto::Contact::from(r))))
-        .collect::<Result<_, _>>()?;
-    let consents = to_json(serde_json::to_value(crate::consent::service::overview(conn, &row.id)?.history))?;
-    let shares: Vec<Value> = crate::partners::store::shares(conn, None, Some(&row.id), None, COPY_LIMIT)?
-        .into_iter()
-        .map(|r| to_json(serde_json::to_value(crate::partners::model::Share::from(r))))
-        .collect::<Result<_, _>>()?;
+    use crate::customers::records::dto::{Contact, Feedback, Preference, Purchase};
+    let purchases = values::<_, Purchase>(records::purchases(conn, &row.id, None, COPY_LIMIT)?)?;
+    let preferences = values::<_, Preference>(records::preferences(conn, &row.id, None, COPY_LIMIT)?)?;
+    let feedback = values::<_, Feedback>(records::feedback(conn, &row.id, None, COPY_LIMIT)?)?;
+    let contacts = values::<_, Contact>(records::contacts(conn, &row.id, None, COPY_LIMIT)?)?;
+    let consents = crate::consent::service::overview(conn, &row.id)?.history;
+    let consents = serde_json::to_value(consents).map_err(ApiError::internal)?;
+    let shares = crate::partners::store::shares(conn, None, Some(&row.id), None, COPY_LIMIT)?;
+    let shares = values::<_, crate::partners::model::Share>(shares)?;
     let mut ev = Event::new("customer.copy", "customer", Some(&row.id)).fields(&COPY_FIELDS);
     ev.purpose = Some("data_subject_request");
     audit::append(conn, &p.actor(), ev)?;
@@ -171,13 +157,18 @@ pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &s
             "created_at": row.created_at.and_utc(), "updated_at": row.updated_at.and_utc(),
         },
         "consents": consents,
-        "purchases": list(purchases),
-        "preferences": list(preferences),
-        "feedback": list(feedback),
-        "contacts": list(contacts),
-        "shares": list(shares),
+        "purchases": purchases,
+        "preferences": preferences,
+        "feedback": feedback,
+        "contacts": contacts,
+        "shares": shares,
         "tickets": [],
     }))
+}
+
+/// Rows as their API shapes, as JSON.
+fn values<R, D: From<R> + serde::Serialize>(rows: Vec<R>) -> Result<Vec<Value>, ApiError> {
+    rows.into_iter().map(|r| serde_json::to_value(D::from(r)).map_err(ApiError::internal)).collect()
 }
 
 pub fn place_hold(
