@@ -4,7 +4,6 @@ use super::model::*;
 use super::{service, store};
 use crate::audit::{self, Event};
 use crate::auth::api_keys::store::ApiKeyRow;
-use crate::auth::principal::API_KEY_PREFIX;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
@@ -135,21 +134,14 @@ pub async fn create_partner_key(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
     let Body(input) = body;
-    let key = format!("{API_KEY_PREFIX}{}", crate::crypto::random_token());
-    let row = ApiKeyRow {
-        id: crate::db::new_id(),
-        name: input.name,
-        prefix: key[..API_KEY_PREFIX.len() + 6].to_owned(),
-        key_hash: crate::crypto::sha256_hex(key.as_bytes()),
-        scopes: Permission::PartnerApi.scope().to_owned(),
-        unit_id: p.unit_id.clone(),
-        created_by: p.id.clone(),
-        created_at: crate::db::now(),
-        expires_at: input.expires_at.map(|e| e.naive_utc()),
-        revoked_at: None,
-        last_used_at: None,
-        partner_id: Some(id.into_inner()),
-    };
+    let (row, key) = ApiKeyRow::issue(
+        input.name,
+        Permission::PartnerApi.scope().to_owned(),
+        p.unit_id.clone(),
+        p.id.clone(),
+        input.expires_at.map(|e| e.naive_utc()),
+        Some(id.into_inner()),
+    );
     let created = state
         .db
         .write(move |c| {

@@ -6,7 +6,6 @@ use validator::Validate;
 use super::store::{self, ApiKey, ApiKeyRow};
 use crate::audit::{self, Event};
 use crate::auth::permissions::GRANTABLE_SCOPES;
-use crate::auth::principal::API_KEY_PREFIX;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
@@ -72,24 +71,17 @@ pub async fn create_api_key(
     if input.expires_at.is_some_and(|e| e <= chrono::Utc::now()) {
         return Err(ApiError::field("expires_at", "past", "expires_at must be in the future"));
     }
-    let key = format!("{API_KEY_PREFIX}{}", crate::crypto::random_token());
     let mut scopes = input.scopes.clone();
     scopes.sort();
     scopes.dedup();
-    let row = ApiKeyRow {
-        id: crate::db::new_id(),
-        name: input.name,
-        prefix: key[..API_KEY_PREFIX.len() + 6].to_owned(),
-        key_hash: crate::crypto::sha256_hex(key.as_bytes()),
-        scopes: scopes.join(" "),
-        unit_id: input.unit_id.unwrap_or_else(|| p.unit_id.clone()),
-        created_by: p.id.clone(),
-        created_at: crate::db::now(),
-        expires_at: input.expires_at.map(|e| e.naive_utc()),
-        revoked_at: None,
-        last_used_at: None,
-        partner_id: None,
-    };
+    let (row, key) = ApiKeyRow::issue(
+        input.name,
+        scopes.join(" "),
+        input.unit_id.unwrap_or_else(|| p.unit_id.clone()),
+        p.id.clone(),
+        input.expires_at.map(|e| e.naive_utc()),
+        None,
+    );
     let row = state
         .db
         .write(move |c| {

@@ -68,6 +68,35 @@ pub struct KeyAuth {
     pub partner_id: Option<String>,
 }
 
+impl ApiKeyRow {
+    /// A new key for `unit_id` and the key itself (shown once; only its hash is stored).
+    pub fn issue(
+        name: String,
+        scopes: String,
+        unit_id: String,
+        created_by: String,
+        expires_at: Option<NaiveDateTime>,
+        partner_id: Option<String>,
+    ) -> (ApiKeyRow, String) {
+        let key = format!("{}{}", crate::auth::principal::API_KEY_PREFIX, crate::crypto::random_token());
+        let row = ApiKeyRow {
+            id: crate::db::new_id(),
+            name,
+            prefix: key[..crate::auth::principal::API_KEY_PREFIX.len() + 6].to_owned(),
+            key_hash: crate::crypto::sha256_hex(key.as_bytes()),
+            scopes,
+            unit_id,
+            created_by,
+            created_at: now(),
+            expires_at,
+            revoked_at: None,
+            last_used_at: None,
+            partner_id,
+        };
+        (row, key)
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &ApiKeyRow) -> QueryResult<()> {
     diesel::insert_into(api_keys::table).values(row).execute(conn).map(|_| ())
 }
