@@ -1,5 +1,5 @@
 //! The `guanxi` command: serve, migrate, create-user, seed-demo, openapi, bench, backup,
-//! verify-backup, restore.
+//! verify-backup, restore, rotate-keys.
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -51,6 +51,16 @@ enum Command {
     VerifyBackup { file: std::path::PathBuf },
     /// Verify a backup and put it in place as this data directory's database (which must not exist).
     Restore { file: std::path::PathBuf },
+    /// Add a new field-encryption key (new values use it once servers restart with it), or with
+    /// --retire drop the older keys once the re-encryption run has moved everything off them.
+    RotateKeys {
+        /// Rotate the blind-index key instead.
+        #[arg(long)]
+        blind_index: bool,
+        /// Remove the older keys (refused while a stored value still needs one).
+        #[arg(long, conflicts_with = "blind_index")]
+        retire: bool,
+    },
     /// Measure performance ratios (docs/benchmarks.md); exits non-zero when a floor is missed.
     Bench {
         /// PostgreSQL URL to measure on (default: a fresh SQLite file).
@@ -111,6 +121,17 @@ pub fn main(cli: Cli) -> ExitCode {
             println!(
                 "restored {} customers ({} audit entries); start with the keys of the backed-up server",
                 r.customers, r.audit_entries
+            )
+        }),
+        Command::RotateKeys { retire: true, .. } => open_database(&settings)
+            .and_then(|db| crate::keys::command::retire(&settings, &db))
+            .map(|gone| match gone.as_slice() {
+                [] => println!("nothing to retire: each key file holds one key"),
+                ids => println!("retired {}; restart the servers to drop them from memory", ids.join(", ")),
+            }),
+        Command::RotateKeys { blind_index, .. } => crate::keys::command::add(&settings, blind_index).map(|kid| {
+            println!(
+                "added key {kid}. Next: 1) copy the key file to every server and restart them (they now write with {kid} and still read older values); 2) start the re-encryption: POST /api/v1/key-rotations (Settings → Keys in the web UI); 3) when it has finished: guanxi rotate-keys --retire"
             )
         }),
         Command::Bench { database_url, pairs, seconds, concurrency, customers, import_rows } => {

@@ -16,6 +16,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod jobs;
+pub mod keys;
 pub mod macros;
 pub mod openapi;
 pub mod org;

@@ -37,8 +37,10 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(jobs::routes::configure)
             .configure(crate::webhooks::routes::configure)
             .configure(crate::consent::routes::configure)
+            .configure(crate::consent::link_routes::configure)
             .configure(crate::partners::routes::configure)
-            .configure(crate::privacy::routes::configure),
+            .configure(crate::privacy::routes::configure)
+            .configure(crate::keys::routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

@@ -265,6 +265,40 @@ await step('compliance publishes a privacy notice, then records and withdraws a 
   assert.equal(await panel.getByTestId('consent-history').locator('tr').count(), 2, 'grant and withdrawal both kept');
 });
 
+await step('a self-service link lets the customer change a consent on the public page', async () => {
+  await page.getByTestId('consent-link-issue').click();
+  const text = await page.getByTestId('consent-link-url').innerText();
+  const url = text.split('\n')[0].trim();
+  assert.match(url, /\/self-service\/consent#ey/);
+  const customerPage = await context.newPage();
+  await customerPage.goto(url);
+  await customerPage.getByTestId('self-service-greeting').filter({ hasText: '李*' }).waitFor();
+  const row = customerPage.getByTestId('self-service-purposes').locator('tr[data-purpose="marketing_sms"]');
+  // The switch input is visually hidden by Mantine; click its label track instead.
+  await row.locator('label').click();
+  await customerPage.getByTestId('self-service-saved').waitFor();
+  assert.equal(await row.getByRole('switch').isChecked(), true);
+  await customerPage.screenshot({ path: join(results, 'self-service.png'), fullPage: true });
+  await customerPage.close();
+  await page.reload();
+  await page.getByRole('tab', { name: 'Consent' }).click();
+  const staffRow = page.getByTestId('consent-current').locator('tr[data-purpose="marketing_sms"]');
+  await staffRow.getByTestId('consent-state').filter({ hasText: 'Granted' }).waitFor();
+  await staffRow.getByText('by the customer').waitFor();
+});
+
+await step('the admin runs the re-encryption from the keys page and sees it finish', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Keys', exact: true }).click();
+  await page.getByTestId('stale-table').waitFor();
+  await page.getByTestId('start-rotation').click();
+  await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
+  await page.getByText(/Re-encrypted \d+ customers/).waitFor();
+});
+
 assert.deepEqual(errors, [], 'no uncaught errors in the page');
 await context.close();
 console.log('browser test passed');

@@ -66,10 +66,12 @@ pub enum Permission {
     SharesRead,
     /// A partner's key reading the customers its agreement and their consents allow.
     PartnerApi,
+    /// Key status and the re-encryption run after a key rotation.
+    KeysManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -90,6 +92,7 @@ impl Permission {
         Permission::PrivacyRequests,
         Permission::SharesRead,
         Permission::PartnerApi,
+        Permission::KeysManage,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -115,6 +118,7 @@ impl Permission {
             Permission::PrivacyRequests => "privacy:requests",
             Permission::SharesRead => "shares:read",
             Permission::PartnerApi => "partner:read",
+            Permission::KeysManage => "keys:manage",
         }
     }
 }
@@ -125,7 +129,7 @@ pub const GRANTABLE_SCOPES: [&str; 3] = ["org:read", "jobs:read", "audit:read"];
 pub fn role_allows(role: Role, p: Permission) -> bool {
     use Permission::*;
     match role {
-        Role::Admin => matches!(p, OrgRead | OrgWrite | UsersRead | UsersWrite | ApiKeysManage | JobsRead),
+        Role::Admin => matches!(p, OrgRead | OrgWrite | UsersRead | UsersWrite | ApiKeysManage | JobsRead | KeysManage),
         Role::Compliance => {
             matches!(
                 p,

@@ -32,7 +32,7 @@ pub fn check_purpose(conn: &mut DbConnection, purpose: &str) -> Result<(), ApiEr
 }
 
 /// The ids of a unit and its ancestors, nearest last (unit paths are `/id/id/…/`).
-fn lineage(conn: &mut DbConnection, unit_id: &str) -> Result<Vec<String>, ApiError> {
+pub fn lineage(conn: &mut DbConnection, unit_id: &str) -> Result<Vec<String>, ApiError> {
     let path = crate::org::store::unit_path(conn, unit_id)?.ok_or(ApiError::NotFound)?;
     Ok(path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect())
 }

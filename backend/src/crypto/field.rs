@@ -12,7 +12,8 @@ use super::keys::Keyring;
 
 pub struct FieldCipher {
     keys: Vec<(String, LessSafeKey)>,
-    blind: hmac::Key,
+    /// Oldest first; the last one indexes new values.
+    blind: Vec<(String, hmac::Key)>,
     /// Benchmark B8 only ("the same build with encryption off"); never set from configuration.
     plaintext: bool,
 }
@@ -40,7 +41,9 @@ impl FieldCipher {
                 (kid.clone(), LessSafeKey::new(key))
             })
             .collect();
-        FieldCipher { keys, blind: hmac::Key::new(hmac::HMAC_SHA256, &ring_.blind_index_key), plaintext: false }
+        let blind =
+            ring_.blind_index_keys.iter().map(|(kid, k)| (kid.clone(), hmac::Key::new(hmac::HMAC_SHA256, k))).collect();
+        FieldCipher { keys, blind, plaintext: false }
     }
 
     /// A cipher that stores values in clear, for the encryption-off side of benchmark B8. Only
@@ -86,9 +89,47 @@ impl FieldCipher {
         String::from_utf8(plain.to_vec()).map_err(|_| CipherError::Malformed)
     }
 
+    /// The id of the key new values are encrypted with.
+    pub fn field_key_id(&self) -> &str {
+        &self.keys.last().expect("at least one field key").0
+    }
+
+    pub fn field_key_ids(&self) -> Vec<String> {
+        self.keys.iter().map(|(k, _)| k.clone()).collect()
+    }
+
+    pub fn blind_key_ids(&self) -> Vec<String> {
+        self.blind.iter().map(|(k, _)| k.clone()).collect()
+    }
+
+    /// The id of the key new blind indexes are computed with.
+    pub fn blind_key_id(&self) -> &str {
+        &self.blind.last().expect("at least one blind-index key").0
+    }
+
+    /// A stored value encrypted anew with the newest key, or None when it already uses it.
+    pub fn reseal(&self, table: &str, column: &str, row_id: &str, stored: &str) -> Result<Option<String>, CipherError> {
+        if self.plaintext || stored.split_once(':').is_some_and(|(kid, _)| kid == self.field_key_id()) {
+            return Ok(None);
+        }
+        let clear = self.decrypt(table, column, row_id, stored)?;
+        Ok(Some(self.encrypt(table, column, row_id, &clear)))
+    }
+
     /// HMAC-SHA256 of a normalised value, truncated to 16 bytes, for exact lookups.
     pub fn blind_index(&self, column: &str, normalised: &str) -> String {
-        let tag = hmac::sign(&self.blind, format!("{column}\u{0}{normalised}").as_bytes());
+        let (_, key) = self.blind.last().expect("at least one blind-index key");
+        Self::index_with(key, column, normalised)
+    }
+
+    /// The value's blind index under every key, newest first: during a blind-index rotation a
+    /// row not yet re-indexed still carries an older key's index.
+    pub fn blind_indexes(&self, column: &str, normalised: &str) -> Vec<String> {
+        self.blind.iter().rev().map(|(_, key)| Self::index_with(key, column, normalised)).collect()
+    }
+
+    fn index_with(key: &hmac::Key, column: &str, normalised: &str) -> String {
+        let tag = hmac::sign(key, format!("{column}\u{0}{normalised}").as_bytes());
         super::hex(&tag.as_ref()[..16])
     }
 }
@@ -102,7 +143,7 @@ mod tests {
         Keyring {
             signing: SigningKey { kid: "t".into(), pkcs8: vec![], public: vec![] },
             field_keys: vec![("k1".into(), [7u8; 32])],
-            blind_index_key: [9u8; 32],
+            blind_index_keys: vec![("b1".into(), [9u8; 32])],
         }
     }
 
@@ -134,5 +175,23 @@ mod tests {
         assert_eq!(a, c.blind_index("mobile", "+8613812341234"));
         assert_ne!(a, c.blind_index("email", "+8613812341234"));
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn after_rotation_new_values_use_the_new_keys_and_old_ones_still_open() {
+        let old = FieldCipher::new(&keyring());
+        let ct = old.encrypt("customers", "mobile", "row-1", "+8613812341234");
+        let mut ring_ = keyring();
+        ring_.field_keys.push(("k2".into(), [8u8; 32]));
+        ring_.blind_index_keys.push(("b2".into(), [10u8; 32]));
+        let new = FieldCipher::new(&ring_);
+        assert_eq!(new.decrypt("customers", "mobile", "row-1", &ct).unwrap(), "+8613812341234");
+        let resealed = new.reseal("customers", "mobile", "row-1", &ct).unwrap().expect("k1 is not the newest");
+        assert!(resealed.starts_with("k2:"));
+        assert_eq!(new.reseal("customers", "mobile", "row-1", &resealed).unwrap(), None);
+        assert_eq!(old.decrypt("customers", "mobile", "row-1", &resealed), Err(CipherError::UnknownKey));
+        let both = new.blind_indexes("mobile", "+8613812341234");
+        assert_eq!(both, [new.blind_index("mobile", "+8613812341234"), old.blind_index("mobile", "+8613812341234")]);
+        assert_ne!(both[0], both[1]);
     }
 }

@@ -568,8 +568,8 @@ pub fn duplicates(
 
 /// The stored-data filter for a list query: exact identifiers become their blind indexes.
 pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter, ApiError> {
-    let bidx = |col: &str, v: Result<String, FieldError>| -> Result<String, ApiError> {
-        v.map(|v| cipher.blind_index(col, &v)).map_err(|e| ApiError::Validation(vec![e]))
+    let bidx = |col: &str, v: Result<String, FieldError>| -> Result<Vec<String>, ApiError> {
+        v.map(|v| cipher.blind_indexes(col, &v)).map_err(|e| ApiError::Validation(vec![e]))
     };
     Ok(store::Filter {
         name_prefix: q.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),

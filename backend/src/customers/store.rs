@@ -97,9 +97,10 @@ pub enum Sort {
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Filter {
     pub name_prefix: Option<String>,
-    pub mobile_bidx: Option<String>,
-    pub email_bidx: Option<String>,
-    pub national_id_bidx: Option<String>,
+    /// Blind indexes under every key (more than one only during a blind-index rotation).
+    pub mobile_bidx: Option<Vec<String>>,
+    pub email_bidx: Option<Vec<String>>,
+    pub national_id_bidx: Option<Vec<String>>,
     pub tag: Option<String>,
     pub owner_id: Option<String>,
     pub unit_id: Option<String>,
@@ -142,13 +143,13 @@ fn filtered<'a>(backend: Backend, scope_prefix: &str, viewer: &str, f: &Filter) 
         };
     }
     if let Some(v) = &f.mobile_bidx {
-        q = q.filter(customers::mobile_bidx.eq(v.clone()));
+        q = q.filter(customers::mobile_bidx.eq_any(v.clone()));
     }
     if let Some(v) = &f.email_bidx {
-        q = q.filter(customers::email_bidx.eq(v.clone()));
+        q = q.filter(customers::email_bidx.eq_any(v.clone()));
     }
     if let Some(v) = &f.national_id_bidx {
-        q = q.filter(customers::national_id_bidx.eq(v.clone()));
+        q = q.filter(customers::national_id_bidx.eq_any(v.clone()));
     }
     if let Some(t) = &f.tag {
         let tagged = customer_tags::table.filter(customer_tags::tag.eq(t.clone())).select(customer_tags::customer_id);

@@ -50,3 +50,10 @@ const auth: Middleware = {
 };
 
 api.use(auth);
+
+/** A client without the staff session: the public self-service page authorises each call with
+ * the customer's consent link instead. */
+export const publicApi = createClient<paths>({
+  baseUrl: globalThis.location?.origin ?? '',
+  fetch: (request) => globalThis.fetch(request),
+});

@@ -339,6 +339,27 @@ export interface paths {
         patch: operations["update_customer"];
         trace?: never;
     };
+    "/api/v1/customers/{id}/consent-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issues a signed, expiring self-service link for the customer (to send by SMS, email or QR
+         *     code). Anyone holding it sees the customer's consents and disclosures and can change the
+         *     consents, until it expires.
+         */
+        post: operations["issue_consent_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/consents": {
         parameters: {
             query?: never;
@@ -700,6 +721,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/key-rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts the re-encryption job: every stored value moves to this server's newest field key and
+         *     every blind index to its newest blind-index key. Run it after every server was restarted
+         *     with the key files `guanxi rotate-keys` wrote; follow it at `/jobs/{id}`.
+         */
+        post: operations["start_key_rotation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Key status for operators: ids, the newest of each kind, and how many stored values still use
+         *     an older field key (a full scan).
+         */
+        get: operations["get_key_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -891,6 +953,30 @@ export interface paths {
         get: operations["privacy_request_copy"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-service/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer's own view through a consent link: the notice in force, current consents,
+         *     history and disclosures. Authorised by the link (`Authorization: Bearer <link token>`).
+         */
+        get: operations["self_service_view"];
+        put?: never;
+        /**
+         * The customer grants or withdraws a purpose through a consent link; the answer carries the
+         *     signed receipt.
+         */
+        post: operations["self_service_choose"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1202,6 +1288,17 @@ export interface components {
          * @enum {string}
          */
         ConsentChannel: "paper" | "web_form" | "app" | "call_recording" | "in_person" | "self_service";
+        /**
+         * @description A link to hand to the customer (by SMS, email or on paper as a QR code). The token travels
+         *     in the URL fragment, which browsers never send to a server, so it stays out of access logs.
+         */
+        ConsentLink: {
+            /** Format: date-time */
+            expires_at: string;
+            token: string;
+            /** @description The SPA path of the public page, token included. */
+            url: string;
+        };
         /** @description Every purpose's current state (the newest record decides) and the full history, newest first. */
         ConsentOverview: {
             current: components["schemas"]["Consent"][];
@@ -1522,6 +1619,13 @@ export interface components {
         };
         /** @enum {string} */
         IncomeBand: "low" | "lower_middle" | "middle" | "upper_middle" | "high";
+        IssueLink: {
+            /**
+             * Format: int64
+             * @description How long the link works: 1 to 30 days (default 7).
+             */
+            valid_days?: number | null;
+        };
         /** @description A job as clients see it: poll until `status` is `succeeded` or `failed`. */
         Job: {
             /** Format: date-time */
@@ -1553,6 +1657,23 @@ export interface components {
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "succeeded" | "failed";
+        /** @description Which keys this server holds, which it writes with, and what still needs an older key. */
+        KeyStatus: {
+            /**
+             * @description Whether a re-encryption run to the current blind-index key has finished (indexes carry no
+             *     key id, so this is how an older blind-index key is known to be unused).
+             */
+            blind_index_current: boolean;
+            blind_index_keys: string[];
+            encrypting_with: string;
+            /** @description Field-encryption key ids, oldest first (ids only; key material never leaves the files). */
+            field_keys: string[];
+            indexing_with: string;
+            /** @description True when the older keys may be retired (`guanxi rotate-keys --retire`). */
+            retirable: boolean;
+            /** @description Stored values still encrypted with an older field key. */
+            stale: components["schemas"]["Stale"];
+        };
         LegalHold: {
             /** Format: date-time */
             created_at: string;
@@ -2153,6 +2274,29 @@ export interface components {
         Role: "admin" | "compliance" | "manager" | "agent" | "sales" | "auditor" | "integration";
         /** @enum {string} */
         SalesChannel: "store" | "online" | "phone" | "agent" | "app";
+        SelfServiceChoice: {
+            granted: boolean;
+            purpose: string;
+        };
+        /** @description The recorded choice and its signed receipt. */
+        SelfServiceResult: {
+            consent: components["schemas"]["Consent"];
+            receipt: components["schemas"]["Receipt"];
+        };
+        /** @description What the customer sees on the public page. No identifier beyond a masked name. */
+        SelfServiceView: {
+            controller: string;
+            current: components["schemas"]["Consent"][];
+            /** @description Who received the customer's data, when and why (newest first). */
+            disclosures: components["schemas"]["Share"][];
+            display_name: string;
+            /** Format: date-time */
+            expires_at: string;
+            history: components["schemas"]["Consent"][];
+            notice?: null | components["schemas"]["Notice"];
+            /** @description Purposes the customer can decide on here. */
+            purposes: string[];
+        };
         /** @description One disclosure: who received which fields of whom, why, how. */
         Share: {
             agreement_id: string;
@@ -2185,6 +2329,15 @@ export interface components {
          * @enum {string}
          */
         SourceChannel: "sales" | "service" | "survey" | "third_party" | "self_web" | "self_hotline" | "self_app";
+        /** @description Stored values still encrypted with one of `old` key ids, per place. */
+        Stale: {
+            /** Format: int64 */
+            customers: number;
+            /** Format: int64 */
+            merge_snapshots: number;
+            /** Format: int64 */
+            webhooks: number;
+        };
         TokenResponse: {
             access_token: string;
             /**
@@ -2987,6 +3140,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issue_consent_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueLink"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentLink"];
                 };
             };
             "4XX": {
@@ -3831,6 +4017,61 @@ export interface operations {
             };
         };
     };
+    start_key_rotation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_key_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyStatus"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_me: {
         parameters: {
             query?: never;
@@ -4283,6 +4524,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    self_service_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfServiceView"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    self_service_choose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfServiceChoice"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfServiceResult"];
                 };
             };
             "4XX": {

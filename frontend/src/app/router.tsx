@@ -3,6 +3,7 @@ import { createBrowserRouter } from 'react-router';
 import { AppLayout } from '@/components/app-layout';
 import { ApiKeysPage } from '@/features/api-keys/api-keys-page';
 import { AuditPage } from '@/features/audit/audit-page';
+import { KeysPage } from '@/features/keys/keys-page';
 import { LoginPage } from '@/features/auth/login-page';
 import { ComingSoon } from '@/features/common/coming-soon';
 import { CustomerDetailPage } from '@/features/customers/customer-detail-page';
@@ -12,6 +13,7 @@ import { QualityPage } from '@/features/customers/quality-page';
 import { DashboardPage } from '@/features/dashboard/dashboard-page';
 import { UnitsPage } from '@/features/org/units-page';
 import { UsersPage } from '@/features/org/users-page';
+import { SelfServicePage } from '@/features/self-service/self-service-page';
 import { PrivacyPage } from '@/features/privacy/privacy-page';
 import { WebhooksPage } from '@/features/webhooks/webhooks-page';
 
@@ -22,6 +24,7 @@ const soon = ['segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/self-service/consent', element: <SelfServicePage /> },
   {
     path: '/',
     element: <AppLayout />,
@@ -37,6 +40,7 @@ export const router = createBrowserRouter([
       { path: 'api-keys', element: <ApiKeysPage /> },
       { path: 'webhooks', element: <WebhooksPage /> },
       { path: 'audit', element: <AuditPage /> },
+      { path: 'keys', element: <KeysPage /> },
       ...soon,
       { path: '*', element: <ComingSoon title="common.none" /> },
     ],

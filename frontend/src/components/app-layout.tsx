@@ -36,6 +36,7 @@ export function AppLayout() {
     { to: '/api-keys', label: t('nav.apiKeys'), permission: 'api_keys:manage' },
     { to: '/webhooks', label: t('nav.webhooks'), permission: 'api_keys:manage' },
     { to: '/audit', label: t('nav.audit'), permission: 'audit:read' },
+    { to: '/keys', label: t('nav.keys'), permission: 'keys:manage' },
   ].filter((i) => can(me.data, i.permission));
 
   async function logout() {

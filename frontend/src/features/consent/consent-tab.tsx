@@ -10,6 +10,8 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 
+import { ConsentLinkButton } from './consent-link';
+
 type Channel = components['schemas']['ConsentChannel'];
 type Receipt = components['schemas']['Receipt'];
 
@@ -114,6 +116,7 @@ export function ConsentTab({ customerId }: { customerId: string }) {
           ))}
         </Table.Tbody>
       </Table>
+      {writable && <ConsentLinkButton customerId={customerId} />}
       {writable && (
         <Card withBorder>
           <Group align="end">
