@@ -15,6 +15,7 @@ pub mod demo_customers;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod incidents;
 pub mod jobs;
 pub mod keys;
 pub mod macros;

@@ -21,3 +21,28 @@ macro_rules! text_enum {
         }
     };
 }
+
+/// Multi-row INSERTs of `rows` in chunks of `size`, on the concrete connection (diesel's
+/// MultiConnection has no batch insert). Evaluates to `QueryResult<()>`.
+#[macro_export]
+macro_rules! insert_chunks {
+    ($conn:expr, $table:expr, $rows:expr, $size:expr) => {{
+        use diesel::RunQueryDsl as _;
+        let mut run = || -> diesel::QueryResult<()> {
+            match $conn {
+                $crate::db::DbConnection::Postgres(c) => {
+                    for chunk in $rows.chunks($size) {
+                        diesel::insert_into($table).values(chunk).execute(c)?;
+                    }
+                }
+                $crate::db::DbConnection::Sqlite(c) => {
+                    for chunk in $rows.chunks($size) {
+                        diesel::insert_into($table).values(chunk).execute(c)?;
+                    }
+                }
+            }
+            Ok(())
+        };
+        run()
+    }};
+}

@@ -23,7 +23,11 @@ use utoipa_actix_web::AppExt;
         (name = "audit", description = "The hash-chained audit log"),
         (name = "jobs", description = "Background work and its progress"),
         (name = "webhooks", description = "Signed change events for integrations"),
-        (name = "ops", description = "Health and metrics"),
+        (name = "ops", description = "Health, metrics and keys"),
+        (name = "consent", description = "Privacy notices, consent records, receipts, self-service links"),
+        (name = "partners", description = "Partners, sharing agreements, the share log"),
+        (name = "privacy", description = "Data-subject requests, legal holds, retention"),
+        (name = "incidents", description = "The data-incident register and regulator reports"),
     )
 )]
 pub struct ApiDoc;

@@ -40,7 +40,9 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(crate::consent::link_routes::configure)
             .configure(crate::partners::routes::configure)
             .configure(crate::privacy::routes::configure)
-            .configure(crate::keys::routes::configure),
+            .configure(crate::privacy::retention_routes::configure)
+            .configure(crate::keys::routes::configure)
+            .configure(crate::incidents::routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

@@ -243,7 +243,7 @@ await step('compliance publishes a privacy notice, then records and withdraws a 
   await page.getByLabel('Title', { exact: true }).fill('E2E privacy notice');
   await page.getByLabel('Processing method').fill('Stored encrypted');
   await page.getByLabel('Scope', { exact: true }).fill('Name, mobile');
-  await page.getByLabel('Retention').fill('3 years');
+  await page.getByRole('textbox', { name: 'Retention' }).fill('3 years');
   await page.getByLabel('Text', { exact: true }).fill('We process your personal information under PIPL.');
   await page.getByTestId('notice-publish').click();
   await page.getByRole('cell', { name: 'E2E privacy notice' }).waitFor();
@@ -287,7 +287,36 @@ await step('a self-service link lets the customer change a consent on the public
   await staffRow.getByText('by the customer').waitFor();
 });
 
+await step('compliance records an incident, its affected customer and notification, and prints the report', async () => {
+  const customerId = new URL(page.url()).pathname.split('/').pop();
+  await page.getByRole('link', { name: 'Incidents' }).click();
+  await page.getByRole('button', { name: 'Record an incident' }).click();
+  await page.getByLabel(/^Title/).fill('E2E misdirected export');
+  // Mantine's MultiSelect keeps its input hidden behind the pills box: click the box.
+  await page.locator('.mantine-MultiSelect-input').first().click();
+  await page.getByRole('option', { name: 'Mobile' }).click();
+  await page.keyboard.press('Escape');
+  await page.getByLabel('Occurred').fill('2026-11-20T09:00');
+  await page.getByLabel('Detected').fill('2026-11-21T10:00');
+  await page.getByLabel('Description').fill('An export went to the wrong address.');
+  await page.getByLabel('Contact').fill('dpo@example.com');
+  await page.getByTestId('incident-create').click();
+  await page.getByTestId('incident-status').filter({ hasText: 'Open' }).waitFor();
+  await page.getByLabel('Customer ids').fill(customerId);
+  await page.getByTestId('affected-add').click();
+  await page.getByTestId('incident-affected').filter({ hasText: '1' }).waitFor();
+  await page.getByTestId('incident-notify').click();
+  await page.getByText('1 notifications recorded, 0 without an address.').waitFor();
+  await page.getByTestId('incident-timeline').getByText('Notification', { exact: true }).waitFor();
+  await page.getByTestId('incident-report-link').click();
+  const report = page.getByTestId('incident-report');
+  await report.getByText('E2E misdirected export').waitFor();
+  await report.getByText('An export went to the wrong address.').waitFor();
+  await page.screenshot({ path: join(results, 'incident-report.png'), fullPage: true });
+});
+
 await step('the admin runs the re-encryption from the keys page and sees it finish', async () => {
+  await page.goto(`${base}/`);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel(/^Password/).fill(password);

@@ -68,10 +68,13 @@ pub enum Permission {
     PartnerApi,
     /// Key status and the re-encryption run after a key rotation.
     KeysManage,
+    /// The incident register (PRV-7): reading it, and recording incidents, actions, notifications.
+    IncidentsRead,
+    IncidentsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 23] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -93,6 +96,8 @@ impl Permission {
         Permission::SharesRead,
         Permission::PartnerApi,
         Permission::KeysManage,
+        Permission::IncidentsRead,
+        Permission::IncidentsManage,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -119,6 +124,8 @@ impl Permission {
             Permission::SharesRead => "shares:read",
             Permission::PartnerApi => "partner:read",
             Permission::KeysManage => "keys:manage",
+            Permission::IncidentsRead => "incidents:read",
+            Permission::IncidentsManage => "incidents:manage",
         }
     }
 }
@@ -146,10 +153,15 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | PrivacyManage
                     | PrivacyRequests
                     | SharesRead
+                    | IncidentsRead
+                    | IncidentsManage
             )
         }
         Role::Auditor => {
-            matches!(p, OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead | ConsentRead | SharesRead)
+            matches!(
+                p,
+                OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead | ConsentRead | SharesRead | IncidentsRead
+            )
         }
         Role::Manager => {
             matches!(

@@ -206,6 +206,22 @@ pub fn list(
     q.limit(limit).select(CustomerRow::as_select()).load(conn)
 }
 
+/// The ids of the customers `list` would return, newest first, after `before` (keyset).
+pub fn ids(
+    conn: &mut DbConnection,
+    scope_prefix: &str,
+    viewer: &str,
+    f: &Filter,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f);
+    if let Some(b) = before {
+        q = q.filter(customers::id.lt(b.to_owned()));
+    }
+    q.order(customers::id.desc()).limit(limit).select(customers::id).load(conn)
+}
+
 /// How many customers `list` would walk through (for an export's progress).
 pub fn count(conn: &mut DbConnection, scope_prefix: &str, viewer: &str, f: &Filter) -> QueryResult<i64> {
     filtered(Backend::of(conn), scope_prefix, viewer, f).count().get_result(conn)

@@ -460,6 +460,66 @@ diesel::joinable!(shares -> partners (partner_id));
 diesel::joinable!(legal_holds -> customers (customer_id));
 diesel::joinable!(privacy_requests -> units (unit_id));
 
+diesel::table! {
+    retention_policies (purpose) {
+        purpose -> Text,
+        days -> Integer,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> Text,
+        unit_id -> Text,
+        title -> Text,
+        category -> Text,
+        severity -> Text,
+        status -> Text,
+        description -> Text,
+        cause -> Text,
+        harm -> Text,
+        advice -> Text,
+        contact -> Text,
+        fields -> Text,
+        occurred_at -> Timestamp,
+        detected_at -> Timestamp,
+        reported_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incident_customers (incident_id, customer_id) {
+        incident_id -> Text,
+        customer_id -> Text,
+    }
+}
+
+diesel::table! {
+    incident_actions (id) {
+        id -> Text,
+        incident_id -> Text,
+        kind -> Text,
+        description -> Text,
+        taken_by -> Text,
+        taken_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incident_notifications (incident_id, customer_id) {
+        incident_id -> Text,
+        customer_id -> Text,
+        channel -> Text,
+        status -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     users,
@@ -492,4 +552,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_verifications,
     quality_reports,
     schedules,
+    retention_policies,
+    incidents,
+    incident_customers,
+    incident_actions,
+    incident_notifications,
 );

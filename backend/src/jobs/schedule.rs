@@ -8,8 +8,18 @@ use crate::db::schema::schedules;
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
 
-/// (schedule name, job kind): the data-quality run each quarter (CUS-8).
-const SCHEDULES: [(&str, &str); 1] = [("quarterly-quality", crate::customers::quality::job::KIND)];
+/// (schedule name, job kind, next due time after a given one): the data-quality run each quarter
+/// (CUS-8), the retention run each night (PRV-5).
+type Next = fn(NaiveDateTime) -> NaiveDateTime;
+const SCHEDULES: [(&str, &str, Next); 2] = [
+    ("quarterly-quality", crate::customers::quality::job::KIND, next_quarter),
+    ("daily-retention", crate::privacy::retention::KIND, next_night),
+];
+
+/// 03:00 UTC on the day after `t`.
+pub fn next_night(t: NaiveDateTime) -> NaiveDateTime {
+    (t.date() + chrono::Days::new(1)).and_hms_opt(3, 0, 0).unwrap_or(t)
+}
 
 /// 02:00 UTC on the first day of the quarter after `t`.
 pub fn next_quarter(t: NaiveDateTime) -> NaiveDateTime {
@@ -23,14 +33,14 @@ pub fn next_quarter(t: NaiveDateTime) -> NaiveDateTime {
 pub fn enqueue_due(conn: &mut DbConnection) -> Result<usize, ApiError> {
     let t = now();
     let mut started = 0;
-    for (name, kind) in SCHEDULES {
+    for (name, kind, next_after) in SCHEDULES {
         let next: Option<NaiveDateTime> =
             schedules::table.find(name).select(schedules::next_run_at).first(conn).optional()?;
         match next {
             None => {
-                // First start: the first run is at the next quarter.
+                // First start: the first run is at the next due time.
                 let inserted = diesel::insert_into(schedules::table)
-                    .values((schedules::name.eq(name), schedules::next_run_at.eq(next_quarter(t))))
+                    .values((schedules::name.eq(name), schedules::next_run_at.eq(next_after(t))))
                     .execute(conn);
                 match inserted {
                     Err(e) if crate::db::is_unique_violation(&e) => {}
@@ -42,7 +52,7 @@ pub fn enqueue_due(conn: &mut DbConnection) -> Result<usize, ApiError> {
             Some(due) if due <= t => {
                 let moved = crate::db::transaction(conn, |c| {
                     let n = diesel::update(schedules::table.find(name).filter(schedules::next_run_at.eq(due)))
-                        .set(schedules::next_run_at.eq(next_quarter(t)))
+                        .set(schedules::next_run_at.eq(next_after(t)))
                         .execute(c)?;
                     if n == 1 {
                         super::store::enqueue(c, kind, &serde_json::json!({ "owner": null }), None, None)?;
@@ -63,6 +73,18 @@ mod tests {
 
     fn at(y: i32, m: u32, d: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn nights_roll_over_months_and_years() {
+        assert_eq!(
+            next_night(at(2026, 12, 31)),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap().and_hms_opt(3, 0, 0).unwrap()
+        );
+        assert_eq!(
+            next_night(at(2026, 2, 28)),
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(3, 0, 0).unwrap()
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 pub mod anonymise;
 pub mod model;
+pub mod retention;
+pub mod retention_routes;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -663,6 +663,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The incident register of the caller's scope, newest first. */
+        get: operations["list_incidents"];
+        put?: never;
+        /** Records a data incident for the caller's unit. */
+        post: operations["create_incident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident with its counts of affected and notified customers. */
+        get: operations["get_incident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The incident's timeline of measures, oldest first. */
+        get: operations["list_incident_actions"];
+        put?: never;
+        /**
+         * Records a measure taken: containment moves an open incident to contained, a regulator
+         *     report stamps `reported_at`, closure closes it (a closed incident takes no more actions).
+         */
+        post: operations["record_incident_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records affected customers, by id list and/or by query over the caller's customers. */
+        post: operations["add_incident_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records a notification through `channel` to every affected customer not notified yet (those
+         *     without an address for the channel are recorded as `no_contact`).
+         */
+        post: operations["notify_incident_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report for the regulator (JSON; the web UI prints it). */
+        get: operations["incident_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -959,6 +1069,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/retention-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The retention periods: `relationship` (from the last activity) and per consent purpose
+         *     (from its latest grant or withdrawal).
+         */
+        get: operations["list_retention_policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention-policies/{purpose}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets the retention period of `relationship` or of a consent purpose. */
+        put: operations["set_retention_policy"];
+        post?: never;
+        /** Removes a retention period (that purpose then never lapses). */
+        delete: operations["delete_retention_policy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs the retention job now (it also runs daily): anonymises customers whose relationship and
+         *     every consent purpose have lapsed and who are under no legal hold. `dry_run` only counts.
+         */
+        post: operations["run_retention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/self-service/consents": {
         parameters: {
             query?: never;
@@ -1209,6 +1377,37 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description An action on the incident's timeline. `containment` moves an open incident to contained,
+         *     `regulator_report` records when the regulator was told, `closure` closes it; `notification`
+         *     entries are written by the notify call.
+         * @enum {string}
+         */
+        ActionKind: "investigation" | "containment" | "remediation" | "regulator_report" | "notification" | "closure" | "other";
+        /** @description Adds affected customers: a list of ids, or every customer a query selects (or both). */
+        AddAffected: {
+            customer_ids?: string[] | null;
+            query?: null | components["schemas"]["AffectedQuery"];
+        };
+        /** @description Which of the caller's customers a query selects (all given conditions hold). */
+        AffectedQuery: {
+            channel?: null | components["schemas"]["SourceChannel"];
+            /** Format: date-time */
+            created_from?: string | null;
+            /** Format: date-time */
+            created_to?: string | null;
+            tag?: string | null;
+            unit_id?: string | null;
+        };
+        AffectedResult: {
+            /**
+             * Format: int64
+             * @description Newly recorded by this call (a customer already recorded is not counted twice).
+             */
+            added: number;
+            /** Format: int64 */
+            affected: number;
+        };
         Agreement: {
             active: boolean;
             /** Format: date-time */
@@ -1260,6 +1459,12 @@ export interface components {
             /** Format: int64 */
             seq: number;
             unit_id?: string | null;
+        };
+        ChannelCount: {
+            channel: string;
+            /** Format: int64 */
+            count: number;
+            status: string;
         };
         /**
          * @description Carries out a request: access and withdrawal are done by the server, deletion anonymises
@@ -1382,6 +1587,27 @@ export interface components {
         CreateHold: {
             /** @description E.g. a litigation or regulator case reference. */
             reason: string;
+        };
+        /** @description Records a data incident; the recording principal's unit owns it. */
+        CreateIncident: {
+            /** @description What the people affected can do to reduce the harm. */
+            advice?: string | null;
+            category: components["schemas"]["IncidentCategory"];
+            /** @description Why it happened (as far as known). */
+            cause?: string | null;
+            /** @description Who the people affected and the regulator can contact. */
+            contact: string;
+            description: string;
+            /** Format: date-time */
+            detected_at: string;
+            /** @description The kinds of information involved (customer field names, e.g. `mobile`, `national_id`). */
+            fields: string[];
+            /** @description The harm it may cause the people affected. */
+            harm?: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            severity: components["schemas"]["Severity"];
+            title: string;
         };
         /**
          * @description Publishes a new version of a unit's notice in one language (older versions stay, since
@@ -1617,6 +1843,74 @@ export interface components {
             fields: string[];
             purpose?: string | null;
         };
+        Incident: {
+            advice: string;
+            /**
+             * Format: int64
+             * @description Customers recorded as affected.
+             */
+            affected: number;
+            category: components["schemas"]["IncidentCategory"];
+            cause: string;
+            contact: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            description: string;
+            /** Format: date-time */
+            detected_at: string;
+            fields: string[];
+            harm: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description Of those, how many were notified (a notification recorded for a reachable channel).
+             */
+            notified: number;
+            /** Format: date-time */
+            occurred_at: string;
+            /**
+             * Format: date-time
+             * @description When the regulator was told (the `regulator_report` action).
+             */
+            reported_at?: string | null;
+            severity: components["schemas"]["Severity"];
+            status: components["schemas"]["IncidentStatus"];
+            title: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        IncidentAction: {
+            description: string;
+            id: string;
+            kind: components["schemas"]["ActionKind"];
+            /** Format: date-time */
+            taken_at: string;
+            taken_by: string;
+        };
+        /**
+         * @description What happened to the data (PIPL art. 57: leak, tampering, loss), or access without right.
+         * @enum {string}
+         */
+        IncidentCategory: "leak" | "tampering" | "loss" | "unauthorised_access" | "other";
+        /**
+         * @description The report for a regulator (PIPL art. 57): the incident, the kinds of information, cause,
+         *     possible harm, people affected per unit, the timeline of measures, what individuals can do,
+         *     notifications, and whom to contact.
+         */
+        IncidentReport: {
+            actions: components["schemas"]["IncidentAction"][];
+            affected_by_unit: components["schemas"]["UnitCount"][];
+            /** @description The unit (company) responsible. */
+            controller: string;
+            /** Format: date-time */
+            generated_at: string;
+            incident: components["schemas"]["Incident"];
+            notifications: components["schemas"]["ChannelCount"][];
+        };
+        /** @enum {string} */
+        IncidentStatus: "open" | "contained" | "closed";
         /** @enum {string} */
         IncomeBand: "low" | "lower_middle" | "middle" | "upper_middle" | "high";
         IssueLink: {
@@ -1774,6 +2068,27 @@ export interface components {
             unit_id: string;
             /** Format: int32 */
             version: number;
+        };
+        /** @description Records a notification to every affected customer not yet notified. */
+        Notify: {
+            channel: components["schemas"]["NotifyChannel"];
+        };
+        /**
+         * @description How affected customers are told.
+         * @enum {string}
+         */
+        NotifyChannel: "sms" | "email" | "letter" | "phone";
+        NotifyResult: {
+            /**
+             * Format: int64
+             * @description Affected customers with no address for that channel (recorded as `no_contact`).
+             */
+            no_contact: number;
+            /**
+             * Format: int64
+             * @description Notifications recorded for delivery through the channel.
+             */
+            recorded: number;
         };
         OffboardRequest: {
             /** @description Colleagues who take over; customers are shared out among them in turn. */
@@ -1941,6 +2256,48 @@ export interface components {
                 at: string;
                 fields: string[];
                 purpose?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Incident: {
+            items: {
+                advice: string;
+                /**
+                 * Format: int64
+                 * @description Customers recorded as affected.
+                 */
+                affected: number;
+                category: components["schemas"]["IncidentCategory"];
+                cause: string;
+                contact: string;
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                description: string;
+                /** Format: date-time */
+                detected_at: string;
+                fields: string[];
+                harm: string;
+                id: string;
+                /**
+                 * Format: int64
+                 * @description Of those, how many were notified (a notification recorded for a reachable channel).
+                 */
+                notified: number;
+                /** Format: date-time */
+                occurred_at: string;
+                /**
+                 * Format: date-time
+                 * @description When the regulator was told (the `regulator_report` action).
+                 */
+                reported_at?: string | null;
+                severity: components["schemas"]["Severity"];
+                status: components["schemas"]["IncidentStatus"];
+                title: string;
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -2229,6 +2586,15 @@ export interface components {
             claims?: Record<string, never> | null;
             valid: boolean;
         };
+        RecordAction: {
+            description: string;
+            kind: components["schemas"]["ActionKind"];
+            /**
+             * Format: date-time
+             * @description When it was done (default: now).
+             */
+            taken_at?: string | null;
+        };
         /**
          * @description Grants or withdraws one purpose. A grant refers to a privacy notice (the unit's newest when
          *     none is named); a withdrawal takes effect at once.
@@ -2254,6 +2620,20 @@ export interface components {
         RequestKind: "access" | "correction" | "withdrawal" | "deletion";
         /** @enum {string} */
         RequestStatus: "open" | "completed" | "rejected";
+        /** @description How long data may stay once a purpose (or the relationship) has lapsed. */
+        RetentionPolicy: {
+            /** Format: int32 */
+            days: number;
+            /** @description `relationship`, a consent purpose, or `partner_sharing:<code>`. */
+            purpose: string;
+            /** Format: date-time */
+            updated_at: string;
+            updated_by: string;
+        };
+        RetentionRun: {
+            /** @description Count what would be anonymised, change nothing. */
+            dry_run?: boolean;
+        };
         /**
          * @description Why a full value is revealed; recorded in the audit log.
          * @enum {string}
@@ -2297,6 +2677,15 @@ export interface components {
             /** @description Purposes the customer can decide on here. */
             purposes: string[];
         };
+        SetRetention: {
+            /**
+             * Format: int32
+             * @description 1 day to 100 years.
+             */
+            days: number;
+        };
+        /** @enum {string} */
+        Severity: "low" | "medium" | "high" | "critical";
         /** @description One disclosure: who received which fields of whom, why, how. */
         Share: {
             agreement_id: string;
@@ -2362,6 +2751,12 @@ export interface components {
             updated_at: string;
             /** Format: int64 */
             version: number;
+        };
+        UnitCount: {
+            /** Format: int64 */
+            count: number;
+            unit_id: string;
+            unit_name: string;
         };
         /** @enum {string} */
         UnitKind: "group" | "subsidiary" | "department";
@@ -3923,6 +4318,255 @@ export interface operations {
             };
         };
     };
+    list_incidents: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Incident"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_incident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIncident"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_incident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_incident_actions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentAction"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_incident_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordAction"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentAction"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_incident_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAffected"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffectedResult"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notify_incident_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Notify"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyResult"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    incident_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentReport"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_jobs: {
         parameters: {
             query?: {
@@ -4524,6 +5168,125 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_retention_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_retention_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                purpose: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRetention"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_retention_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                purpose: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_retention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionRun"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
                 };
             };
             "4XX": {

@@ -3,6 +3,9 @@ import { createBrowserRouter } from 'react-router';
 import { AppLayout } from '@/components/app-layout';
 import { ApiKeysPage } from '@/features/api-keys/api-keys-page';
 import { AuditPage } from '@/features/audit/audit-page';
+import { IncidentPage } from '@/features/incidents/incident-page';
+import { IncidentReportPage } from '@/features/incidents/incident-report-page';
+import { IncidentsPage } from '@/features/incidents/incidents-page';
 import { KeysPage } from '@/features/keys/keys-page';
 import { LoginPage } from '@/features/auth/login-page';
 import { ComingSoon } from '@/features/common/coming-soon';
@@ -25,6 +28,7 @@ const soon = ['segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
   { path: '/self-service/consent', element: <SelfServicePage /> },
+  { path: '/incidents/:id/report', element: <IncidentReportPage /> },
   {
     path: '/',
     element: <AppLayout />,
@@ -35,6 +39,8 @@ export const router = createBrowserRouter([
       { path: 'customers/quality', element: <QualityPage /> },
       { path: 'customers/:id', element: <CustomerDetailPage /> },
       { path: 'consent', element: <PrivacyPage /> },
+      { path: 'incidents', element: <IncidentsPage /> },
+      { path: 'incidents/:id', element: <IncidentPage /> },
       { path: 'units', element: <UnitsPage /> },
       { path: 'users', element: <UsersPage /> },
       { path: 'api-keys', element: <ApiKeysPage /> },

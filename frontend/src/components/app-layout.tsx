@@ -25,6 +25,7 @@ export function AppLayout() {
     { to: '/', label: t('nav.dashboard') },
     { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
     { to: '/consent', label: t('nav.consent'), permission: 'consent:read' },
+    { to: '/incidents', label: t('nav.incidents'), permission: 'incidents:read' },
     { to: '/segments', label: t('nav.segments'), soon: true },
     { to: '/campaigns', label: t('nav.campaigns'), soon: true },
     { to: '/tickets', label: t('nav.tickets'), soon: true },

@@ -11,6 +11,9 @@ import { can, useMe } from '@/features/auth/use-me';
 import { PURPOSES, purposeLabel } from '@/features/consent/consent-tab';
 import { formatTime } from '@/lib/format';
 
+import { PartnersTab } from './partners-tab';
+import { RetentionTab } from './retention-tab';
+
 /** The data-subject request queue with due dates; compliance carries requests out. */
 function RequestsTab() {
   const { t, i18n } = useTranslation();
@@ -149,40 +152,6 @@ function NoticesTab() {
   );
 }
 
-function PartnersTab() {
-  const { t } = useTranslation();
-  const partners = useQuery({
-    queryKey: ['partners'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/partners', { params: { query: { limit: 200 } } })),
-  });
-  return (
-    <Stack>
-      <ProblemAlert error={partners.error} />
-      {partners.data?.items.length === 0 && <Text c="dimmed">{t('privacy.none')}</Text>}
-      <Table striped>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('privacy.code')}</Table.Th>
-            <Table.Th>{t('privacy.name')}</Table.Th>
-            <Table.Th>{t('privacy.nda')}</Table.Th>
-            <Table.Th>{t('privacy.purposeOf')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {partners.data?.items.map((p) => (
-            <Table.Tr key={p.id}>
-              <Table.Td>{p.code}</Table.Td>
-              <Table.Td>{p.name}</Table.Td>
-              <Table.Td>{p.nda_reference} · {p.nda_signed_on}{p.nda_expires_on ? ` – ${p.nda_expires_on}` : ''}</Table.Td>
-              <Table.Td>{p.purpose}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Stack>
-  );
-}
-
 function SharesTab() {
   const { t, i18n } = useTranslation();
   const shares = useQuery({
@@ -224,11 +193,13 @@ export function PrivacyPage() {
           <Tabs.Tab value="notices">{t('privacy.notices')}</Tabs.Tab>
           {partnersVisible && <Tabs.Tab value="partners">{t('privacy.partners')}</Tabs.Tab>}
           {can(me, 'shares:read') && <Tabs.Tab value="shares">{t('privacy.shares')}</Tabs.Tab>}
+          <Tabs.Tab value="retention">{t('retention.title')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="requests" pt="md"><RequestsTab /></Tabs.Panel>
         <Tabs.Panel value="notices" pt="md"><NoticesTab /></Tabs.Panel>
         <Tabs.Panel value="partners" pt="md"><PartnersTab /></Tabs.Panel>
         <Tabs.Panel value="shares" pt="md"><SharesTab /></Tabs.Panel>
+        <Tabs.Panel value="retention" pt="md"><RetentionTab /></Tabs.Panel>
       </Tabs>
     </Stack>
   );

@@ -1,0 +1,228 @@
+use diesel::prelude::*;
+
+use super::model::*;
+use super::store;
+use crate::audit::{self, Event};
+use crate::auth::Principal;
+use crate::customers::store::Filter;
+use crate::db::schema::{customer_owners, customers, units};
+use crate::db::{new_id, now, DbConnection};
+use crate::error::ApiError;
+
+/// The kinds of information an incident can name: customer fields and related records.
+pub const FIELDS: [&str; 15] = [
+    "name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "mobile",
+    "email",
+    "address",
+    "occupation",
+    "income_band",
+    "purchases",
+    "preferences",
+    "feedback",
+    "contacts",
+    "consents",
+    "tickets",
+];
+const BATCH: i64 = 1000;
+
+/// An incident of a unit the principal sees; 404 otherwise.
+pub fn visible(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<IncidentRow, ApiError> {
+    match store::get_with_path(conn, id)? {
+        Some((row, path)) if p.sees_unit_path(&path) => Ok(row),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+pub fn with_counts(conn: &mut DbConnection, rows: Vec<IncidentRow>) -> Result<Vec<Incident>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let counts = store::counts(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .zip(counts)
+        .map(|(r, (_, affected, notified))| Incident::from_row(r, affected, notified))
+        .collect())
+}
+
+pub fn create(conn: &mut DbConnection, p: &Principal, input: CreateIncident) -> Result<IncidentRow, ApiError> {
+    if let Some(bad) = input.fields.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+        return Err(ApiError::field("fields", "unknown", format!("`{bad}` is not a kind of customer information")));
+    }
+    if input.detected_at < input.occurred_at {
+        return Err(ApiError::field("detected_at", "before_occurrence", "an incident is detected after it occurred"));
+    }
+    let t = now();
+    let mut fields = input.fields;
+    fields.sort();
+    fields.dedup();
+    let row = IncidentRow {
+        id: new_id(),
+        unit_id: p.unit_id.clone(),
+        title: input.title,
+        category: input.category.as_str().to_owned(),
+        severity: input.severity.as_str().to_owned(),
+        status: IncidentStatus::Open.as_str().to_owned(),
+        description: input.description,
+        cause: input.cause.unwrap_or_default(),
+        harm: input.harm.unwrap_or_default(),
+        advice: input.advice.unwrap_or_default(),
+        contact: input.contact,
+        fields: serde_json::to_string(&fields).map_err(ApiError::internal)?,
+        occurred_at: input.occurred_at.naive_utc(),
+        detected_at: input.detected_at.naive_utc(),
+        reported_at: None,
+        created_by: p.id.clone(),
+        created_at: t,
+        updated_at: t,
+    };
+    store::insert(conn, &row)?;
+    audit::append(conn, &p.actor(), Event::new("incident.create", "incident", Some(&row.id)))?;
+    Ok(row)
+}
+
+pub fn record_action(
+    conn: &mut DbConnection,
+    p: &Principal,
+    id: &str,
+    input: RecordAction,
+) -> Result<ActionRow, ApiError> {
+    let incident = visible(conn, p, id)?;
+    if incident.status == IncidentStatus::Closed.as_str() {
+        return Err(ApiError::Conflict("the incident is closed".into()));
+    }
+    let t = now();
+    let row = ActionRow {
+        id: new_id(),
+        incident_id: incident.id.clone(),
+        kind: input.kind.as_str().to_owned(),
+        description: input.description,
+        taken_by: p.id.clone(),
+        taken_at: input.taken_at.map_or(t, |d| d.naive_utc()),
+    };
+    store::insert_action(conn, &row)?;
+    let status = match (input.kind, incident.status.as_str()) {
+        (ActionKind::Closure, _) => IncidentStatus::Closed.as_str(),
+        (ActionKind::Containment, "open") => IncidentStatus::Contained.as_str(),
+        _ => incident.status.as_str(),
+    };
+    let reported = (input.kind == ActionKind::RegulatorReport).then_some(row.taken_at);
+    store::set_status(conn, &incident.id, status, reported, t)?;
+    audit::append(
+        conn,
+        &p.actor(),
+        Event::new("incident.action", "incident", Some(&incident.id)).fields(&[input.kind.as_str()]),
+    )?;
+    Ok(row)
+}
+
+/// Of `ids`, the live customers the principal sees (homed in scope, or owned).
+fn visible_customers(conn: &mut DbConnection, p: &Principal, ids: &[String]) -> Result<Vec<String>, ApiError> {
+    let in_scope = units::table.filter(units::path.like(format!("{}%", p.scope_prefix()))).select(units::id);
+    let owned =
+        customer_owners::table.filter(customer_owners::user_id.eq(p.id.clone())).select(customer_owners::customer_id);
+    Ok(customers::table
+        .filter(customers::id.eq_any(ids))
+        .filter(customers::deleted_at.is_null())
+        .filter(customers::unit_id.eq_any(in_scope).or(customers::id.eq_any(owned)))
+        .select(customers::id)
+        .load(conn)?)
+}
+
+pub fn add_affected(
+    conn: &mut DbConnection,
+    p: &Principal,
+    id: &str,
+    input: AddAffected,
+) -> Result<AffectedResult, ApiError> {
+    let incident = visible(conn, p, id)?;
+    if input.customer_ids.is_none() && input.query.is_none() {
+        return Err(ApiError::field("customer_ids", "required", "give customer ids, a query, or both"));
+    }
+    let mut added = 0;
+    if let Some(ids) = &input.customer_ids {
+        let found = visible_customers(conn, p, ids)?;
+        if let Some(unknown) = ids.iter().find(|i| !found.contains(i)) {
+            return Err(ApiError::field("customer_ids", "unknown", format!("no customer {unknown}")));
+        }
+        added += store::add_affected(conn, &incident.id, &found)?;
+    }
+    if let Some(q) = input.query {
+        let filter = Filter {
+            unit_id: q.unit_id,
+            tag: q.tag,
+            channel: q.channel.map(|c| c.as_str().to_owned()),
+            created_from: q.created_from.map(|t| t.naive_utc()),
+            created_to: q.created_to.map(|t| t.naive_utc()),
+            ..Filter::default()
+        };
+        let mut before: Option<String> = None;
+        loop {
+            let ids = crate::customers::store::ids(conn, &p.scope_prefix(), &p.id, &filter, before.as_deref(), BATCH)?;
+            let Some(last) = ids.last() else { break };
+            before = Some(last.clone());
+            added += store::add_affected(conn, &incident.id, &ids)?;
+        }
+    }
+    audit::append(conn, &p.actor(), Event::new("incident.affected", "incident", Some(&incident.id)))?;
+    Ok(AffectedResult { added, affected: store::affected_count(conn, &incident.id)? })
+}
+
+pub fn notify(
+    conn: &mut DbConnection,
+    p: &Principal,
+    id: &str,
+    channel: NotifyChannel,
+) -> Result<NotifyResult, ApiError> {
+    let incident = visible(conn, p, id)?;
+    let t = now();
+    let mut out = NotifyResult { recorded: 0, no_contact: 0 };
+    let mut after = String::new();
+    loop {
+        let batch = store::to_notify(conn, &incident.id, channel.as_str(), &after, BATCH)?;
+        let Some((last, _)) = batch.last() else { break };
+        after = last.clone();
+        let reachable = batch.iter().filter(|(_, r)| *r).count() as i64;
+        out.recorded += reachable;
+        out.no_contact += batch.len() as i64 - reachable;
+        store::insert_notifications(conn, &incident.id, channel.as_str(), &batch, t)?;
+    }
+    let note =
+        format!("{}: {} notifications recorded, {} without an address", channel.as_str(), out.recorded, out.no_contact);
+    let action = RecordAction { kind: ActionKind::Notification, description: note, taken_at: None };
+    if incident.status != IncidentStatus::Closed.as_str() {
+        record_action(conn, p, &incident.id, action)?;
+    }
+    audit::append(
+        conn,
+        &p.actor(),
+        Event::new("incident.notify", "incident", Some(&incident.id)).fields(&[channel.as_str()]),
+    )?;
+    Ok(out)
+}
+
+pub fn report(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<IncidentReport, ApiError> {
+    let row = visible(conn, p, id)?;
+    let controller = crate::org::store::unit(conn, &row.unit_id)?.map(|u| u.name).unwrap_or_default();
+    let affected_by_unit = store::affected_by_unit(conn, &row.id)?
+        .into_iter()
+        .map(|(unit_id, unit_name, count)| UnitCount { unit_id, unit_name, count })
+        .collect();
+    let actions = store::actions(conn, &row.id)?.into_iter().map(IncidentAction::from).collect();
+    let notifications = store::notification_counts(conn, &row.id)?
+        .into_iter()
+        .map(|(channel, status, count)| ChannelCount { channel, status, count })
+        .collect();
+    audit::append(conn, &p.actor(), Event::new("incident.report", "incident", Some(&row.id)))?;
+    let incident = with_counts(conn, vec![row])?.pop().ok_or(ApiError::NotFound)?;
+    Ok(IncidentReport {
+        generated_at: chrono::Utc::now(),
+        controller,
+        incident,
+        affected_by_unit,
+        actions,
+        notifications,
+    })
+}

@@ -1,0 +1,233 @@
+//! Retention (PRV-5, issue 4 §8): per-purpose retention periods, and the job that anonymises
+//! customers whose every period has run out and who are under no legal hold.
+//!
+//! The rule, in words: the customer relationship (`relationship`) lapses `days` after the last
+//! activity (last update, purchase or contact); a consent purpose lapses `days` after its latest
+//! record (grant or withdrawal). A customer is anonymised when the relationship and every purpose
+//! they ever consented to have lapsed. A purpose without a period never lapses, and without a
+//! `relationship` period nobody is anonymised: deleting is opt-in.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::audit::{self, Actor, Event};
+use crate::db::schema::{consents, customers, legal_holds, retention_policies};
+use crate::db::{now, DbConnection};
+use crate::error::ApiError;
+use crate::jobs::handlers::Progress;
+use crate::jobs::model::JobRow;
+use crate::jobs::owner::JobOwner;
+
+pub const RELATIONSHIP: &str = "relationship";
+pub const KIND: &str = "privacy.retention";
+const BATCH: i64 = 500;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = retention_policies)]
+pub struct PolicyRow {
+    pub purpose: String,
+    pub days: i32,
+    pub updated_by: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// How long data may stay once a purpose (or the relationship) has lapsed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetentionPolicy {
+    /// `relationship`, a consent purpose, or `partner_sharing:<code>`.
+    pub purpose: String,
+    pub days: i32,
+    pub updated_by: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<PolicyRow> for RetentionPolicy {
+    fn from(r: PolicyRow) -> Self {
+        RetentionPolicy {
+            purpose: r.purpose,
+            days: r.days,
+            updated_by: r.updated_by,
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetRetention {
+    /// 1 day to 100 years.
+    #[validate(range(min = 1, max = 36500))]
+    pub days: i32,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionRun {
+    /// Count what would be anonymised, change nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Payload {
+    /// None for the daily schedule.
+    pub owner: Option<JobOwner>,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    dry_run: bool,
+    /// Live customers inactive for longer than the relationship period, not under a hold.
+    inactive: i64,
+    /// Of those, whose every consent purpose has lapsed too.
+    expired: i64,
+    anonymised: i64,
+    /// Inactive customers kept because of a legal hold.
+    held: i64,
+}
+
+pub fn policies(conn: &mut DbConnection) -> QueryResult<Vec<PolicyRow>> {
+    retention_policies::table.order(retention_policies::purpose.asc()).select(PolicyRow::as_select()).load(conn)
+}
+
+pub fn check_purpose(conn: &mut DbConnection, purpose: &str) -> Result<(), ApiError> {
+    if purpose == RELATIONSHIP {
+        return Ok(());
+    }
+    crate::consent::service::check_purpose(conn, purpose)
+}
+
+pub fn set(conn: &mut DbConnection, actor: &Actor, by: &str, purpose: &str, days: i32) -> Result<PolicyRow, ApiError> {
+    check_purpose(conn, purpose)?;
+    let row = PolicyRow { purpose: purpose.to_owned(), days, updated_by: by.to_owned(), updated_at: now() };
+    // No upsert through MultiConnection: update, else insert (a racing insert is a 409).
+    if diesel::update(retention_policies::table.find(purpose)).set(&row).execute(conn)? == 0 {
+        diesel::insert_into(retention_policies::table).values(&row).execute(conn)?;
+    }
+    audit::append(conn, actor, Event::new("retention.set", "retention_policy", Some(purpose)))?;
+    Ok(row)
+}
+
+pub fn remove(conn: &mut DbConnection, actor: &Actor, purpose: &str) -> Result<(), ApiError> {
+    let n = diesel::delete(retention_policies::table.find(purpose)).execute(conn)?;
+    if n == 0 {
+        return Err(ApiError::NotFound);
+    }
+    audit::append(conn, actor, Event::new("retention.remove", "retention_policy", Some(purpose)))?;
+    Ok(())
+}
+
+/// Live customers with no activity since `cutoff`, after `after` by id: (id, held).
+fn inactive_after(conn: &mut DbConnection, cutoff: NaiveDateTime, after: &str) -> QueryResult<Vec<(String, bool)>> {
+    let ids: Vec<String> = customers::table
+        .filter(customers::deleted_at.is_null())
+        .filter(customers::id.gt(after))
+        .filter(customers::updated_at.lt(cutoff))
+        .filter(customers::last_purchase_at.is_null().or(customers::last_purchase_at.lt(cutoff)))
+        .filter(customers::last_contact_at.is_null().or(customers::last_contact_at.lt(cutoff)))
+        .order(customers::id.asc())
+        .limit(BATCH)
+        .select(customers::id)
+        .load(conn)?;
+    let held: Vec<String> = legal_holds::table
+        .filter(legal_holds::customer_id.eq_any(&ids))
+        .filter(legal_holds::released_at.is_null())
+        .select(legal_holds::customer_id)
+        .load(conn)?;
+    Ok(ids
+        .into_iter()
+        .map(|id| {
+            let h = held.contains(&id);
+            (id, h)
+        })
+        .collect())
+}
+
+/// Of `ids`, those whose every consent purpose has lapsed (one query for the batch).
+fn lapsed(
+    conn: &mut DbConnection,
+    ids: &[String],
+    cutoffs: &HashMap<String, NaiveDateTime>,
+) -> QueryResult<Vec<String>> {
+    let latest: Vec<(String, String, Option<NaiveDateTime>)> = consents::table
+        .filter(consents::customer_id.eq_any(ids))
+        .group_by((consents::customer_id, consents::purpose))
+        .select((consents::customer_id, consents::purpose, diesel::dsl::max(consents::recorded_at)))
+        .load(conn)?;
+    let mut alive = std::collections::HashSet::new();
+    for (customer, purpose, at) in latest {
+        let lapsed = match (cutoffs.get(&purpose), at) {
+            (Some(cutoff), Some(at)) => at < *cutoff,
+            _ => false,
+        };
+        if !lapsed {
+            alive.insert(customer);
+        }
+    }
+    Ok(ids.iter().filter(|id| !alive.contains(*id)).cloned().collect())
+}
+
+pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -> Result<serde_json::Value, String> {
+    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+    let actor = match &payload.owner {
+        Some(owner) => {
+            let p = owner.principal(conn)?;
+            p.require(crate::auth::Permission::PrivacyManage).map_err(|e| e.to_string())?;
+            p.actor()
+        }
+        None => Actor::system(),
+    };
+    let fail = |e: ApiError| e.to_string();
+    let t = now();
+    let cutoffs: HashMap<String, NaiveDateTime> = policies(conn)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|p| (p.purpose, t - Duration::days(i64::from(p.days))))
+        .collect();
+    let mut s = Summary { dry_run: payload.dry_run, ..Summary::default() };
+    let Some(&relationship) = cutoffs.get(RELATIONSHIP) else {
+        return serde_json::to_value(s).map_err(|e| e.to_string());
+    };
+    progress(0, None).map_err(fail)?;
+    let mut after = String::new();
+    loop {
+        let batch = inactive_after(conn, relationship, &after).map_err(|e| e.to_string())?;
+        let Some((last, _)) = batch.last() else { break };
+        after = last.clone();
+        let free: Vec<String> = batch.iter().filter(|(_, held)| !held).map(|(id, _)| id.clone()).collect();
+        s.held += (batch.len() - free.len()) as i64;
+        s.inactive += free.len() as i64;
+        let expired = lapsed(conn, &free, &cutoffs).map_err(|e| e.to_string())?;
+        s.expired += expired.len() as i64;
+        if !payload.dry_run && !expired.is_empty() {
+            let n = crate::db::transaction(conn, |c| {
+                let mut n = 0;
+                for id in &expired {
+                    if super::anonymise::anonymise(c, id)? {
+                        let event = Event {
+                            purpose: Some("retention"),
+                            ..Event::new("customer.anonymise", "customer", Some(id))
+                        };
+                        audit::append(c, &actor, event)?;
+                        n += 1;
+                    }
+                }
+                Ok::<_, ApiError>(n)
+            })
+            .map_err(fail)?;
+            s.anonymised += n;
+        }
+        progress(s.inactive + s.held, None).map_err(fail)?;
+    }
+    if s.anonymised > 0 {
+        super::anonymise::flush(conn);
+    }
+    serde_json::to_value(s).map_err(|e| e.to_string())
+}
