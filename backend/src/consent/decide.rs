@@ -60,3 +60,13 @@ pub fn decide(
     }
     Ok(decision(true, DecisionReason::Granted, Some(record.id.clone()), format!("{purpose} was granted at {at}")))
 }
+
+/// The batch form of `decide` for purposes without a scope or a channel (a partner's, profiling):
+/// of `customer_ids`, those whose newest record for `purpose` grants it. One query per batch, for
+/// exports and sends over many customers.
+pub fn allowed_among(conn: &mut DbConnection, customer_ids: &[String], purpose: &str) -> Result<Vec<String>, ApiError> {
+    if purpose == INTRA_GROUP || purpose.starts_with("marketing_") {
+        return Err(ApiError::internal("allowed_among does not decide scoped or channel purposes"));
+    }
+    Ok(store::current_among(conn, customer_ids, purpose)?.into_iter().filter(|(_, g)| *g).map(|(c, _)| c).collect())
+}

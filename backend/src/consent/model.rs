@@ -31,6 +31,7 @@ crate::text_enum!(
         CallRecording => "call_recording",
         InPerson => "in_person",
         SelfService => "self_service",
+        Merge => "merge",
     }
 );
 

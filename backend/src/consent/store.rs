@@ -83,3 +83,33 @@ pub fn notices(conn: &mut DbConnection, prefix: &str, before: Option<&str>, limi
     }
     q.order(privacy_notices::id.desc()).limit(limit).load(conn)
 }
+
+/// Every record of one purpose for a batch of customers, as (customer, record id, granted),
+/// by customer and newest first (ids are time-ordered).
+pub fn records_among(
+    conn: &mut DbConnection,
+    customer_ids: &[String],
+    purpose: &str,
+) -> QueryResult<Vec<(String, String, bool)>> {
+    consents::table
+        .filter(consents::customer_id.eq_any(customer_ids))
+        .filter(consents::purpose.eq(purpose))
+        .order((consents::customer_id.asc(), consents::id.desc()))
+        .select((consents::customer_id, consents::id, consents::granted))
+        .load(conn)
+}
+
+/// The newest record per customer for one purpose, for a batch of customers: (customer, granted).
+pub fn current_among(
+    conn: &mut DbConnection,
+    customer_ids: &[String],
+    purpose: &str,
+) -> QueryResult<Vec<(String, bool)>> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for (customer, _, granted) in records_among(conn, customer_ids, purpose)? {
+        if out.last().is_none_or(|(c, _)| *c != customer) {
+            out.push((customer, granted));
+        }
+    }
+    Ok(out)
+}

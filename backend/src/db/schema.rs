@@ -286,6 +286,8 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
+        agreement_id -> Nullable<Text>,
+        purpose -> Nullable<Text>,
     }
 }
 

@@ -27,6 +27,7 @@ pub fn run(
         }
         crate::customers::bulk::export::KIND => crate::customers::bulk::export::run(conn, &state.cipher, job, progress),
         crate::customers::bulk::import::KIND => crate::customers::bulk::import::run(conn, &state.cipher, job, progress),
+        crate::partners::export::KIND => crate::partners::export::run(conn, &state.cipher, job, progress),
         crate::privacy::retention::KIND => crate::privacy::retention::run(conn, job, progress),
         crate::keys::reencrypt::KIND => crate::keys::reencrypt::run(conn, &state.cipher, job, progress),
         other => Err(format!("unknown job kind `{other}`")),

@@ -155,6 +155,73 @@ pub async fn create_partner_key(
     Ok(HttpResponse::Created().json(created))
 }
 
+/// Shares by file: the customers the agreement covers who consented to this partner, with the
+/// agreed fields in clear, as a job (download its file from `/jobs/{id}/files/…`); each customer
+/// in it is logged as a share.
+#[utoipa::path(
+    tag = "partners", operation_id = "create_partner_export", params(("id" = String, Path)),
+    request_body = super::export::PartnerExportRequest, security(("bearer" = [])),
+    responses((status = 202, body = crate::jobs::model::Job, headers(("Location" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/partners/{id}/exports")]
+pub async fn create_partner_export(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<super::export::PartnerExportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    use super::export::{agreement_for, Payload, KIND};
+    p.require(Permission::PrivacyManage)?;
+    let Body(input) = body;
+    let partner_id = id.into_inner();
+    let job = state
+        .db
+        .write(move |c| {
+            store::get(c, &partner_id)?.ok_or(ApiError::NotFound)?;
+            agreement_for(c, &partner_id, &input.agreement_id, &input.purpose)?;
+            let payload = Payload {
+                owner: crate::jobs::owner::JobOwner::of(&p),
+                partner_id,
+                agreement_id: input.agreement_id,
+                purpose: input.purpose,
+                format: input.format,
+            };
+            let payload = serde_json::to_value(payload).map_err(ApiError::internal)?;
+            Ok(crate::jobs::store::enqueue(c, KIND, &payload, Some(&p.id), Some(&p.unit_id))?)
+        })
+        .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Location", format!("/api/v1/jobs/{}", job.id)))
+        .json(crate::jobs::model::Job::from(job)))
+}
+
+/// A webhook for the partner under one of its agreements: events (customer id and changed field
+/// names) of the customers the agreement covers who consent to the partner; each delivery is
+/// logged as a share. The signing secret is shown once.
+#[utoipa::path(
+    tag = "partners", operation_id = "create_partner_webhook", params(("id" = String, Path)),
+    request_body = crate::webhooks::model::CreatePartnerWebhook, security(("bearer" = [])),
+    responses((status = 201, body = crate::webhooks::model::WebhookCreated), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/partners/{id}/webhooks")]
+pub async fn create_partner_webhook(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<crate::webhooks::model::CreatePartnerWebhook>,
+) -> Result<HttpResponse, ApiError> {
+    let Body(input) = body;
+    let st = state.clone();
+    let created = state
+        .db
+        .write(move |c| {
+            let allow = st.settings.webhook_allow_private;
+            crate::webhooks::service::create_for_partner(c, &st.cipher, &p, &id, input, allow)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
 /// The partner API: one customer, only the agreed fields, only with the customer's consent to
 /// this partner; every answer is logged as a share. Anything else is 404.
 #[utoipa::path(
@@ -231,6 +298,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_sharing_agreements)
         .service(end_sharing_agreement)
         .service(create_partner_key)
+        .service(create_partner_export)
+        .service(create_partner_webhook)
         .service(partner_read_customer)
         .service(list_shares)
         .service(list_customer_shares);

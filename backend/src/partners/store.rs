@@ -33,6 +33,16 @@ pub fn agreements(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<
         .load(conn)
 }
 
+/// One agreement with its partner's code.
+pub fn agreement_with_code(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(AgreementRow, String)>> {
+    sharing_agreements::table
+        .inner_join(partners::table)
+        .filter(sharing_agreements::id.eq(id))
+        .select((AgreementRow::as_select(), partners::code))
+        .first(conn)
+        .optional()
+}
+
 pub fn end_agreement(conn: &mut DbConnection, partner_id: &str, id: &str) -> QueryResult<usize> {
     diesel::update(
         sharing_agreements::table

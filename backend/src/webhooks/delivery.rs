@@ -94,7 +94,17 @@ async fn round(state: &AppState, client: &awc::Client) -> Result<usize, ApiError
             ("pending", now() + backoff(state.settings.webhook_retry_secs, attempts - 1))
         };
         let id = d.id.clone();
-        state.db.write(move |c| Ok(store::record_attempt(c, &id, state_name, attempts, next, status, error)?)).await?;
+        let payload = d.payload.clone();
+        state
+            .db
+            .write(move |c| {
+                store::record_attempt(c, &id, state_name, attempts, next, status, error)?;
+                if ok {
+                    super::partner::share(c, &hook, &payload)?;
+                }
+                Ok(())
+            })
+            .await?;
     }
     Ok(found)
 }

@@ -7,6 +7,7 @@
 
 pub mod delivery;
 pub mod model;
+pub mod partner;
 pub mod routes;
 pub mod service;
 pub mod store;

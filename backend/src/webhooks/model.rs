@@ -32,6 +32,9 @@ pub struct WebhookRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
+    /// A partner's webhook: the sharing agreement and purpose its deliveries are shares under.
+    pub agreement_id: Option<String>,
+    pub purpose: Option<String>,
 }
 
 impl WebhookRow {
@@ -83,6 +86,8 @@ pub struct Webhook {
     pub created_by: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub disabled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Set for a partner's webhook: the sharing agreement its deliveries are shares under.
+    pub agreement_id: Option<String>,
 }
 
 impl From<WebhookRow> for Webhook {
@@ -97,8 +102,25 @@ impl From<WebhookRow> for Webhook {
             created_by: r.created_by,
             created_at: r.created_at.and_utc(),
             disabled_at: r.disabled_at.map(|t| t.and_utc()),
+            agreement_id: r.agreement_id,
         }
     }
+}
+
+/// A webhook for a partner: events (ids only) of the customers the agreement covers and who
+/// consented to the partner; each delivery is logged as a share.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePartnerWebhook {
+    pub agreement_id: String,
+    /// One of the agreement's purposes; recorded in the share log.
+    #[validate(length(min = 1, max = 60))]
+    pub purpose: String,
+    #[validate(length(min = 8, max = 500))]
+    pub url: String,
+    /// `customer.*`, `consent.changed` or `*`.
+    #[validate(length(min = 1, max = 20))]
+    pub topics: Vec<String>,
 }
 
 /// A new subscription with its signing secret, shown this once.

@@ -65,8 +65,36 @@ pub fn create(
     allow_internal: bool,
 ) -> Result<WebhookCreated, ApiError> {
     p.require(Permission::ApiKeysManage)?;
+    insert(conn, cipher, p, input, None, allow_internal)
+}
+
+/// A partner's webhook under one of its agreements (compliance).
+pub fn create_for_partner(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    partner_id: &str,
+    input: CreatePartnerWebhook,
+    allow_internal: bool,
+) -> Result<WebhookCreated, ApiError> {
+    p.require(Permission::PrivacyManage)?;
+    crate::partners::store::get(conn, partner_id)?.ok_or(ApiError::NotFound)?;
+    crate::partners::export::agreement_for(conn, partner_id, &input.agreement_id, &input.purpose)?;
+    let hook = CreateWebhook { url: input.url, topics: input.topics, description: None };
+    insert(conn, cipher, p, hook, Some((input.agreement_id, input.purpose)), allow_internal)
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    p: &Principal,
+    input: CreateWebhook,
+    partner: Option<(String, String)>,
+    allow_internal: bool,
+) -> Result<WebhookCreated, ApiError> {
     check_url(&input.url, allow_internal)?;
     let topics = check_topics(&input.topics)?;
+    let (agreement_id, purpose) = partner.unzip();
     let secret = format!("whsec_{}", crate::crypto::random_token());
     let id = new_id();
     let row = WebhookRow {
@@ -80,6 +108,8 @@ pub fn create(
         created_by: p.id.clone(),
         created_at: now(),
         disabled_at: None,
+        agreement_id,
+        purpose,
     };
     store::insert(conn, &row)?;
     audit::append(conn, &p.actor(), Event::new("webhook.create", "webhook", Some(&row.id)))?;
@@ -118,9 +148,11 @@ pub fn fan_out(conn: &mut DbConnection, limit: i64) -> Result<usize, ApiError> {
             return Ok(0);
         }
         let t = now();
-        let mut rows = Vec::new();
+        let partner_hooks: Vec<&WebhookRow> =
+            hooks.iter().filter(|(h, _)| h.agreement_id.is_some()).map(|(h, _)| h).collect();
+        let mut rows = super::partner::deliveries(c, &partner_hooks, &events, t)?;
         for e in &events {
-            for (hook, path) in &hooks {
+            for (hook, path) in hooks.iter().filter(|(h, _)| h.agreement_id.is_none()) {
                 let scope = crate::auth::principal::scope_prefix(path);
                 let in_scope =
                     e.unit_path.as_deref().map_or(scope.matches('/').count() <= 2, |u| u.starts_with(&scope));

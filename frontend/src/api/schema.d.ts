@@ -979,6 +979,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Shares by file: the customers the agreement covers who consented to this partner, with the
+         *     agreed fields in clear, as a job (download its file from `/jobs/{id}/files/…`); each customer
+         *     in it is logged as a share.
+         */
+        post: operations["create_partner_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A webhook for the partner under one of its agreements: events (customer id and changed field
+         *     names) of the customers the agreement covers who consent to the partner; each delivery is
+         *     logged as a share. The signing secret is shown once.
+         */
+        post: operations["create_partner_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/privacy-notices": {
         parameters: {
             query?: never;
@@ -1492,7 +1534,7 @@ export interface components {
          * @description How the customer expressed the choice (the evidence's medium).
          * @enum {string}
          */
-        ConsentChannel: "paper" | "web_form" | "app" | "call_recording" | "in_person" | "self_service";
+        ConsentChannel: "paper" | "web_form" | "app" | "call_recording" | "in_person" | "self_service" | "merge";
         /**
          * @description A link to hand to the customer (by SMS, email or on paper as a QR code). The token travels
          *     in the URL fragment, which browsers never send to a server, so it stays out of access logs.
@@ -1503,6 +1545,16 @@ export interface components {
             token: string;
             /** @description The SPA path of the public page, token included. */
             url: string;
+        };
+        /**
+         * @description A consent purpose through a merge: each side's current state and the survivor's (the more
+         *     restrictive wins: a withdrawal on either side withdraws).
+         */
+        ConsentOutcome: {
+            merged: boolean;
+            purpose: string;
+            source?: boolean | null;
+            target?: boolean | null;
         };
         /** @description Every purpose's current state (the newest record decides) and the full history, newest first. */
         ConsentOverview: {
@@ -1646,6 +1698,18 @@ export interface components {
             /** Format: date-time */
             expires_at?: string | null;
             name: string;
+        };
+        /**
+         * @description A webhook for a partner: events (ids only) of the customers the agreement covers and who
+         *     consented to the partner; each delivery is logged as a share.
+         */
+        CreatePartnerWebhook: {
+            agreement_id: string;
+            /** @description One of the agreement's purposes; recorded in the share log. */
+            purpose: string;
+            /** @description `customer.*`, `consent.changed` or `*`. */
+            topics: string[];
+            url: string;
         };
         CreatePreference: {
             category: components["schemas"]["PreferenceCategory"];
@@ -2018,6 +2082,7 @@ export interface components {
             preview: components["schemas"]["MergePreview"];
         };
         MergePreview: {
+            consents: components["schemas"]["ConsentOutcome"][];
             fields: components["schemas"]["FieldChoice"][];
             moves: components["schemas"]["MoveCounts"];
             owner_ids: string[];
@@ -2048,6 +2113,7 @@ export interface components {
         };
         /** @description Related records that move to the survivor. */
         MoveCounts: {
+            consents: number;
             contacts: number;
             feedback: number;
             notifications: number;
@@ -2485,6 +2551,8 @@ export interface components {
         Page_Webhook: {
             items: {
                 active: boolean;
+                /** @description Set for a partner's webhook: the sharing agreement its deliveries are shares under. */
+                agreement_id?: string | null;
                 /** Format: date-time */
                 created_at: string;
                 created_by: string;
@@ -2510,6 +2578,12 @@ export interface components {
             nda_reference: string;
             nda_signed_on: string;
             /** @description The consent purpose customers grant to share with this partner. */
+            purpose: string;
+        };
+        PartnerExportRequest: {
+            agreement_id: string;
+            format: components["schemas"]["ExportFormat"];
+            /** @description One of the agreement's purposes; recorded in the share log. */
             purpose: string;
         };
         PartnerKeyCreated: {
@@ -2867,6 +2941,8 @@ export interface components {
         };
         Webhook: {
             active: boolean;
+            /** @description Set for a partner's webhook: the sharing agreement its deliveries are shares under. */
+            agreement_id?: string | null;
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -4949,6 +5025,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartnerKeyCreated"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_partner_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerExportRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_partner_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartnerWebhook"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
                 };
             };
             "4XX": {

@@ -186,3 +186,69 @@ async fn interrupted_merge_changes_nothing(app: TestApp) {
     app.post(&url, &w.manager, request(&w, &before_a.0, &before_b.0, false)).await.expect(200);
 }
 both!(interrupted_merge_changes_nothing, interrupted_merge_changes_nothing);
+
+/// Consents through a merge: the source's records move over, a withdrawal on either side wins
+/// (even over a newer grant on the other), and undo gives each customer its own state back.
+async fn merge_keeps_the_more_restrictive_consent(app: TestApp) {
+    use crate::consent::{consent, customer, notice};
+    let w = crate::consent::world(&app).await;
+    notice(&app, &w.compliance).await;
+    let target = customer(&app, &w.manager, "王小明", "13911112222").await;
+    let source = customer(&app, &w.manager, "王晓明", "13911112222").await;
+    consent(&app, &w.agent, &source, "marketing_sms", true).await;
+    consent(&app, &w.agent, &source, "marketing_sms", false).await;
+    consent(&app, &w.agent, &target, "marketing_sms", true).await; // newer than the withdrawal
+    consent(&app, &w.agent, &target, "profiling", false).await;
+    consent(&app, &w.agent, &source, "profiling", true).await; // newer than the withdrawal
+    consent(&app, &w.agent, &source, "marketing_email", true).await;
+    let states = |id: String| {
+        let app = &app;
+        let token = w.agent.clone();
+        async move {
+            let o = app.get(&format!("/api/v1/customers/{id}/consents"), &token).await.expect(200).body;
+            let mut s: Vec<(String, bool)> = o["current"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c["purpose"].as_str().unwrap().to_owned(), c["granted"].as_bool().unwrap()))
+                .collect();
+            s.sort();
+            s
+        }
+    };
+    let (t0, s0) = (states(target.clone()).await, states(source.clone()).await);
+    let version = |id: &str| {
+        let id = id.to_owned();
+        let app = &app;
+        let token = w.manager.clone();
+        async move { app.get(&format!("/api/v1/customers/{id}"), &token).await.expect(200).body["version"].clone() }
+    };
+    let body = |dry_run: bool, tv: Value, sv: Value| json!({"source_id": source, "target_version": tv, "source_version": sv, "dry_run": dry_run});
+    let url = format!("/api/v1/customers/{target}/merge");
+    let dry = app.post(&url, &w.manager, body(true, version(&target).await, version(&source).await)).await;
+    let outcomes = dry.expect(200).body["preview"]["consents"].clone();
+    assert_eq!(
+        outcomes,
+        json!([
+            {"purpose": "marketing_email", "target": null, "source": true, "merged": true},
+            {"purpose": "marketing_sms", "target": true, "source": false, "merged": false},
+            {"purpose": "profiling", "target": false, "source": true, "merged": false},
+        ])
+    );
+
+    let done = app.post(&url, &w.manager, body(false, version(&target).await, version(&source).await)).await;
+    let merge_id = done.expect(200).body["merge"]["id"].as_str().unwrap().to_owned();
+    let merged = states(target.clone()).await;
+    let expected = [("marketing_email", true), ("marketing_sms", false), ("profiling", false)];
+    assert_eq!(merged, expected.map(|(p, g)| (p.to_owned(), g)));
+    let check = app.get(&format!("/api/v1/customers/{target}/consents/check?purpose=marketing_sms"), &w.agent).await;
+    assert_eq!(check.expect(200).body["allowed"], false);
+    let history = app.get(&format!("/api/v1/customers/{target}/consents"), &w.agent).await.expect(200).body;
+    let by_merge = history["history"].as_array().unwrap().iter().filter(|c| c["channel"] == "merge").count();
+    assert_eq!(by_merge, 2, "one withdrawal per purpose the merge restricted");
+
+    app.post(&format!("/api/v1/customer-merges/{merge_id}/undo"), &w.manager, json!({})).await.expect(200);
+    assert_eq!(states(source.clone()).await, s0, "the source's own states are back");
+    assert_eq!(states(target.clone()).await, t0, "the survivor's own states are back");
+}
+both!(merge_keeps_the_more_restrictive_consent, merge_keeps_the_more_restrictive_consent);

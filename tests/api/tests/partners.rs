@@ -85,3 +85,62 @@ async fn partner_reads_only_what_was_agreed(app: TestApp) {
     app.post("/api/v1/partners", &w.compliance, dup).await.problem(409);
 }
 both!(partner_reads_only_what_was_agreed, partner_reads_only_what_was_agreed);
+
+/// Sharing by file: only consented customers of the agreed units, only the agreed fields, each
+/// one in the share log (channel `export`) and so in their disclosure history.
+async fn partner_export_shares_what_was_agreed(app: TestApp) {
+    let w = world(&app).await;
+    notice(&app, &w.compliance).await;
+    let partner = json!({"code": "acme", "name": "Acme 保险", "nda_reference": "NDA-1", "nda_signed_on": "2026-01-05"});
+    let pid =
+        app.post("/api/v1/partners", &w.compliance, partner).await.expect(201).body["id"].as_str().unwrap().to_owned();
+    let agreement = json!({"fields": ["name", "mobile"], "purposes": ["insurance_quote"], "unit_ids": [w.s1], "document_reference": "DSA-1", "starts_on": "2026-01-01"});
+    let aid = app.post(&format!("/api/v1/partners/{pid}/agreements"), &w.compliance, agreement).await.expect(201).body
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let consented = customer(&app, &w.manager, "周七", "13811112222").await;
+    let silent = customer(&app, &w.manager, "吴八", "13811113333").await;
+    let compliance2 = app.user(&w.admin, "compliance2", "compliance", &w.s2).await.1;
+    notice(&app, &compliance2).await;
+    let elsewhere = customer(&app, &w.other_manager, "郑九", "13811114444").await;
+    consent(&app, &w.agent, &consented, "partner_sharing:acme", true).await;
+    consent(&app, &w.other_manager, &elsewhere, "partner_sharing:acme", true).await;
+
+    let url = format!("/api/v1/partners/{pid}/exports");
+    let body = |purpose: &str, format: &str| json!({"agreement_id": aid, "purpose": purpose, "format": format});
+    app.post(&url, &w.agent, body("insurance_quote", "csv")).await.problem(403);
+    app.post(&url, &w.compliance, body("marketing", "csv")).await.problem(422);
+    let mut unknown = body("insurance_quote", "csv");
+    unknown["agreement_id"] = json!("nope");
+    app.post(&url, &w.compliance, unknown).await.problem(422);
+
+    let job = app.post(&url, &w.compliance, body("insurance_quote", "csv")).await.expect(202).body;
+    let job_id = job["id"].as_str().unwrap();
+    let done = app.wait_job(job_id, &w.compliance).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert_eq!((done["result"]["customers"].as_i64(), done["result"]["without_consent"].as_i64()), (Some(1), Some(1)));
+    let path = format!("/api/v1/jobs/{job_id}/files/partner-acme.csv");
+    let csv = app.send("GET", &path, Some(&w.compliance), None, &[]).await.expect(200).body;
+    let csv = csv.as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        csv.lines().collect::<Vec<_>>(),
+        ["id,name,mobile".to_owned(), format!("{consented},周七,+8613811112222")]
+    );
+
+    let json_job = app.post(&url, &w.compliance, body("insurance_quote", "json")).await.expect(202).body;
+    let json_id = json_job["id"].as_str().unwrap();
+    app.wait_job(json_id, &w.compliance).await;
+    let path = format!("/api/v1/jobs/{json_id}/files/partner-acme.json");
+    let rows = app.send("GET", &path, Some(&w.compliance), None, &[]).await.expect(200).body;
+    assert_eq!(rows, json!([{"id": consented, "name": "周七", "mobile": "+8613811112222"}]));
+
+    let mine = app.get(&format!("/api/v1/customers/{consented}/shares"), &w.agent).await.expect(200).body;
+    let items = mine["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|s| s["channel"] == "export" && s["purpose"] == "insurance_quote"));
+    let theirs = app.get(&format!("/api/v1/customers/{silent}/shares"), &w.agent).await.expect(200).body;
+    assert_eq!(theirs["items"], json!([]));
+}
+both!(partner_export_shares_what_was_agreed, partner_export_shares_what_was_agreed);

@@ -177,3 +177,99 @@ async fn internal_addresses_are_refused_by_default(app: TestApp) {
         .expect(201);
 }
 both!(internal_addresses_are_refused_by_default, internal_addresses_are_refused_by_default);
+
+/// Waits until every outbox event has been fanned out.
+async fn drained(app: &TestApp) {
+    use diesel::prelude::*;
+    use guanxi::db::schema::outbox;
+    for _ in 0..200 {
+        let mut conn = app.state.db.get().unwrap();
+        let left: i64 = outbox::table.filter(outbox::delivered_at.is_null()).count().get_result(&mut *conn).unwrap();
+        if left == 0 {
+            return;
+        }
+        drop(conn);
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the outbox was not drained");
+}
+
+/// A partner's webhook carries only events of covered customers who consent to the partner
+/// (ids and field names, no values), tells the partner of a withdrawal, then goes quiet; each
+/// delivery is a share in the customer's disclosure history.
+async fn partner_webhook_follows_consent(app: TestApp) {
+    use crate::consent::{consent, customer, notice, world};
+    let w = world(&app).await;
+    notice(&app, &w.compliance).await;
+    let partner = json!({"code": "acme", "name": "Acme", "nda_reference": "NDA-1", "nda_signed_on": "2026-01-05"});
+    let pid =
+        app.post("/api/v1/partners", &w.compliance, partner).await.expect(201).body["id"].as_str().unwrap().to_owned();
+    let agreement = json!({"fields": ["name"], "purposes": ["insurance_quote"], "unit_ids": [w.s1], "document_reference": "DSA-1", "starts_on": "2026-01-01"});
+    let aid = app.post(&format!("/api/v1/partners/{pid}/agreements"), &w.compliance, agreement).await.expect(201).body
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = receiver(0);
+    let hooks = format!("/api/v1/partners/{pid}/webhooks");
+    let body = |purpose: &str| json!({"agreement_id": aid, "purpose": purpose, "url": r.url, "topics": ["*"]});
+    app.post(&hooks, &w.agent, body("insurance_quote")).await.problem(403);
+    app.post(&hooks, &w.compliance, body("marketing")).await.problem(422);
+    let created = app.post(&hooks, &w.compliance, body("insurance_quote")).await.expect(201).body;
+    assert_eq!(created["webhook"]["agreement_id"], aid.as_str());
+
+    let consented = customer(&app, &w.manager, "周七", "13811112222").await;
+    let silent = customer(&app, &w.manager, "吴八", "13811113333").await;
+    let compliance2 = app.user(&w.admin, "compliance2", "compliance", &w.s2).await.1;
+    notice(&app, &compliance2).await;
+    let elsewhere = customer(&app, &w.other_manager, "郑九", "13811114444").await;
+    consent(&app, &w.other_manager, &elsewhere, "partner_sharing:acme", true).await;
+    consent(&app, &w.agent, &consented, "partner_sharing:acme", true).await;
+    drained(&app).await;
+    let patch = |id: String, occupation: &'static str| {
+        let (app, token) = (&app, w.manager.clone());
+        async move {
+            let path = format!("/api/v1/customers/{id}");
+            let etag = app.get(&path, &token).await.header("etag").unwrap();
+            app.send("PATCH", &path, Some(&token), Some(json!({"occupation": occupation})), &[("If-Match", &etag)])
+                .await
+                .expect(200);
+        }
+    };
+    patch(consented.clone(), "teacher").await;
+    patch(silent.clone(), "teacher").await;
+    drained(&app).await;
+    consent(&app, &w.agent, &consented, "partner_sharing:acme", false).await;
+    patch(consented.clone(), "engineer").await;
+    drained(&app).await;
+    wait_for(&r.got, 3).await;
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+
+    let got = r.got.lock().unwrap().clone();
+    let mut seen: Vec<(String, Value)> = got
+        .iter()
+        .map(|(_, topic, body)| {
+            let v: Value = serde_json::from_str(body).unwrap();
+            assert_eq!(v["data"]["customer_id"], consented.as_str(), "only the consented, covered customer");
+            assert!(!body.contains("13811112222") && !body.contains("周七"), "ids and field names only");
+            (topic.clone(), v["data"]["granted"].clone())
+        })
+        .collect();
+    seen.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.to_string().cmp(&b.1.to_string())));
+    assert_eq!(
+        seen,
+        [
+            ("consent.changed".to_owned(), json!(false)),
+            ("consent.changed".to_owned(), json!(true)),
+            ("customer.updated".to_owned(), Value::Null),
+        ],
+        "the grant, the update while consented, the withdrawal; nothing after it"
+    );
+    let shares = app.get(&format!("/api/v1/customers/{consented}/shares"), &w.agent).await.expect(200).body;
+    let items = shares["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|s| s["channel"] == "webhook" && s["fields"] == json!(["id"])));
+    let none = app.get(&format!("/api/v1/customers/{silent}/shares"), &w.agent).await.expect(200).body;
+    assert_eq!(none["items"], json!([]));
+}
+both!(partner_webhook_follows_consent, partner_webhook_follows_consent, &[("GUANXI_WEBHOOK_ALLOW_PRIVATE", "true")]);

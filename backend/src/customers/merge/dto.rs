@@ -43,6 +43,17 @@ pub struct MoveCounts {
     pub feedback: usize,
     pub contacts: usize,
     pub notifications: usize,
+    pub consents: usize,
+}
+
+/// A consent purpose through a merge: each side's current state and the survivor's (the more
+/// restrictive wins: a withdrawal on either side withdraws).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentOutcome {
+    pub purpose: String,
+    pub target: Option<bool>,
+    pub source: Option<bool>,
+    pub merged: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,6 +64,7 @@ pub struct MergePreview {
     pub moves: MoveCounts,
     pub tags: Vec<String>,
     pub owner_ids: Vec<String>,
+    pub consents: Vec<ConsentOutcome>,
 }
 
 /// A merge as recorded.

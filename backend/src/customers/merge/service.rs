@@ -188,6 +188,7 @@ pub fn merge(
         moves: moved.counts(),
         tags: all_tags.clone(),
         owner_ids: all_owners.clone(),
+        consents: super::consents::outcomes(conn, &target.id, &source.id)?,
     };
     if input.dry_run {
         return Ok(MergeOutcome { preview, merge: None, customer: None });
@@ -201,6 +202,9 @@ pub fn merge(
         return Err(ApiError::PreconditionFailed);
     }
     merges::reassign(conn, &moved, &target.id)?;
+    let merge_id = crate::db::new_id();
+    let derived = super::consents::settle(conn, &p.actor(), &p.id, &merged, &preview.consents, &merge_id)?;
+    moved.consents.extend(derived);
     crate::customers::quality::store::unverify(conn, &target.id, &plan.taken)?;
     store::replace_owners(conn, &target.id, &all_owners)?;
     store::replace_tags(conn, &target.id, &all_tags)?;
@@ -212,7 +216,7 @@ pub fn merge(
         return Err(ApiError::PreconditionFailed);
     }
     let row = MergeRow {
-        id: crate::db::new_id(),
+        id: merge_id,
         target_id: target.id.clone(),
         source_id: source.id.clone(),
         target_before: serde_json::to_string(&target).map_err(ApiError::internal)?,

@@ -3,7 +3,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::dto::MoveCounts;
-use crate::db::schema::{contacts, customer_merges, customer_notifications, feedback, preferences, purchases};
+use crate::db::schema::{
+    consents, contacts, customer_merges, customer_notifications, feedback, preferences, purchases,
+};
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -30,6 +32,10 @@ pub struct Moved {
     pub feedback: Vec<String>,
     pub contacts: Vec<String>,
     pub notifications: Vec<String>,
+    /// The source's consent records, and withdrawals the merge added because the source had
+    /// withdrawn (they go back to the source on undo). Absent in merges made before consents.
+    #[serde(default)]
+    pub consents: Vec<String>,
     pub owners_added: Vec<String>,
     pub tags_added: Vec<String>,
 }
@@ -42,11 +48,12 @@ impl Moved {
             feedback: self.feedback.len(),
             contacts: self.contacts.len(),
             notifications: self.notifications.len(),
+            consents: self.consents.len(),
         }
     }
 }
 
-/// One macro body for the five record tables, which differ only in name.
+/// One macro body for the record tables, which differ only in name.
 macro_rules! each_table {
     ($m:ident) => {
         $m!(purchases, purchases);
@@ -54,6 +61,7 @@ macro_rules! each_table {
         $m!(feedback, feedback);
         $m!(contacts, contacts);
         $m!(customer_notifications, notifications);
+        $m!(consents, consents);
     };
 }
 

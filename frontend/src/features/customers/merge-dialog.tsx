@@ -8,6 +8,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { Customer } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
+import { purposeLabel } from '@/features/consent/consent-tab';
 
 /**
  * Review and merge two possible duplicates: choose which record survives, see every field of the
@@ -42,6 +43,8 @@ export function MergeDialog({ a, b, onClose }: { a: Customer; b: Customer; onClo
     },
   });
   const p = preview.data?.preview;
+  const consentState = (g?: boolean | null) =>
+    g == null ? '—' : <Badge color={g ? 'green' : 'red'} variant="light">{g ? t('consent.granted') : t('consent.withdrawn')}</Badge>;
   return (
     <Modal opened onClose={onClose} title={t('merge.title')} size="xl">
       <Stack>
@@ -100,6 +103,28 @@ export function MergeDialog({ a, b, onClose }: { a: Customer; b: Customer; onClo
                 })}
               </Table.Tbody>
             </Table>
+            {p.consents.length > 0 && (
+              <Table data-testid="merge-consents">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('consent.purpose')}</Table.Th>
+                    <Table.Th>{t('merge.survivor')}</Table.Th>
+                    <Table.Th>{t('merge.other')}</Table.Th>
+                    <Table.Th>{t('merge.result')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {p.consents.map((c) => (
+                    <Table.Tr key={c.purpose}>
+                      <Table.Td>{purposeLabel(t, c.purpose)}</Table.Td>
+                      <Table.Td>{consentState(c.target)}</Table.Td>
+                      <Table.Td>{consentState(c.source)}</Table.Td>
+                      <Table.Td>{consentState(c.merged)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )}
             <Alert color="blue">
               {t('merge.moves', {
                 purchases: p.moves.purchases,

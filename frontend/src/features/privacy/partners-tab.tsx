@@ -7,6 +7,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
+import { downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
 
 const SHAREABLE = ['name', 'gender', 'birth_date', 'mobile', 'email', 'address', 'address_region', 'national_id'];
 
@@ -82,10 +83,31 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
     mutationFn: async () =>
       unwrap(await api.POST('/api/v1/partners/{id}/api-keys', { params: { path: { id: partnerId } }, body: { name: 'partner key' } })),
   });
+  const [exportJob, setExportJob] = useState<string | null>(null);
+  const exportFile = useMutation({
+    mutationFn: async (a: { id: string; purpose: string }) =>
+      unwrap(
+        await api.POST('/api/v1/partners/{id}/exports', {
+          params: { path: { id: partnerId } },
+          body: { agreement_id: a.id, purpose: a.purpose, format: 'csv' },
+        }),
+      ),
+    onSuccess: (job) => setExportJob(job.id),
+  });
+  const [hookUrl, setHookUrl] = useState('');
+  const hook = useMutation({
+    mutationFn: async (a: { id: string; purpose: string }) =>
+      unwrap(
+        await api.POST('/api/v1/partners/{id}/webhooks', {
+          params: { path: { id: partnerId } },
+          body: { agreement_id: a.id, purpose: a.purpose, url: hookUrl, topics: ['*'] },
+        }),
+      ),
+  });
   const unitName = (id: string) => units.data?.items.find((u) => u.id === id)?.name ?? id;
   return (
     <Stack gap="xs" pl="md" data-testid="partner-detail">
-      <ProblemAlert error={agreements.error ?? create.error ?? end.error ?? issueKey.error} />
+      <ProblemAlert error={agreements.error ?? create.error ?? end.error ?? issueKey.error ?? exportFile.error ?? hook.error} />
       <Table>
         <Table.Tbody>
           {agreements.data?.map((a) => (
@@ -100,7 +122,20 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
               </Table.Td>
               <Table.Td>
                 {manage && a.active && (
-                  <Button size="compact-xs" color="red" variant="light" onClick={() => end.mutate(a.id)}>{t('partners.end')}</Button>
+                  <Group gap={4}>
+                    <Button size="compact-xs" variant="light" onClick={() => exportFile.mutate({ id: a.id, purpose: a.purposes[0] ?? '' })}>
+                      {t('partners.export')}
+                    </Button>
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      disabled={!hookUrl}
+                      onClick={() => hook.mutate({ id: a.id, purpose: a.purposes[0] ?? '' })}
+                    >
+                      {t('partners.webhook')}
+                    </Button>
+                    <Button size="compact-xs" color="red" variant="light" onClick={() => end.mutate(a.id)}>{t('partners.end')}</Button>
+                  </Group>
                 )}
               </Table.Td>
             </Table.Tr>
@@ -124,6 +159,30 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
           <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="agreement-create">{t('partners.addAgreement')}</Button>
           <Button variant="default" onClick={() => issueKey.mutate()} loading={issueKey.isPending}>{t('partners.issueKey')}</Button>
         </Group>
+      )}
+      {manage && (
+        <TextInput
+          label={t('partners.webhookUrl')}
+          value={hookUrl}
+          onChange={(e) => setHookUrl(e.currentTarget.value)}
+          placeholder="https://partner.example.com/guanxi"
+          w={420}
+        />
+      )}
+      {hook.data && <Text size="sm">{t('partners.webhookSecret')} <Code>{hook.data.secret}</Code></Text>}
+      {exportJob && (
+        <JobProgress id={exportJob}>
+          {(j) => {
+            const r = j.result as { file?: string; customers?: number } | null;
+            return (
+              r?.file && (
+                <Button size="xs" variant="light" onClick={() => void downloadJobFile(j.id, r.file ?? '')}>
+                  {t('partners.download', { count: r.customers ?? 0 })}
+                </Button>
+              )
+            );
+          }}
+        </JobProgress>
       )}
       {issueKey.data && (
         <Text size="sm">{t('partners.keyOnce')} <Code>{issueKey.data.key}</Code></Text>

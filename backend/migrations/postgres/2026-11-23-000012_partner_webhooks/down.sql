@@ -1,0 +1,2 @@
+ALTER TABLE webhooks DROP COLUMN purpose;
+ALTER TABLE webhooks DROP COLUMN agreement_id;

@@ -1,0 +1,172 @@
+//! Sharing by file (PRV-3): the customers an agreement covers who consented to the partner, with
+//! the agreed fields in clear, as a job whose file only its starter downloads. Every customer in
+//! the file gets a share-log row (channel `export`), so it shows in their disclosure history;
+//! the rows and the file are written in one transaction.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::model::{AgreementRow, ShareRow};
+use super::store;
+use crate::audit::{self, Event};
+use crate::consent::model::PARTNER_PREFIX;
+use crate::crypto::field::FieldCipher;
+use crate::customers::bulk::export::ExportFormat;
+use crate::customers::model::CustomerRow;
+use crate::db::schema::customers;
+use crate::db::{new_id, now, DbConnection};
+use crate::error::ApiError;
+use crate::jobs::files;
+use crate::jobs::handlers::Progress;
+use crate::jobs::model::JobRow;
+use crate::jobs::owner::JobOwner;
+
+pub const KIND: &str = "partners.export";
+const BATCH: i64 = 500;
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerExportRequest {
+    pub agreement_id: String,
+    /// One of the agreement's purposes; recorded in the share log.
+    #[validate(length(min = 1, max = 60))]
+    pub purpose: String,
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Payload {
+    pub owner: JobOwner,
+    pub partner_id: String,
+    pub agreement_id: String,
+    pub purpose: String,
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Serialize)]
+struct Summary {
+    file: String,
+    customers: i64,
+    /// Covered by the agreement but without the partner consent (left out).
+    without_consent: i64,
+}
+
+/// The agreement, if it belongs to the partner, is in force today and covers the purpose.
+pub fn agreement_for(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    agreement_id: &str,
+    purpose: &str,
+) -> Result<AgreementRow, ApiError> {
+    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let agreement = store::agreements(conn, partner_id)?
+        .into_iter()
+        .find(|a| a.id == agreement_id)
+        .ok_or_else(|| ApiError::field("agreement_id", "unknown", "no such agreement of this partner"))?;
+    if !agreement.in_force(&today) {
+        return Err(ApiError::field("agreement_id", "not_in_force", "the agreement is not in force"));
+    }
+    if !AgreementRow::list(&agreement.purposes).iter().any(|p| p == purpose) {
+        return Err(ApiError::field("purpose", "not_agreed", "the agreement does not cover this purpose"));
+    }
+    Ok(agreement)
+}
+
+pub fn run(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    job: &JobRow,
+    progress: &mut Progress<'_>,
+) -> Result<serde_json::Value, String> {
+    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+    let p = payload.owner.principal(conn)?;
+    p.require(crate::auth::Permission::PrivacyManage).map_err(|e| e.to_string())?;
+    let fail = |e: ApiError| e.to_string();
+    let partner = store::get(conn, &payload.partner_id).map_err(|e| e.to_string())?.ok_or("the partner is gone")?;
+    let agreement = agreement_for(conn, &partner.id, &payload.agreement_id, &payload.purpose).map_err(fail)?;
+    let fields = AgreementRow::list(&agreement.fields);
+    let consent = format!("{PARTNER_PREFIX}{}", partner.code);
+    let mut csv_out = csv::Writer::from_writer(Vec::new());
+    let mut json_rows: Vec<Value> = Vec::new();
+    if payload.format == ExportFormat::Csv {
+        let header: Vec<&str> = std::iter::once("id").chain(fields.iter().map(String::as_str)).collect();
+        csv_out.write_record(&header).map_err(|e| e.to_string())?;
+    }
+    let mut without = 0i64;
+    // Logged with the file in one transaction: a run that fails half-way disclosed nothing.
+    let mut shares: Vec<ShareRow> = Vec::new();
+    let t = now();
+    for unit in AgreementRow::list(&agreement.unit_ids) {
+        let Some(path) = crate::org::store::unit_path(conn, &unit).map_err(|e| e.to_string())? else { continue };
+        let mut before: Option<String> = None;
+        loop {
+            let filter = crate::customers::store::Filter::default();
+            let ids = crate::customers::store::ids(conn, &path, "", &filter, before.as_deref(), BATCH)
+                .map_err(|e| e.to_string())?;
+            let Some(last) = ids.last() else { break };
+            before = Some(last.clone());
+            let allowed = crate::consent::decide::allowed_among(conn, &ids, &consent).map_err(fail)?;
+            without += (ids.len() - allowed.len()) as i64;
+            let rows: Vec<CustomerRow> = {
+                use diesel::prelude::*;
+                customers::table
+                    .filter(customers::id.eq_any(&allowed))
+                    .order(customers::id.desc())
+                    .select(CustomerRow::as_select())
+                    .load(conn)
+                    .map_err(|e| e.to_string())?
+            };
+            for row in &rows {
+                let mut values = Vec::with_capacity(fields.len());
+                for f in &fields {
+                    values.push(crate::customers::service::clear_value(cipher, row, f).map_err(fail)?);
+                }
+                match payload.format {
+                    ExportFormat::Csv => {
+                        let record =
+                            std::iter::once(row.id.clone()).chain(values.into_iter().map(Option::unwrap_or_default));
+                        csv_out.write_record(record).map_err(|e| e.to_string())?;
+                    }
+                    ExportFormat::Json => {
+                        let mut obj = serde_json::Map::new();
+                        obj.insert("id".into(), Value::String(row.id.clone()));
+                        for (f, v) in fields.iter().zip(values) {
+                            obj.insert(f.clone(), v.map_or(Value::Null, Value::String));
+                        }
+                        json_rows.push(Value::Object(obj));
+                    }
+                }
+                shares.push(ShareRow {
+                    id: new_id(),
+                    partner_id: partner.id.clone(),
+                    agreement_id: agreement.id.clone(),
+                    customer_id: Some(row.id.clone()),
+                    channel: "export".into(),
+                    fields: agreement.fields.clone(),
+                    purpose: payload.purpose.clone(),
+                    count: 1,
+                    shared_at: t,
+                });
+            }
+            progress(shares.len() as i64 + without, None).map_err(fail)?;
+        }
+    }
+    let (content, content_type, ext) = match payload.format {
+        ExportFormat::Csv => (csv_out.into_inner().map_err(|e| e.to_string())?, "text/csv; charset=utf-8", "csv"),
+        ExportFormat::Json => (serde_json::to_vec(&json_rows).map_err(|e| e.to_string())?, "application/json", "json"),
+    };
+    let file = format!("partner-{}.{ext}", partner.code);
+    let shared = shares.len() as i64;
+    crate::db::transaction(conn, |c| {
+        crate::insert_chunks!(c, crate::db::schema::shares::table, shares, 100)?;
+        files::put(c, &job.id, &file, content_type, &content)?;
+        let names: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let mut ev = Event::new("partner.export", "partner", Some(&partner.id)).fields(&names);
+        ev.purpose = Some(&payload.purpose);
+        audit::append(c, &p.actor(), ev)
+    })
+    .map_err(fail)?;
+    serde_json::to_value(Summary { file, customers: shared, without_consent: without }).map_err(|e| e.to_string())
+}
