@@ -32,6 +32,13 @@ impl JobOwner {
         }
     }
 
+    /// The principal, if it may still act as it did when the job was started and holds `perm`.
+    pub fn acting(&self, conn: &mut DbConnection, perm: crate::auth::Permission) -> Result<Principal, String> {
+        let p = self.principal(conn)?;
+        p.require(perm).map_err(|e| e.to_string())?;
+        Ok(p)
+    }
+
     /// The principal, if it may still act as it did when the job was started.
     pub fn principal(&self, conn: &mut DbConnection) -> Result<Principal, String> {
         let still = if self.integration {

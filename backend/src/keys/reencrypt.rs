@@ -85,8 +85,7 @@ pub fn run(
     progress: &mut Progress<'_>,
 ) -> Result<serde_json::Value, String> {
     let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
-    let p = payload.owner.principal(conn)?;
-    p.require(crate::auth::Permission::KeysManage).map_err(|e| e.to_string())?;
+    let p = payload.owner.acting(conn, crate::auth::Permission::KeysManage)?;
     if payload.field_key != cipher.field_key_id() || payload.blind_key != cipher.blind_key_id() {
         return Err(format!(
             "this server uses keys {} and {}, the run moves to {} and {}: restart every server with the new key files, then start the run again",

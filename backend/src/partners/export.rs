@@ -81,8 +81,7 @@ pub fn run(
     progress: &mut Progress<'_>,
 ) -> Result<serde_json::Value, String> {
     let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
-    let p = payload.owner.principal(conn)?;
-    p.require(crate::auth::Permission::PrivacyManage).map_err(|e| e.to_string())?;
+    let p = payload.owner.acting(conn, crate::auth::Permission::PrivacyManage)?;
     let fail = |e: ApiError| e.to_string();
     let partner = store::get(conn, &payload.partner_id).map_err(|e| e.to_string())?.ok_or("the partner is gone")?;
     let agreement = agreement_for(conn, &partner.id, &payload.agreement_id, &payload.purpose).map_err(fail)?;

@@ -62,6 +62,26 @@ pub struct DeliveryRow {
     pub delivered_at: Option<NaiveDateTime>,
 }
 
+impl DeliveryRow {
+    /// A delivery of one event to one subscription, due now.
+    pub fn pending(webhook_id: &str, event_id: &str, topic: &str, payload: String, t: NaiveDateTime) -> DeliveryRow {
+        DeliveryRow {
+            id: crate::db::new_id(),
+            webhook_id: webhook_id.to_owned(),
+            event_id: event_id.to_owned(),
+            topic: topic.to_owned(),
+            payload,
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: t,
+            last_status: None,
+            last_error: None,
+            created_at: t,
+            delivered_at: None,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhook {

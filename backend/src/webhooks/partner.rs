@@ -74,20 +74,7 @@ pub fn deliveries(
             }
             let body =
                 serde_json::json!({ "id": e.id, "topic": e.topic, "created_at": e.created_at.and_utc(), "data": slim });
-            rows.push(DeliveryRow {
-                id: new_id(),
-                webhook_id: hook.id.clone(),
-                event_id: e.id.clone(),
-                topic: e.topic.clone(),
-                payload: body.to_string(),
-                status: "pending".into(),
-                attempts: 0,
-                next_attempt_at: t,
-                last_status: None,
-                last_error: None,
-                created_at: t,
-                delivered_at: None,
-            });
+            rows.push(DeliveryRow::pending(&hook.id, &e.id, &e.topic, body.to_string(), t));
         }
     }
     Ok(rows)

@@ -161,20 +161,7 @@ pub fn fan_out(conn: &mut DbConnection, limit: i64) -> Result<usize, ApiError> {
                     let body = serde_json::json!({
                         "id": e.id, "topic": e.topic, "created_at": e.created_at.and_utc(), "data": data,
                     });
-                    rows.push(super::model::DeliveryRow {
-                        id: new_id(),
-                        webhook_id: hook.id.clone(),
-                        event_id: e.id.clone(),
-                        topic: e.topic.clone(),
-                        payload: body.to_string(),
-                        status: "pending".into(),
-                        attempts: 0,
-                        next_attempt_at: t,
-                        last_status: None,
-                        last_error: None,
-                        created_at: t,
-                        delivered_at: None,
-                    });
+                    rows.push(super::model::DeliveryRow::pending(&hook.id, &e.id, &e.topic, body.to_string(), t));
                 }
             }
         }

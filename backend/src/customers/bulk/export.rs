@@ -175,8 +175,7 @@ pub fn run(
     progress: &mut Progress<'_>,
 ) -> Result<serde_json::Value, String> {
     let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
-    let p = payload.owner.principal(conn)?;
-    p.require(Permission::CustomersExport).map_err(|e| e.to_string())?;
+    let p = payload.owner.acting(conn, Permission::CustomersExport)?;
     let fail = |e: ApiError| e.to_string();
     let (scope, viewer) = (p.scope_prefix(), p.id.clone());
     let total = store::count(conn, &scope, &viewer, &payload.filter).map_err(|e| e.to_string())?;

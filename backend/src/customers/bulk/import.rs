@@ -200,8 +200,7 @@ pub fn run(
     progress: &mut Progress<'_>,
 ) -> Result<serde_json::Value, String> {
     let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
-    let p = payload.owner.principal(conn)?;
-    p.require(Permission::CustomersWrite).map_err(|e| e.to_string())?;
+    let p = payload.owner.acting(conn, Permission::CustomersWrite)?;
     let file = files::get(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?.ok_or("the uploaded file is gone")?;
     let bytes = strip_bom(&file.content);
     let reader = || csv::ReaderBuilder::new().flexible(true).from_reader(bytes);

@@ -11,6 +11,7 @@ import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 
 import { ConsentLinkButton } from './consent-link';
+import { DisclosuresTable } from './disclosures-table';
 
 type Channel = components['schemas']['ConsentChannel'];
 type Receipt = components['schemas']['Receipt'];
@@ -160,19 +161,7 @@ export function ConsentTab({ customerId }: { customerId: string }) {
       </Table>
       <Title order={4}>{t('consent.disclosures')}</Title>
       <ProblemAlert error={shares.error} />
-      {shares.data?.items.length === 0 && <Text c="dimmed">{t('consent.noDisclosures')}</Text>}
-      <Table>
-        <Table.Tbody>
-          {shares.data?.items.map((s) => (
-            <Table.Tr key={s.id}>
-              <Table.Td>{formatTime(s.shared_at, i18n.language)}</Table.Td>
-              <Table.Td>{s.partner_name}</Table.Td>
-              <Table.Td>{s.purpose}</Table.Td>
-              <Table.Td>{s.fields.join(', ')}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      {shares.data && <DisclosuresTable shares={shares.data.items} />}
       <Modal opened={!!receipt} onClose={() => setReceipt(null)} title={t('consent.receipt')} size="lg">
         <Stack>
           <Text size="sm" c="dimmed">{t('consent.receiptHelp')}</Text>

@@ -8,6 +8,7 @@ import { unwrap } from '@/api/problem';
 import { LanguageSwitch } from '@/components/language-switch';
 import { ProblemAlert } from '@/components/problem-alert';
 import { purposeLabel } from '@/features/consent/consent-tab';
+import { DisclosuresTable } from '@/features/consent/disclosures-table';
 import { formatTime } from '@/lib/format';
 
 /** The link token, from the URL fragment (never sent to a server in the page request). */
@@ -96,30 +97,7 @@ export function SelfServicePage() {
               </Table>
             </Card>
             <Title order={4}>{t('selfService.disclosures')}</Title>
-            {v.disclosures.length === 0 ? (
-              <Text c="dimmed">{t('consent.noDisclosures')}</Text>
-            ) : (
-              <Table data-testid="self-service-disclosures">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('selfService.when')}</Table.Th>
-                    <Table.Th>{t('selfService.who')}</Table.Th>
-                    <Table.Th>{t('selfService.why')}</Table.Th>
-                    <Table.Th>{t('selfService.what')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {v.disclosures.map((s) => (
-                    <Table.Tr key={s.id}>
-                      <Table.Td>{formatTime(s.shared_at, i18n.language)}</Table.Td>
-                      <Table.Td>{s.partner_name}</Table.Td>
-                      <Table.Td>{s.purpose}</Table.Td>
-                      <Table.Td>{s.fields.join(', ')}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            )}
+            <DisclosuresTable shares={v.disclosures} />
             <Title order={4}>{t('consent.history')}</Title>
             <Table striped>
               <Table.Tbody>
