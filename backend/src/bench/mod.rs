@@ -5,6 +5,7 @@
 pub mod bare;
 mod import;
 mod load;
+mod memory;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -346,6 +347,7 @@ async fn customer_figures(
         )
         .await,
     ];
+    figures.extend(memory::figures(state, client, &token, opts.pairs.min(3)).await?);
     // B8 before B5: imports leave outbox work that would run during the next window.
     if !state.settings.database_url.starts_with("postgres") {
         figures.push(b8(api, auth, client, opts).await?);

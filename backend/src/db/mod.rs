@@ -85,7 +85,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings 
             // WAL itself is a property of the file, set once in `connect`.
             Backend::Sqlite => {
                 "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
-                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+                 PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;"
             }
             Backend::Postgres => "SET statement_timeout = '30s'; SET TIME ZONE 'UTC';",
         };

@@ -255,6 +255,16 @@ diesel::table! {
         content_type -> Text,
         content -> Binary,
         created_at -> Timestamp,
+        parts -> Integer,
+    }
+}
+
+diesel::table! {
+    job_file_parts (job_id, name, seq) {
+        job_id -> Text,
+        name -> Text,
+        seq -> Integer,
+        content -> Binary,
     }
 }
 
@@ -555,6 +565,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     quality_reports,
     schedules,
     retention_policies,
+    job_file_parts,
     incidents,
     incident_customers,
     incident_actions,

@@ -105,7 +105,7 @@ pub async fn get_job_file(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::JobsRead)?;
     let (id, name) = path.into_inner();
-    let file_name = name.clone();
+    let (file_name, part_id, part_name) = (name.clone(), id.clone(), name.clone());
     let file = state
         .db
         .run(move |c| {
@@ -119,10 +119,28 @@ pub async fn get_job_file(
         .ok_or(ApiError::NotFound)?;
     let safe: String =
         file_name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
-    Ok(HttpResponse::Ok()
-        .content_type(file.content_type)
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{safe}\"")))
-        .body(file.content))
+    let mut res = HttpResponse::Ok();
+    res.content_type(file.content_type)
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{safe}\"")));
+    if file.parts == 0 {
+        return Ok(res.body(file.content));
+    }
+    // Part by part, one small query each, so a large export never sits whole in memory.
+    let (db, parts) = (state.db.clone(), file.parts);
+    let stream = futures_util::stream::unfold(0, move |seq| {
+        let (db, id, name) = (db.clone(), part_id.clone(), part_name.clone());
+        async move {
+            if seq >= parts {
+                return None;
+            }
+            match db.run(move |c| Ok(super::files::part(c, &id, &name, seq)?)).await {
+                Ok(Some(bytes)) => Some((Ok::<_, ApiError>(web::Bytes::from(bytes)), seq + 1)),
+                Ok(None) => Some((Err(ApiError::NotFound), parts)),
+                Err(e) => Some((Err(e), parts)),
+            }
+        }
+    });
+    Ok(res.streaming(stream))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

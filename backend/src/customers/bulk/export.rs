@@ -127,6 +127,15 @@ fn text<T: Serialize>(v: &Option<T>) -> String {
     }
 }
 
+/// Records as CSV lines (quoting as the csv crate does).
+fn csv_rows(records: &[Vec<String>]) -> Result<Vec<u8>, String> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    for r in records {
+        w.write_record(r).map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
 fn csv_record(c: &Customer) -> Vec<String> {
     let time = |t: &Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
     [
@@ -180,46 +189,51 @@ pub fn run(
     let (scope, viewer) = (p.scope_prefix(), p.id.clone());
     let total = store::count(conn, &scope, &viewer, &payload.filter).map_err(|e| e.to_string())?;
     progress(0, Some(total)).map_err(fail)?;
-    let mut csv_out = csv::Writer::from_writer(Vec::new());
-    let mut json_out: Vec<u8> = b"[".to_vec();
-    if payload.format == ExportFormat::Csv {
-        csv_out.write_record(COLUMNS).map_err(|e| e.to_string())?;
-    }
-    let (mut after, mut rows) = (store::After::Start, 0i64);
+    let file = payload.format.file_name();
+    // Each page of the file is stored as it is made: memory holds one page, not the export.
+    let mut out = files::PartWriter::start(conn, &job.id, file).map_err(|e| e.to_string())?;
+    let mut buf: Vec<u8> = match payload.format {
+        ExportFormat::Csv => csv_rows(&[COLUMNS.map(str::to_owned).to_vec()])?,
+        ExportFormat::Json => b"[".to_vec(),
+    };
+    let (mut after, mut rows, mut bytes) = (store::After::Start, 0i64, 0usize);
     loop {
         let page = store::list(conn, &scope, &viewer, &payload.filter, store::Sort::NewestFirst, after, PAGE)
             .map_err(|e| e.to_string())?;
         let Some(last) = page.last().map(|r| r.id.clone()) else { break };
         let n = page.len() as i64;
-        for c in service::views(conn, cipher, &p, page).map_err(fail)? {
-            match payload.format {
-                ExportFormat::Csv => csv_out.write_record(csv_record(&c)).map_err(|e| e.to_string())?,
-                ExportFormat::Json => {
-                    if rows > 0 {
-                        json_out.push(b',');
+        let views = service::views(conn, cipher, &p, page).map_err(fail)?;
+        match payload.format {
+            ExportFormat::Csv => buf.extend(csv_rows(&views.iter().map(csv_record).collect::<Vec<_>>())?),
+            ExportFormat::Json => {
+                for c in &views {
+                    if rows > 0 || buf.len() > 1 {
+                        buf.push(b',');
                     }
-                    serde_json::to_writer(&mut json_out, &c).map_err(|e| e.to_string())?;
+                    serde_json::to_writer(&mut buf, c).map_err(|e| e.to_string())?;
                 }
             }
-            rows += 1;
         }
+        rows += n;
+        bytes += buf.len();
+        out.part(conn, &mut buf).map_err(|e| e.to_string())?;
         progress(rows, Some(total.max(rows))).map_err(fail)?;
         if n < PAGE {
             break;
         }
         after = store::After::Id(last);
     }
-    let (content, content_type) = match payload.format {
-        ExportFormat::Csv => (csv_out.into_inner().map_err(|e| e.to_string())?, "text/csv; charset=utf-8"),
+    let content_type = match payload.format {
+        ExportFormat::Csv => "text/csv; charset=utf-8",
         ExportFormat::Json => {
-            json_out.push(b']');
-            (json_out, "application/json")
+            buf.push(b']');
+            "application/json"
         }
     };
-    let file = payload.format.file_name();
-    let bytes = content.len();
+    bytes += buf.len();
     crate::db::transaction(conn, |c| {
-        files::put(c, &job.id, file, content_type, &content)?;
+        out.part(c, &mut buf)?;
+        out.finish(c, content_type)?;
         let fields = ["name", "birth_date", "national_id", "mobile", "email", "address"];
         audit::append(c, &p.actor(), Event::new("customer.export", "job", Some(&job.id)).fields(&fields))
     })

@@ -1,0 +1,2 @@
+DROP TABLE job_file_parts;
+ALTER TABLE job_files DROP COLUMN parts;
