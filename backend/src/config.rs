@@ -35,6 +35,8 @@ pub struct Settings {
     pub pool_size: Option<u32>,
     pub cors_origins: Vec<String>,
     pub access_ttl_secs: i64,
+    /// How long a passed session check is trusted on this server (0: check every request).
+    pub session_check_secs: u64,
     pub refresh_ttl_secs: i64,
     pub issuer: String,
     pub signing_key_file: PathBuf,
@@ -97,6 +99,7 @@ impl Settings {
                 .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
                 .unwrap_or_default(),
             access_ttl_secs: num("GUANXI_ACCESS_TOKEN_TTL", get("GUANXI_ACCESS_TOKEN_TTL"), 900)?,
+            session_check_secs: num("GUANXI_SESSION_CHECK_SECS", get("GUANXI_SESSION_CHECK_SECS"), 1)?,
             refresh_ttl_secs: num("GUANXI_REFRESH_TOKEN_TTL", get("GUANXI_REFRESH_TOKEN_TTL"), 2_592_000)?,
             issuer: get("GUANXI_ISSUER").unwrap_or_else(|| "guanxi".into()),
             signing_key_file: path("GUANXI_SIGNING_KEY_FILE", keys.join("signing.key")),

@@ -16,6 +16,7 @@ pub struct AppState {
     pub tokens: TokenService,
     pub cipher: FieldCipher,
     pub login: LoginGuard,
+    pub live_sessions: Arc<crate::auth::sessions::live::LiveSessions>,
     /// Cleared on shutdown so /readyz tells the load balancer to stop sending traffic.
     pub accepting: AtomicBool,
 }
@@ -32,6 +33,9 @@ impl AppState {
                 FieldCipher::new(&keys)
             },
             login: LoginGuard::new(settings.login_per_minute, hashers),
+            live_sessions: Arc::new(crate::auth::sessions::live::LiveSessions::new(std::time::Duration::from_secs(
+                settings.session_check_secs,
+            ))),
             accepting: AtomicBool::new(true),
             db,
             settings,

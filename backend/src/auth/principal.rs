@@ -129,16 +129,24 @@ async fn resolve(req: HttpRequest) -> Result<Principal, ApiError> {
     // The session check runs in the request's first database trip (see db::Precondition), so
     // a revoked session, a disabled user or a changed role or unit stops this token at once
     // without a trip of its own.
-    let check = claims.clone();
-    let pending = crate::db::set_precondition(Box::new(move |conn| {
-        let staff = super::sessions::store::staff_for_session(conn, &check.sub, &check.sid)?;
-        match staff {
-            Some(s) if s.live() && s.role == check.role && s.unit_id == check.unit && s.unit_path == check.path => {
-                Ok(())
+    // A check of the same claims that passed within the last second on this server stands
+    // (sessions::live).
+    let key = format!("{}|{}|{}|{}|{}", claims.sid, claims.sub, claims.role, claims.unit, claims.path);
+    let live = state.live_sessions.clone();
+    let pending = live.fresh(&key) || {
+        let check = claims.clone();
+        let epoch = super::sessions::live::LiveSessions::epoch();
+        crate::db::set_precondition(Box::new(move |conn| {
+            let staff = super::sessions::store::staff_for_session(conn, &check.sub, &check.sid)?;
+            match staff {
+                Some(s) if s.live() && s.role == check.role && s.unit_id == check.unit && s.unit_path == check.path => {
+                    live.remember(key, epoch);
+                    Ok(())
+                }
+                _ => Err(ApiError::Unauthorized("session ended")),
             }
-            _ => Err(ApiError::Unauthorized("session ended")),
-        }
-    }));
+        }))
+    };
     if !pending {
         return Err(ApiError::internal("principal resolved outside a request"));
     }

@@ -103,3 +103,54 @@ pub fn login_storm(
         total
     }
 }
+
+/// Open-loop load: a request every `1 / rate` seconds for `window`, whether or not earlier ones
+/// answered (so queueing shows in the latencies, unlike a closed loop). Returns the latency of
+/// each answered request, in seconds, and how many failed.
+pub async fn latencies_at(
+    client: &Client,
+    urls: Rc<Vec<String>>,
+    auth: Option<String>,
+    rate: f64,
+    window: Duration,
+) -> (Vec<f64>, usize) {
+    let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    let mut i = 0usize;
+    while started.elapsed() < window {
+        let due = started + interval * i as u32;
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            actix_web::rt::time::sleep(wait).await;
+        }
+        let mut req = client.get(&urls[i % urls.len()]);
+        if let Some(a) = &auth {
+            req = req.insert_header(("Authorization", a.as_str()));
+        }
+        tasks.push(actix_web::rt::spawn(async move {
+            let t = Instant::now();
+            let mut res = req.send().await.ok()?;
+            let ok = res.status().is_success() && res.body().await.is_ok();
+            ok.then(|| t.elapsed().as_secs_f64())
+        }));
+        i += 1;
+    }
+    let (mut ok, mut failed) = (Vec::with_capacity(tasks.len()), 0);
+    for t in tasks {
+        match t.await {
+            Ok(Some(l)) => ok.push(l),
+            _ => failed += 1,
+        }
+    }
+    (ok, failed)
+}
+
+/// The `q` quantile (0–1) of `values`.
+pub fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return 0.0;
+    }
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}

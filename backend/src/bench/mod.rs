@@ -310,6 +310,46 @@ async fn b8(api: Vec<String>, auth: Option<String>, client: &awc::Client, opts: 
     Ok(figure)
 }
 
+/// B2: p99 latency of `GET /customers/{id}` at half the bare endpoint's maximum rate, against the
+/// bare endpoint's p99 at the same rate (open loop, so queueing counts).
+async fn b2(client: &awc::Client, opts: &Options, candidate: Target, bare: Rc<Vec<String>>) -> Figure {
+    let window = Duration::from_secs_f64(opts.seconds);
+    let max = load::throughput_over(client, bare.clone(), None, opts.concurrency, window).await;
+    let rate = max / 2.0;
+    let mut figure = Figure {
+        id: "B2",
+        what: "p99 of GET /api/v1/customers/{id} at half the bare endpoint's max rate vs bare",
+        ratios: vec![],
+        floor: (2.0, false),
+        detail: String::new(),
+    };
+    let (mut cand, mut refs, mut failed) = (vec![], vec![], 0);
+    for i in 0..opts.pairs {
+        let run_c = || load::latencies_at(client, candidate.0.clone(), candidate.1.clone(), rate, window);
+        let run_b = || load::latencies_at(client, bare.clone(), None, rate, window);
+        let ((c, fc), (b, fb)) = if i % 2 == 0 {
+            let c = run_c().await;
+            (c, run_b().await)
+        } else {
+            let b = run_b().await;
+            (run_c().await, b)
+        };
+        let (pc, pb) = (load::quantile(&c, 0.99), load::quantile(&b, 0.99));
+        figure.ratios.push(pc / pb.max(1e-9));
+        cand.push(pc);
+        refs.push(pb);
+        failed += fc + fb;
+    }
+    figure.detail = format!(
+        "{:.1} vs {:.1} ms at {:.0} req/s (bare max {:.0}); {failed} failed",
+        load::median(&cand) * 1e3,
+        load::median(&refs) * 1e3,
+        rate,
+        max
+    );
+    figure
+}
+
 /// B1c, B3a, (SQLite) B8 and B5 over `opts.customers` seeded customers, as the Beijing demo manager.
 async fn customer_figures(
     state: &actix_web::web::Data<crate::state::AppState>,
@@ -322,6 +362,7 @@ async fn customer_figures(
     let auth = Some(format!("Bearer {token}"));
     let api: Vec<String> = picked.iter().map(|id| format!("{base}/api/v1/customers/{id}")).collect();
     let bare: Vec<String> = picked.iter().map(|id| format!("{base}/bench/customers/{id}")).collect();
+    let bare_urls = bare.clone();
     let scope_segments = scope.trim_matches('/').replace('/', "~");
     let list_api = vec![format!("{base}/api/v1/customers?tag=vip&limit=50")];
     let list_bare = vec![format!("{base}/bench/customers-by-tag/{scope_segments}/{}/vip", claims.sub)];
@@ -347,6 +388,7 @@ async fn customer_figures(
         )
         .await,
     ];
+    figures.push(b2(client, opts, (Rc::new(api.clone()), auth.clone()), Rc::new(bare_urls)).await);
     figures.extend(memory::figures(state, client, &token, opts.pairs.min(3)).await?);
     // B8 before B5: imports leave outbox work that would run during the next window.
     if !state.settings.database_url.starts_with("postgres") {

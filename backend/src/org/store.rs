@@ -125,6 +125,8 @@ pub fn update_user(
     changes: &UserChanges,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
+    // Role, unit and active travel in tokens: remembered session checks must be made again.
+    crate::auth::sessions::live::invalidate();
     let target = users::table.filter(users::id.eq(id)).filter(users::version.eq(version));
     let n = diesel::update(target)
         .set((changes, users::version.eq(version + 1), users::updated_at.eq(at)))

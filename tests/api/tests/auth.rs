@@ -214,3 +214,29 @@ async fn a_role_change_retires_old_tokens(app: TestApp) {
     app.get("/api/v1/users", &agent).await.problem(403);
 }
 both!(a_role_change_retires_old_tokens, a_role_change_retires_old_tokens);
+
+/// Servers remember a passed session check for `GUANXI_SESSION_CHECK_SECS` (1 s): a logout on one
+/// server stops the token on another within that time, and at once where the interval is 0.
+async fn a_logout_reaches_other_servers_within_the_check_interval(a: TestApp) {
+    use crate::helpers::Db;
+    let db = if a.state.settings.database_url.starts_with("postgres") { Db::Postgres } else { Db::Sqlite };
+    let url = a.state.settings.database_url.clone();
+    let b = TestApp::start_in(a.data_dir.clone(), db, &[("GUANXI_DATABASE_URL", &url)]).await;
+    let strict =
+        TestApp::start_in(a.data_dir.clone(), db, &[("GUANXI_DATABASE_URL", &url), ("GUANXI_SESSION_CHECK_SECS", "0")])
+            .await;
+    let admin = a.admin().await;
+    let group = a.group_id(&admin).await;
+    let (_, token) = a.user(&admin, "roaming", "manager", &group).await;
+    b.get("/api/v1/me", &token).await.expect(200);
+    strict.get("/api/v1/me", &token).await.expect(200);
+    a.send("POST", "/api/v1/auth/logout", Some(&token), None, &[]).await.expect(204);
+    a.get("/api/v1/me", &token).await.problem(401);
+    strict.get("/api/v1/me", &token).await.problem(401);
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    b.get("/api/v1/me", &token).await.problem(401);
+}
+both!(
+    a_logout_reaches_other_servers_within_the_check_interval,
+    a_logout_reaches_other_servers_within_the_check_interval
+);

@@ -75,6 +75,7 @@ pub fn spend(conn: &mut DbConnection, token_hash: &str) -> QueryResult<bool> {
 }
 
 pub fn revoke(conn: &mut DbConnection, session_id: &str, reason: &str) -> QueryResult<()> {
+    super::live::invalidate();
     diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
         .set((sessions::revoked_at.eq(Some(now())), sessions::revoked_reason.eq(Some(reason))))
         .execute(conn)
@@ -82,6 +83,7 @@ pub fn revoke(conn: &mut DbConnection, session_id: &str, reason: &str) -> QueryR
 }
 
 pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str, reason: &str) -> QueryResult<()> {
+    super::live::invalidate();
     diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
         .set((sessions::revoked_at.eq(Some(now())), sessions::revoked_reason.eq(Some(reason))))
         .execute(conn)
