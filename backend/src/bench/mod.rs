@@ -6,6 +6,7 @@ pub mod bare;
 mod import;
 mod load;
 mod memory;
+mod pgbench;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -389,6 +390,10 @@ async fn customer_figures(
         .await,
     ];
     figures.push(b2(client, opts, (Rc::new(api.clone()), auth.clone()), Rc::new(bare_urls)).await);
+    if state.settings.database_url.starts_with("postgres") {
+        let url = state.settings.database_url.clone();
+        figures.push(pgbench::figure(client, opts, &url, (Rc::new(api.clone()), auth.clone())).await?);
+    }
     figures.extend(memory::figures(state, client, &token, opts.pairs.min(3)).await?);
     // B8 before B5: imports leave outbox work that would run during the next window.
     if !state.settings.database_url.starts_with("postgres") {
