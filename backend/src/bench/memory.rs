@@ -142,20 +142,10 @@ async fn run_once(state: &AppState, client: &awc::Client, auth: &str) -> Result<
 pub async fn figures(state: &AppState, client: &awc::Client, token: &str, runs: usize) -> Result<Vec<Figure>, String> {
     let auth = format!("Bearer {token}");
     let (table_bytes, total_rows) = table(state)?;
-    let mut growth = Figure {
-        id: "B6",
-        what: "server memory growth during a CSV export ÷ size on disk of the rows it reads",
-        ratios: vec![],
-        floor: (1.0, false),
-        detail: String::new(),
-    };
-    let mut idle = Figure {
-        id: "B6i",
-        what: "idle resident memory of a server on the seeded database (MiB; floor 50)",
-        ratios: vec![],
-        floor: (50.0, false),
-        detail: String::new(),
-    };
+    let mut growth =
+        Figure::new("B6", "server memory growth during a CSV export ÷ size on disk of the rows it reads", (1.0, false));
+    let mut idle =
+        Figure::new("B6i", "idle resident memory of a server on the seeded database (MiB; floor 50)", (50.0, false));
     let mut last = (0.0, 0.0, 0);
     for _ in 0..runs.max(1) {
         let (rss, grew, rows) = run_once(state, client, &auth).await?;

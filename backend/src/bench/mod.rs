@@ -37,6 +37,10 @@ struct Figure {
 }
 
 impl Figure {
+    fn new(id: &'static str, what: &'static str, floor: (f64, bool)) -> Figure {
+        Figure { id, what, ratios: vec![], floor, detail: String::new() }
+    }
+
     fn median(&self) -> f64 {
         let mut r = self.ratios.clone();
         r.sort_by(f64::total_cmp);
@@ -146,13 +150,7 @@ async fn run_async(opts: Options) -> Result<bool, String> {
 
     // B7a: login latency vs the bare password check it is built around.
     let stored = password::hash(PASSWORD);
-    let mut b7a = Figure {
-        id: "B7a",
-        what: "POST /auth/login latency vs bare PBKDF2 check (p50)",
-        ratios: vec![],
-        floor: (1.2, false),
-        detail: String::new(),
-    };
+    let mut b7a = Figure::new("B7a", "POST /auth/login latency vs bare PBKDF2 check (p50)", (1.2, false));
     let (mut cand, mut refs) = (vec![], vec![]);
     for _ in 0..opts.pairs {
         let mut logins = vec![];
@@ -175,13 +173,7 @@ async fn run_async(opts: Options) -> Result<bool, String> {
     figures.push(b7a);
 
     // B7b: GET throughput during a login storm vs without one.
-    let mut b7b = Figure {
-        id: "B7b",
-        what: "GET /api/v1/me throughput during a login storm vs without",
-        ratios: vec![],
-        floor: (0.4, true),
-        detail: String::new(),
-    };
+    let mut b7b = Figure::new("B7b", "GET /api/v1/me throughput during a login storm vs without", (0.4, true));
     let (mut cand, mut refs) = (vec![], vec![]);
     for _ in 0..opts.pairs {
         let quiet = load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await;
@@ -317,13 +309,11 @@ async fn b2(client: &awc::Client, opts: &Options, candidate: Target, bare: Rc<Ve
     let window = Duration::from_secs_f64(opts.seconds);
     let max = load::throughput_over(client, bare.clone(), None, opts.concurrency, window).await;
     let rate = max / 2.0;
-    let mut figure = Figure {
-        id: "B2",
-        what: "p99 of GET /api/v1/customers/{id} at half the bare endpoint's max rate vs bare",
-        ratios: vec![],
-        floor: (2.0, false),
-        detail: String::new(),
-    };
+    let mut figure = Figure::new(
+        "B2",
+        "p99 of GET /api/v1/customers/{id} at half the bare endpoint's max rate vs bare",
+        (2.0, false),
+    );
     let (mut cand, mut refs, mut failed) = (vec![], vec![], 0);
     for i in 0..opts.pairs {
         let run_c = || load::latencies_at(client, candidate.0.clone(), candidate.1.clone(), rate, window);

@@ -40,13 +40,11 @@ pub async fn figure(client: &awc::Client, opts: &Options, url: &str, candidate: 
     let seconds = opts.seconds.ceil().max(1.0) as u64;
     let window = Duration::from_secs(seconds);
     let run = || load::throughput_over(client, Rc::clone(&candidate.0), candidate.1.clone(), opts.concurrency, window);
-    let mut figure = Figure {
-        id: "B1-pg",
-        what: "GET /api/v1/customers/{id} vs pgbench -S -M prepared, same clients (throughput)",
-        ratios: vec![],
-        floor: (0.45, true),
-        detail: String::new(),
-    };
+    let mut figure = Figure::new(
+        "B1-pg",
+        "GET /api/v1/customers/{id} vs pgbench -S -M prepared, same clients (throughput)",
+        (0.45, true),
+    );
     let (mut cand, mut refs) = (vec![], vec![]);
     for i in 0..opts.pairs {
         let (a, b) = if i % 2 == 0 {
