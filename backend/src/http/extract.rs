@@ -107,16 +107,33 @@ where
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let json = web::Json::<T>::from_request(req, payload);
+        let json = web::Json::<serde_json::Value>::from_request(req, payload);
         Box::pin(async move {
-            let value = json.await?.into_inner();
-            if let Some(field) = serde_json::to_value(&value).ok().and_then(|v| find_nul(&v, "")) {
+            let raw = json.await?.into_inner();
+            if let Some(field) = find_nul(&raw, "") {
                 return Err(ApiError::field(&field, "nul", "text must not contain NUL characters").into());
             }
+            let value: T = serde_path_to_error::deserialize(raw).map_err(shape_error)?;
             value.validate().map_err(ApiError::from)?;
             Ok(Body(value))
         })
     }
+}
+
+/// A body of the wrong shape, named by the path of the offending field (`source.channel`, or
+/// `source.supplier` for an unknown one). A missing field is reported on the enclosing object, so
+/// its name comes from the message.
+fn shape_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let message = e.inner().to_string();
+    let named = message.starts_with("missing field").then(|| message.split('`').nth(1)).flatten();
+    let field = match (path.as_str(), named) {
+        (".", Some(n)) => n.to_owned(),
+        (p, Some(n)) => format!("{p}.{n}"),
+        (".", None) => "body".to_owned(),
+        (p, None) => p.to_owned(),
+    };
+    ApiError::Validation(vec![FieldError { field, code: "invalid".into(), message }])
 }
 
 /// `%00` anywhere in the path or query would reach the database as a NUL character.

@@ -349,6 +349,14 @@ async fn nul_characters_are_refused(app: TestApp) {
     body["source"]["supplier"] = json!("a\u{0}b");
     let r = app.post("/api/v1/customers", &w.agent, body).await.problem(422);
     assert_eq!(r.body["errors"][0]["field"], "source.supplier");
+    // A wrong shape names the field by its path, not by the offending value.
+    let mut body = zhang();
+    body["source"]["channel"] = json!("carrier_pigeon");
+    let r = app.post("/api/v1/customers", &w.agent, body).await.problem(422);
+    assert_eq!(r.body["errors"][0]["field"], "source.channel");
+    let mut body = zhang();
+    body["tags"] = json!([1]);
+    assert_eq!(app.post("/api/v1/customers", &w.agent, body).await.problem(422).body["errors"][0]["field"], "tags[0]");
     let mut body = zhang();
     body["tags"] = json!(["ok", "\u{0}"]);
     app.post("/api/v1/customers", &w.agent, body).await.problem(422);
