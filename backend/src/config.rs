@@ -52,6 +52,8 @@ pub struct Settings {
     pub quality_inactive_days: i64,
     /// Days to answer a data-subject request (PRV-8).
     pub privacy_due_days: i64,
+    /// Days a finished job's files (exports, uploads, error reports) are kept.
+    pub job_file_days: i64,
     /// Seconds before the first webhook retry (doubling after each failure).
     pub webhook_retry_secs: u64,
     /// Allow webhook URLs on loopback/private addresses (off: such URLs are refused).
@@ -117,6 +119,7 @@ impl Settings {
             run_jobs: flag("GUANXI_JOBS", true)?,
             quality_inactive_days: num("GUANXI_QUALITY_INACTIVE_DAYS", get("GUANXI_QUALITY_INACTIVE_DAYS"), 730)?,
             privacy_due_days: num("GUANXI_PRIVACY_DUE_DAYS", get("GUANXI_PRIVACY_DUE_DAYS"), 15)?,
+            job_file_days: num("GUANXI_JOB_FILE_DAYS", get("GUANXI_JOB_FILE_DAYS"), 7)?,
             webhook_retry_secs: num("GUANXI_WEBHOOK_RETRY_SECS", get("GUANXI_WEBHOOK_RETRY_SECS"), 30)?,
             webhook_allow_private: flag("GUANXI_WEBHOOK_ALLOW_PRIVATE", false)?,
             shutdown_timeout_secs: num("GUANXI_SHUTDOWN_TIMEOUT", get("GUANXI_SHUTDOWN_TIMEOUT"), 25)?,

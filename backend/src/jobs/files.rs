@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{job_file_parts, job_files};
+use crate::db::schema::{job_file_parts, job_files, jobs};
 use crate::db::{now, DbConnection};
 
 pub struct JobFile {
@@ -91,6 +91,17 @@ pub fn get(conn: &mut DbConnection, job_id: &str, name: &str) -> QueryResult<Opt
 
 pub fn part(conn: &mut DbConnection, job_id: &str, name: &str, seq: i32) -> QueryResult<Option<Vec<u8>>> {
     job_file_parts::table.find((job_id, name, seq)).select(job_file_parts::content).first(conn).optional()
+}
+
+pub const EXPIRE_KIND: &str = "jobs.expire_files";
+
+/// Deletes the files of jobs that finished before `before` (exports and uploads hold personal
+/// data, clear values included; they are not kept for ever). Returns (files, parts) deleted.
+pub fn expire(conn: &mut DbConnection, before: chrono::NaiveDateTime) -> QueryResult<(usize, usize)> {
+    let old = || jobs::table.filter(jobs::finished_at.lt(before)).select(jobs::id);
+    let parts = diesel::delete(job_file_parts::table.filter(job_file_parts::job_id.eq_any(old()))).execute(conn)?;
+    let files = diesel::delete(job_files::table.filter(job_files::job_id.eq_any(old()))).execute(conn)?;
+    Ok((files, parts))
 }
 
 pub fn remove(conn: &mut DbConnection, job_id: &str, name: &str) -> QueryResult<()> {

@@ -27,6 +27,11 @@ pub fn run(
         }
         crate::customers::bulk::export::KIND => crate::customers::bulk::export::run(conn, &state.cipher, job, progress),
         crate::customers::bulk::import::KIND => crate::customers::bulk::import::run(conn, &state.cipher, job, progress),
+        super::files::EXPIRE_KIND => {
+            let before = crate::db::now() - chrono::Duration::days(state.settings.job_file_days);
+            let (files, parts) = super::files::expire(conn, before).map_err(|e| e.to_string())?;
+            Ok(serde_json::json!({ "files": files, "parts": parts, "finished_before": before.and_utc() }))
+        }
         crate::partners::export::KIND => crate::partners::export::run(conn, &state.cipher, job, progress),
         crate::privacy::retention::KIND => crate::privacy::retention::run(conn, job, progress),
         crate::keys::reencrypt::KIND => crate::keys::reencrypt::run(conn, &state.cipher, job, progress),

@@ -9,11 +9,12 @@ use crate::db::{now, DbConnection};
 use crate::error::ApiError;
 
 /// (schedule name, job kind, next due time after a given one): the data-quality run each quarter
-/// (CUS-8), the retention run each night (PRV-5).
+/// (CUS-8), the retention run and the expiry of old job files each night (PRV-5).
 type Next = fn(NaiveDateTime) -> NaiveDateTime;
-const SCHEDULES: [(&str, &str, Next); 2] = [
+const SCHEDULES: [(&str, &str, Next); 3] = [
     ("quarterly-quality", crate::customers::quality::job::KIND, next_quarter),
     ("daily-retention", crate::privacy::retention::KIND, next_night),
+    ("daily-job-files", super::files::EXPIRE_KIND, next_night),
 ];
 
 /// 03:00 UTC on the day after `t`.

@@ -86,5 +86,18 @@ async fn export_is_scoped_masked_and_audited(app: TestApp) {
     // Bad filters are refused up front.
     app.post("/api/v1/customers/exports", &manager, json!({"format": "xml"})).await.problem(422);
     app.post("/api/v1/customers/exports", &manager, json!({"format": "csv", "mobile": "12"})).await.problem(422);
+
+    // Files of jobs finished long ago expire (the nightly job); recent ones stay.
+    let old_job = file.split('/').nth(4).unwrap().to_owned();
+    app.sql(&format!("UPDATE jobs SET finished_at = '2020-01-01 00:00:00' WHERE id = '{old_job}'"));
+    let mut conn = app.state.db.get().unwrap();
+    let week_ago = chrono::Utc::now().naive_utc() - chrono::Duration::days(7);
+    let (files, parts) = guanxi::jobs::files::expire(&mut conn, week_ago).unwrap();
+    drop(conn);
+    assert_eq!(files, 1, "the old export's file");
+    assert!(parts >= 1, "and its parts");
+    app.get(&file, &manager).await.problem(404);
+    let recent = download(&app, &compliance, &job).await;
+    assert!(recent.starts_with('['), "the recent export is still there");
 }
 both!(export_is_scoped_masked_and_audited, export_is_scoped_masked_and_audited);
