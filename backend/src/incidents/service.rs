@@ -9,24 +9,13 @@ use crate::db::schema::{customer_owners, customers, units};
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 
-/// The kinds of information an incident can name: customer fields and related records.
-pub const FIELDS: [&str; 15] = [
-    "name",
-    "gender",
-    "birth_date",
-    "national_id",
-    "mobile",
-    "email",
-    "address",
-    "occupation",
-    "income_band",
-    "purchases",
-    "preferences",
-    "feedback",
-    "contacts",
-    "consents",
-    "tickets",
-];
+/// The kinds of information an incident can name: the person's fields and their records.
+const RECORDS: [&str; 6] = ["purchases", "preferences", "feedback", "contacts", "consents", "tickets"];
+
+fn known_field(f: &str) -> bool {
+    crate::customers::dto::PERSONAL_FIELDS.contains(&f) || RECORDS.contains(&f)
+}
+
 const BATCH: i64 = 1000;
 
 /// An incident of a unit the principal sees; 404 otherwise.
@@ -48,7 +37,7 @@ pub fn with_counts(conn: &mut DbConnection, rows: Vec<IncidentRow>) -> Result<Ve
 }
 
 pub fn create(conn: &mut DbConnection, p: &Principal, input: CreateIncident) -> Result<IncidentRow, ApiError> {
-    if let Some(bad) = input.fields.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+    if let Some(bad) = input.fields.iter().find(|f| !known_field(f)) {
         return Err(ApiError::field("fields", "unknown", format!("`{bad}` is not a kind of customer information")));
     }
     if input.detected_at < input.occurred_at {

@@ -17,18 +17,7 @@ use crate::customers::service::{clear_value, visible};
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 
-const COPY_FIELDS: [&str; 10] = [
-    "name",
-    "gender",
-    "birth_date",
-    "national_id",
-    "mobile",
-    "email",
-    "address",
-    "address_region",
-    "occupation",
-    "income_band",
-];
+use crate::customers::dto::PERSONAL_FIELDS as COPY_FIELDS;
 /// A person's records are few; this bounds a copy without paging.
 const COPY_LIMIT: i64 = 100_000;
 

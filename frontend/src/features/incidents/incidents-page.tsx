@@ -17,7 +17,7 @@ type Severity = components['schemas']['Severity'];
 export const CATEGORIES: Category[] = ['leak', 'tampering', 'loss', 'unauthorised_access', 'other'];
 export const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical'];
 export const FIELDS = [
-  'name', 'gender', 'birth_date', 'national_id', 'mobile', 'email', 'address', 'occupation', 'income_band',
+  'name', 'gender', 'birth_date', 'national_id', 'mobile', 'email', 'address', 'address_region', 'occupation', 'income_band',
   'purchases', 'preferences', 'feedback', 'contacts', 'consents', 'tickets',
 ];
 export const severityColor: Record<string, string> = { low: 'gray', medium: 'yellow', high: 'orange', critical: 'red' };
