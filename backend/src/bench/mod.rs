@@ -97,20 +97,26 @@ async fn throughput_figure(
     Figure { id, what, ratios, floor: (floor, true), detail }
 }
 
-pub fn run(opts: Options) -> Result<bool, String> {
-    actix_web::rt::System::new().block_on(run_async(opts))
-}
-
-async fn run_async(opts: Options) -> Result<bool, String> {
-    let dir = std::env::temp_dir().join(format!("guanxi-bench-{}", crate::db::new_id()));
-    let mut env = HashMap::from([
+/// Settings of an in-process bench server on its own data dir: no job runner, no web UI, no login
+/// throttle.
+fn server_env(dir: &std::path::Path) -> HashMap<String, String> {
+    HashMap::from([
         ("GUANXI_DATA_DIR".to_owned(), dir.to_string_lossy().into_owned()),
         ("GUANXI_BIND".into(), "127.0.0.1:0".into()),
         ("GUANXI_ADMIN_PASSWORD".into(), PASSWORD.into()),
         ("GUANXI_LOGIN_PER_MINUTE".into(), "100000000".into()),
         ("GUANXI_JOBS".into(), "false".into()),
         ("GUANXI_STATIC_DIR".into(), dir.join("none").to_string_lossy().into_owned()),
-    ]);
+    ])
+}
+
+pub fn run(opts: Options) -> Result<bool, String> {
+    actix_web::rt::System::new().block_on(run_async(opts))
+}
+
+async fn run_async(opts: Options) -> Result<bool, String> {
+    let dir = std::env::temp_dir().join(format!("guanxi-bench-{}", crate::db::new_id()));
+    let mut env = server_env(&dir);
     if let Some(url) = &opts.database_url {
         env.insert("GUANXI_DATABASE_URL".into(), url.clone());
     }
@@ -274,14 +280,7 @@ fn spread(ids: &[String]) -> Vec<&String> {
 /// with encryption off (SQLite only: it needs its own database).
 async fn b8(api: Vec<String>, auth: Option<String>, client: &awc::Client, opts: &Options) -> Result<Figure, String> {
     let dir = std::env::temp_dir().join(format!("guanxi-bench-plain-{}", crate::db::new_id()));
-    let env = HashMap::from([
-        ("GUANXI_DATA_DIR".to_owned(), dir.to_string_lossy().into_owned()),
-        ("GUANXI_BIND".into(), "127.0.0.1:0".into()),
-        ("GUANXI_ADMIN_PASSWORD".into(), PASSWORD.into()),
-        ("GUANXI_LOGIN_PER_MINUTE".into(), "100000000".into()),
-        ("GUANXI_JOBS".into(), "false".into()),
-        ("GUANXI_STATIC_DIR".into(), dir.join("none").to_string_lossy().into_owned()),
-    ]);
+    let env = server_env(&dir);
     let mut settings = Settings::from_map(env)?;
     settings.bench_plaintext = true;
     let app = Application::build(settings).await?;
