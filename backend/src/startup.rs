@@ -67,6 +67,13 @@ pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
     if n > 0 {
         tracing::info!(applied = n, "migrations applied");
     }
+    if let Some(ctype) = migrate::unsuited_ctype(&mut conn) {
+        tracing::warn!(
+            ctype,
+            "the database's LC_CTYPE makes Chinese names unsearchable by the trigram index; \
+             create it with a UTF-8 locale such as C.UTF-8 (docs/OPERATIONS.md)"
+        );
+    }
     Ok(pool)
 }
 

@@ -204,6 +204,18 @@ await step('the manager exports the list as a job and downloads it', async () =>
   await page.keyboard.press('Escape');
 });
 
+await step('the manager finds customers by part of a name and by a whole mobile', async () => {
+  const search = page.getByLabel('Search customers');
+  await search.fill('张三丰');
+  await page.getByRole('cell', { name: '张三丰' }).waitFor();
+  await page.getByRole('cell', { name: '李四' }).waitFor({ state: 'detached' });
+  await search.fill('+86 139 0000 1111');
+  await page.getByRole('cell', { name: '李四' }).waitFor();
+  await page.getByRole('cell', { name: '张三丰' }).waitFor({ state: 'detached' });
+  await search.fill('');
+  await page.getByRole('cell', { name: '张三丰' }).waitFor();
+});
+
 await step('the manager reviews a duplicate, merges it and undoes the merge', async () => {
   await page.getByRole('button', { name: 'New customer' }).click();
   const dialog = page.getByRole('dialog');

@@ -7,6 +7,7 @@ mod import;
 mod load;
 mod memory;
 mod pgbench;
+mod search;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -378,6 +379,10 @@ async fn customer_figures(
         )
         .await,
     ];
+    let bearer = format!("Bearer {token}");
+    let viewer = search::Viewer { db: &state.db, client, base, auth: &bearer, scope: &scope, ids: &ids };
+    figures.push(search::b3b(&viewer, opts.pairs).await?);
+    figures.extend(search::b3c(&viewer, opts.pairs).await?);
     figures.push(b2(client, opts, (Rc::new(api.clone()), auth.clone()), Rc::new(bare_urls)).await);
     if state.settings.database_url.starts_with("postgres") {
         let url = state.settings.database_url.clone();

@@ -155,6 +155,11 @@ pub struct Customer {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CustomerQuery {
+    /// Search: a whole mobile, email or resident id (matched through its blind index), or else
+    /// text found anywhere in the name (3 or more characters; a shorter term matches the start of
+    /// the name). Parts of an encrypted value are not searchable.
+    #[param(max_length = 100)]
+    pub q: Option<String>,
     /// Name starts with this.
     pub name: Option<String>,
     /// Exact mobile (any common format), matched through its blind index.

@@ -587,5 +587,30 @@ pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter
         reachable: q.reachable,
         created_from: q.created_from.map(|t| t.naive_utc()),
         created_to: q.created_to.map(|t| t.naive_utc()),
+        search: q.q.as_deref().map(|t| search_of(cipher, t)).transpose()?.flatten(),
     })
+}
+
+/// Tells a search term apart: a value that parses as a whole mobile, email or resident id is
+/// looked up by its blind index; anything else is searched for in the name.
+fn search_of(cipher: &FieldCipher, term: &str) -> Result<Option<store::Search>, ApiError> {
+    let term = term.trim();
+    if term.chars().count() > 100 {
+        return Err(ApiError::field("q", "too_long", "a search term has at most 100 characters"));
+    }
+    if term.is_empty() {
+        return Ok(None);
+    }
+    let search = if let Ok(m) = domain::parse_mobile(term) {
+        store::Search::Mobile(cipher.blind_indexes("mobile", &m))
+    } else if let Some(e) = term.contains('@').then(|| domain::parse_email(term).ok()).flatten() {
+        store::Search::Email(cipher.blind_indexes("email", &e))
+    } else if let Ok(id) = ResidentId::parse(term, today()) {
+        store::Search::NationalId(cipher.blind_indexes("national_id", id.as_str()))
+    } else if term.chars().count() >= 3 {
+        store::Search::NameContains(term.to_owned())
+    } else {
+        store::Search::NameStarts(term.to_owned())
+    };
+    Ok(Some(search))
 }

@@ -110,6 +110,22 @@ pub struct Filter {
     pub reachable: Option<bool>,
     pub created_from: Option<NaiveDateTime>,
     pub created_to: Option<NaiveDateTime>,
+    /// The free-text search (`q`), already told apart by kind.
+    #[serde(default)]
+    pub search: Option<Search>,
+}
+
+/// What a free-text search term turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Search {
+    /// Three or more characters found anywhere in the name (trigram index).
+    NameContains(String),
+    /// A shorter term: the start of the name (a trigram index cannot serve it).
+    NameStarts(String),
+    /// A whole identifier, as its blind indexes under every key.
+    Mobile(Vec<String>),
+    Email(Vec<String>),
+    NationalId(Vec<String>),
 }
 
 /// The keyset position after which the page starts.
@@ -124,23 +140,32 @@ type Multi = <DbConnection as diesel::Connection>::Backend;
 /// Live customers visible to a principal (homed under `scope_prefix`, or owned by `viewer`)
 /// that pass the filter.
 fn filtered<'a>(backend: Backend, scope_prefix: &str, viewer: &str, f: &Filter) -> customers::BoxedQuery<'a, Multi> {
-    let in_scope = units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id);
-    let owned = customer_owners::table
-        .filter(customer_owners::user_id.eq(viewer.to_owned()))
-        .select(customer_owners::customer_id);
-    let mut q = customers::table
-        .filter(customers::deleted_at.is_null())
-        .filter(customers::unit_id.eq_any(in_scope).or(customers::id.eq_any(owned)))
-        .into_boxed();
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    // Checked row by row, so the database walks the index of the sort order and stops after a
+    // page. As `unit_id IN (…) OR id IN (…)` both databases gathered and sorted every customer
+    // in scope (a subsidiary: hundreds of thousands) for each page (benchmark B3b).
+    // PostgreSQL would still hash every customer the viewer owns (tens of thousands) once per
+    // page, because it costs the subplan for the whole walk, not for one page; `OFFSET 0` keeps
+    // it a per-row probe of the owners index.
+    let fence = if backend == Backend::Postgres { " OFFSET 0" } else { "" };
+    let visible = sql::<Bool>("(EXISTS (SELECT 1 FROM units u WHERE u.id = customers.unit_id AND u.path LIKE ")
+        .bind::<Text, _>(format!("{scope_prefix}%"))
+        .sql(") OR EXISTS (SELECT 1 FROM customer_owners o WHERE o.customer_id = customers.id AND o.user_id = ")
+        .bind::<Text, _>(viewer.to_owned())
+        .sql(fence)
+        .sql("))");
+    let mut q = customers::table.filter(customers::deleted_at.is_null()).filter(visible).into_boxed();
     if let Some(p) = &f.name_prefix {
-        q = match backend {
-            // text_pattern_ops index: LIKE 'p%' is an index range scan.
-            Backend::Postgres => q.filter(customers::name.like(format!("{}%", escape_like(p)))),
-            // BINARY collation: the byte range [p, p+U+10FFFF) is exactly the prefix.
-            Backend::Sqlite => {
-                q.filter(customers::name.ge(p.clone())).filter(customers::name.lt(format!("{p}\u{10FFFF}")))
-            }
-        };
+        q = name_starts(q, backend, p);
+    }
+    match &f.search {
+        None => {}
+        Some(Search::NameStarts(p)) => q = name_starts(q, backend, p),
+        Some(Search::NameContains(term)) => q = name_contains(q, backend, term),
+        Some(Search::Mobile(v)) => q = q.filter(customers::mobile_bidx.eq_any(v.clone())),
+        Some(Search::Email(v)) => q = q.filter(customers::email_bidx.eq_any(v.clone())),
+        Some(Search::NationalId(v)) => q = q.filter(customers::national_id_bidx.eq_any(v.clone())),
     }
     if let Some(v) = &f.mobile_bidx {
         q = q.filter(customers::mobile_bidx.eq_any(v.clone()));
@@ -181,6 +206,47 @@ fn filtered<'a>(backend: Backend, scope_prefix: &str, viewer: &str, f: &Filter) 
     q
 }
 
+fn name_starts<'a>(q: customers::BoxedQuery<'a, Multi>, backend: Backend, p: &str) -> customers::BoxedQuery<'a, Multi> {
+    match backend {
+        // The name column collates as "C" (migration 000014): LIKE 'p%' is an index range scan.
+        Backend::Postgres => q.filter(customers::name.like(format!("{}%", escape_like(p)))),
+        // BINARY collation: the byte range [p, p+U+10FFFF) is exactly the prefix.
+        Backend::Sqlite => {
+            q.filter(customers::name.ge(p.to_owned())).filter(customers::name.lt(format!("{p}\u{10FFFF}")))
+        }
+    }
+}
+
+/// Names containing `term` (case-insensitive), through the trigram index of each database.
+fn name_contains<'a>(
+    q: customers::BoxedQuery<'a, Multi>,
+    backend: Backend,
+    term: &str,
+) -> customers::BoxedQuery<'a, Multi> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    match backend {
+        // pg_trgm GIN index (migration 000014).
+        Backend::Postgres => {
+            q.filter(sql::<Bool>("customers.name ILIKE ").bind::<Text, _>(format!("%{}%", escape_like(term))))
+        }
+        // FTS5 trigram: a quoted phrase matches as a substring; quotes inside are doubled.
+        Backend::Sqlite => q.filter(
+            sql::<Bool>(
+                "customers.id IN (SELECT s.customer_id FROM customer_search s WHERE s.id IN \
+                 (SELECT rowid FROM customer_names WHERE customer_names MATCH ",
+            )
+            .bind::<Text, _>(fts_phrase(term))
+            .sql("))"),
+        ),
+    }
+}
+
+/// An FTS5 query string matching `term` literally.
+pub fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
 /// Customers visible to a principal: homed under `scope_prefix`, or owned by `viewer`.
 pub fn list(
     conn: &mut DbConnection,
@@ -194,9 +260,15 @@ pub fn list(
     let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f);
     q = match (sort, after) {
         (Sort::NewestFirst, After::Id(id)) => q.filter(customers::id.lt(id)),
-        (Sort::Name, After::NameId(name, id)) => {
-            q.filter(customers::name.gt(name.clone()).or(customers::name.eq(name).and(customers::id.gt(id))))
-        }
+        // A row value: both databases turn it into one range of the (name, id) index; the
+        // equivalent `name > ? OR (name = ? AND id > ?)` was read as two.
+        (Sort::Name, After::NameId(name, id)) => q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(customers.name, customers.id) > (")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .sql(", ")
+                .bind::<diesel::sql_types::Text, _>(id)
+                .sql(")"),
+        ),
         _ => q,
     };
     q = match sort {

@@ -22,3 +22,18 @@ pub fn is_current(conn: &mut DbConnection) -> bool {
     };
     matches!(pending, Ok(false))
 }
+
+/// The PostgreSQL database's character classification when it is `C`/`POSIX`: pg_trgm then makes
+/// no trigrams of Chinese characters, and name search falls back to scanning the index.
+pub fn unsuited_ctype(conn: &mut DbConnection) -> Option<String> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Ctype {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        ctype: String,
+    }
+    let DbConnection::Postgres(c) = conn else { return None };
+    let sql = "SELECT datctype AS ctype FROM pg_database WHERE datname = current_database()";
+    let ctype = diesel::sql_query(sql).get_result::<Ctype>(c).ok()?.ctype;
+    matches!(ctype.as_str(), "C" | "POSIX").then_some(ctype)
+}

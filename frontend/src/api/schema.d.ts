@@ -1853,6 +1853,8 @@ export interface components {
             name?: string | null;
             national_id?: string | null;
             owner_id?: string | null;
+            /** @description The list's search term (see `q` of the customer list). */
+            q?: string | null;
             reachable?: boolean | null;
             tag?: string | null;
             unit_id?: string | null;
@@ -3322,6 +3324,12 @@ export interface operations {
     list_customers: {
         parameters: {
             query?: {
+                /**
+                 * @description Search: a whole mobile, email or resident id (matched through its blind index), or else
+                 *     text found anywhere in the name (3 or more characters; a shorter term matches the start of
+                 *     the name). Parts of an encrypted value are not searchable.
+                 */
+                q?: string;
                 /** @description Name starts with this. */
                 name?: string;
                 /** @description Exact mobile (any common format), matched through its blind index. */

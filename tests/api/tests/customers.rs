@@ -616,3 +616,96 @@ async fn household_and_history(app: TestApp) {
     app.get(&format!("/api/v1/customers/{id}/history"), &w.other_manager).await.problem(404);
 }
 both!(household_and_history, household_and_history);
+
+/// `q`: a whole identifier through its blind index, otherwise a name substring (trigram index),
+/// or for one or two characters the start of the name; scoped, live customers only, kept in step
+/// with renames.
+async fn free_text_search(app: TestApp) {
+    let w = world(&app).await;
+    let mut ids = Vec::new();
+    for (i, name) in ["王小明", "欧阳小明", "Li Xiaoming", "小明王", "王小明伟", "100%_纯"].iter().enumerate()
+    {
+        let mut body = zhang();
+        body["name"] = json!(name);
+        body.as_object_mut().unwrap().remove("national_id");
+        body["mobile"] = json!(format!("1391234000{i}"));
+        body["email"] = json!(format!("user{i}@example.com"));
+        body["tags"] = json!(if i % 2 == 0 { vec!["even"] } else { vec!["odd"] });
+        ids.push(create(&app, &w.agent, body).await["id"].as_str().unwrap().to_owned());
+    }
+    let mut elsewhere = zhang();
+    elsewhere["name"] = json!("王小明");
+    create(&app, &w.other_manager, elsewhere).await;
+    let mut with_id = zhang();
+    with_id["name"] = json!("赵六");
+    with_id["mobile"] = json!("13700000000");
+    with_id["email"] = json!("zhao@example.com");
+    create(&app, &w.agent, with_id).await;
+    // The last one is gone (soft delete): never found.
+    app.send("DELETE", &format!("/api/v1/customers/{}", ids[4]), Some(&w.manager), None, &[("If-Match", "\"1\"")])
+        .await
+        .expect(204);
+
+    let search = |q: &str, extra: &str| {
+        let path = format!("/api/v1/customers?sort=name{extra}&q={}", urlencoding(q));
+        let token = w.manager.clone();
+        let app = &app;
+        async move {
+            let r = app.get(&path, &token).await.expect(200);
+            let mut names: Vec<String> =
+                r.body["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect();
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(search("王小明", "").await, vec!["王小明"]);
+    assert_eq!(search("阳小明", "").await, vec!["欧阳小明"]);
+    assert_eq!(search("xiaoMING", "").await, vec!["Li Xiaoming"]);
+    assert_eq!(search("  小明王 ", "").await, vec!["小明王"]);
+    // Short terms match the start of the name only.
+    assert_eq!(search("小明", "").await, vec!["小明王"]);
+    assert_eq!(search("王", "").await, vec!["王小明"]);
+    // LIKE and FTS syntax in a term is matched literally.
+    assert_eq!(search("0%_", "").await, vec!["100%_纯"]);
+    assert!(search("王%明", "").await.is_empty());
+    assert!(search("\"小明\" OR 李", "").await.is_empty());
+    // Whole identifiers, any common format, through blind indexes.
+    assert_eq!(search("+86 139-1234-0001", "").await, vec!["欧阳小明"]);
+    assert_eq!(search("USER2@example.com", "").await, vec!["Li Xiaoming"]);
+    assert_eq!(search(NATIONAL_ID, "").await, vec!["赵六"]);
+    // Parts of encrypted values are not searchable.
+    assert!(search("1391234", "").await.is_empty());
+    // Combined with the other filters.
+    assert_eq!(search("小明", "&tag=odd").await, vec!["小明王"]);
+    assert!(search("小明", "&tag=even").await.is_empty());
+    assert_eq!(search("阳小明", "&tag=odd").await, vec!["欧阳小明"]);
+    assert!(search("阳小明", "&tag=even").await.is_empty());
+
+    // A rename is found under the new name at once, and no longer under the old one.
+    app.send(
+        "PATCH",
+        &format!("/api/v1/customers/{}", ids[0]),
+        Some(&w.agent),
+        Some(json!({"name": "王大明"})),
+        &[("If-Match", "\"1\"")],
+    )
+    .await
+    .expect(200);
+    assert!(search("王小明", "").await.is_empty());
+    assert_eq!(search("王大明", "").await, vec!["王大明"]);
+
+    // Frontline staff search the same way and see masked names.
+    let r = app.get(&format!("/api/v1/customers?q={}", urlencoding("阳小明")), &w.agent).await.expect(200);
+    assert_eq!(r.body["items"][0]["name"], "欧***");
+    app.get(&format!("/api/v1/customers?q={}", "x".repeat(101)), &w.manager).await.problem(422);
+}
+both!(free_text_search, free_text_search);
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -37,6 +37,9 @@ impl ExportFormat {
 #[serde(deny_unknown_fields)]
 pub struct ExportRequest {
     pub format: ExportFormat,
+    /// The list's search term (see `q` of the customer list).
+    #[validate(length(max = 100))]
+    pub q: Option<String>,
     #[validate(length(max = 50))]
     pub name: Option<String>,
     pub mobile: Option<String>,
@@ -55,6 +58,7 @@ pub struct ExportRequest {
 impl ExportRequest {
     pub fn into_query(self) -> CustomerQuery {
         CustomerQuery {
+            q: self.q,
             name: self.name,
             mobile: self.mobile,
             email: self.email,

@@ -18,11 +18,12 @@ export function CustomersPage() {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
   const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const [mobile, setMobile] = useState('');
+  const [q, setQ] = useState('');
   const [tag, setTag] = useState('');
-  const [filters] = useDebouncedValue({ name: name.trim(), mobile: mobile.trim(), tag: tag.trim() }, 300);
-  const mobileReady = filters.mobile.replace(/\D/g, '').length >= 11 || filters.mobile === '';
+  const [filters] = useDebouncedValue({ q: q.trim(), tag: tag.trim() }, 300);
+  // A number is searched whole (it is encrypted); half a mobile would only find nothing.
+  const digits = filters.q.replace(/[\s+-]/g, '');
+  const searchReady = !/^\d+$/.test(digits) || digits.length >= 11;
   const list = useCursorList(['customers', filters], async (cursor) =>
     unwrap(
       await api.GET('/api/v1/customers', {
@@ -30,9 +31,8 @@ export function CustomersPage() {
           query: {
             limit: 50,
             cursor,
-            sort: filters.name ? 'name' : undefined,
-            name: filters.name || undefined,
-            mobile: mobileReady ? filters.mobile || undefined : undefined,
+            sort: filters.q ? 'name' : undefined,
+            q: searchReady ? filters.q || undefined : undefined,
             tag: filters.tag || undefined,
           },
         },
@@ -60,9 +60,15 @@ export function CustomersPage() {
         </Group>
       </Group>
       <Group>
-        <TextInput placeholder={t('customers.filterName')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
-        <TextInput placeholder={t('customers.filterMobile')} value={mobile} onChange={(e) => setMobile(e.currentTarget.value)} />
-        <TextInput placeholder={t('customers.filterTag')} value={tag} onChange={(e) => setTag(e.currentTarget.value)} />
+        <TextInput
+          aria-label={t('customers.search')}
+          placeholder={t('customers.searchHint')}
+          description={t('customers.searchHelp')}
+          w={360}
+          value={q}
+          onChange={(e) => setQ(e.currentTarget.value)}
+        />
+        <TextInput mt="auto" placeholder={t('customers.filterTag')} value={tag} onChange={(e) => setTag(e.currentTarget.value)} />
       </Group>
       <ProblemAlert error={list.error} />
       <Card withBorder p={0}>

@@ -8,7 +8,7 @@ import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
 
-type Filters = { name?: string; mobile?: string; tag?: string };
+type Filters = { q?: string; tag?: string };
 
 /** Exports what the list's filters select, masked for the user's role, as a background job. */
 export function ExportDialog({ opened, onClose, filters }: { opened: boolean; onClose: () => void; filters: Filters }) {
@@ -19,7 +19,7 @@ export function ExportDialog({ opened, onClose, filters }: { opened: boolean; on
     mutationFn: async () =>
       unwrap(
         await api.POST('/api/v1/customers/exports', {
-          body: { format, name: filters.name || undefined, mobile: filters.mobile || undefined, tag: filters.tag || undefined },
+          body: { format, q: filters.q || undefined, tag: filters.tag || undefined },
         }),
       ),
     onSuccess: (job) => setJobId(job.id),
