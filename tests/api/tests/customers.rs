@@ -50,6 +50,22 @@ async fn create(app: &TestApp, token: &str, body: Value) -> Value {
     app.post("/api/v1/customers", token, body).await.expect(201).body
 }
 
+/// Customers with these names, without a resident id; the i-th has mobile 1391234000i, email
+/// user{i}@example.com and the tag `even` or `odd`. Returns their ids.
+async fn numbered(app: &TestApp, token: &str, names: &[&str]) -> Vec<String> {
+    let mut ids = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let mut body = zhang();
+        body["name"] = json!(name);
+        body.as_object_mut().unwrap().remove("national_id");
+        body["mobile"] = json!(format!("1391234000{i}"));
+        body["email"] = json!(format!("user{i}@example.com"));
+        body["tags"] = json!(if i % 2 == 0 { vec!["even"] } else { vec!["odd"] });
+        ids.push(create(app, token, body).await["id"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
 async fn masking_by_role(app: TestApp) {
     let w = world(&app).await;
     let created = create(&app, &w.agent, zhang()).await;
@@ -196,15 +212,7 @@ both!(validation_names_each_field, validation_names_each_field);
 
 async fn search_and_pages(app: TestApp) {
     let w = world(&app).await;
-    for (i, name) in ["王小明", "王大力", "李雷", "韩梅梅", "王五"].iter().enumerate() {
-        let mut body = zhang();
-        body["name"] = json!(name);
-        body.as_object_mut().unwrap().remove("national_id");
-        body["mobile"] = json!(format!("1391234000{i}"));
-        body["email"] = json!(format!("user{i}@example.com"));
-        body["tags"] = json!(if i % 2 == 0 { vec!["even"] } else { vec!["odd"] });
-        create(&app, &w.agent, body).await;
-    }
+    numbered(&app, &w.agent, &["王小明", "王大力", "李雷", "韩梅梅", "王五"]).await;
     let names = |v: &Value| -> Vec<String> {
         v["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
     };
@@ -622,17 +630,7 @@ both!(household_and_history, household_and_history);
 /// with renames.
 async fn free_text_search(app: TestApp) {
     let w = world(&app).await;
-    let mut ids = Vec::new();
-    for (i, name) in ["王小明", "欧阳小明", "Li Xiaoming", "小明王", "王小明伟", "100%_纯"].iter().enumerate()
-    {
-        let mut body = zhang();
-        body["name"] = json!(name);
-        body.as_object_mut().unwrap().remove("national_id");
-        body["mobile"] = json!(format!("1391234000{i}"));
-        body["email"] = json!(format!("user{i}@example.com"));
-        body["tags"] = json!(if i % 2 == 0 { vec!["even"] } else { vec!["odd"] });
-        ids.push(create(&app, &w.agent, body).await["id"].as_str().unwrap().to_owned());
-    }
+    let ids = numbered(&app, &w.agent, &["王小明", "欧阳小明", "Li Xiaoming", "小明王", "王小明伟", "100%_纯"]).await;
     let mut elsewhere = zhang();
     elsewhere["name"] = json!("王小明");
     create(&app, &w.other_manager, elsewhere).await;
