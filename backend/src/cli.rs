@@ -81,6 +81,9 @@ enum Command {
         /// Rows per CSV import for B5 (0: skip).
         #[arg(long, default_value_t = 20_000)]
         import_rows: u64,
+        /// Only these figures, comma-separated (e.g. `B5,B1-pg`; default: all).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
 }
 
@@ -134,7 +137,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 "added key {kid}. Next: 1) copy the key file to every server and restart them (they now write with {kid} and still read older values); 2) start the re-encryption: POST /api/v1/key-rotations (Settings → Keys in the web UI); 3) when it has finished: guanxi rotate-keys --retire"
             )
         }),
-        Command::Bench { database_url, pairs, seconds, concurrency, customers, import_rows } => {
+        Command::Bench { database_url, pairs, seconds, concurrency, customers, import_rows, only } => {
             let opts = crate::bench::Options {
                 database_url,
                 pairs: pairs.max(1),
@@ -142,6 +145,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 concurrency: concurrency.max(1),
                 customers,
                 import_rows,
+                only,
             };
             match crate::bench::run(opts) {
                 Ok(true) => Ok(()),

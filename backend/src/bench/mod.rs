@@ -26,6 +26,14 @@ pub struct Options {
     pub customers: u64,
     /// Rows per import for B5 (0 skips it).
     pub import_rows: u64,
+    /// Figure ids to measure (empty: all).
+    pub only: Vec<String>,
+}
+
+impl Options {
+    fn wants(&self, figure: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|f| f.eq_ignore_ascii_case(figure))
+    }
 }
 
 struct Figure {
@@ -139,23 +147,37 @@ async fn run_async(opts: Options) -> Result<bool, String> {
     let mut figures = Vec::new();
 
     // B1: authenticated GET /me (token check, session lookup, JSON) vs the same SQL bare.
-    figures.push(
-        throughput_figure(
-            "B1",
-            "GET /api/v1/me vs bare endpoint, same SQL (throughput)",
-            0.80,
-            &client,
-            &opts,
-            (Rc::new(vec![me_url.clone()]), auth.clone()),
-            (Rc::new(vec![bare_url.clone()]), None),
-        )
-        .await,
-    );
+    if opts.wants("B1") {
+        figures.push(
+            throughput_figure(
+                "B1",
+                "GET /api/v1/me vs bare endpoint, same SQL (throughput)",
+                0.80,
+                &client,
+                &opts,
+                (Rc::new(vec![me_url.clone()]), auth.clone()),
+                (Rc::new(vec![bare_url.clone()]), None),
+            )
+            .await,
+        );
+    }
     if opts.customers > 0 {
         figures.extend(customer_figures(&state, &client, &base, &opts).await?);
     }
 
-    // B7a: login latency vs the bare password check it is built around.
+    if opts.wants("B7a") {
+        figures.push(b7a(&client, &base, &opts).await?);
+    }
+    if opts.wants("B7b") {
+        figures.push(b7b(&client, &base, &opts, &me_url, auth.clone(), window).await);
+    }
+    print_table(&figures, backend, &opts);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(figures.iter().all(Figure::passes))
+}
+
+/// B7a: login latency vs the bare password check it is built around.
+async fn b7a(client: &awc::Client, base: &str, opts: &Options) -> Result<Figure, String> {
     let stored = password::hash(PASSWORD);
     let mut b7a = Figure::new("B7a", "POST /auth/login latency vs bare PBKDF2 check (p50)", (1.2, false));
     let (mut cand, mut refs) = (vec![], vec![]);
@@ -164,7 +186,7 @@ async fn run_async(opts: Options) -> Result<bool, String> {
         let mut hashes = vec![];
         for _ in 0..5 {
             let t = Instant::now();
-            load::login(&client, &base, "admin", PASSWORD).await?;
+            load::login(client, base, "admin", PASSWORD).await?;
             logins.push(t.elapsed().as_secs_f64());
             let s = stored.clone();
             let t = Instant::now();
@@ -177,16 +199,25 @@ async fn run_async(opts: Options) -> Result<bool, String> {
         b7a.ratios.push(a / b);
     }
     b7a.detail = format!("{:.1} vs {:.1} ms", load::median(&cand) * 1e3, load::median(&refs) * 1e3);
-    figures.push(b7a);
+    Ok(b7a)
+}
 
-    // B7b: GET throughput during a login storm vs without one.
+/// B7b: GET throughput during a login storm vs without one.
+async fn b7b(
+    client: &awc::Client,
+    base: &str,
+    opts: &Options,
+    me_url: &str,
+    auth: Option<String>,
+    window: Duration,
+) -> Figure {
     let mut b7b = Figure::new("B7b", "GET /api/v1/me throughput during a login storm vs without", (0.4, true));
     let (mut cand, mut refs) = (vec![], vec![]);
     for _ in 0..opts.pairs {
-        let quiet = load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await;
-        let storm = load::login_storm(&client, &base, "admin", PASSWORD, 8, window + Duration::from_millis(400));
+        let quiet = load::throughput(client, me_url, auth.clone(), opts.concurrency, window).await;
+        let storm = load::login_storm(client, base, "admin", PASSWORD, 8, window + Duration::from_millis(400));
         actix_web::rt::time::sleep(Duration::from_millis(200)).await;
-        let busy = load::throughput(&client, &me_url, auth.clone(), opts.concurrency, window).await;
+        let busy = load::throughput(client, me_url, auth.clone(), opts.concurrency, window).await;
         let logins = storm.await;
         cand.push(busy);
         refs.push(quiet);
@@ -194,8 +225,10 @@ async fn run_async(opts: Options) -> Result<bool, String> {
         b7b.detail = format!("{logins} logins in the last storm");
     }
     b7b.detail = format!("{:.0} vs {:.0} req/s; {}", load::median(&cand), load::median(&refs), b7b.detail);
-    figures.push(b7b);
+    b7b
+}
 
+fn print_table(figures: &[Figure], backend: &str, opts: &Options) {
     let load_avg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "\nGuanxi benchmark on {backend}: {} pairs, {:.1} s windows, {} clients; load average {}",
@@ -206,12 +239,10 @@ async fn run_async(opts: Options) -> Result<bool, String> {
     );
     println!("| # | candidate vs reference | median | min | max | floor | | figures |");
     println!("|---|---|---|---|---|---|---|---|");
-    let mut ok = true;
-    for f in &figures {
+    for f in figures {
         let min = f.ratios.iter().cloned().fold(f64::INFINITY, f64::min);
         let max = f.ratios.iter().cloned().fold(0.0, f64::max);
         let pass = f.passes();
-        ok &= pass;
         println!(
             "| {} | {} | {:.2} | {:.2} | {:.2} | {} {:.2} | {} | {} |",
             f.id,
@@ -225,8 +256,6 @@ async fn run_async(opts: Options) -> Result<bool, String> {
             f.detail
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(ok)
 }
 
 /// Seeds `n` demo customers and signs in as the Beijing demo manager; returns the token, the
@@ -357,43 +386,58 @@ async fn customer_figures(
     let scope_segments = scope.trim_matches('/').replace('/', "~");
     let list_api = vec![format!("{base}/api/v1/customers?tag=vip&limit=50")];
     let list_bare = vec![format!("{base}/bench/customers-by-tag/{scope_segments}/{}/vip", claims.sub)];
-    let mut figures = vec![
-        throughput_figure(
-            "B1c",
-            "GET /api/v1/customers/{id} (decrypt 5 fields, mask) vs bare, same SQL",
-            0.80,
-            client,
-            opts,
-            (Rc::new(api.clone()), auth.clone()),
-            (Rc::new(bare), None),
-        )
-        .await,
-        throughput_figure(
-            "B3a",
-            "GET /api/v1/customers?tag=vip (page of 50) vs bare, same SQL",
-            0.80,
-            client,
-            opts,
-            (Rc::new(list_api), auth.clone()),
-            (Rc::new(list_bare), None),
-        )
-        .await,
-    ];
+    let mut figures = vec![];
+    if opts.wants("B1c") {
+        figures.push(
+            throughput_figure(
+                "B1c",
+                "GET /api/v1/customers/{id} (decrypt 5 fields, mask) vs bare, same SQL",
+                0.80,
+                client,
+                opts,
+                (Rc::new(api.clone()), auth.clone()),
+                (Rc::new(bare), None),
+            )
+            .await,
+        );
+    }
+    if opts.wants("B3a") {
+        figures.push(
+            throughput_figure(
+                "B3a",
+                "GET /api/v1/customers?tag=vip (page of 50) vs bare, same SQL",
+                0.80,
+                client,
+                opts,
+                (Rc::new(list_api), auth.clone()),
+                (Rc::new(list_bare), None),
+            )
+            .await,
+        );
+    }
     let bearer = format!("Bearer {token}");
     let viewer = search::Viewer { db: &state.db, client, base, auth: &bearer, scope: &scope, ids: &ids };
-    figures.push(search::b3b(&viewer, opts.pairs).await?);
-    figures.extend(search::b3c(&viewer, opts.pairs).await?);
-    figures.push(b2(client, opts, (Rc::new(api.clone()), auth.clone()), Rc::new(bare_urls)).await);
-    if state.settings.database_url.starts_with("postgres") {
+    if opts.wants("B3b") {
+        figures.push(search::b3b(&viewer, opts.pairs).await?);
+    }
+    if opts.wants("B3c") {
+        figures.extend(search::b3c(&viewer, opts.pairs).await?);
+    }
+    if opts.wants("B2") {
+        figures.push(b2(client, opts, (Rc::new(api.clone()), auth.clone()), Rc::new(bare_urls)).await);
+    }
+    if state.settings.database_url.starts_with("postgres") && opts.wants("B1-pg") {
         let url = state.settings.database_url.clone();
         figures.push(pgbench::figure(client, opts, &url, (Rc::new(api.clone()), auth.clone())).await?);
     }
-    figures.extend(memory::figures(state, client, &token, opts.pairs.min(3)).await?);
+    if opts.wants("B6") {
+        figures.extend(memory::figures(state, client, &token, opts.pairs.min(3)).await?);
+    }
     // B8 before B5: imports leave outbox work that would run during the next window.
-    if !state.settings.database_url.starts_with("postgres") {
+    if !state.settings.database_url.starts_with("postgres") && opts.wants("B8") {
         figures.push(b8(api, auth, client, opts).await?);
     }
-    if opts.import_rows > 0 {
+    if opts.import_rows > 0 && opts.wants("B5") {
         let scratch = std::path::PathBuf::from(&state.settings.data_dir);
         figures.push(import::figure(state, client, base, &token, opts.import_rows, opts.pairs, &scratch).await?);
     }

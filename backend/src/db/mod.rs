@@ -73,6 +73,9 @@ pub fn take_precondition() -> Option<Precondition> {
     PENDING.try_with(|p| p.borrow_mut().take()).ok().flatten()
 }
 
+/// Page cache per SQLite connection, in KiB.
+const SQLITE_CACHE_KIB: i64 = 8192;
+
 #[derive(Debug)]
 struct SessionSettings {
     backend: Backend,
@@ -85,11 +88,16 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings 
             // WAL itself is a property of the file, set once in `connect`.
             Backend::Sqlite => {
                 "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
-                 PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;"
+                 PRAGMA temp_store = MEMORY;"
             }
             Backend::Postgres => "SET statement_timeout = '30s'; SET TIME ZONE 'UTC';",
         };
-        conn.batch_execute(sql).map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute(sql).map_err(diesel::r2d2::Error::QueryError)?;
+        if self.backend == Backend::Sqlite {
+            conn.batch_execute(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
     }
 }
 
@@ -157,6 +165,22 @@ impl DbPool {
     {
         self.run(move |conn| transaction(conn, f)).await
     }
+}
+
+/// Runs `f` with a larger SQLite page cache (64 MiB instead of 8), for bulk writes: an import's
+/// chunk touches pages all over the blind-index B-trees, and with the small cache SQLite spills
+/// and re-reads them mid-transaction. The cache shrinks back afterwards, so memory is not kept.
+pub fn with_bulk_cache<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> T) -> T {
+    let set = |conn: &mut DbConnection, kib: i64| {
+        if let DbConnection::Sqlite(c) = conn {
+            // A failure only costs speed.
+            let _ = c.batch_execute(&format!("PRAGMA cache_size = -{kib}"));
+        }
+    };
+    set(conn, 65_536);
+    let value = f(conn);
+    set(conn, SQLITE_CACHE_KIB);
+    value
 }
 
 /// Runs `f` in one transaction. On SQLite it starts with `BEGIN IMMEDIATE` so that a writer takes

@@ -171,3 +171,44 @@ async fn unreadable_files_are_refused_before_queueing(app: TestApp) {
     assert_eq!(job["result"]["rows"].as_i64(), Some(0), "{job}");
 }
 both!(unreadable_files_are_refused_before_queueing, unreadable_files_are_refused_before_queueing);
+
+/// A file longer than one chunk: rows are read and written in separate stages, chunk by chunk,
+/// and neither the duplicate check nor the error count may stop at a chunk's edge.
+async fn imports_across_chunks(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let s1 = app.create_unit(&admin, &group, "subsidiary", "S1").await;
+    let (_, manager) = app.user(&admin, "manager1", "manager", &s1).await;
+    let rows = guanxi::customers::bulk::import::CHUNK + 50;
+    let (bad_line, duplicate_line) = (rows as u64 - 20, rows as u64 - 5);
+    let mut csv = String::from("name,mobile,source_channel\n");
+    for i in 0..rows {
+        let line = i as u64 + 2;
+        let mobile = match line {
+            l if l == bad_line => "12345".to_owned(),
+            l if l == duplicate_line => "13900000001".to_owned(), // line 3's
+            _ => format!("139{i:08}"),
+        };
+        csv.push_str(&format!("客户{i},{mobile},sales\n"));
+    }
+    let started = app.upload("/api/v1/customers/imports", &manager, "text/csv", csv.into_bytes()).await.expect(202);
+    let job = app.wait_job(started.body["id"].as_str().unwrap(), &manager).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let r = &job["result"];
+    let expected = (Some(rows as i64), Some(rows as i64 - 2), Some(2));
+    assert_eq!((r["rows"].as_i64(), r["created"].as_i64(), r["rejected"].as_i64()), expected, "{r}");
+    assert_eq!((job["done"].as_i64(), job["errors"].as_i64()), (Some(rows as i64), Some(2)));
+    let errors: Vec<(u64, &str)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, bad_line);
+    assert_eq!(errors[1], (duplicate_line, "duplicate"));
+    assert!(r["errors"][1]["message"].as_str().unwrap().contains("line 3"), "{r}");
+    let found = app.get("/api/v1/customers?q=13900000001", &manager).await.expect(200).body;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "the first holder of the mobile only");
+}
+both!(imports_across_chunks, imports_across_chunks);

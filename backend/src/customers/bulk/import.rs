@@ -26,7 +26,9 @@ use crate::jobs::{files, store as jobs};
 pub const KIND: &str = "customers.import";
 pub const UPLOAD: &str = "upload.csv";
 pub const ERRORS: &str = "errors.csv";
-const CHUNK: usize = 2000;
+/// Rows per transaction: large enough that a chunk's commit and checkpoint are paid rarely, small
+/// enough that other writers wait at most about half a second for the write lock (SQLite).
+pub const CHUNK: usize = 10_000;
 /// Errors kept in the job result for the screen; the full list is in `errors.csv`.
 const ERRORS_SHOWN: usize = 100;
 
@@ -203,28 +205,77 @@ pub fn run(
     let p = payload.owner.acting(conn, Permission::CustomersWrite)?;
     let file = files::get(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?.ok_or("the uploaded file is gone")?;
     let bytes = strip_bom(&file.content);
-    let reader = || csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let total = reader().records().count() as i64;
-    let mut rdr = reader();
-    let header = Header(
-        rdr.headers().map_err(|e| e.to_string())?.iter().enumerate().map(|(i, n)| (n.trim().to_owned(), i)).collect(),
-    );
+    let total = csv::ReaderBuilder::new().flexible(true).from_reader(bytes).records().count() as i64;
     let scope: HashSet<String> =
         store::scope_unit_ids(conn, &p.scope_prefix()).map_err(|e| e.to_string())?.into_iter().collect();
     let mut summary = Summary { file_name: payload.file_name.clone(), rows: total, ..Summary::default() };
-    let mut all_errors: Vec<RowError> = Vec::new();
+    progress(0, Some(total)).map_err(|e| e.to_string())?;
+    // Two stages on two threads: one reads, validates and encrypts the next chunk while this one
+    // writes the last (each is about half of the work). At most one chunk waits between them.
+    let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Chunk>(1);
+    let (landed, read_errors) = std::thread::scope(|s| {
+        let reader = s.spawn(|| prepare(bytes, cipher, &p, payload.default_source.as_ref(), to_writer));
+        let landed = crate::db::with_bulk_cache(conn, |conn| -> Result<(), String> {
+            let mut done = 0;
+            for chunk in chunks {
+                let (created, existing) = crate::db::transaction(conn, |c| land(c, &p, &scope, &job.id, chunk.rows))
+                    .map_err(|e: ApiError| e.to_string())?;
+                summary.created += created;
+                summary.existing += existing;
+                done += chunk.read;
+                summary.rejected = chunk.rejected_so_far;
+                jobs::record_errors(conn, &job.id, summary.rejected).map_err(|e| e.to_string())?;
+                progress(done, Some(total)).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        });
+        // On an error `chunks` is gone by now, so the reader stops at its next chunk.
+        (landed, reader.join().map_err(|_| "the import reader failed".to_owned()))
+    });
+    landed?;
+    let errors = read_errors??;
+    files::put(conn, &job.id, ERRORS, "text/csv; charset=utf-8", &error_report(&errors)?).map_err(|e| e.to_string())?;
+    // The upload holds personal data in clear: it goes as soon as it has been read.
+    files::remove(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?;
+    summary.errors = errors.into_iter().take(ERRORS_SHOWN).collect();
+    serde_json::to_value(summary).map_err(|e| e.to_string())
+}
+
+/// Valid rows of up to CHUNK lines, ready to insert.
+struct Chunk {
+    rows: Vec<Prepared>,
+    /// Lines read for this chunk, valid or not.
+    read: i64,
+    /// Rejected lines from the start of the file to the end of this chunk.
+    rejected_so_far: i64,
+}
+
+/// Reads the file in chunks, validating and encrypting each row like a single create, and sends
+/// the valid rows on; returns every rejected row. Stops early when the writer has gone.
+fn prepare(
+    bytes: &[u8],
+    cipher: &FieldCipher,
+    p: &crate::auth::Principal,
+    default_source: Option<&Source>,
+    to_writer: std::sync::mpsc::SyncSender<Chunk>,
+) -> Result<Vec<RowError>, String> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = Header(
+        rdr.headers().map_err(|e| e.to_string())?.iter().enumerate().map(|(i, n)| (n.trim().to_owned(), i)).collect(),
+    );
+    let mut errors: Vec<RowError> = Vec::new();
+    let mut rejected_lines = 0;
     // Keys already taken by an earlier row of this file, with that row's line.
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut records = rdr.records();
-    let mut done = 0;
-    progress(0, Some(total)).map_err(|e| e.to_string())?;
     loop {
-        let mut batch: Vec<Prepared> = Vec::with_capacity(CHUNK);
+        let mut rows: Vec<Prepared> = Vec::with_capacity(CHUNK);
         let mut read = 0;
         for rec in records.by_ref().take(CHUNK) {
             read += 1;
-            let mut reject = |line: u64, errors: Vec<FieldError>| {
-                all_errors.extend(errors.into_iter().map(|e| RowError {
+            let mut reject = |line: u64, list: Vec<FieldError>| {
+                rejected_lines += 1;
+                errors.extend(list.into_iter().map(|e| RowError {
                     line,
                     field: e.field,
                     code: e.code,
@@ -240,10 +291,10 @@ pub fn run(
                 }
             };
             let line = rec.position().map_or(0, |p| p.line());
-            let prepared = to_input(&header, &rec, payload.default_source.as_ref())
+            let prepared = to_input(&header, &rec, default_source)
                 .and_then(|input| service::new_row(cipher, &p.unit_id, &p.id, input));
             match prepared {
-                Err(errors) => reject(line, errors),
+                Err(list) => reject(line, list),
                 Ok((row, tags)) => {
                     let ks: Vec<String> = keys(&row).iter().filter_map(|(_, k)| (*k).clone()).collect();
                     if ks.is_empty() {
@@ -265,29 +316,18 @@ pub fn run(
                         ks.into_iter().for_each(|k| {
                             seen.insert(k, line);
                         });
-                        batch.push(Prepared { row, tags });
+                        rows.push(Prepared { row, tags });
                     }
                 }
             }
         }
         if read == 0 {
-            break;
+            return Ok(errors);
         }
-        let (created, existing) = crate::db::transaction(conn, |c| land(c, &p, &scope, &job.id, batch))
-            .map_err(|e: ApiError| e.to_string())?;
-        summary.created += created;
-        summary.existing += existing;
-        done += read;
-        summary.rejected = all_errors.iter().map(|e| e.line).collect::<HashSet<_>>().len() as i64;
-        jobs::record_errors(conn, &job.id, summary.rejected).map_err(|e| e.to_string())?;
-        progress(done, Some(total)).map_err(|e| e.to_string())?;
+        if to_writer.send(Chunk { rows, read, rejected_so_far: rejected_lines }).is_err() {
+            return Ok(errors);
+        }
     }
-    files::put(conn, &job.id, ERRORS, "text/csv; charset=utf-8", &error_report(&all_errors)?)
-        .map_err(|e| e.to_string())?;
-    // The upload holds personal data in clear: it goes as soon as it has been read.
-    files::remove(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?;
-    summary.errors = all_errors.into_iter().take(ERRORS_SHOWN).collect();
-    serde_json::to_value(summary).map_err(|e| e.to_string())
 }
 
 /// Inserts the rows of a chunk that are not in the scope yet; returns (created, existing).
