@@ -137,9 +137,68 @@ pub enum After {
 
 type Multi = <DbConnection as diesel::Connection>::Backend;
 
+/// How a tag filter reaches its rows. PostgreSQL's planner chooses by itself; SQLite takes
+/// `id IN (tagged)` as "read every customer with the tag first", which for a common tag at a
+/// million customers (47,000 rows) costs far more than the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagPlan {
+    /// Read the tag's rows from its index (a rare tag).
+    List,
+    /// Walk the sort order and probe each row's tag (a common tag).
+    Probe,
+}
+
+/// For a tag alone: walking reads about `page × customers ÷ tagged` rows, listing reads `tagged`:
+/// probing wins once `tagged ≥ √(page × customers)`. The count stops at that bound, so it reads at most a few
+/// thousand index entries; `max(rowid)` stands in for the number of customers.
+fn tag_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<TagPlan> {
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    // With any other filter the rows that pass are sparser than the tag alone says, and a walk
+    // can read a large part of the table for a page (B3b: 414 ms for every filter at once).
+    // No `..`: a new filter field has to be considered here.
+    let Filter {
+        tag: Some(tag),
+        name_prefix: None,
+        mobile_bidx: None,
+        email_bidx: None,
+        national_id_bidx: None,
+        owner_id: None,
+        unit_id: None,
+        household_id: None,
+        channel: None,
+        reachable: None,
+        created_from: None,
+        created_to: None,
+        search: None,
+    } = f
+    else {
+        return Ok(TagPlan::List);
+    };
+    let DbConnection::Sqlite(c) = conn else { return Ok(TagPlan::List) };
+    let customers = diesel::sql_query("SELECT coalesce(max(rowid), 0) AS n FROM customers").get_result::<N>(c)?.n;
+    let bound = ((page.max(1) as f64) * (customers as f64)).sqrt().ceil() as i64;
+    let tagged = diesel::sql_query("SELECT count(*) AS n FROM (SELECT 1 FROM customer_tags WHERE tag = ? LIMIT ?)")
+        .bind::<Text, _>(tag)
+        .bind::<BigInt, _>(bound)
+        .get_result::<N>(c)?
+        .n;
+    Ok(if tagged >= bound { TagPlan::Probe } else { TagPlan::List })
+}
+
 /// Live customers visible to a principal (homed under `scope_prefix`, or owned by `viewer`)
 /// that pass the filter.
-fn filtered<'a>(backend: Backend, scope_prefix: &str, viewer: &str, f: &Filter) -> customers::BoxedQuery<'a, Multi> {
+fn filtered<'a>(
+    backend: Backend,
+    scope_prefix: &str,
+    viewer: &str,
+    f: &Filter,
+    tags: TagPlan,
+) -> customers::BoxedQuery<'a, Multi> {
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text};
     // Checked row by row, so the database walks the index of the sort order and stops after a
@@ -177,8 +236,18 @@ fn filtered<'a>(backend: Backend, scope_prefix: &str, viewer: &str, f: &Filter) 
         q = q.filter(customers::national_id_bidx.eq_any(v.clone()));
     }
     if let Some(t) = &f.tag {
-        let tagged = customer_tags::table.filter(customer_tags::tag.eq(t.clone())).select(customer_tags::customer_id);
-        q = q.filter(customers::id.eq_any(tagged));
+        q = match tags {
+            TagPlan::List => {
+                let tagged =
+                    customer_tags::table.filter(customer_tags::tag.eq(t.clone())).select(customer_tags::customer_id);
+                q.filter(customers::id.eq_any(tagged))
+            }
+            TagPlan::Probe => q.filter(
+                sql::<Bool>("EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = customers.id AND t.tag = ")
+                    .bind::<Text, _>(t.clone())
+                    .sql(")"),
+            ),
+        };
     }
     if let Some(o) = &f.owner_id {
         let by =
@@ -257,7 +326,8 @@ pub fn list(
     after: After,
     limit: i64,
 ) -> QueryResult<Vec<CustomerRow>> {
-    let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f);
+    let plan = tag_plan(conn, f, limit)?;
+    let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f, plan);
     q = match (sort, after) {
         (Sort::NewestFirst, After::Id(id)) => q.filter(customers::id.lt(id)),
         // A row value: both databases turn it into one range of the (name, id) index; the
@@ -287,7 +357,8 @@ pub fn ids(
     before: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<String>> {
-    let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f);
+    let plan = tag_plan(conn, f, limit)?;
+    let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f, plan);
     if let Some(b) = before {
         q = q.filter(customers::id.lt(b.to_owned()));
     }
@@ -296,7 +367,7 @@ pub fn ids(
 
 /// How many customers `list` would walk through (for an export's progress).
 pub fn count(conn: &mut DbConnection, scope_prefix: &str, viewer: &str, f: &Filter) -> QueryResult<i64> {
-    filtered(Backend::of(conn), scope_prefix, viewer, f).count().get_result(conn)
+    filtered(Backend::of(conn), scope_prefix, viewer, f, TagPlan::List).count().get_result(conn)
 }
 
 fn escape_like(s: &str) -> String {
