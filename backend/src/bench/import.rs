@@ -1,10 +1,11 @@
 //! B5: a CSV import through the API and the job (parse, validate, dedupe, encrypt, insert, audit,
 //! events) vs the database's own bulk loader writing the same rows into the same tables, with the
-//! same indexes, in the same state: `sqlite3 .import` or `psql \copy`.
+//! same indexes, in the same state: `psql \copy`, or on SQLite one set-based INSERT per file
+//! (see `reload` for why not `sqlite3 .import`).
 //!
 //! Each pair imports new people through the API, exports the rows that import wrote (customers,
 //! owners, tags, change events; SQLite's search index follows by trigger), deletes them, and times
-//! the command-line tool loading that export back. The reference therefore does everything except
+//! the database loading that export back. The reference therefore does everything except
 //! what the product adds (reading the upload, validation, encryption, blind indexes, duplicate
 //! checks, progress, audit), and ends in the state the import ended in; both load into tables that
 //! already hold the seeded customers. The reload is checked to give back exactly the exported rows.
@@ -202,7 +203,7 @@ pub async fn figure(
         what: if pg {
             "CSV import via API + job vs psql \\copy of the same rows into the same tables (time)"
         } else {
-            "CSV import via API + job vs sqlite3 .import of the same rows into the same tables (time)"
+            "CSV import via API + job vs one INSERT … json_each per file of the same rows into the same tables (time)"
         },
         ratios,
         floor: (if pg { 2.5 } else { 1.5 }, false),
