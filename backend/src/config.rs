@@ -59,6 +59,9 @@ pub struct Settings {
     /// Allow webhook URLs on loopback/private addresses (off: such URLs are refused).
     pub webhook_allow_private: bool,
     pub shutdown_timeout_secs: u64,
+    /// The bearer token `/metrics` asks for; without one `/metrics` is not served (route counts
+    /// and latencies tell an outsider what the service does and how busy it is).
+    pub metrics_token: Option<String>,
     pub admin_password: Option<String>,
     /// Mounts the bare reference endpoints under /bench (set by `guanxi bench` only, never by env).
     pub bench_routes: bool,
@@ -123,6 +126,7 @@ impl Settings {
             webhook_retry_secs: num("GUANXI_WEBHOOK_RETRY_SECS", get("GUANXI_WEBHOOK_RETRY_SECS"), 30)?,
             webhook_allow_private: flag("GUANXI_WEBHOOK_ALLOW_PRIVATE", false)?,
             shutdown_timeout_secs: num("GUANXI_SHUTDOWN_TIMEOUT", get("GUANXI_SHUTDOWN_TIMEOUT"), 25)?,
+            metrics_token: get("GUANXI_METRICS_TOKEN"),
             admin_password: get("GUANXI_ADMIN_PASSWORD"),
             bench_routes: false,
             bench_plaintext: false,

@@ -131,7 +131,7 @@ pub fn seed(
                 email: None,
                 email_bidx: Some(cipher.blind_index("email", &email)),
                 address: None,
-                address_region: Some(address_region(&address)),
+                address_region: Some(address_region(&address)).filter(|r| !r.is_empty()),
                 occupation: None,
                 income_band: Some((*rng.pick(&["low", "lower_middle", "middle", "upper_middle", "high"])).into()),
                 customer_type: "individual".into(),

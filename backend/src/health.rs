@@ -48,9 +48,26 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Api
     Ok(web::Json(Health { status: "ready".into() }))
 }
 
-/// Request counts and latency histograms (Prometheus text format).
-#[utoipa::path(tag = "ops", operation_id = "metrics", responses((status = 200, body = String, content_type = "text/plain")))]
+/// Request counts and latency histograms (Prometheus text format), for the scraper that holds
+/// `GUANXI_METRICS_TOKEN` as its bearer token; 404 when the operator set none.
+#[utoipa::path(tag = "ops", operation_id = "metrics", security(("metrics_token" = [])),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 #[get("/metrics")]
-pub async fn metrics(m: web::Data<Metrics>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(m.render())
+pub async fn metrics(
+    m: web::Data<Metrics>,
+    state: web::Data<crate::state::AppState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let expected = state.settings.metrics_token.as_deref().ok_or(ApiError::NotFound)?;
+    let given = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared as digests: equal-length, so the comparison's time tells nothing of the token.
+    if crate::crypto::sha256_hex(given.as_bytes()) != crate::crypto::sha256_hex(expected.as_bytes()) {
+        return Err(ApiError::Unauthorized("metrics token required"));
+    }
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(m.render()))
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::middleware::{from_fn, Condition, DefaultHeaders};
+use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 use tokio::sync::watch;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -155,14 +155,8 @@ impl Application {
             } else {
                 app.default_service(web::to(spa::not_built))
             };
-            app.wrap(
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("X-Frame-Options", "DENY"))
-                    .add(("Referrer-Policy", "no-referrer")),
-            )
-            .wrap(Condition::new(!cors_origins.is_empty(), cors))
-            .wrap(from_fn(observe::observe))
+            // Security headers are set by `observe`, on every response (early refusals too).
+            app.wrap(Condition::new(!cors_origins.is_empty(), cors)).wrap(from_fn(observe::observe))
         })
         .workers(settings.workers)
         .shutdown_timeout(settings.shutdown_timeout_secs)

@@ -1,7 +1,7 @@
 use diesel::prelude::*;
 
 use super::model::AuditRow;
-use crate::db::schema::{audit_head, audit_log};
+use crate::db::schema::{audit_head, audit_log, customers, units};
 use crate::db::DbConnection;
 
 /// Reads the chain head, locking it on PostgreSQL so concurrent writers on several servers append
@@ -42,6 +42,9 @@ pub struct Filter {
     pub resource_type: Option<String>,
     pub resource_id: Option<String>,
     pub before_seq: Option<i64>,
+    /// The caller's scope prefix: entries of actors in it, or about customers homed in it. None
+    /// for the group, which sees every entry (system and self-service ones too).
+    pub scope: Option<String>,
 }
 
 /// Newest first, keyset on seq; each filter has an index that ends in seq.
@@ -61,6 +64,15 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
     }
     if let Some(seq) = f.before_seq {
         q = q.filter(audit_log::seq.lt(seq));
+    }
+    if let Some(prefix) = &f.scope {
+        let units_in = || units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+        let about_own_customer = diesel::dsl::exists(
+            customers::table
+                .filter(customers::id.nullable().eq(audit_log::resource_id))
+                .filter(customers::unit_id.eq_any(units_in())),
+        );
+        q = q.filter(audit_log::unit_id.eq_any(units_in().select(units::id.nullable())).or(about_own_customer));
     }
     q.order(audit_log::seq.desc()).limit(limit).load(conn)
 }

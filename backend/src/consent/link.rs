@@ -132,7 +132,7 @@ pub fn view(
             purposes.push(c.purpose.clone());
         }
     }
-    let disclosures = crate::partners::store::shares(conn, None, Some(&customer.id), None, DISCLOSURES_SHOWN)?
+    let disclosures = crate::partners::store::shares(conn, None, None, Some(&customer.id), None, DISCLOSURES_SHOWN)?
         .into_iter()
         .map(Share::from)
         .collect();

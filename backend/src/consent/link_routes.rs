@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use super::link::{self, ConsentLink, IssueLink, SelfServiceChoice, SelfServiceResult, SelfServiceView};
 use crate::audit::{self, Event};
 use crate::auth::{Permission, Principal};
-use crate::customers::service::visible;
+use crate::customers::access::writable;
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{client_ip, Body};
 use crate::state::AppState;
@@ -42,7 +42,7 @@ pub async fn issue_consent_link(
     let out = state
         .db
         .write(move |c| {
-            let customer = visible(c, &p, &id)?;
+            let customer = writable(c, &p, &id)?;
             let out = link::issue(&st.tokens, &customer, days)?;
             audit::append(c, &p.actor(), Event::new("consent.link_issue", "customer", Some(&customer.id)))?;
             Ok(out)

@@ -3,7 +3,7 @@ use actix_web::{get, post, web, HttpResponse};
 use super::model::*;
 use super::{decide, service, store};
 use crate::auth::{Permission, Principal};
-use crate::customers::service::visible;
+use crate::customers::access::{readable, writable};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
@@ -24,7 +24,7 @@ pub async fn list_consents(
     let out = state
         .db
         .run(move |c| {
-            let customer = visible(c, &p, &id)?;
+            let customer = readable(c, &p, &id)?;
             service::overview(c, &customer.id)
         })
         .await?;
@@ -50,7 +50,7 @@ pub async fn record_consent(
     let row = state
         .db
         .write(move |c| {
-            let customer = visible(c, &p, &id)?;
+            let customer = writable(c, &p, &id)?;
             service::append(c, &p.actor(), &customer, input, Some(&p.id))
         })
         .await?;
@@ -75,7 +75,7 @@ pub async fn check_consent(
     let out = state
         .db
         .run(move |c| {
-            let customer = visible(c, &p, &id)?;
+            let customer = readable(c, &p, &id)?;
             service::check_purpose(c, &q.purpose)?;
             decide::decide(c, &customer.id, &q.purpose, q.channel.as_deref(), Some(&p.unit_path))
         })
@@ -101,7 +101,7 @@ pub async fn consent_receipt(
     let out = state
         .db
         .run(move |c| {
-            let customer = visible(c, &p, &id)?;
+            let customer = readable(c, &p, &id)?;
             service::receipt(c, &st.tokens, &customer, &consent_id)
         })
         .await?;

@@ -87,17 +87,28 @@ pub fn parse_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate,
         .ok_or_else(|| err(field, "date", "a past date as YYYY-MM-DD"))
 }
 
-/// The district-level part of a mainland address ("北京市朝阳区建国路88号" → "北京市朝阳区"): what
-/// frontline staff may see. Cuts after the first 区/县/旗 (or 市 when there is none).
+/// The leading administrative divisions of a mainland address — province, city, district, at
+/// most three — and nothing that follows ("北京市朝阳区建国路88号" → "北京市朝阳区"): what frontline
+/// staff may see. An address that does not open with a division shows none of it
+/// ("建国路88号院3号楼(朝阳区)" → ""): a street, a building or a bracket is never a division.
 pub fn address_region(address: &str) -> String {
+    const SUFFIX: [char; 7] = ['省', '市', '区', '县', '旗', '州', '盟'];
+    const LONGEST: usize = 12; // 新疆维吾尔自治区, 恩施土家族苗族自治州
     let chars: Vec<char> = address.trim().chars().collect();
-    let cut = chars
-        .iter()
-        .position(|c| matches!(c, '区' | '县' | '旗'))
-        .or_else(|| chars.iter().rposition(|c| *c == '市'))
-        .map(|i| i + 1)
-        .unwrap_or(chars.len().min(6));
-    chars[..cut].iter().collect()
+    let mut end = 0;
+    for _ in 0..3 {
+        let rest = &chars[end..];
+        // Divisions are written in Han characters only: a digit, letter or bracket ends them.
+        let han = rest.iter().take(LONGEST + 1).take_while(|c| ('\u{4e00}'..='\u{9fff}').contains(*c)).count();
+        // The first suffix after at least two characters, unless another suffix follows at
+        // once (杭州市: 州 then 市).
+        let cut = (1..han).find(|&i| SUFFIX.contains(&rest[i]) && !(i + 1 < han && SUFFIX.contains(&rest[i + 1])));
+        match cut {
+            Some(i) => end += i + 1,
+            None => break,
+        }
+    }
+    chars[..end].iter().collect()
 }
 
 #[cfg(test)]
@@ -149,5 +160,15 @@ mod tests {
         assert_eq!(address_region("北京市朝阳区建国路88号"), "北京市朝阳区");
         assert_eq!(address_region("浙江省杭州市西湖区文三路1号"), "浙江省杭州市西湖区");
         assert_eq!(address_region("云南省大理市人民路"), "云南省大理市");
+        assert_eq!(address_region("建国路88号院3号楼(朝阳区)"), "");
+        assert_eq!(address_region("北京市朝阳区建国路88号院3号楼(朝阳区)"), "北京市朝阳区");
+        assert_eq!(address_region("广东省广州市天河区体育西路"), "广东省广州市天河区");
+        assert_eq!(address_region("山东省济南市市中区经七路"), "山东省济南市市中区");
+        assert_eq!(address_region("湖北省恩施土家族苗族自治州恩施市舞阳大街"), "湖北省恩施土家族苗族自治州恩施市");
+        assert_eq!(address_region("内蒙古自治区呼和浩特市新城区"), "内蒙古自治区呼和浩特市新城区");
+        assert_eq!(address_region("上海市浦东新区世纪大道1号"), "上海市浦东新区");
+        assert_eq!(address_region("朝阳区(建国路)"), "朝阳区");
+        assert_eq!(address_region("Room 5, 88 Jianguo Road"), "");
+        assert_eq!(address_region("人民路与解放路交叉口东北角商场三层"), "");
     }
 }

@@ -65,10 +65,19 @@ pub fn name(value: &str, view: View) -> String {
     }
 }
 
-pub fn address(value: &str, region: Option<&str>, view: View) -> String {
+/// Frontline staff see the leading divisions only, derived from the value each time (never from
+/// a stored region, which an older rule may have cut too long).
+pub fn address(value: &str, view: View) -> String {
     match view {
         View::Manager => value.to_owned(),
-        View::Frontline => region.map(str::to_owned).unwrap_or_else(|| super::domain::address_region(value)),
+        View::Frontline => {
+            let shown = super::domain::address_region(value);
+            if shown.is_empty() {
+                "***".to_owned()
+            } else {
+                shown
+            }
+        }
     }
 }
 
@@ -101,8 +110,9 @@ mod tests {
         assert_eq!(name("张三丰", f), "张**");
         assert_eq!(name("张三丰", m), "张三丰");
         assert_eq!(name("张三丰", a), "张**");
-        assert_eq!(address("北京市朝阳区建国路88号", None, f), "北京市朝阳区");
-        assert_eq!(address("北京市朝阳区建国路88号", None, m), "北京市朝阳区建国路88号");
+        assert_eq!(address("北京市朝阳区建国路88号", f), "北京市朝阳区");
+        assert_eq!(address("北京市朝阳区建国路88号", m), "北京市朝阳区建国路88号");
+        assert_eq!(address("建国路88号院3号楼(朝阳区)", f), "***");
         assert_eq!(birth_date("1990-01-01", f), "1990-**-**");
         assert_eq!(birth_date("1990-01-01", m), "1990-01-01");
         assert_eq!(birth_date("1990-01-01", a), "1990-**-**");

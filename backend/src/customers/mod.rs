@@ -1,6 +1,7 @@
 //! Customer information (CUS-1..10): records with encrypted sensitive fields, blind-index lookup,
 //! masking by role, purposeful reveals, unit scoping.
 
+pub mod access;
 pub mod bulk;
 pub mod domain;
 pub mod dto;

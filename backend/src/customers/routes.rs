@@ -63,7 +63,8 @@ pub async fn get_customer(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersRead)?;
     let (st, id) = (state.clone(), id.into_inner());
-    let view = state.db.run(move |c| service::visible(c, &p, &id).and_then(|row| one_view(c, &st, &p, row))).await?;
+    let view =
+        state.db.run(move |c| super::access::readable(c, &p, &id).and_then(|row| one_view(c, &st, &p, row))).await?;
     Ok(reply(StatusCode::OK, &view))
 }
 
@@ -228,7 +229,7 @@ pub async fn customer_history(
     let rows = state
         .db
         .run(move |c| {
-            service::visible(c, &p, &id)?;
+            super::access::readable(c, &p, &id)?;
             Ok(store::history(c, &id, before, limit + 1)?)
         })
         .await?;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeDelta};
 
+use super::access::{readable, writable};
 use super::domain::{self, ResidentId};
 use super::dto::*;
 use super::mask::{self, View};
@@ -22,27 +23,6 @@ pub const REVEALS_PER_HOUR: i64 = 20;
 
 fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
-}
-
-/// The customer if the principal may see it: homed in its scope, assigned to it, or shared with
-/// its unit by the customer's live intra-group consent. Otherwise 404, exactly as if it did not
-/// exist.
-pub fn visible(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<CustomerRow, ApiError> {
-    let (row, path) = store::get_with_path(conn, id)?.ok_or(ApiError::NotFound)?;
-    if p.sees_unit_path(&path) || store::is_owner(conn, id, &p.id)? || shared_with(conn, p, id)? {
-        Ok(row)
-    } else {
-        Err(ApiError::NotFound)
-    }
-}
-
-/// Staff of another unit see a customer only while the intra-group sharing consent holds.
-fn shared_with(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<bool, ApiError> {
-    if p.kind != crate::auth::principal::PrincipalKind::Staff {
-        return Ok(false);
-    }
-    let d = crate::consent::decide::decide(conn, id, crate::consent::model::INTRA_GROUP, None, Some(&p.unit_path))?;
-    Ok(d.allowed)
 }
 
 /// Sensitive values after parsing, ready to encrypt.
@@ -125,7 +105,7 @@ fn seal(cipher: &FieldCipher, row: &mut CustomerRow, clear: &Clear) {
     }
     if let Some(a) = &clear.address {
         row.address = Some(enc("address", a));
-        row.address_region = Some(domain::address_region(a));
+        row.address_region = Some(domain::address_region(a)).filter(|r| !r.is_empty());
     }
     if let Some(b) = clear.birth_date {
         row.birth_date = Some(enc("birth_date", &b.to_string()));
@@ -294,7 +274,7 @@ pub fn update(
     input: UpdateCustomer,
 ) -> Result<CustomerRow, ApiError> {
     p.require(Permission::CustomersWrite)?;
-    let current = visible(conn, p, id)?;
+    let current = writable(conn, p, id)?;
     if current.version != version {
         return Err(ApiError::PreconditionFailed);
     }
@@ -387,7 +367,7 @@ pub fn update(
 
 pub fn delete(conn: &mut DbConnection, p: &Principal, id: &str, version: i64) -> Result<(), ApiError> {
     p.require(Permission::CustomersWrite)?;
-    let mut row = visible(conn, p, id)?;
+    let mut row = writable(conn, p, id)?;
     if row.version != version {
         return Err(ApiError::PreconditionFailed);
     }
@@ -447,8 +427,7 @@ pub fn view(
     let national_id = open(cipher, &row, "national_id", &row.national_id)?.map(|s| mask::national_id(&s, v));
     let mobile = open(cipher, &row, "mobile", &row.mobile)?.map(|s| mask::mobile(&s, v));
     let email = open(cipher, &row, "email", &row.email)?.map(|s| mask::email(&s, v));
-    let address =
-        open(cipher, &row, "address", &row.address)?.map(|s| mask::address(&s, row.address_region.as_deref(), v));
+    let address = open(cipher, &row, "address", &row.address)?.map(|s| mask::address(&s, v));
     let birth_date = open(cipher, &row, "birth_date", &row.birth_date)?.map(|s| mask::birth_date(&s, v));
     Ok(Customer {
         name: mask::name(&row.name, v),
@@ -508,7 +487,7 @@ pub fn reveal(
     input: RevealRequest,
 ) -> Result<Revealed, ApiError> {
     p.require(Permission::CustomersReveal)?;
-    let row = visible(conn, p, id)?;
+    let row = writable(conn, p, id)?;
     let mut fields: Vec<String> = input.fields.clone();
     fields.sort();
     fields.dedup();
@@ -545,7 +524,7 @@ pub fn duplicates(
     id: &str,
 ) -> Result<Vec<DuplicateCandidate>, ApiError> {
     p.require(Permission::CustomersRead)?;
-    let row = visible(conn, p, id)?;
+    let row = readable(conn, p, id)?;
     let found = store::possible_duplicates(conn, &row, &p.scope_prefix(), &p.id, 50)?;
     let reasons: Vec<Vec<String>> = found
         .iter()

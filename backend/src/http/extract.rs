@@ -3,6 +3,7 @@
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
 
+use super::strict_json::{Strict, DUPLICATE};
 use crate::error::{ApiError, FieldError};
 
 pub const JSON_LIMIT: usize = 256 * 1024;
@@ -13,7 +14,7 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
         JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Validation(vec![FieldError {
             field: field_of(&e.to_string()),
-            code: "invalid".into(),
+            code: if e.to_string().starts_with(DUPLICATE) { "duplicate" } else { "invalid" }.into(),
             message: e.to_string(),
         }]),
         JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
@@ -107,9 +108,13 @@ where
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let json = web::Json::<serde_json::Value>::from_request(req, payload);
+        let json = web::Json::<Strict>::from_request(req, payload);
         Box::pin(async move {
-            let raw = json.await?.into_inner();
+            let Strict(raw) = json.await?.into_inner();
+            // Every body is an object: an array would otherwise fill a struct positionally.
+            if !raw.is_object() {
+                return Err(ApiError::field("body", "object", "the request body must be a JSON object").into());
+            }
             if let Some(field) = find_nul(&raw, "") {
                 return Err(ApiError::field(&field, "nul", "text must not contain NUL characters").into());
             }

@@ -3,5 +3,7 @@
 
 pub mod etag;
 pub mod extract;
+pub mod methods;
 pub mod observe;
 pub mod pagination;
+pub mod strict_json;

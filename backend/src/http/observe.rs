@@ -7,10 +7,13 @@ use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue, CACHE_CONTROL};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, Error};
 use tracing::Instrument;
+
+use crate::error::ApiError;
 
 tokio::task_local! {
     static REQUEST_ID: String;
@@ -88,9 +91,9 @@ pub async fn observe<B: MessageBody + 'static>(
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().to_string();
     let span = tracing::info_span!("request", request_id = %id, %method, path = %req.path());
-    if super::extract::has_encoded_nul(req.uri()) {
-        let problem = crate::error::ApiError::BadRequest("the URL must not contain %00".into());
-        let res = REQUEST_ID.sync_scope(id.clone(), || actix_web::ResponseError::error_response(&problem));
+    if let Some(refused) = refuse_early(&req) {
+        let mut res = REQUEST_ID.sync_scope(id.clone(), || actix_web::ResponseError::error_response(&refused));
+        finish_headers(res.headers_mut(), &id, true);
         return Ok(req.into_response(res).map_into_right_body());
     }
     let started = Instant::now();
@@ -116,7 +119,8 @@ pub async fn observe<B: MessageBody + 'static>(
         }
     });
     let result = REQUEST_ID.scope(id.clone(), handled).instrument(span.clone()).await;
-    let mut res = result?;
+    let res = result?;
+    let mut res = REQUEST_ID.sync_scope(id.clone(), || as_problem(res));
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = res.status().as_u16();
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
@@ -124,12 +128,83 @@ pub async fn observe<B: MessageBody + 'static>(
     if let Some(m) = metrics {
         m.record(&method, &route, status, ms);
     }
-    // Personal data must not linger in browser or proxy caches (OWASP API8).
-    if crate::spa::is_api_path(res.request().path()) && !res.headers().contains_key(CACHE_CONTROL) {
-        res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(HeaderName::from_static("x-request-id"), v);
-    }
+    let api = crate::spa::is_api_path(res.request().path());
+    finish_headers(res.headers_mut(), &id, api);
     Ok(res)
 }
+
+/// Requests refused before any routing: methods this server never answers (TRACE, CONNECT, …),
+/// `%00` in the URL, and oversized headers.
+fn refuse_early(req: &ServiceRequest) -> Option<ApiError> {
+    if super::methods::is_refused(req.method()) {
+        let allow = super::methods::allowed(req.path()).unwrap_or_default();
+        return Some(ApiError::MethodNotAllowed(allow));
+    }
+    if super::extract::has_encoded_nul(req.uri()) {
+        return Some(ApiError::BadRequest("the URL must not contain %00".into()));
+    }
+    let header_bytes: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return Some(ApiError::HeadersTooLarge);
+    }
+    None
+}
+
+/// Every response leaves with the security headers and the request id; API responses are
+/// never cached (OWASP API8: personal data must not linger in browser or proxy caches).
+fn finish_headers(h: &mut HeaderMap, id: &str, api: bool) {
+    for (name, value) in SECURITY_HEADERS {
+        if !h.contains_key(name) {
+            h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+        }
+    }
+    if api && !h.contains_key(CACHE_CONTROL) {
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Ok(v) = HeaderValue::from_str(id) {
+        h.insert(HeaderName::from_static("x-request-id"), v);
+    }
+}
+
+/// Errors the framework answers itself (an unmatched method, a body over the upload limit) leave
+/// as problem documents like every other error on the API.
+fn as_problem<B: MessageBody + 'static>(res: ServiceResponse<EitherBody<B>>) -> ServiceResponse<EitherBody<B>> {
+    let status = res.status();
+    let path = res.request().path().to_owned();
+    if !status.is_client_error() && !status.is_server_error() {
+        return res;
+    }
+    if status == StatusCode::NOT_FOUND {
+        // A path some route has, asked with a method none of them answers.
+        let method = res.request().method().as_str().to_owned();
+        if let Some(allow) = super::methods::allowed(&path).filter(|a| !a.contains(&method.as_str())) {
+            let (req, _) = res.into_parts();
+            let out = actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed(allow));
+            return ServiceResponse::new(req, out).map_into_right_body();
+        }
+    }
+    let is_problem =
+        res.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem || !crate::spa::is_api_path(&path) {
+        return res;
+    }
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::NOT_FOUND => ApiError::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::MethodNotAllowed(super::methods::allowed(&path).unwrap_or_default())
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        s if s.is_server_error() => ApiError::internal(format!("framework answered {s}")),
+        s => ApiError::BadRequest(s.canonical_reason().unwrap_or("bad request").to_lowercase()),
+    };
+    let (req, _) = res.into_parts();
+    let out = actix_web::ResponseError::error_response(&error);
+    ServiceResponse::new(req, out).map_into_right_body()
+}
+
+/// Sum of header names and values a request may carry (a browser sends 1–4 KiB).
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+const SECURITY_HEADERS: [(&str, &str); 3] =
+    [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY"), ("referrer-policy", "no-referrer")];

@@ -6,5 +6,6 @@ pub mod dto;
 pub mod model;
 pub mod offboard;
 pub mod routes;
+pub mod scope;
 pub mod service;
 pub mod store;

@@ -22,6 +22,7 @@ use crate::jobs::files;
 use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::org::scope::Scope;
 
 pub const KIND: &str = "partners.export";
 const BATCH: i64 = 500;
@@ -53,13 +54,15 @@ struct Summary {
     without_consent: i64,
 }
 
-/// The agreement, if it belongs to the partner, is in force today and covers the purpose.
+/// The agreement, if it belongs to the partner, is in force today, covers the purpose and
+/// covers units in the caller's scope; with the unit subtrees it reaches there.
 pub fn agreement_for(
     conn: &mut DbConnection,
+    scope: &Scope,
     partner_id: &str,
     agreement_id: &str,
     purpose: &str,
-) -> Result<AgreementRow, ApiError> {
+) -> Result<(AgreementRow, Vec<String>), ApiError> {
     let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
     let agreement = store::agreements(conn, partner_id)?
         .into_iter()
@@ -71,7 +74,16 @@ pub fn agreement_for(
     if !AgreementRow::list(&agreement.purposes).iter().any(|p| p == purpose) {
         return Err(ApiError::field("purpose", "not_agreed", "the agreement does not cover this purpose"));
     }
-    Ok(agreement)
+    let mut paths = Vec::new();
+    for unit in AgreementRow::list(&agreement.unit_ids) {
+        paths.extend(crate::org::store::unit_path(conn, &unit)?);
+    }
+    let reach = scope.within(paths.iter().map(String::as_str));
+    if reach.is_empty() {
+        // An agreement for other units is not the caller's to use: as if it did not exist.
+        return Err(ApiError::field("agreement_id", "unknown", "no such agreement of this partner"));
+    }
+    Ok((agreement, reach))
 }
 
 pub fn run(
@@ -84,7 +96,9 @@ pub fn run(
     let p = payload.owner.acting(conn, crate::auth::Permission::PrivacyManage)?;
     let fail = |e: ApiError| e.to_string();
     let partner = store::get(conn, &payload.partner_id).map_err(|e| e.to_string())?.ok_or("the partner is gone")?;
-    let agreement = agreement_for(conn, &partner.id, &payload.agreement_id, &payload.purpose).map_err(fail)?;
+    let scope = Scope::of(&p);
+    let (agreement, reach) =
+        agreement_for(conn, &scope, &partner.id, &payload.agreement_id, &payload.purpose).map_err(fail)?;
     let fields = AgreementRow::list(&agreement.fields);
     let consent = format!("{PARTNER_PREFIX}{}", partner.code);
     let mut csv_out = csv::Writer::from_writer(Vec::new());
@@ -97,8 +111,7 @@ pub fn run(
     // Logged with the file in one transaction: a run that fails half-way disclosed nothing.
     let mut shares: Vec<ShareRow> = Vec::new();
     let t = now();
-    for unit in AgreementRow::list(&agreement.unit_ids) {
-        let Some(path) = crate::org::store::unit_path(conn, &unit).map_err(|e| e.to_string())? else { continue };
+    for path in reach {
         let mut before: Option<String> = None;
         loop {
             let filter = crate::customers::store::Filter::default();

@@ -8,6 +8,7 @@ use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 fn can_see_partners(p: &Principal) -> Result<(), ApiError> {
@@ -178,7 +179,7 @@ pub async fn create_partner_export(
         .db
         .write(move |c| {
             store::get(c, &partner_id)?.ok_or(ApiError::NotFound)?;
-            agreement_for(c, &partner_id, &input.agreement_id, &input.purpose)?;
+            agreement_for(c, &Scope::of(&p), &partner_id, &input.agreement_id, &input.purpose)?;
             let payload = Payload {
                 owner: crate::jobs::owner::JobOwner::of(&p),
                 partner_id,
@@ -260,7 +261,9 @@ pub async fn list_shares(
     let rows = state
         .db
         .run(move |c| {
-            Ok(store::shares(c, f.partner_id.as_deref(), f.customer_id.as_deref(), before.as_deref(), limit + 1)?)
+            let scope = (!p.sees_whole_group()).then(|| p.scope_prefix());
+            let (partner, customer) = (f.partner_id.as_deref(), f.customer_id.as_deref());
+            Ok(store::shares(c, scope.as_deref(), partner, customer, before.as_deref(), limit + 1)?)
         })
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.0.id.clone()).map(Share::from)))
@@ -284,8 +287,8 @@ pub async fn list_customer_shares(
     let rows = state
         .db
         .run(move |c| {
-            let customer = crate::customers::service::visible(c, &p, &id)?;
-            Ok(store::shares(c, None, Some(&customer.id), before.as_deref(), limit + 1)?)
+            let customer = crate::customers::access::readable(c, &p, &id)?;
+            Ok(store::shares(c, None, None, Some(&customer.id), before.as_deref(), limit + 1)?)
         })
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.0.id.clone()).map(Share::from)))

@@ -137,6 +137,10 @@ pub fn read_customer(
         return Err(ApiError::field("purpose", "not_agreed", "no agreement in force covers this purpose"));
     }
     let (row, path) = crate::customers::store::get_with_path(conn, customer_id)?.ok_or(ApiError::NotFound)?;
+    // A partner key reaches no further than the scope of the unit that issued it.
+    if !p.sees_unit_path(&path) {
+        return Err(ApiError::NotFound);
+    }
     let agreement = agreements
         .into_iter()
         .find(|a| {

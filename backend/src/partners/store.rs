@@ -1,7 +1,7 @@
 use diesel::prelude::*;
 
 use super::model::{AgreementRow, PartnerRow, ShareRow};
-use crate::db::schema::{partners, shares, sharing_agreements};
+use crate::db::schema::{customers, partners, shares, sharing_agreements, units};
 use crate::db::DbConnection;
 
 pub fn insert(conn: &mut DbConnection, row: &PartnerRow) -> QueryResult<()> {
@@ -57,9 +57,11 @@ pub fn insert_share(conn: &mut DbConnection, row: &ShareRow) -> QueryResult<()> 
     diesel::insert_into(shares::table).values(row).execute(conn).map(|_| ())
 }
 
-/// The share log, newest first, optionally for one partner or one customer.
+/// The share log, newest first, optionally for one partner or one customer; with a scope prefix
+/// only disclosures of customers homed in it (None: the group, every disclosure).
 pub fn shares(
     conn: &mut DbConnection,
+    scope: Option<&str>,
     partner_id: Option<&str>,
     customer_id: Option<&str>,
     before: Option<&str>,
@@ -74,6 +76,11 @@ pub fn shares(
     }
     if let Some(b) = before {
         q = q.filter(shares::id.lt(b.to_owned()));
+    }
+    if let Some(prefix) = scope {
+        let units_in = units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+        let homed = customers::table.filter(customers::unit_id.eq_any(units_in)).select(customers::id.nullable());
+        q = q.filter(shares::customer_id.eq_any(homed));
     }
     q.order(shares::id.desc()).limit(limit).load(conn)
 }

@@ -154,7 +154,7 @@ pub async fn list_legal_holds(
     let rows = state
         .db
         .run(move |c| {
-            let customer = crate::customers::service::visible(c, &p, &id)?;
+            let customer = crate::customers::access::writable(c, &p, &id)?;
             Ok(store::holds(c, &customer.id)?)
         })
         .await?;

@@ -12,8 +12,9 @@ use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::consent::model::{ConsentChannel, RecordConsent};
 use crate::crypto::field::FieldCipher;
+use crate::customers::access::writable;
 use crate::customers::records::store as records;
-use crate::customers::service::{clear_value, visible};
+use crate::customers::service::clear_value;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 
@@ -27,7 +28,7 @@ pub fn create(
     input: CreateRequest,
     due_days: i64,
 ) -> Result<RequestRow, ApiError> {
-    let customer = visible(conn, p, &input.customer_id)
+    let customer = writable(conn, p, &input.customer_id)
         .map_err(|_| ApiError::field("customer_id", "not_found", "no such customer"))?;
     let t = now();
     let row = RequestRow {
@@ -73,14 +74,14 @@ pub fn complete(
         Some(RequestKind::Deletion) => match store::active_hold(conn, &req.customer_id)? {
             Some(hold) => (RequestStatus::Rejected, format!("legal hold: {}", hold.reason)),
             None => {
-                visible(conn, p, &req.customer_id)?;
+                writable(conn, p, &req.customer_id)?;
                 anonymise::anonymise(conn, &req.customer_id)?;
                 audit::append(conn, &p.actor(), Event::new("customer.anonymise", "customer", Some(&req.customer_id)))?;
                 (RequestStatus::Completed, "personal data anonymised; statistics kept".to_owned())
             }
         },
         Some(RequestKind::Withdrawal) => {
-            let customer = visible(conn, p, &req.customer_id)?;
+            let customer = writable(conn, p, &req.customer_id)?;
             let current = crate::consent::service::overview(conn, &customer.id)?.current;
             let mut withdrawn = 0;
             for c in current.into_iter().filter(|c| c.granted) {
@@ -115,7 +116,7 @@ pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &s
     if req.kind != RequestKind::Access.as_str() {
         return Err(ApiError::Conflict("only access requests have a copy".into()));
     }
-    let row = visible(conn, p, &req.customer_id)?;
+    let row = writable(conn, p, &req.customer_id)?;
     let mut customer = serde_json::Map::new();
     for f in COPY_FIELDS {
         customer.insert(f.to_owned(), clear_value(cipher, &row, f)?.map_or(Value::Null, Value::String));
@@ -129,7 +130,7 @@ pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &s
     let contacts = values::<_, Contact>(records::contacts(conn, &row.id, None, COPY_LIMIT)?)?;
     let consents = crate::consent::service::overview(conn, &row.id)?.history;
     let consents = serde_json::to_value(consents).map_err(ApiError::internal)?;
-    let shares = crate::partners::store::shares(conn, None, Some(&row.id), None, COPY_LIMIT)?;
+    let shares = crate::partners::store::shares(conn, None, None, Some(&row.id), None, COPY_LIMIT)?;
     let shares = values::<_, crate::partners::model::Share>(shares)?;
     let mut ev = Event::new("customer.copy", "customer", Some(&row.id)).fields(&COPY_FIELDS);
     ev.purpose = Some("data_subject_request");
@@ -166,7 +167,7 @@ pub fn place_hold(
     customer_id: &str,
     input: CreateHold,
 ) -> Result<HoldRow, ApiError> {
-    let customer = visible(conn, p, customer_id)?;
+    let customer = writable(conn, p, customer_id)?;
     let row = HoldRow {
         id: new_id(),
         customer_id: customer.id,
@@ -182,7 +183,7 @@ pub fn place_hold(
 }
 
 pub fn release_hold(conn: &mut DbConnection, p: &Principal, customer_id: &str, hold_id: &str) -> Result<(), ApiError> {
-    visible(conn, p, customer_id)?;
+    writable(conn, p, customer_id)?;
     if !store::release_hold(conn, customer_id, hold_id, &p.id, now())? {
         return Err(ApiError::NotFound);
     }

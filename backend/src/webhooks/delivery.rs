@@ -8,6 +8,7 @@ use chrono::TimeDelta;
 use ring::hmac;
 use tokio::sync::watch;
 
+use super::address::{checked, Unreachable};
 use super::{service, store};
 use crate::db::now;
 use crate::error::ApiError;
@@ -31,6 +32,14 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
 fn backoff(base_secs: u64, attempts: i32) -> TimeDelta {
     let secs = base_secs.saturating_mul(1u64 << attempts.clamp(0, 16)).min(3600);
     TimeDelta::seconds(secs as i64)
+}
+
+/// The checked address a hook's URL is delivered to (see `address`).
+async fn target(url: &str, allow_internal: bool) -> Result<std::net::SocketAddr, Unreachable> {
+    let uri: actix_web::http::Uri = url.parse().map_err(|_| Unreachable::Failed)?;
+    let host = uri.host().ok_or(Unreachable::Failed)?;
+    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
+    checked(host, port, allow_internal).await
 }
 
 pub fn spawn(state: actix_web::web::Data<AppState>, mut stop: watch::Receiver<bool>) {
@@ -71,19 +80,24 @@ async fn round(state: &AppState, client: &awc::Client) -> Result<usize, ApiError
             .decrypt("webhooks", "secret", &hook.id, &hook.secret)
             .map_err(|e| ApiError::internal(format!("webhook {} secret: {e:?}", hook.id)))?;
         let t = chrono::Utc::now().timestamp();
-        let sent = client
-            .post(&hook.url)
-            .insert_header(("Content-Type", "application/json"))
-            .insert_header(("User-Agent", "Guanxi-Webhooks/1"))
-            .insert_header(("X-Guanxi-Event", d.topic.as_str()))
-            .insert_header(("X-Guanxi-Delivery", d.id.as_str()))
-            .insert_header(("X-Guanxi-Signature", signature(&secret, t, &d.payload)))
-            .send_body(d.payload.clone())
-            .await;
+        let sent = match target(&hook.url, state.settings.webhook_allow_private).await {
+            Ok(addr) => client
+                .post(&hook.url)
+                .address(addr)
+                .insert_header(("Content-Type", "application/json"))
+                .insert_header(("User-Agent", "Guanxi-Webhooks/1"))
+                .insert_header(("X-Guanxi-Event", d.topic.as_str()))
+                .insert_header(("X-Guanxi-Delivery", d.id.as_str()))
+                .insert_header(("X-Guanxi-Signature", signature(&secret, t, &d.payload)))
+                .send_body(d.payload.clone())
+                .await
+                .map_err(|_| Unreachable::Failed),
+            Err(why) => Err(why),
+        };
         let (ok, status, error) = match sent {
             Ok(res) if res.status().is_success() => (true, Some(i32::from(res.status().as_u16())), None),
             Ok(res) => (false, Some(i32::from(res.status().as_u16())), Some(format!("HTTP {}", res.status().as_u16()))),
-            Err(e) => (false, None, Some(e.to_string())),
+            Err(why) => (false, None, Some(why.as_str().to_owned())),
         };
         let attempts = d.attempts + 1;
         let (state_name, next) = if ok {

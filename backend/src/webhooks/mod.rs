@@ -5,6 +5,7 @@
 //! Payloads carry ids, versions and the names of changed fields — never personal values — so a
 //! subscriber fetches what it needs through the API, with its own rights and masking.
 
+pub mod address;
 pub mod delivery;
 pub mod model;
 pub mod partner;

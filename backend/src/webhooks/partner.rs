@@ -23,7 +23,7 @@ fn customer_of(e: &Event) -> Option<(String, serde_json::Value)> {
 /// Deliveries of `events` to the partner hooks, one batch decision per hook.
 pub fn deliveries(
     conn: &mut DbConnection,
-    hooks: &[&WebhookRow],
+    hooks: &[(&WebhookRow, &str)],
     events: &[Event],
     t: chrono::NaiveDateTime,
 ) -> Result<Vec<DeliveryRow>, ApiError> {
@@ -35,7 +35,9 @@ pub fn deliveries(
     let today = t.date().format("%Y-%m-%d").to_string();
     let mut agreements: HashMap<String, Option<(AgreementRow, String)>> = HashMap::new();
     let mut rows = Vec::new();
-    for hook in hooks {
+    for (hook, hook_path) in hooks {
+        // A partner hook carries events of its owner's scope only, whatever its agreement covers.
+        let scope = crate::auth::principal::scope_prefix(hook_path);
         let Some(aid) = &hook.agreement_id else { continue };
         if !agreements.contains_key(aid) {
             let found = crate::partners::store::agreement_with_code(conn, aid)?;
@@ -59,7 +61,10 @@ pub fn deliveries(
             if !hook.wants(&e.topic) {
                 continue;
             }
-            let covered = e.unit_path.as_deref().is_some_and(|p| p.split('/').any(|s| units.iter().any(|u| u == s)));
+            let covered = e
+                .unit_path
+                .as_deref()
+                .is_some_and(|p| p.starts_with(&scope) && p.split('/').any(|s| units.iter().any(|u| u == s)));
             let own_change =
                 e.topic == "consent.changed" && data.get("purpose").and_then(|p| p.as_str()) == Some(&purpose);
             let consented = granted(customer, Some(&e.id)) && granted(customer, None);

@@ -1,5 +1,3 @@
-use std::net::IpAddr;
-
 use super::model::*;
 use super::store;
 use crate::audit::{self, Event};
@@ -8,24 +6,6 @@ use crate::crypto::field::FieldCipher;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 
-/// A loopback, private, link-local or unspecified address: an admin must not be able to point
-/// the server at its own network (SSRF) unless the operator allows it.
-fn is_internal(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") || host.ends_with(".localhost") {
-        return true;
-    }
-    match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
-        Ok(IpAddr::V4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
-        Ok(IpAddr::V6(ip)) => {
-            ip.is_loopback()
-                || ip.is_unspecified()
-                || (ip.segments()[0] & 0xfe00) == 0xfc00
-                || (ip.segments()[0] & 0xffc0) == 0xfe80
-        }
-        Err(_) => false,
-    }
-}
-
 pub fn check_url(url: &str, allow_internal: bool) -> Result<(), ApiError> {
     let bad = |m: &str| ApiError::field("url", "invalid", m.to_owned());
     let uri: actix_web::http::Uri = url.parse().map_err(|_| bad("not a URL"))?;
@@ -33,7 +13,7 @@ pub fn check_url(url: &str, allow_internal: bool) -> Result<(), ApiError> {
         return Err(bad("use an http or https URL"));
     }
     let host = uri.host().ok_or_else(|| bad("the URL needs a host"))?;
-    if !allow_internal && is_internal(host) {
+    if !allow_internal && super::address::host_is_internal(host) {
         return Err(bad("internal addresses are not allowed"));
     }
     Ok(())
@@ -79,7 +59,8 @@ pub fn create_for_partner(
 ) -> Result<WebhookCreated, ApiError> {
     p.require(Permission::PrivacyManage)?;
     crate::partners::store::get(conn, partner_id)?.ok_or(ApiError::NotFound)?;
-    crate::partners::export::agreement_for(conn, partner_id, &input.agreement_id, &input.purpose)?;
+    let scope = crate::org::scope::Scope::of(p);
+    crate::partners::export::agreement_for(conn, &scope, partner_id, &input.agreement_id, &input.purpose)?;
     let hook = CreateWebhook { url: input.url, topics: input.topics, description: None };
     insert(conn, cipher, p, hook, Some((input.agreement_id, input.purpose)), allow_internal)
 }
@@ -148,8 +129,8 @@ pub fn fan_out(conn: &mut DbConnection, limit: i64) -> Result<usize, ApiError> {
             return Ok(0);
         }
         let t = now();
-        let partner_hooks: Vec<&WebhookRow> =
-            hooks.iter().filter(|(h, _)| h.agreement_id.is_some()).map(|(h, _)| h).collect();
+        let partner_hooks: Vec<(&WebhookRow, &str)> =
+            hooks.iter().filter(|(h, _)| h.agreement_id.is_some()).map(|(h, p)| (h, p.as_str())).collect();
         let mut rows = super::partner::deliveries(c, &partner_hooks, &events, t)?;
         for e in &events {
             for (hook, path) in hooks.iter().filter(|(h, _)| h.agreement_id.is_none()) {

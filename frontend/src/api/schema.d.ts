@@ -1388,7 +1388,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Request counts and latency histograms (Prometheus text format). */
+        /**
+         * Request counts and latency histograms (Prometheus text format), for the scraper that holds
+         *     `GUANXI_METRICS_TOKEN` as its bearer token; 404 when the operator set none.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -6022,6 +6025,14 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

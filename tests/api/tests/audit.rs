@@ -1,6 +1,6 @@
 //! The audit chain records every write and login, and detects tampering.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::both;
 use crate::helpers::TestApp;
@@ -89,3 +89,26 @@ async fn concurrent_writes_keep_the_chain(app: TestApp) {
     assert_eq!(log.body["items"].as_array().unwrap().len(), 14, "group, S1 and 12 concurrent units");
 }
 both!(concurrent_writes_keep_the_chain, concurrent_writes_keep_the_chain);
+
+/// The audit log is scoped like everything else: a subsidiary's auditor reads entries of its own
+/// staff and about its own customers; the group reads all.
+async fn audit_is_scoped_by_unit(app: TestApp) {
+    let w = crate::consent::world(&app).await;
+    let group = app.group_id(&w.admin).await;
+    let group_auditor = app.user(&w.admin, "auditor0", "auditor", &group).await.1;
+    let s2_auditor = app.user(&w.admin, "auditor2", "auditor", &w.s2).await.1;
+    let mine = crate::consent::customer(&app, &w.manager, "周七", "13811112222").await;
+    let theirs = crate::consent::customer(&app, &w.other_manager, "郑九", "13811114444").await;
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().filter_map(|e| e["resource_id"].as_str().map(str::to_owned)).collect()
+    };
+    let s1 = app.get("/api/v1/audit?resource_type=customer&limit=100", &w.auditor).await.expect(200).body;
+    assert!(ids(&s1).contains(&mine) && !ids(&s1).contains(&theirs), "{s1}");
+    let s2 = app.get("/api/v1/audit?resource_type=customer&limit=100", &s2_auditor).await.expect(200).body;
+    assert!(ids(&s2).contains(&theirs) && !ids(&s2).contains(&mine), "{s2}");
+    let direct = app.get(&format!("/api/v1/audit?resource_id={theirs}"), &w.auditor).await.expect(200).body;
+    assert_eq!(direct["items"], json!([]), "asking by id reveals nothing either");
+    let all = app.get("/api/v1/audit?resource_type=customer&limit=100", &group_auditor).await.expect(200).body;
+    assert!(ids(&all).contains(&theirs) && ids(&all).contains(&mine));
+}
+both!(audit_is_scoped_by_unit, audit_is_scoped_by_unit);

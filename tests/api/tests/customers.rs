@@ -100,6 +100,19 @@ async fn masking_by_role(app: TestApp) {
     // No full id number or mobile anywhere in a frontline list either.
     let list = app.get("/api/v1/customers", &w.agent).await.expect(200).body.to_string();
     assert!(!list.contains(NATIONAL_ID) && !list.contains("13812341234") && !list.contains("张三丰"), "{list}");
+
+    // An address that does not open with its divisions shows none of what follows.
+    let mut body = zhang();
+    body.as_object_mut().unwrap().remove("national_id");
+    body["mobile"] = json!("13912345670");
+    body["address"] = json!("建国路88号院3号楼(朝阳区)");
+    let odd = create(&app, &w.agent, body).await;
+    assert_eq!(odd["address"], "***");
+    let odd_path = format!("/api/v1/customers/{}", odd["id"].as_str().unwrap());
+    assert_eq!(app.get(&odd_path, &w.agent).await.expect(200).body["address"], "***");
+    assert_eq!(app.get(&odd_path, &w.manager).await.expect(200).body["address"], "建国路88号院3号楼(朝阳区)");
+    let list = app.get("/api/v1/customers", &w.agent).await.expect(200).body.to_string();
+    assert!(!list.contains("建国路"), "{list}");
 }
 both!(masking_by_role, masking_by_role);
 

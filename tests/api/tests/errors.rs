@@ -58,7 +58,10 @@ async fn operations_endpoints(app: TestApp) {
     let r = app.send("GET", "/readyz", None, None, &[]).await.expect(200);
     assert_eq!(r.body["status"], "ready");
     app.send("GET", "/api/v1/me", None, None, &[]).await;
-    let m = app.send("GET", "/metrics", None, None, &[]).await.expect(200);
+    // Metrics are for the scraper holding the operator's token only.
+    app.send("GET", "/metrics", None, None, &[]).await.problem(401);
+    app.send("GET", "/metrics", None, None, &[("Authorization", "Bearer wrong")]).await.problem(401);
+    let m = app.send("GET", "/metrics", None, None, &[("Authorization", "Bearer scrape-me")]).await.expect(200);
     let text = m.body.as_str().unwrap();
     assert!(text.contains(r#"guanxi_http_requests_total{method="GET",route="/readyz",status="200"} 1"#), "{text}");
     assert!(text.contains("guanxi_http_request_duration_ms_bucket"));
@@ -69,7 +72,7 @@ async fn operations_endpoints(app: TestApp) {
     let spec = app.send("GET", "/api/openapi.json", None, None, &[]).await.expect(200);
     assert!(spec.body["paths"]["/api/v1/auth/login"].is_object());
 }
-both!(operations_endpoints, operations_endpoints);
+both!(operations_endpoints, operations_endpoints, &[("GUANXI_METRICS_TOKEN", "scrape-me")]);
 
 #[actix_web::test]
 async fn sqlite_runs_durable_wal_with_foreign_keys() {
@@ -86,3 +89,65 @@ async fn sqlite_runs_durable_wal_with_foreign_keys() {
     assert_eq!(pragma("SELECT CAST(synchronous AS TEXT) AS v FROM pragma_synchronous"), "2", "FULL");
     assert_eq!(pragma("SELECT CAST(foreign_keys AS TEXT) AS v FROM pragma_foreign_keys"), "1");
 }
+
+/// A body is one JSON object, each key once: an array would fill a struct positionally (`[]`
+/// queued a real, non-dry retention run), and a repeated key could mean two things to two parsers.
+async fn bodies_are_objects_without_duplicate_keys(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let compliance = app.user(&admin, "compliance0", "compliance", &group).await.1;
+    for body in [json!([]), json!([true]), json!("x"), json!(1), json!(null)] {
+        let p = app.post("/api/v1/retention-runs", &compliance, body.clone()).await.problem(422);
+        assert_eq!(
+            (p.body["errors"][0]["field"].as_str(), p.body["errors"][0]["code"].as_str()),
+            (Some("body"), Some("object")),
+            "{body}"
+        );
+    }
+    let positional = json!(["张三", null, null, "13812345678", null, null, "individual", {"channel": "service"}]);
+    app.post("/api/v1/customers", &compliance, positional).await.problem(422);
+    let jobs = app.get("/api/v1/jobs", &compliance).await.expect(200).body;
+    assert_eq!(jobs["items"], json!([]), "nothing was queued");
+
+    let twice = r#"{"username":"admin","password":"wrong","password":"admin-test-password"}"#;
+    let p = app.raw("POST", "/api/v1/auth/login", "application/json", twice).await.problem(422);
+    assert_eq!(
+        (p.body["errors"][0]["field"].as_str(), p.body["errors"][0]["code"].as_str()),
+        (Some("password"), Some("duplicate"))
+    );
+    let nested = r#"{"dry_run":true,"x":{"a":1,"a":2}}"#;
+    app.raw("POST", "/api/v1/auth/login", "application/json", nested).await.problem(422);
+}
+both!(bodies_are_objects_without_duplicate_keys, bodies_are_objects_without_duplicate_keys);
+
+/// The HTTP edges: a known path with another method is 405 with `Allow`; methods the server never
+/// answers and oversized headers are refused; every refusal is a problem with the security headers.
+async fn http_edges_are_problems_with_headers(app: TestApp) {
+    let admin = app.admin().await;
+    let r = app.send("PUT", "/api/v1/units", Some(&admin), Some(json!({})), &[]).await.problem(405);
+    let allow = r.header("allow").unwrap_or_default();
+    assert!(allow.contains("GET") && allow.contains("POST") && !allow.contains("PUT"), "{allow}");
+    let r = app.send("POST", "/api/v1/customers/some-id", Some(&admin), Some(json!({})), &[]).await.problem(405);
+    assert_eq!(r.header("allow").as_deref(), Some("GET, PATCH, DELETE"));
+    app.send("DELETE", "/api/v1/no-such-thing", Some(&admin), None, &[]).await.problem(404);
+    let trace = app.send("TRACE", "/api/v1/units", Some(&admin), None, &[]).await.problem(405);
+    assert_eq!(trace.header("x-content-type-options").as_deref(), Some("nosniff"));
+    app.send("TRACE", "/", None, None, &[]).await.problem(405);
+    app.send("GET", "/metrics", None, None, &[]).await.problem(404);
+
+    let big = "x".repeat(100 * 1024);
+    let r = app.send("GET", "/api/v1/me", Some(&admin), None, &[("X-Padding", &big)]).await.problem(431);
+    assert_eq!(r.header("x-frame-options").as_deref(), Some("DENY"));
+    let nul = app.send("GET", "/api/v1/units?x=%00", Some(&admin), None, &[]).await.problem(400);
+    for h in ["x-content-type-options", "x-frame-options", "referrer-policy", "x-request-id"] {
+        assert!(nul.header(h).is_some(), "{h} on the %00 refusal");
+    }
+    // An upload over the limit is a problem document too, not the framework's plain text.
+    let group = app.group_id(&admin).await;
+    let manager = app.user(&admin, "manager0", "manager", &group).await.1;
+    let huge = vec![b'a'; guanxi::customers::bulk::routes::MAX_UPLOAD + 1];
+    app.upload("/api/v1/customers/imports", &manager, "text/csv", huge).await.problem(413);
+    let missing = app.send("GET", "/no-such-page", None, None, &[]).await;
+    assert_eq!(missing.header("x-content-type-options").as_deref(), Some("nosniff"));
+}
+both!(http_edges_are_problems_with_headers, http_edges_are_problems_with_headers);

@@ -23,4 +23,5 @@ mod partners;
 mod privacy;
 mod retention;
 mod self_service;
+mod sharing;
 mod webhooks;

@@ -1,7 +1,7 @@
 //! Partners: a key sees only agreed fields of consented customers in agreed units (others 404),
 //! withdrawal stops it at once, and every read is in the share log.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::both;
 use crate::consent::{consent, customer, notice, world};
@@ -144,3 +144,59 @@ async fn partner_export_shares_what_was_agreed(app: TestApp) {
     assert_eq!(theirs["items"], json!([]));
 }
 both!(partner_export_shares_what_was_agreed, partner_export_shares_what_was_agreed);
+
+/// An agreement reaches no further than the caller's units: a subsidiary's compliance officer
+/// cannot use an agreement of another subsidiary, and a group-wide agreement exports only their
+/// own subsidiary's customers.
+async fn partner_use_stays_in_the_callers_units(app: TestApp) {
+    let w = world(&app).await;
+    let group = app.group_id(&w.admin).await;
+    let group_compliance = app.user(&w.admin, "compliance0", "compliance", &group).await.1;
+    notice(&app, &group_compliance).await;
+    let partner = json!({"code": "acme", "name": "Acme", "nda_reference": "NDA-1", "nda_signed_on": "2026-01-05"});
+    let pid = app.post("/api/v1/partners", &group_compliance, partner).await.expect(201).body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let agreement = |units: Value| json!({"fields": ["name", "mobile"], "purposes": ["insurance_quote"], "unit_ids": units, "document_reference": "DSA-1", "starts_on": "2026-01-01"});
+    let agreements = format!("/api/v1/partners/{pid}/agreements");
+    let s2_only = app.post(&agreements, &group_compliance, agreement(json!([w.s2]))).await.expect(201).body;
+    let group_wide = app.post(&agreements, &group_compliance, agreement(json!([group]))).await.expect(201).body;
+    let mine = customer(&app, &w.manager, "周七", "13811112222").await;
+    let theirs = customer(&app, &w.other_manager, "郑九", "13811114444").await;
+    consent(&app, &w.agent, &mine, "partner_sharing:acme", true).await;
+    consent(&app, &w.other_manager, &theirs, "partner_sharing:acme", true).await;
+
+    let url = format!("/api/v1/partners/{pid}/exports");
+    let body = |a: &Value| json!({"agreement_id": a["id"], "purpose": "insurance_quote", "format": "json"});
+    let refused = app.post(&url, &w.compliance, body(&s2_only)).await.problem(422);
+    assert_eq!(refused.body["errors"][0]["field"], "agreement_id");
+    let hook = json!({"url": "https://hooks.example.com/x", "topics": ["*"], "agreement_id": s2_only["id"], "purpose": "insurance_quote"});
+    app.post(&format!("/api/v1/partners/{pid}/webhooks"), &w.compliance, hook).await.problem(422);
+
+    let job = app.post(&url, &w.compliance, body(&group_wide)).await.expect(202).body;
+    let done = app.wait_job(job["id"].as_str().unwrap(), &w.compliance).await;
+    assert_eq!(done["result"]["customers"], 1, "{done}");
+    let path = format!("/api/v1/jobs/{}/files/partner-acme.json", job["id"].as_str().unwrap());
+    let rows = app.send("GET", &path, Some(&w.compliance), None, &[]).await.expect(200).body;
+    assert_eq!(rows, json!([{"id": mine, "name": "周七", "mobile": "+8613811112222"}]), "S1's customer only");
+
+    // The group uses the same agreement for everyone it covers.
+    let job = app.post(&url, &group_compliance, body(&group_wide)).await.expect(202).body;
+    let done = app.wait_job(job["id"].as_str().unwrap(), &group_compliance).await;
+    assert_eq!(done["result"]["customers"], 2, "{done}");
+
+    // The share log is scoped like everything else: S1 sees its own disclosures only.
+    let s1_shares = app.get("/api/v1/shares", &w.compliance).await.expect(200).body;
+    let s1_ids: Vec<&str> =
+        s1_shares["items"].as_array().unwrap().iter().filter_map(|s| s["customer_id"].as_str()).collect();
+    assert!(s1_ids.iter().all(|c| *c == mine), "{s1_shares}");
+    let s2_compliance = app.user(&w.admin, "compliance2", "compliance", &w.s2).await.1;
+    let s2_shares = app.get("/api/v1/shares", &s2_compliance).await.expect(200).body;
+    let s2_ids: Vec<&str> =
+        s2_shares["items"].as_array().unwrap().iter().filter_map(|s| s["customer_id"].as_str()).collect();
+    assert_eq!(s2_ids, [theirs.as_str()], "{s2_shares}");
+    let all = app.get("/api/v1/shares", &group_compliance).await.expect(200).body;
+    assert_eq!(all["items"].as_array().unwrap().len(), 3);
+}
+both!(partner_use_stays_in_the_callers_units, partner_use_stays_in_the_callers_units);

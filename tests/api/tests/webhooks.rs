@@ -162,19 +162,57 @@ both!(
 
 async fn internal_addresses_are_refused_by_default(app: TestApp) {
     let admin = app.admin().await;
-    for url in [
-        "http://127.0.0.1:9/x",
-        "http://localhost/x",
-        "http://10.1.2.3/x",
-        "http://[::1]/x",
-        "http://169.254.169.254/latest",
+    let r = receiver(0);
+    let port = r.url.rsplit_once(':').unwrap().1.trim_end_matches("/hook").to_owned();
+    // Every spelling of an inside address, as the resolver would read it.
+    for host in [
+        "127.0.0.1",
+        "localhost",
+        "10.1.2.3",
+        "[::1]",
+        "169.254.169.254",
+        "2130706433",
+        "0x7f000001",
+        "127.1",
+        "0177.0.0.1",
+        "[::ffff:127.0.0.1]",
+        "[::ffff:169.254.169.254]",
+        "100.64.0.1",
+        "0.1.2.3",
+        "224.0.0.1",
+        "localhost.",
+        "[fd00::1]",
+        "198.51.100.7",
     ] {
+        let url = format!("http://{host}:{port}/hook");
         let p = app.post("/api/v1/webhooks", &admin, json!({"url": url, "topics": ["*"]})).await.problem(422);
         assert_eq!(p.body["errors"][0]["field"], "url", "{url}");
     }
-    app.post("/api/v1/webhooks", &admin, json!({"url": "https://hooks.example.com/guanxi", "topics": ["*"]}))
+    let hook = app
+        .post("/api/v1/webhooks", &admin, json!({"url": "https://hooks.example.com/guanxi", "topics": ["*"]}))
         .await
-        .expect(201);
+        .expect(201)
+        .body;
+    let id = hook["webhook"]["id"].as_str().unwrap();
+
+    // A hook whose address turns internal after it was accepted (a stored URL, a DNS answer that
+    // changed) is refused at delivery: nothing reaches the address, and the log says only "refused".
+    app.sql(&format!("UPDATE webhooks SET url = 'http://2130706433:{port}/hook' WHERE id = '{id}'"));
+    let group = app.group_id(&admin).await;
+    let (_, agent) = app.user(&admin, "agent0", "agent", &group).await;
+    app.post("/api/v1/customers", &agent, customer("林三", "13955550003")).await.expect(201);
+    let mut last = Value::Null;
+    for _ in 0..200 {
+        let d = app.get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin).await.expect(200).body;
+        last = d["items"][0].clone();
+        if last["attempts"].as_i64().unwrap_or(0) >= 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(last["last_error"], "refused", "{last}");
+    assert!(last["last_status"].is_null());
+    assert!(r.got.lock().unwrap().is_empty(), "nothing was delivered inside");
 }
 both!(internal_addresses_are_refused_by_default, internal_addresses_are_refused_by_default);
 

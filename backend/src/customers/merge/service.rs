@@ -145,8 +145,8 @@ pub fn merge(
     if input.source_id == target_id {
         return Err(ApiError::field("source_id", "same", "a customer cannot be merged into itself"));
     }
-    let target = service::visible(conn, p, target_id)?;
-    let source = service::visible(conn, p, &input.source_id).map_err(|e| match e {
+    let target = crate::customers::access::writable(conn, p, target_id)?;
+    let source = crate::customers::access::writable(conn, p, &input.source_id).map_err(|e| match e {
         ApiError::NotFound => ApiError::field("source_id", "unknown", "no such customer"),
         other => other,
     })?;
@@ -255,7 +255,7 @@ pub fn to_dto(r: MergeRow) -> Result<Merge, ApiError> {
 /// Merges into a visible customer, newest first.
 pub fn list(conn: &mut DbConnection, p: &Principal, target_id: &str) -> Result<Vec<Merge>, ApiError> {
     p.require(Permission::CustomersRead)?;
-    service::visible(conn, p, target_id)?;
+    crate::customers::access::readable(conn, p, target_id)?;
     merges::into(conn, target_id)?.into_iter().map(to_dto).collect()
 }
 
@@ -264,7 +264,7 @@ pub fn list(conn: &mut DbConnection, p: &Principal, target_id: &str) -> Result<V
 pub fn undo(conn: &mut DbConnection, p: &Principal, merge_id: &str) -> Result<Merge, ApiError> {
     p.require(Permission::CustomersMerge)?;
     let m = merges::get(conn, merge_id)?.ok_or(ApiError::NotFound)?;
-    let target = service::visible(conn, p, &m.target_id)?;
+    let target = crate::customers::access::writable(conn, p, &m.target_id)?;
     if m.undone_at.is_some() {
         return Err(ApiError::Conflict("this merge was already undone".into()));
     }

@@ -34,7 +34,7 @@ pub async fn verify_customer_fields(
     let list = state
         .db
         .write(move |c| {
-            let row = service::visible(c, &p, &id)?;
+            let row = crate::customers::access::writable(c, &p, &id)?;
             let filled = service::filled_fields(&row);
             if let Some(empty) = input.fields.iter().find(|f| !filled.contains(&f.as_str())) {
                 return Err(ApiError::field("fields", "empty", format!("`{empty}` has no value to verify")));
@@ -67,7 +67,7 @@ pub async fn list_customer_verifications(
     let list = state
         .db
         .run(move |c| {
-            service::visible(c, &p, &id)?;
+            crate::customers::access::readable(c, &p, &id)?;
             Ok(store::verifications(c, &id)?)
         })
         .await?;

@@ -22,7 +22,7 @@ pub fn write<T>(
     insert: impl FnOnce(&mut DbConnection, &CustomerRow) -> Result<(String, T), ApiError>,
 ) -> Result<T, ApiError> {
     p.require(Permission::CustomersWrite)?;
-    let customer = super::service::visible(conn, p, customer_id)?;
+    let customer = super::access::writable(conn, p, customer_id)?;
     let (record_id, out) = insert(conn, &customer)?;
     let action = format!("customer.{kind}.create");
     audit::append(conn, &p.actor(), Event::new(&action, kind, Some(&record_id)))?;
@@ -35,5 +35,5 @@ pub fn write<T>(
 /// Read access: the permission and a customer the caller may see.
 pub fn readable(conn: &mut DbConnection, p: &Principal, customer_id: &str) -> Result<CustomerRow, ApiError> {
     p.require(Permission::CustomersRead)?;
-    super::service::visible(conn, p, customer_id)
+    super::access::readable(conn, p, customer_id)
 }

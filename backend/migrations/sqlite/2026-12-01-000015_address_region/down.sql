@@ -1,0 +1,1 @@
+-- Nothing to restore: the removed regions were derived from the encrypted address.

@@ -1,0 +1,52 @@
+//! Who may reach which customer by id: the one rule every by-id path asks.
+//!
+//! Staff reach a customer homed in their scope (their subsidiary's subtree, or the whole group)
+//! and customers they own. Staff of another unit may also *read* a customer whose live
+//! intra-group sharing consent covers their unit — sharing grants reads only: every write, reveal
+//! and privacy action on a shared customer answers 404, exactly as if it did not exist.
+
+use super::model::CustomerRow;
+use super::store;
+use crate::auth::principal::PrincipalKind;
+use crate::auth::Principal;
+use crate::db::DbConnection;
+use crate::error::ApiError;
+
+/// What the caller is about to do with the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Read the (masked) record and its history.
+    Read,
+    /// Change it, reveal clear values, or act on its privacy rights.
+    Write,
+}
+
+/// The customer if the principal may reach it for `access`; otherwise 404.
+pub fn customer(conn: &mut DbConnection, p: &Principal, id: &str, access: Access) -> Result<CustomerRow, ApiError> {
+    let (row, path) = store::get_with_path(conn, id)?.ok_or(ApiError::NotFound)?;
+    let home = p.sees_unit_path(&path) || store::is_owner(conn, id, &p.id)?;
+    if home || (access == Access::Read && shared_with(conn, p, id)?) {
+        Ok(row)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// A customer the caller may read (home, owned or shared with its unit).
+pub fn readable(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<CustomerRow, ApiError> {
+    customer(conn, p, id, Access::Read)
+}
+
+/// A customer the caller may change (home or owned; never through sharing).
+pub fn writable(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<CustomerRow, ApiError> {
+    customer(conn, p, id, Access::Write)
+}
+
+/// Staff of another unit see a customer only while the intra-group sharing consent holds.
+fn shared_with(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<bool, ApiError> {
+    if p.kind != PrincipalKind::Staff {
+        return Ok(false);
+    }
+    let d = crate::consent::decide::decide(conn, id, crate::consent::model::INTRA_GROUP, None, Some(&p.unit_path))?;
+    Ok(d.allowed)
+}
