@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod jwt;
+pub mod lockout;
 pub mod password;
 pub mod permissions;
 pub mod principal;

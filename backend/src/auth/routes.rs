@@ -50,8 +50,10 @@ fn tokens(state: &AppState, issued: sessions::Issued) -> Result<TokenResponse, A
 
 /// Signs in with username and password.
 ///
-/// Throttled per client address and per account: after repeated failures the account is locked
-/// for a while (429 with `Retry-After`), whatever password is sent.
+/// Throttled per client address, and per name and address: after repeated failures the name is
+/// locked at that address for a while (429 with `Retry-After`), whatever password is sent, and
+/// the same for names that do not exist. Further locks last longer; other addresses are not
+/// affected.
 #[utoipa::path(
     tag = "auth", operation_id = "login", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = "4XX", body = Problem, content_type = "application/problem+json"))
@@ -68,16 +70,18 @@ pub async fn login(
     let actor = Actor::anonymous(&ip, crate::http::observe::current_request_id());
     let max = state.settings.login_max_failures;
     let username = input.username.clone();
-    let attempt = state.db.run(move |c| sessions::begin_login(c, &username)).await?;
+    let address = ip.clone();
+    let attempt = state.db.run(move |c| sessions::begin_login(c, &username, &address)).await?;
+    let name = input.username.clone();
     let user = match attempt {
         Attempt::Unknown => {
             let pw = input.password;
             state.login.hash_off_executor(move || password::verify_dummy(&pw)).await?;
-            state.db.write(move |c| sessions::fail_login(c, &actor, None, max, "failure")).await?;
+            state.db.write(move |c| sessions::fail_login(c, &actor, &name, None, max, "failure")).await?;
             return Err(sessions::bad_credentials());
         }
         Attempt::Locked { retry_after_secs, user } => {
-            state.db.write(move |c| sessions::fail_login(c, &actor, Some(&user), max, "locked")).await?;
+            state.db.write(move |c| sessions::fail_login(c, &actor, &name, user.as_ref(), max, "locked")).await?;
             return Err(ApiError::TooManyRequests { retry_after_secs });
         }
         Attempt::Check(user) => user,
@@ -86,7 +90,7 @@ pub async fn login(
     let ok = state.login.hash_off_executor(move || password::verify(&pw, &stored)).await?;
     if !ok || !user.active {
         let outcome = if ok { "disabled" } else { "failure" };
-        state.db.write(move |c| sessions::fail_login(c, &actor, Some(&user), max, outcome)).await?;
+        state.db.write(move |c| sessions::fail_login(c, &actor, &name, Some(&user), max, outcome)).await?;
         return Err(sessions::bad_credentials());
     }
     let upgraded = if sessions::wants_upgrade(&user) {
@@ -96,7 +100,14 @@ pub async fn login(
         None
     };
     let ttl = state.settings.refresh_ttl_secs;
-    let issued = state.db.write(move |c| sessions::succeed_login(c, &actor, &user, ttl, upgraded)).await?;
+    let (name, address) = (input.username.clone(), ip.clone());
+    let issued = state
+        .db
+        .write(move |c| {
+            crate::auth::lockout::succeeded(c, &name, &address)?;
+            sessions::succeed_login(c, &actor, &user, ttl, upgraded)
+        })
+        .await?;
     Ok(web::Json(tokens(&state, issued)?))
 }
 

@@ -1,7 +1,6 @@
 //! Login throttling per client address (in memory, per server) and bounded password hashing.
-//! Per-account lockout lives in the database (users.failed_logins) so it holds across servers.
+//! Lockout per name and address lives in the database so it holds across servers (`lockout`).
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -26,14 +25,7 @@ impl LoginGuard {
     }
 
     pub fn check_ip(&self, ip: &str) -> Result<(), ApiError> {
-        // Group IPv6 clients by /64: one host owns the whole block.
-        let key = match ip.parse::<IpAddr>() {
-            Ok(IpAddr::V6(v6)) => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-            _ => ip.to_owned(),
-        };
+        let key = super::lockout::address_key(ip);
         self.per_ip.check_key(&key).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }

@@ -15,6 +15,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_locks (username, address) {
+        username -> Text,
+        address -> Text,
+        failures -> Integer,
+        locks -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        last_failure_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         username -> Text,

@@ -108,7 +108,8 @@ pub struct User {
     pub role: Option<Role>,
     pub unit_id: String,
     pub active: bool,
-    /// True while the account is locked after repeated failed logins.
+    /// True while repeated failed logins from some address hold a lock on this account (sign-ins
+    /// from other addresses still work; a successful sign-in clears the flag).
     pub locked: bool,
     pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
     pub version: i64,

@@ -124,8 +124,10 @@ export interface paths {
         put?: never;
         /**
          * Signs in with username and password.
-         * @description Throttled per client address and per account: after repeated failures the account is locked
-         *     for a while (429 with `Retry-After`), whatever password is sent.
+         * @description Throttled per client address, and per name and address: after repeated failures the name is
+         *     locked at that address for a while (429 with `Retry-After`), whatever password is sent, and
+         *     the same for names that do not exist. Further locks last longer; other addresses are not
+         *     affected.
          */
         post: operations["login"];
         delete?: never;
@@ -2540,7 +2542,10 @@ export interface components {
                 id: string;
                 /** Format: date-time */
                 last_login_at?: string | null;
-                /** @description True while the account is locked after repeated failed logins. */
+                /**
+                 * @description True while repeated failed logins from some address hold a lock on this account (sign-ins
+                 *     from other addresses still work; a successful sign-in clears the flag).
+                 */
                 locked: boolean;
                 role?: null | components["schemas"]["Role"];
                 unit_id: string;
@@ -2907,7 +2912,10 @@ export interface components {
             id: string;
             /** Format: date-time */
             last_login_at?: string | null;
-            /** @description True while the account is locked after repeated failed logins. */
+            /**
+             * @description True while repeated failed logins from some address hold a lock on this account (sign-ins
+             *     from other addresses still work; a successful sign-in clears the flag).
+             */
             locked: boolean;
             role?: null | components["schemas"]["Role"];
             unit_id: string;

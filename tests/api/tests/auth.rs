@@ -81,6 +81,44 @@ async fn account_lockout(app: TestApp) {
 }
 both!(account_lockout, account_lockout);
 
+/// Locks hold per (name, address): unknown names lock exactly like real ones (no existence
+/// oracle), an attacker's address cannot lock the owner out, and a served lock does not re-lock
+/// on the next single failure.
+async fn lockout_is_per_name_and_address(app: TestApp) {
+    let from = |ip: &'static str| [("X-Forwarded-For", ip)];
+    let login = |user: &'static str, pw: &'static str, ip: &'static str| {
+        let body = json!({"username": user, "password": pw});
+        let app = &app;
+        async move { app.send("POST", "/api/v1/auth/login", None, Some(body), &from(ip)).await }
+    };
+    for _ in 0..5 {
+        login("admin", "wrong-password-123", "203.0.113.7").await.problem(401);
+        login("nobody", "wrong-password-123", "203.0.113.7").await.problem(401);
+    }
+    let real = login("admin", "wrong-password-123", "203.0.113.7").await.problem(429);
+    let unknown = login("nobody", "wrong-password-123", "203.0.113.7").await.problem(429);
+    assert_eq!(
+        (real.body["title"].clone(), real.body["detail"].clone()),
+        (unknown.body["title"].clone(), unknown.body["detail"].clone())
+    );
+    assert_eq!(real.header("retry-after").is_some(), unknown.header("retry-after").is_some());
+
+    // The owner, elsewhere, still signs in.
+    login("admin", ADMIN_PASSWORD, "198.51.100.20").await.expect(200);
+
+    // The lock ends: one more failure does not lock again; five do, for twice as long.
+    app.sql("UPDATE login_locks SET locked_until = last_failure_at WHERE address = '203.0.113.7'");
+    login("admin", "wrong-password-123", "203.0.113.7").await.problem(401);
+    login("admin", ADMIN_PASSWORD, "203.0.113.7").await.expect(200);
+    for _ in 0..5 {
+        login("nobody", "wrong-password-123", "203.0.113.7").await.problem(401);
+    }
+    let again = login("nobody", "wrong-password-123", "203.0.113.7").await.problem(429);
+    let wait: u64 = again.header("retry-after").unwrap().parse().unwrap();
+    assert!(wait > 15 * 60 && wait <= 30 * 60, "the second lock backs off: {wait}");
+}
+both!(lockout_is_per_name_and_address, lockout_is_per_name_and_address, &[("GUANXI_TRUST_PROXY", "true")]);
+
 #[actix_web::test]
 async fn login_is_throttled_per_address() {
     let app = TestApp::start(Db::Sqlite, &[("GUANXI_LOGIN_PER_MINUTE", "3")]).await;

@@ -2,56 +2,54 @@ use chrono::TimeDelta;
 
 use super::store;
 use crate::audit::{self, Actor, Event};
+use crate::auth::lockout;
 use crate::auth::password;
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
 use crate::org::{model::UserRow, store as org_store};
 
-pub const LOCK_MINUTES: i64 = 15;
-
 pub fn bad_credentials() -> ApiError {
     ApiError::Unauthorized("invalid username or password")
 }
 
-/// The start of a login: who the username names, and whether the account may try now.
+/// The start of a login: whether this name may be tried from this address now, and whom it names.
 pub enum Attempt {
     Unknown,
-    Locked { retry_after_secs: u64, user: UserRow },
+    Locked { retry_after_secs: u64, user: Option<UserRow> },
     Check(UserRow),
 }
 
-pub fn begin_login(conn: &mut DbConnection, username: &str) -> Result<Attempt, ApiError> {
-    let Some(user) = org_store::user_by_username(conn, username)? else {
-        return Ok(Attempt::Unknown);
-    };
-    let t = now();
-    match user.locked_until {
-        Some(until) if until > t => {
-            Ok(Attempt::Locked { retry_after_secs: (until - t).num_seconds().max(1) as u64, user })
-        }
-        _ => Ok(Attempt::Check(user)),
+pub fn begin_login(conn: &mut DbConnection, username: &str, address: &str) -> Result<Attempt, ApiError> {
+    let user = org_store::user_by_username(conn, username)?;
+    // Asked first and for every name alike: a lock says nothing about whether the name exists.
+    if let Some(retry_after_secs) = lockout::locked(conn, username, address, now())? {
+        return Ok(Attempt::Locked { retry_after_secs, user });
     }
+    Ok(user.map_or(Attempt::Unknown, Attempt::Check))
 }
 
-/// Records a failed attempt (and locks the account after `max_failures`), with its audit entry.
+/// Records a failed attempt (counted towards a lock of this name at this address unless it was
+/// refused as locked already), with its audit entry.
 pub fn fail_login(
     conn: &mut DbConnection,
     actor: &Actor,
+    username: &str,
     user: Option<&UserRow>,
     max_failures: i32,
     outcome: &str,
 ) -> Result<(), ApiError> {
-    if let Some(u) = user {
-        if outcome == "failure" {
-            let lock = (u.failed_logins + 1 >= max_failures).then(|| now() + TimeDelta::minutes(LOCK_MINUTES));
-            org_store::record_failed_login(conn, &u.id, lock)?;
-            if lock.is_some() {
-                audit::append(conn, actor, Event::new("auth.lockout", "user", Some(&u.id)))?;
-            }
-        }
-    }
+    let address = actor.ip.as_deref().unwrap_or("unknown");
     let mut actor = actor.clone();
     actor.id = user.map(|u| u.id.clone());
+    if outcome != "locked" {
+        if let Some(until) = lockout::failed(conn, username, address, max_failures, now())? {
+            if let Some(u) = user {
+                // Shown to administrators as "locked"; the lock itself is the address's.
+                org_store::record_failed_login(conn, &u.id, Some(until))?;
+            }
+            audit::append(conn, &actor, Event::new("auth.lockout", "user", user.map(|u| u.id.as_str())))?;
+        }
+    }
     audit::append(conn, &actor, Event::new("auth.login", "user", user.map(|u| u.id.as_str())).outcome(outcome))
 }
 
