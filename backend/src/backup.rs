@@ -49,8 +49,9 @@ pub struct Report {
     pub customers: i64,
 }
 
-/// Opens a backup read-only: SQLite's integrity check, then the audit hash chain end to end.
-pub fn verify(file: &Path) -> Result<Report, String> {
+/// Opens a backup read-only: SQLite's integrity check, then the audit hash chain end to end, held
+/// against a signed checkpoint (its seq and hash) when one is given.
+pub fn verify(file: &Path, checkpoint: Option<(i64, String)>) -> Result<Report, String> {
     if !file.is_file() {
         return Err(format!("{} is not a file", file.display()));
     }
@@ -66,7 +67,8 @@ pub fn verify(file: &Path) -> Result<Report, String> {
         let first = checks.first().map(|c| c.integrity_check.clone()).unwrap_or_default();
         return Err(format!("integrity check failed: {first}"));
     }
-    let chain = crate::audit::service::verify(&mut conn, |_, _| Ok(())).map_err(|e| format!("audit log: {e}"))?;
+    let chain =
+        crate::audit::service::verify(&mut conn, checkpoint, |_, _| Ok(())).map_err(|e| format!("audit log: {e}"))?;
     if !chain.ok {
         return Err(format!(
             "audit chain broken at entry {}: {}",
@@ -85,7 +87,7 @@ pub fn verify(file: &Path) -> Result<Report, String> {
 /// Verifies `file`, then copies it to the configured database path, which must not exist yet.
 pub fn restore(database_url: &str, file: &Path) -> Result<Report, String> {
     let target = sqlite_path(database_url)?;
-    let report = verify(file)?;
+    let report = verify(file, None)?;
     let target = Path::new(&target);
     if target.exists() {
         return Err(format!("{} exists; restore into a fresh data directory", target.display()));

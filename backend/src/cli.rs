@@ -47,8 +47,15 @@ enum Command {
         /// The new backup file.
         file: std::path::PathBuf,
     },
-    /// Check a backup: file integrity and the audit hash chain.
-    VerifyBackup { file: std::path::PathBuf },
+    /// Check a backup: file integrity and the audit hash chain, held against a signed audit
+    /// checkpoint kept outside the database when given.
+    VerifyBackup {
+        file: std::path::PathBuf,
+        /// A checkpoint's JWS (from the server log or `GET /api/v1/audit/checkpoints`), checked
+        /// with this data directory's signing key.
+        #[arg(long)]
+        checkpoint: Option<String>,
+    },
     /// Verify a backup and put it in place as this data directory's database (which must not exist).
     Restore { file: std::path::PathBuf },
     /// Add a new field-encryption key (new values use it once servers restart with it), or with
@@ -92,6 +99,19 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// The (seq, hash) a checkpoint JWS vouches for, checked with this data directory's signing key.
+fn checkpoint_claims(settings: &Settings, jws: Option<&str>) -> Result<Option<(i64, String)>, String> {
+    let Some(jws) = jws else { return Ok(None) };
+    if !settings.signing_key_file.is_file() {
+        return Err(format!("no signing key at {} to check the checkpoint with", settings.signing_key_file.display()));
+    }
+    let keys = crate::crypto::keys::Keyring::load_or_create(settings)?;
+    let tokens = crate::auth::jwt::TokenService::new(&keys, &settings.issuer, settings.access_ttl_secs);
+    crate::audit::checkpoint::open(&tokens, jws)
+        .map(Some)
+        .map_err(|_| "the checkpoint's signature is not this service's".into())
+}
+
 pub fn main(cli: Cli) -> ExitCode {
     if let Some(Command::Openapi) = cli.command {
         print!("{}", crate::openapi::yaml());
@@ -114,7 +134,9 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Openapi => Ok(()),
         Command::Backup { file } => crate::backup::backup(&settings.database_url, &file)
             .map(|_| println!("backup written to {}; back up {} as well", file.display(), key_dir(&settings))),
-        Command::VerifyBackup { file } => crate::backup::verify(&file).map(|r| {
+        Command::VerifyBackup { file, checkpoint } => checkpoint_claims(&settings, checkpoint.as_deref())
+            .and_then(|c| crate::backup::verify(&file, c))
+            .map(|r| {
             println!(
                 "backup ok: integrity checked, audit chain of {} entries intact, {} customers",
                 r.audit_entries, r.customers

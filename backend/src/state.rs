@@ -2,11 +2,15 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::auth::jwt::TokenService;
-use crate::auth::throttle::LoginGuard;
+use crate::auth::throttle::{LoginGuard, PerKey};
 use crate::config::Settings;
 use crate::crypto::field::FieldCipher;
 use crate::crypto::keys::Keyring;
 use crate::db::DbPool;
+
+/// Requests a minute one self-service link may make (its page loads, a few choices); an address
+/// may make three times as many (a household sharing a connection).
+const LINK_PER_MINUTE: u32 = 10;
 
 /// Everything a handler may need, registered once as `web::Data<AppState>`.
 pub struct AppState {
@@ -16,6 +20,8 @@ pub struct AppState {
     pub tokens: TokenService,
     pub cipher: FieldCipher,
     pub login: LoginGuard,
+    /// Self-service link requests, per link and per client address (each view is an audit write).
+    pub link_views: (PerKey, PerKey),
     pub live_sessions: Arc<crate::auth::sessions::live::LiveSessions>,
     /// Cleared on shutdown so /readyz tells the load balancer to stop sending traffic.
     pub accepting: AtomicBool,
@@ -33,6 +39,7 @@ impl AppState {
                 FieldCipher::new(&keys)
             },
             login: LoginGuard::new(settings.login_per_minute, hashers),
+            link_views: (PerKey::per_minute(LINK_PER_MINUTE), PerKey::per_minute(LINK_PER_MINUTE * 3)),
             live_sessions: Arc::new(crate::auth::sessions::live::LiveSessions::new(std::time::Duration::from_secs(
                 settings.session_check_secs,
             ))),

@@ -1,5 +1,6 @@
 //! The hash-chained audit log (SECURITY.md, Audit). Append-only: no API updates or deletes it.
 
+pub mod checkpoint;
 pub mod model;
 pub mod routes;
 pub mod service;

@@ -2,6 +2,7 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::checkpoint::{self, Checkpoint};
 use super::model::{AuditEntry, Verification};
 use super::{service, store};
 use crate::auth::{Permission, Principal};
@@ -23,6 +24,15 @@ pub struct AuditQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyQuery {
+    /// A signed checkpoint (its JWS) kept outside the database: the chain must still hold the
+    /// entry it names, unchanged.
+    pub checkpoint: Option<String>,
 }
 
 /// The audit log, newest first.
@@ -71,6 +81,7 @@ pub async fn list_audit(
 #[utoipa::path(
     tag = "audit",
     operation_id = "verify_audit",
+    params(VerifyQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Verification),
@@ -81,10 +92,50 @@ pub async fn list_audit(
 pub async fn verify_audit(
     state: web::Data<AppState>,
     principal: Principal,
+    q: web::Query<VerifyQuery>,
 ) -> Result<web::Json<Verification>, ApiError> {
     principal.require(Permission::AuditRead)?;
-    let report = state.db.run(|conn| service::verify(conn, |_, _| Ok(()))).await?;
+    let checkpoint = q.into_inner().checkpoint.map(|jws| checkpoint::open(&state.tokens, &jws)).transpose()?;
+    let report = state.db.run(move |conn| service::verify(conn, checkpoint, |_, _| Ok(()))).await?;
     Ok(web::Json(report))
+}
+
+/// Signs the chain's current head: a checkpoint to keep outside the database (it is also written
+/// to the server log; one is made every hour).
+#[utoipa::path(
+    tag = "audit", operation_id = "create_audit_checkpoint", security(("bearer" = [])),
+    responses((status = 201, body = Checkpoint), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/audit/checkpoints")]
+pub async fn create_audit_checkpoint(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Permission::AuditRead)?;
+    let st = state.clone();
+    let row = state.db.write(move |conn| checkpoint::sign(conn, &st.tokens)).await?;
+    Ok(HttpResponse::Created().json(Checkpoint::from(row)))
+}
+
+/// Signed checkpoints, newest first.
+#[utoipa::path(
+    tag = "audit", operation_id = "list_audit_checkpoints", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = Page<Checkpoint>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/audit/checkpoints")]
+pub async fn list_audit_checkpoints(
+    state: web::Data<AppState>,
+    principal: Principal,
+    q: web::Query<PageParams>,
+) -> Result<web::Json<Page<Checkpoint>>, ApiError> {
+    principal.require(Permission::AuditRead)?;
+    let limit = q.limit()?;
+    let before = q
+        .cursor()?
+        .map(|c| c.parse::<i64>().map_err(|_| ApiError::field("cursor", "invalid", "bad cursor")))
+        .transpose()?;
+    let rows = state.db.run(move |conn| checkpoint::list(conn, before, limit + 1)).await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |r| r.seq.to_string()).map(Checkpoint::from)))
 }
 
 /// Starts a chain verification as a background job with progress.
@@ -117,5 +168,9 @@ pub async fn start_audit_verification(
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_audit).service(verify_audit).service(start_audit_verification);
+    cfg.service(list_audit)
+        .service(verify_audit)
+        .service(start_audit_verification)
+        .service(create_audit_checkpoint)
+        .service(list_audit_checkpoints);
 }

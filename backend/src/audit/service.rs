@@ -78,9 +78,12 @@ pub fn append(conn: &mut DbConnection, actor: &Actor, event: Event<'_>) -> Resul
 
 const BATCH: i64 = 1000;
 
-/// Walks the whole chain in batches (constant memory), calling `progress(checked, head_seq)`.
+/// Walks the whole chain in batches (constant memory), calling `progress(checked, head_seq)`,
+/// then holds it against a signed checkpoint kept elsewhere (`checkpoint`: its seq and hash) and
+/// the newest stored one: a chain cut short and given a new head is intact but contradicts them.
 pub fn verify(
     conn: &mut DbConnection,
+    checkpoint: Option<(i64, String)>,
     mut progress: impl FnMut(i64, i64) -> Result<(), ApiError>,
 ) -> Result<Verification, ApiError> {
     let (head_seq, head_hash) = store::head(conn)?;
@@ -117,6 +120,9 @@ pub fn verify(
     }
     if checked != head_seq || (head_seq > 0 && prev_hash != head_hash) {
         return Ok(broken(checked + 1, checked, "chain is shorter than its head says"));
+    }
+    if let Some((seq, reason)) = super::checkpoint::contradiction(conn, checkpoint)? {
+        return Ok(broken(seq, checked, reason));
     }
     Ok(Verification { ok: true, checked, head_seq, first_broken_seq: None, reason: None })
 }

@@ -10,26 +10,34 @@ use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 
+/// At most N requests a minute per key (in memory, per server), refused with 429 and the wait.
+pub struct PerKey(DefaultKeyedRateLimiter<String>);
+
+impl PerKey {
+    pub fn per_minute(n: u32) -> PerKey {
+        PerKey(RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))))
+    }
+
+    pub fn check(&self, key: &str) -> Result<(), ApiError> {
+        self.0.check_key(&key.to_owned()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }
+        })
+    }
+}
+
 pub struct LoginGuard {
-    per_ip: DefaultKeyedRateLimiter<String>,
+    per_ip: PerKey,
     hashing: Arc<Semaphore>,
 }
 
 impl LoginGuard {
     pub fn new(per_minute: u32, hashing_threads: usize) -> LoginGuard {
-        let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
-        LoginGuard {
-            per_ip: RateLimiter::keyed(Quota::per_minute(n)),
-            hashing: Arc::new(Semaphore::new(hashing_threads.max(1))),
-        }
+        LoginGuard { per_ip: PerKey::per_minute(per_minute), hashing: Arc::new(Semaphore::new(hashing_threads.max(1))) }
     }
 
     pub fn check_ip(&self, ip: &str) -> Result<(), ApiError> {
-        let key = super::lockout::address_key(ip);
-        self.per_ip.check_key(&key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }
-        })
+        self.per_ip.check(&super::lockout::address_key(ip))
     }
 
     /// Runs a password hash or check on the blocking pool, at most N at a time, so a login storm

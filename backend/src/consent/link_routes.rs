@@ -11,14 +11,38 @@ use crate::http::extract::{client_ip, Body};
 use crate::state::AppState;
 
 /// The link token, sent as `Authorization: Bearer <token>` by the public page.
-fn link_token(req: &HttpRequest) -> Result<String, ApiError> {
-    req.headers()
+/// The caller of a self-service route: the link token from `Authorization: Bearer …` (401
+/// without one) and the client address, within the per-link and per-address limits (429). An
+/// extractor, so it is decided before the body is read: 401 comes before 422.
+pub struct LinkCaller {
+    token: String,
+    ip: String,
+}
+
+impl actix_web::FromRequest for LinkCaller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<LinkCaller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(link_caller(req))
+    }
+}
+
+fn link_caller(req: &HttpRequest) -> Result<LinkCaller, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| ApiError::internal("state missing"))?;
+    let token = req
+        .headers()
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, t)| scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty())
         .map(|(_, t)| t.trim().to_owned())
-        .ok_or(ApiError::Unauthorized("missing consent link"))
+        .ok_or(ApiError::Unauthorized("missing consent link"))?;
+    let ip = client_ip(req, state.settings.trust_proxy);
+    let (per_link, per_address) = &state.link_views;
+    per_link.check(&crate::crypto::sha256_hex(token.as_bytes()))?;
+    per_address.check(&crate::auth::lockout::address_key(&ip))?;
+    Ok(LinkCaller { token, ip })
 }
 
 /// Issues a signed, expiring self-service link for the customer (to send by SMS, email or QR
@@ -60,10 +84,9 @@ pub async fn issue_consent_link(
 #[get("/self-service/consents")]
 pub async fn self_service_view(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    caller: LinkCaller,
 ) -> Result<web::Json<SelfServiceView>, ApiError> {
-    let token = link_token(&req)?;
-    let ip = client_ip(&req, state.settings.trust_proxy);
+    let LinkCaller { token, ip } = caller;
     let st = state.clone();
     let out = state
         .db
@@ -87,11 +110,10 @@ pub async fn self_service_view(
 #[post("/self-service/consents")]
 pub async fn self_service_choose(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    caller: LinkCaller,
     body: Body<SelfServiceChoice>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = link_token(&req)?;
-    let ip = client_ip(&req, state.settings.trust_proxy);
+    let LinkCaller { token, ip } = caller;
     let Body(choice) = body;
     let st = state.clone();
     let out = state

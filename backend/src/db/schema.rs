@@ -103,6 +103,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_checkpoints (seq) {
+        seq -> BigInt,
+        hash -> Text,
+        signed_at -> Timestamp,
+        jws -> Text,
+    }
+}
+
+diesel::table! {
     audit_head (id) {
         id -> Integer,
         seq -> BigInt,

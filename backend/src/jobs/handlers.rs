@@ -18,9 +18,13 @@ pub fn run(
 ) -> Result<serde_json::Value, String> {
     match job.kind.as_str() {
         AUDIT_VERIFY => {
-            let report = crate::audit::service::verify(conn, |done, total| progress(done, Some(total)))
+            let report = crate::audit::service::verify(conn, None, |done, total| progress(done, Some(total)))
                 .map_err(|e| e.to_string())?;
             serde_json::to_value(report).map_err(|e| e.to_string())
+        }
+        crate::audit::checkpoint::KIND => {
+            let row = crate::audit::checkpoint::sign(conn, &state.tokens).map_err(|e| e.to_string())?;
+            Ok(serde_json::json!({ "seq": row.seq, "hash": row.hash }))
         }
         crate::customers::quality::job::KIND => {
             crate::customers::quality::job::run(conn, state.settings.quality_inactive_days, job, progress)

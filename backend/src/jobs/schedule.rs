@@ -9,13 +9,21 @@ use crate::db::{now, DbConnection};
 use crate::error::ApiError;
 
 /// (schedule name, job kind, next due time after a given one): the data-quality run each quarter
-/// (CUS-8), the retention run and the expiry of old job files each night (PRV-5).
+/// (CUS-8), the retention run and the expiry of old job files each night (PRV-5), a signed audit
+/// checkpoint each hour.
 type Next = fn(NaiveDateTime) -> NaiveDateTime;
-const SCHEDULES: [(&str, &str, Next); 3] = [
+const SCHEDULES: [(&str, &str, Next); 4] = [
     ("quarterly-quality", crate::customers::quality::job::KIND, next_quarter),
     ("daily-retention", crate::privacy::retention::KIND, next_night),
     ("daily-job-files", super::files::EXPIRE_KIND, next_night),
+    ("hourly-audit-checkpoint", crate::audit::checkpoint::KIND, next_hour),
 ];
+
+/// The start of the hour after `t`.
+pub fn next_hour(t: NaiveDateTime) -> NaiveDateTime {
+    let hour = t.date().and_hms_opt(chrono::Timelike::hour(&t), 0, 0).unwrap_or(t);
+    hour + chrono::TimeDelta::hours(1)
+}
 
 /// 03:00 UTC on the day after `t`.
 pub fn next_night(t: NaiveDateTime) -> NaiveDateTime {

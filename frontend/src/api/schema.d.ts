@@ -76,6 +76,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed checkpoints, newest first. */
+        get: operations["list_audit_checkpoints"];
+        put?: never;
+        /**
+         * Signs the chain's current head: a checkpoint to keep outside the database (it is also written
+         *     to the server log; one is made every hour).
+         */
+        post: operations["create_audit_checkpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/verifications": {
         parameters: {
             query?: never;
@@ -1513,6 +1534,16 @@ export interface components {
             count: number;
             status: string;
         };
+        /** @description A signed checkpoint: the chain had `seq` entries, the last with hash `hash`. */
+        Checkpoint: {
+            hash: string;
+            /** @description The JWS (EdDSA, `typ` `audit-checkpoint+jwt`, key in `/.well-known/jwks.json`); keep a copy. */
+            jws: string;
+            /** Format: int64 */
+            seq: number;
+            /** Format: date-time */
+            signed_at: string;
+        };
         /**
          * @description Carries out a request: access and withdrawal are done by the server, deletion anonymises
          *     (unless a legal hold blocks it), correction records the note after the edit was made.
@@ -2227,6 +2258,19 @@ export interface components {
                 /** Format: int64 */
                 seq: number;
                 unit_id?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Checkpoint: {
+            items: {
+                hash: string;
+                /** @description The JWS (EdDSA, `typ` `audit-checkpoint+jwt`, key in `/.well-known/jwks.json`); keep a copy. */
+                jws: string;
+                /** Format: int64 */
+                seq: number;
+                /** Format: date-time */
+                signed_at: string;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -3128,6 +3172,65 @@ export interface operations {
             };
         };
     };
+    list_audit_checkpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Checkpoint"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_audit_checkpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkpoint"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     start_audit_verification: {
         parameters: {
             query?: never;
@@ -3159,7 +3262,13 @@ export interface operations {
     };
     verify_audit: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description A signed checkpoint (its JWS) kept outside the database: the chain must still hold the
+                 *     entry it names, unchanged.
+                 */
+                checkpoint?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

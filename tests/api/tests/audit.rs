@@ -67,6 +67,40 @@ async fn a_truncated_tail_is_reported(app: TestApp) {
 }
 both!(a_truncated_tail_is_reported, a_truncated_tail_is_reported);
 
+/// Deleting the newest entries and rewriting the head leaves an intact chain; a signed checkpoint
+/// kept outside the database still tells.
+async fn a_rewritten_head_contradicts_a_signed_checkpoint(app: TestApp) {
+    let compliance = setup(&app).await;
+    let cp = app.post("/api/v1/audit/checkpoints", &compliance, json!({})).await.expect(201).body;
+    let (seq, jws) = (cp["seq"].as_i64().unwrap(), cp["jws"].as_str().unwrap().to_owned());
+    assert!(seq >= 3);
+    let listed = app.get("/api/v1/audit/checkpoints", &compliance).await.expect(200).body;
+    assert_eq!(listed["items"][0]["jws"], jws.as_str());
+    let with = |jws: &str| format!("/api/v1/audit/verify?checkpoint={jws}");
+    assert_eq!(app.get(&with(&jws), &compliance).await.expect(200).body["ok"], true);
+
+    // The attacker removes the last two entries, points the head at the new last one and
+    // deletes the stored checkpoints: the chain itself is consistent again.
+    app.sql(&format!("DELETE FROM audit_log WHERE seq > {}", seq - 2));
+    app.sql(&format!(
+        "UPDATE audit_head SET seq = {0}, hash = (SELECT hash FROM audit_log WHERE seq = {0}) WHERE id = 1",
+        seq - 2
+    ));
+    app.sql("DELETE FROM audit_checkpoints");
+    let plain = app.get("/api/v1/audit/verify", &compliance).await.expect(200).body;
+    assert_eq!(plain["ok"], true, "the chain alone cannot tell: {plain}");
+    let r = app.get(&with(&jws), &compliance).await.expect(200).body;
+    assert_eq!(r["ok"], false, "{r}");
+    assert_eq!(r["first_broken_seq"], seq);
+    assert_eq!(r["reason"], "the chain is shorter than a signed checkpoint");
+
+    // A checkpoint not signed by this service proves nothing.
+    let mut forged: Vec<String> = jws.split('.').map(str::to_owned).collect();
+    forged[2] = forged[2].chars().rev().collect();
+    app.get(&with(&forged.join(".")), &compliance).await.problem(422);
+}
+both!(a_rewritten_head_contradicts_a_signed_checkpoint, a_rewritten_head_contradicts_a_signed_checkpoint);
+
 /// Many writers at once still produce one unbroken chain with no gaps.
 async fn concurrent_writes_keep_the_chain(app: TestApp) {
     let compliance = setup(&app).await;

@@ -19,7 +19,7 @@ async fn backup_verify_and_restore() {
 
     guanxi::backup::backup(&url, &file).expect("backup while serving");
     assert!(guanxi::backup::backup(&url, &file).unwrap_err().contains("exists"), "never overwrites");
-    let report = guanxi::backup::verify(&file).expect("the copy verifies");
+    let report = guanxi::backup::verify(&file, None).expect("the copy verifies");
     assert_eq!(report.customers, 1);
     assert!(report.audit_entries > 5);
 
@@ -29,11 +29,11 @@ async fn backup_verify_and_restore() {
     let mut raw = diesel::SqliteConnection::establish(&tampered.to_string_lossy()).unwrap();
     diesel::sql_query("UPDATE audit_log SET action = 'nothing.happened' WHERE seq = 3").execute(&mut raw).unwrap();
     drop(raw);
-    let err = guanxi::backup::verify(&tampered).unwrap_err();
+    let err = guanxi::backup::verify(&tampered, None).unwrap_err();
     assert!(err.contains("audit chain broken at entry 3"), "{err}");
     let garbage = dir.join("garbage.db");
     std::fs::write(&garbage, b"not a database at all, just bytes").unwrap();
-    assert!(guanxi::backup::verify(&garbage).is_err());
+    assert!(guanxi::backup::verify(&garbage, None).is_err());
 
     // Restore into a fresh data dir with the original keys: the same customer, readable.
     let fresh = dir.join("restored");

@@ -98,3 +98,32 @@ async fn self_service_link(app: TestApp) {
     app.get("/api/v1/self-service/consents", &token).await.problem(404);
 }
 both!(self_service_link, self_service_link);
+
+/// Each view is an audit write: a link and an address may only make so many requests a minute.
+/// Without a link, the answer is 401 whatever the body.
+async fn self_service_is_throttled(app: TestApp) {
+    let w = world(&app).await;
+    notice(&app, &w.compliance).await;
+    let id = customer(&app, &w.manager, "周小八", "13811113333").await;
+    let links = format!("/api/v1/customers/{id}/consent-links");
+    let token = app.post(&links, &w.agent, json!({})).await.expect(201).body["token"].as_str().unwrap().to_owned();
+    let other = app.post(&links, &w.agent, json!({})).await.expect(201).body["token"].as_str().unwrap().to_owned();
+    let mut served = 0;
+    for _ in 0..15 {
+        let r = app.get("/api/v1/self-service/consents", &token).await;
+        if r.status == 429 {
+            assert!(r.problem(429).header("retry-after").is_some());
+            break;
+        }
+        r.expect(200);
+        served += 1;
+    }
+    assert_eq!(served, 10, "ten requests a minute per link");
+    app.get("/api/v1/self-service/consents", &other).await.expect(200);
+    let audit = app.get(&format!("/api/v1/audit?resource_id={id}&action=consent.self_service_view"), &w.auditor).await;
+    assert_eq!(audit.expect(200).body["items"].as_array().unwrap().len(), 11, "no write for a refused view");
+
+    let no_link = app.send("POST", "/api/v1/self-service/consents", None, Some(json!({"purpose": 1})), &[]).await;
+    no_link.problem(401);
+}
+both!(self_service_is_throttled, self_service_is_throttled);
