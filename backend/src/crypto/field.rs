@@ -89,6 +89,43 @@ impl FieldCipher {
         String::from_utf8(plain.to_vec()).map_err(|_| CipherError::Malformed)
     }
 
+    /// Seals bytes (a job's file) with the newest field key: `KID:` ‖ nonce ‖ ciphertext ‖ tag,
+    /// bound to `context` (the file and part it is), so parts cannot be swapped or moved.
+    pub fn seal_bytes(&self, context: &str, plain: &[u8]) -> Vec<u8> {
+        let (kid, key) = self.keys.last().expect("at least one field key");
+        let nonce_bytes = super::random_bytes::<NONCE_LEN>();
+        let mut buf = plain.to_vec();
+        key.seal_in_place_append_tag(
+            Nonce::assume_unique_for_key(nonce_bytes),
+            Aad::from(context.as_bytes()),
+            &mut buf,
+        )
+        .expect("AES-GCM seal");
+        let mut out = Vec::with_capacity(kid.len() + 1 + NONCE_LEN + buf.len());
+        out.extend_from_slice(kid.as_bytes());
+        out.push(b':');
+        out.extend_from_slice(&nonce_bytes);
+        out.extend_from_slice(&buf);
+        out
+    }
+
+    /// Opens what `seal_bytes` sealed for the same `context`.
+    pub fn open_bytes(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, CipherError> {
+        let colon = sealed.iter().position(|b| *b == b':').ok_or(CipherError::Malformed)?;
+        let kid = std::str::from_utf8(&sealed[..colon]).map_err(|_| CipherError::Malformed)?;
+        let key = self.keys.iter().find(|(k, _)| k == kid).map(|(_, k)| k).ok_or(CipherError::UnknownKey)?;
+        let rest = &sealed[colon + 1..];
+        if rest.len() < NONCE_LEN {
+            return Err(CipherError::Malformed);
+        }
+        let (nonce, body) = rest.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| CipherError::Malformed)?;
+        let mut body = body.to_vec();
+        let plain =
+            key.open_in_place(nonce, Aad::from(context.as_bytes()), &mut body).map_err(|_| CipherError::Tampered)?;
+        Ok(plain.to_vec())
+    }
+
     /// The id of the key new values are encrypted with.
     pub fn field_key_id(&self) -> &str {
         &self.keys.last().expect("at least one field key").0
@@ -157,6 +194,17 @@ mod tests {
         assert_eq!(c.decrypt("customers", "mobile", "row-2", &ct), Err(CipherError::Tampered));
         assert_eq!(c.decrypt("customers", "email", "row-1", &ct), Err(CipherError::Tampered));
         assert_eq!(c.decrypt("customers", "mobile", "row-1", "k9:AAAA"), Err(CipherError::UnknownKey));
+    }
+
+    #[test]
+    fn bytes_round_trip_bound_to_their_context() {
+        let c = FieldCipher::new(&keyring());
+        let sealed = c.seal_bytes("job|a.csv|0", "张三,13812341234".as_bytes());
+        assert!(sealed.starts_with(b"k1:"));
+        assert!(!sealed.windows(11).any(|w| w == b"13812341234"));
+        assert_eq!(c.open_bytes("job|a.csv|0", &sealed).unwrap(), "张三,13812341234".as_bytes());
+        assert_eq!(c.open_bytes("job|a.csv|1", &sealed), Err(CipherError::Tampered));
+        assert_eq!(c.open_bytes("job|a.csv|0", b"k9:xxxxxxxxxxxxxxxx"), Err(CipherError::UnknownKey));
     }
 
     #[test]

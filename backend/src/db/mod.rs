@@ -116,6 +116,7 @@ impl DbPool {
                     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 }
             }
+            owner_only(std::path::Path::new(&url))?;
             // Switch the file to WAL once, before the pool opens connections concurrently (the
             // switch needs the file to itself and would otherwise race). WAL persists in the file.
             let mut first = diesel::SqliteConnection::establish(&url).map_err(|e| format!("cannot open {url}: {e}"))?;
@@ -164,6 +165,38 @@ impl DbPool {
         T: Send + 'static,
     {
         self.run(move |conn| transaction(conn, f)).await
+    }
+}
+
+/// The SQLite file (created if need be) and the WAL and shared-memory files beside it readable by
+/// this user only; SQLite gives new `-wal` / `-shm` files the database file's mode.
+fn owner_only(db: &std::path::Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let created = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(db);
+        created.map_err(|e| format!("cannot create {}: {e}", db.display()))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| format!("cannot restrict {}: {e}", file.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// After personal data was purged (an upload read, files expired, a customer anonymised): on
+/// SQLite, copy the WAL into the database file and truncate it, so the purged pages do not stay
+/// readable in the `-wal` file (secure_delete already zeroes them in the database file).
+pub fn checkpoint_after_purge(conn: &mut DbConnection) {
+    if let DbConnection::Sqlite(c) = conn {
+        // A reader holding an old snapshot can make it partial; the next purge or SQLite's own
+        // checkpoint finishes it. Failing here must not fail the purge itself.
+        if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)") {
+            tracing::warn!(error = %e, "WAL checkpoint after a purge");
+        }
     }
 }
 

@@ -276,6 +276,7 @@ diesel::table! {
         content -> Binary,
         created_at -> Timestamp,
         parts -> Integer,
+        key_id -> Text,
     }
 }
 
@@ -285,6 +286,7 @@ diesel::table! {
         name -> Text,
         seq -> Integer,
         content -> Binary,
+        key_id -> Text,
     }
 }
 

@@ -30,10 +30,15 @@ pub fn run(
             crate::customers::quality::job::run(conn, state.settings.quality_inactive_days, job, progress)
         }
         crate::customers::bulk::export::KIND => crate::customers::bulk::export::run(conn, &state.cipher, job, progress),
-        crate::customers::bulk::import::KIND => crate::customers::bulk::import::run(conn, &state.cipher, job, progress),
+        crate::customers::bulk::import::KIND => {
+            let out = crate::customers::bulk::import::run(conn, &state.cipher, job, progress);
+            crate::db::checkpoint_after_purge(conn); // the upload is gone
+            out
+        }
         super::files::EXPIRE_KIND => {
             let before = crate::db::now() - chrono::Duration::days(state.settings.job_file_days);
             let (files, parts) = super::files::expire(conn, before).map_err(|e| e.to_string())?;
+            crate::db::checkpoint_after_purge(conn);
             Ok(serde_json::json!({ "files": files, "parts": parts, "finished_before": before.and_utc() }))
         }
         crate::partners::export::KIND => crate::partners::export::run(conn, &state.cipher, job, progress),

@@ -106,12 +106,13 @@ pub async fn get_job_file(
     principal.require(Permission::JobsRead)?;
     let (id, name) = path.into_inner();
     let (file_name, part_id, part_name) = (name.clone(), id.clone(), name.clone());
+    let st = state.clone();
     let file = state
         .db
         .run(move |c| {
             let job = store::get(c, &id)?.filter(|j| j.created_by.as_deref() == Some(principal.id.as_str()));
             match job {
-                Some(j) if j.status == "succeeded" => Ok(super::files::get(c, &id, &name)?),
+                Some(j) if j.status == "succeeded" => Ok(super::files::get(c, &st.cipher, &id, &name)?),
                 _ => Ok(None),
             }
         })
@@ -126,14 +127,14 @@ pub async fn get_job_file(
         return Ok(res.body(file.content));
     }
     // Part by part, one small query each, so a large export never sits whole in memory.
-    let (db, parts) = (state.db.clone(), file.parts);
+    let (db, parts, st) = (state.db.clone(), file.parts, state.clone());
     let stream = futures_util::stream::unfold(0, move |seq| {
-        let (db, id, name) = (db.clone(), part_id.clone(), part_name.clone());
+        let (db, id, name, st) = (db.clone(), part_id.clone(), part_name.clone(), st.clone());
         async move {
             if seq >= parts {
                 return None;
             }
-            match db.run(move |c| Ok(super::files::part(c, &id, &name, seq)?)).await {
+            match db.run(move |c| Ok(super::files::part(c, &st.cipher, &id, &name, seq)?)).await {
                 Ok(Some(bytes)) => Some((Ok::<_, ApiError>(web::Bytes::from(bytes)), seq + 1)),
                 Ok(None) => Some((Err(ApiError::NotFound), parts)),
                 Err(e) => Some((Err(e), parts)),

@@ -33,6 +33,8 @@ pub struct Summary {
     pub customers_updated: u64,
     pub webhooks_updated: u64,
     pub merge_snapshots_updated: u64,
+    #[serde(default)]
+    pub job_files_updated: u64,
     /// Rows changed by a request while the job ran (they were written with the newest keys).
     pub skipped_as_changed: u64,
 }
@@ -163,6 +165,8 @@ pub fn run(
         }
         progress(done, Some(total)).map_err(fail)?;
     }
+
+    s.job_files_updated = crate::jobs::files::reseal_all(conn, cipher).map_err(|e| e.to_string())?;
 
     audit::append(conn, &p.actor(), Event::new("keys.reencrypt", "job", Some(&job.id))).map_err(fail)?;
     serde_json::to_value(s).map_err(|e| e.to_string())

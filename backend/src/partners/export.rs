@@ -173,7 +173,7 @@ pub fn run(
     let shared = shares.len() as i64;
     crate::db::transaction(conn, |c| {
         crate::insert_chunks!(c, crate::db::schema::shares::table, shares, 100)?;
-        files::put(c, &job.id, &file, content_type, &content)?;
+        files::put(c, cipher, &job.id, &file, content_type, &content)?;
         let names: Vec<&str> = fields.iter().map(String::as_str).collect();
         let mut ev = Event::new("partner.export", "partner", Some(&partner.id)).fields(&names);
         ev.purpose = Some(&payload.purpose);

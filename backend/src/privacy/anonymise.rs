@@ -60,12 +60,3 @@ pub fn anonymise(conn: &mut DbConnection, customer_id: &str) -> Result<bool, Api
     .execute(conn)?;
     Ok(true)
 }
-
-/// After an erasure on SQLite, copy the WAL back and truncate it, so that the old page images
-/// (which still hold the erased values) leave the disk now rather than at the next checkpoint.
-/// Best effort: a busy reader postpones it to SQLite's own checkpoint.
-pub fn flush(conn: &mut DbConnection) {
-    if let DbConnection::Sqlite(c) = conn {
-        let _ = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").execute(c);
-    }
-}

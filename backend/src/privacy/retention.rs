@@ -227,7 +227,7 @@ pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -
         progress(s.inactive + s.held, None).map_err(fail)?;
     }
     if s.anonymised > 0 {
-        super::anonymise::flush(conn);
+        crate::db::checkpoint_after_purge(conn);
     }
     serde_json::to_value(s).map_err(|e| e.to_string())
 }

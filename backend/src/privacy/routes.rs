@@ -1,7 +1,7 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 
 use super::model::*;
-use super::{anonymise, service, store};
+use super::{service, store};
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
@@ -94,7 +94,7 @@ pub async fn complete_privacy_request(
         state
             .db
             .run(|c| {
-                anonymise::flush(c);
+                crate::db::checkpoint_after_purge(c);
                 Ok(())
             })
             .await?;

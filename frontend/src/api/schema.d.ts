@@ -2850,6 +2850,11 @@ export interface components {
         Stale: {
             /** Format: int64 */
             customers: number;
+            /**
+             * Format: int64
+             * @description Sealed job files and their parts (uploads and exports, kept for days).
+             */
+            job_files: number;
             /** Format: int64 */
             merge_snapshots: number;
             /** Format: int64 */

@@ -116,6 +116,20 @@ async fn rotate_reencrypt_retire(old: TestApp) {
 
     // A run started on a server still on the old keys is refused by one holding the new ones.
     let stale_job = old.post("/api/v1/key-rotations", &w.admin, json!({})).await.expect(202).body;
+    // A job's file sealed with the old key (an export or upload kept for days).
+    let stale_id = stale_job["id"].as_str().unwrap().to_owned();
+    let mut conn = old.state.db.get().unwrap();
+    guanxi::jobs::files::put(
+        &mut conn,
+        &old.state.cipher,
+        &stale_id,
+        "kept.csv",
+        "text/csv",
+        "王小明,+8613911112222".as_bytes(),
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(new.get("/api/v1/keys", &admin).await.expect(200).body["stale"]["job_files"], 1);
     let refused = new.wait_job(stale_job["id"].as_str().unwrap(), &admin).await;
     assert_eq!(refused["status"], "failed");
     assert!(refused["error"].as_str().unwrap().contains("restart every server"), "{refused}");
@@ -133,7 +147,8 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     assert!(all.len() >= 8);
     assert!(all.iter().all(|c| c.starts_with("k2:")), "every ciphertext names the new key: {all:?}");
     let status = new.get("/api/v1/keys", &admin).await.expect(200).body;
-    assert_eq!(status["stale"], json!({"customers": 0, "webhooks": 0, "merge_snapshots": 0}));
+    assert_eq!(done["result"]["job_files_updated"], 1);
+    assert_eq!(status["stale"], json!({"customers": 0, "webhooks": 0, "merge_snapshots": 0, "job_files": 0}));
     assert_eq!((status["blind_index_current"].as_bool(), status["retirable"].as_bool()), (Some(true), Some(true)));
 
     // Retire the old keys; a server with only the new ones reads, finds and unmerges everything.
@@ -153,6 +168,10 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     assert_eq!(dups.body["items"][0]["id"], a.as_str());
     only_new.post(&format!("/api/v1/customer-merges/{merge_id}/undo"), &manager, json!({})).await.expect(200);
     assert_eq!(reveal_mobile(&only_new, &manager, &a).await["mobile"], "+8613911112222", "the snapshot opened with k2");
+    let mut conn = only_new.state.db.get().unwrap();
+    let kept = guanxi::jobs::files::get(&mut conn, &only_new.state.cipher, &stale_id, "kept.csv").unwrap().unwrap();
+    drop(conn);
+    assert_eq!(kept.content, "王小明,+8613911112222".as_bytes(), "the file was resealed with k2");
     let auditor = only_new.login("auditor1", "user-test-password").await.0;
     assert_eq!(only_new.get("/api/v1/audit/verify", &auditor).await.expect(200).body["ok"], true);
 }

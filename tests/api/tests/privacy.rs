@@ -22,7 +22,7 @@ struct Dump {
 }
 
 /// Every byte the database keeps: the SQLite file and its WAL, or every PostgreSQL table as text.
-fn everything(app: &TestApp) -> Vec<u8> {
+pub fn everything(app: &TestApp) -> Vec<u8> {
     let url = app.state.settings.database_url.clone();
     if url.starts_with("postgres") {
         let mut pg = diesel::PgConnection::establish(&url).unwrap();
@@ -54,7 +54,7 @@ fn everything(app: &TestApp) -> Vec<u8> {
     }
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
@@ -204,3 +204,61 @@ async fn access_and_withdrawal_requests(app: TestApp) {
     );
 }
 both!(access_and_withdrawal_requests, access_and_withdrawal_requests);
+
+/// Uploads, exports, partner exports and privacy copies leave no clear personal value in the
+/// database or its WAL (job files are sealed with the field keys), and the SQLite files are the
+/// owner's alone.
+async fn job_files_hold_nothing_in_clear(app: TestApp) {
+    const MOBILE2: &str = "13712345098";
+    const EMAIL2: &str = "lin.daiyu@example.com";
+    const ADDRESS2: &str = "北京市海淀区潇湘馆路9号";
+    let w = world(&app).await;
+    notice(&app, &w.compliance).await;
+    let csv = format!("name,mobile,email,address,source_channel\n林黛玉,{MOBILE2},{EMAIL2},{ADDRESS2},sales\n");
+    let started = app.upload("/api/v1/customers/imports", &w.manager, "text/csv", csv.into_bytes()).await.expect(202);
+    let job = app.wait_job(started.body["id"].as_str().unwrap(), &w.manager).await;
+    assert_eq!(job["result"]["created"], 1, "{job}");
+    let export = app.post("/api/v1/customers/exports", &w.manager, json!({"format": "json"})).await.expect(202);
+    let export = app.wait_job(export.body["id"].as_str().unwrap(), &w.manager).await;
+    assert_eq!(export["status"], "succeeded");
+    let file =
+        format!("/api/v1/jobs/{}/files/{}", export["id"].as_str().unwrap(), export["result"]["file"].as_str().unwrap());
+    let body = app.send("GET", &file, Some(&w.manager), None, &[]).await.expect(200).body.to_string();
+    assert!(body.contains(EMAIL2) && body.contains(ADDRESS2), "the download opens the sealed file: {body}");
+
+    let partner = json!({"code": "acme", "name": "Acme", "nda_reference": "NDA-1", "nda_signed_on": "2026-01-05"});
+    let pid =
+        app.post("/api/v1/partners", &w.compliance, partner).await.expect(201).body["id"].as_str().unwrap().to_owned();
+    let agreement = json!({"fields": ["mobile", "email", "address"], "purposes": ["quote"], "unit_ids": [w.s1], "document_reference": "DSA-1", "starts_on": "2026-01-01"});
+    let aid = app.post(&format!("/api/v1/partners/{pid}/agreements"), &w.compliance, agreement).await.expect(201).body
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let list = app.get("/api/v1/customers?limit=5", &w.manager).await.expect(200).body;
+    let customer = list["items"][0]["id"].as_str().unwrap().to_owned();
+    consent(&app, &w.agent, &customer, "partner_sharing:acme", true).await;
+    let pe = json!({"agreement_id": aid, "purpose": "quote", "format": "csv"});
+    let pe = app.post(&format!("/api/v1/partners/{pid}/exports"), &w.compliance, pe).await.expect(202).body;
+    let pe = app.wait_job(pe["id"].as_str().unwrap(), &w.compliance).await;
+    assert_eq!(pe["result"]["customers"], 1, "{pe}");
+    let req = request(&app, &w.compliance, &customer, "access").await;
+    complete(&app, &w.compliance, &req).await;
+    let copy = app.get(&format!("/api/v1/privacy-requests/{}/copy", req["id"].as_str().unwrap()), &w.compliance).await;
+    assert_eq!(copy.expect(200).body["customer"]["fields"]["email"], EMAIL2);
+
+    let stored = everything(&app);
+    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+    for clear in [MOBILE2, EMAIL2, "潇湘馆路"] {
+        assert!(!contains(&stored, clear) && !contains(&stored, &hex(clear)), "{clear} is stored in clear");
+    }
+    if !app.state.settings.database_url.starts_with("postgres") {
+        use std::os::unix::fs::PermissionsExt;
+        let (_, path) = guanxi::db::parse_url(&app.state.settings.database_url);
+        for f in [path.clone(), format!("{path}-wal")] {
+            let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{f}");
+        }
+    }
+}
+both!(job_files_hold_nothing_in_clear, job_files_hold_nothing_in_clear);

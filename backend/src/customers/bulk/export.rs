@@ -220,7 +220,7 @@ pub fn run(
         }
         rows += n;
         bytes += buf.len();
-        out.part(conn, &mut buf).map_err(|e| e.to_string())?;
+        out.part(conn, cipher, &mut buf).map_err(|e| e.to_string())?;
         progress(rows, Some(total.max(rows))).map_err(fail)?;
         if n < PAGE {
             break;
@@ -236,8 +236,8 @@ pub fn run(
     };
     bytes += buf.len();
     crate::db::transaction(conn, |c| {
-        out.part(c, &mut buf)?;
-        out.finish(c, content_type)?;
+        out.part(c, cipher, &mut buf)?;
+        out.finish(c, cipher, content_type)?;
         let fields = ["name", "birth_date", "national_id", "mobile", "email", "address"];
         audit::append(c, &p.actor(), Event::new("customer.export", "job", Some(&job.id)).fields(&fields))
     })

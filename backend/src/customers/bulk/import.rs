@@ -203,7 +203,8 @@ pub fn run(
 ) -> Result<serde_json::Value, String> {
     let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
     let p = payload.owner.acting(conn, Permission::CustomersWrite)?;
-    let file = files::get(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?.ok_or("the uploaded file is gone")?;
+    let file =
+        files::get(conn, cipher, &job.id, UPLOAD).map_err(|e| e.to_string())?.ok_or("the uploaded file is gone")?;
     let bytes = strip_bom(&file.content);
     let total = csv::ReaderBuilder::new().flexible(true).from_reader(bytes).records().count() as i64;
     let scope: HashSet<String> =
@@ -234,7 +235,8 @@ pub fn run(
     });
     landed?;
     let errors = read_errors??;
-    files::put(conn, &job.id, ERRORS, "text/csv; charset=utf-8", &error_report(&errors)?).map_err(|e| e.to_string())?;
+    files::put(conn, cipher, &job.id, ERRORS, "text/csv; charset=utf-8", &error_report(&errors)?)
+        .map_err(|e| e.to_string())?;
     // The upload holds personal data in clear: it goes as soon as it has been read.
     files::remove(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?;
     summary.errors = errors.into_iter().take(ERRORS_SHOWN).collect();

@@ -67,6 +67,7 @@ pub async fn import_customers(
         return Err(ApiError::field("file_name", "length", "a file name has at most 200 characters"));
     }
     let payload = import::Payload { owner: JobOwner::of(&p), file_name: q.file_name, default_source };
+    let st = state.clone();
     let job = state
         .db
         .write(move |c| {
@@ -77,7 +78,7 @@ pub async fn import_customers(
                 Some(&p.id),
                 Some(&p.unit_id),
             )?;
-            crate::jobs::files::put(c, &job.id, import::UPLOAD, "text/csv", &body)?;
+            crate::jobs::files::put(c, &st.cipher, &job.id, import::UPLOAD, "text/csv", &body)?;
             Ok(job)
         })
         .await?;
