@@ -194,23 +194,44 @@ impl From<diesel::r2d2::PoolError> for ApiError {
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        let mut list: Vec<FieldError> = errors
-            .field_errors()
-            .into_iter()
-            .flat_map(|(field, errs)| {
-                errs.iter().map(move |e| FieldError {
-                    field: field.to_string(),
+        let mut list = Vec::new();
+        flatten(&errors, "", &mut list);
+        list.sort_by(|a, b| a.field.cmp(&b.field));
+        ApiError::Validation(list)
+    }
+}
+
+/// Every field error of a body, nested ones named by their path (`source.supplier`,
+/// `contacts[2].kind`), so a client can put each message next to its field.
+fn flatten(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        // A rule over a whole struct (`__all__`) is reported on the struct itself.
+        let path = match (prefix, field.as_ref()) {
+            ("", "__all__") => "body".to_owned(),
+            (p, "__all__") => p.to_owned(),
+            ("", f) => f.to_owned(),
+            (p, f) => format!("{p}.{f}"),
+        };
+        match kind {
+            ValidationErrorsKind::Field(errs) => out.extend(errs.iter().map(|e| {
+                FieldError {
+                    field: path.clone(),
                     code: e.code.to_string(),
                     message: e
                         .message
                         .as_ref()
                         .map(|m| m.to_string())
-                        .unwrap_or_else(|| format!("{field} is invalid ({})", e.code)),
-                })
-            })
-            .collect();
-        list.sort_by(|a, b| a.field.cmp(&b.field));
-        ApiError::Validation(list)
+                        .unwrap_or_else(|| format!("{path} is invalid ({})", e.code)),
+                }
+            })),
+            ValidationErrorsKind::Struct(inner) => flatten(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    flatten(inner, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
     }
 }
 

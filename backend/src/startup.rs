@@ -109,6 +109,7 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Application, String> {
         let settings = Arc::new(settings);
         let keys = Arc::new(Keyring::load_or_create(&settings)?);
+        crate::http::pagination::init_cursor_key(&keys.signing.pkcs8);
         let db = open_database(&settings)?;
         first_admin(&db, &settings)?;
         let listener =

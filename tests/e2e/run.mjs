@@ -100,7 +100,7 @@ await step('the admin creates a manager in the same subsidiary', async () => {
   await dialog.getByLabel('Unit').click();
   await page.getByRole('option', { name: /E2E Subsidiary/ }).click();
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('cell', { name: 'e2e.manager' }).waitFor();
+  await page.getByRole('cell', { name: 'e2e.manager' }).first().waitFor();
 });
 
 await step('the admin creates a compliance officer there too', async () => {
@@ -114,7 +114,7 @@ await step('the admin creates a compliance officer there too', async () => {
   await dialog.getByLabel('Unit').click();
   await page.getByRole('option', { name: /E2E Subsidiary/ }).click();
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('cell', { name: 'e2e.compliance' }).waitFor();
+  await page.getByRole('cell', { name: 'e2e.compliance' }).first().waitFor();
 });
 
 await step('the UI switches to Chinese', async () => {
@@ -131,6 +131,21 @@ await step('a reload keeps the session (refresh token)', async () => {
 });
 
 await step('signing out returns to the sign-in page', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/login');
+});
+
+await step('a second person approves what the admin asked (four eyes)', async () => {
+  await page.getByLabel('Username').fill('e2e.approver');
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByText("Waiting for a second person's approval").waitFor();
+  for (const name of ['e2e.manager', 'e2e.compliance']) {
+    await page.getByRole('button', { name: `Approve ${name}` }).click();
+    await page.getByRole('button', { name: `Approve ${name}` }).waitFor({ state: 'detached' });
+  }
+  await page.screenshot({ path: join(results, 'approvals.png'), fullPage: true });
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/login');
 });

@@ -71,10 +71,13 @@ pub enum Permission {
     /// The incident register (PRV-7): reading it, and recording incidents, actions, notifications.
     IncidentsRead,
     IncidentsManage,
+    /// Approving what an administrator asked for an account that would read clear personal data
+    /// (four eyes, `org::grants`).
+    GrantsApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -98,6 +101,7 @@ impl Permission {
         Permission::KeysManage,
         Permission::IncidentsRead,
         Permission::IncidentsManage,
+        Permission::GrantsApprove,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -126,6 +130,7 @@ impl Permission {
             Permission::KeysManage => "keys:manage",
             Permission::IncidentsRead => "incidents:read",
             Permission::IncidentsManage => "incidents:manage",
+            Permission::GrantsApprove => "grants:approve",
         }
     }
 }
@@ -155,6 +160,7 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | SharesRead
                     | IncidentsRead
                     | IncidentsManage
+                    | GrantsApprove
             )
         }
         Role::Auditor => {
@@ -179,6 +185,7 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | ConsentRead
                     | ConsentWrite
                     | PrivacyRequests
+                    | GrantsApprove
             )
         }
         Role::Agent | Role::Sales => matches!(

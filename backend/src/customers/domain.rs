@@ -87,6 +87,40 @@ pub fn parse_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate,
         .ok_or_else(|| err(field, "date", "a past date as YYYY-MM-DD"))
 }
 
+/// The same rules as validator checks, so a body's field errors are all reported in one answer
+/// together with lengths and shapes (the service parses again to get the values).
+pub mod checks {
+    use super::*;
+    use validator::ValidationError;
+
+    fn as_validation(e: FieldError) -> ValidationError {
+        let mut v = ValidationError::new("invalid");
+        v.code = e.code.into();
+        v.message = Some(e.message.into());
+        v
+    }
+
+    fn today() -> NaiveDate {
+        chrono::Utc::now().date_naive()
+    }
+
+    pub fn mobile(v: &str) -> Result<(), ValidationError> {
+        parse_mobile(v).map(|_| ()).map_err(as_validation)
+    }
+
+    pub fn email(v: &str) -> Result<(), ValidationError> {
+        parse_email(v).map(|_| ()).map_err(as_validation)
+    }
+
+    pub fn national_id(v: &str) -> Result<(), ValidationError> {
+        ResidentId::parse(v, today()).map(|_| ()).map_err(as_validation)
+    }
+
+    pub fn birth_date(v: &str) -> Result<(), ValidationError> {
+        parse_date("birth_date", v, today()).map(|_| ()).map_err(as_validation)
+    }
+}
+
 /// The leading administrative divisions of a mainland address — province, city, district, at
 /// most three — and nothing that follows ("北京市朝阳区建国路88号" → "北京市朝阳区"): what frontline
 /// staff may see. An address that does not open with a division shows none of it

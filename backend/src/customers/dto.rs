@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::domain::checks;
+
 /// The fields that describe the person (as the API names them): what a copy hands over, what an
 /// incident can name, what `clear_value` opens.
 pub const PERSONAL_FIELDS: [&str; 10] = [
@@ -50,12 +52,22 @@ crate::text_enum!(
 /// Where a record came from. A purchased third-party list needs the supplier and legal basis.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[validate(schema(function = "third_party_names_its_supplier"))]
 pub struct Source {
     pub channel: SourceChannel,
     #[validate(length(min = 1, max = 100))]
     pub supplier: Option<String>,
     #[validate(length(min = 1, max = 200))]
     pub legal_basis: Option<String>,
+}
+
+fn third_party_names_its_supplier(source: &Source) -> Result<(), validator::ValidationError> {
+    if source.channel == SourceChannel::ThirdParty && (source.supplier.is_none() || source.legal_basis.is_none()) {
+        let mut e = validator::ValidationError::new("third_party");
+        e.message = Some("a third-party list needs its supplier and the legal basis".into());
+        return Err(e);
+    }
+    Ok(())
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -65,11 +77,15 @@ pub struct CreateCustomer {
     pub name: String,
     pub gender: Option<Gender>,
     /// YYYY-MM-DD; derived from the national id when that is given.
+    #[validate(custom(function = "checks::birth_date"))]
     pub birth_date: Option<String>,
     /// Mainland resident id (18 characters, GB 11643 check digit).
+    #[validate(custom(function = "checks::national_id"))]
     pub national_id: Option<String>,
     /// Mainland mobile; stored as E.164.
+    #[validate(custom(function = "checks::mobile"))]
     pub mobile: Option<String>,
+    #[validate(custom(function = "checks::email"))]
     pub email: Option<String>,
     #[validate(length(min = 2, max = 200))]
     pub address: Option<String>,
@@ -99,9 +115,13 @@ pub struct UpdateCustomer {
     #[validate(length(min = 1, max = 50))]
     pub name: Option<String>,
     pub gender: Option<Gender>,
+    #[validate(custom(function = "checks::birth_date"))]
     pub birth_date: Option<String>,
+    #[validate(custom(function = "checks::national_id"))]
     pub national_id: Option<String>,
+    #[validate(custom(function = "checks::mobile"))]
     pub mobile: Option<String>,
+    #[validate(custom(function = "checks::email"))]
     pub email: Option<String>,
     #[validate(length(min = 2, max = 200))]
     pub address: Option<String>,

@@ -55,16 +55,6 @@ fn parse_clear(
     }
 }
 
-fn check_source(source: &Source, errors: &mut Vec<FieldError>) {
-    if source.channel == SourceChannel::ThirdParty && (source.supplier.is_none() || source.legal_basis.is_none()) {
-        errors.push(FieldError {
-            field: "source".into(),
-            code: "third_party".into(),
-            message: "a third-party list needs its supplier and the legal basis".into(),
-        });
-    }
-}
-
 fn check_tags(tags: &[String], errors: &mut Vec<FieldError>) {
     if tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > 32) {
         errors.push(FieldError {
@@ -195,7 +185,6 @@ pub fn new_row(
     );
     let mut gender = input.gender;
     reconcile_id(&mut clear, &mut gender, &mut errors);
-    check_source(&input.source, &mut errors);
     check_tags(&input.tags, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -289,9 +278,6 @@ pub fn update(
     );
     let mut gender = input.gender.or_else(|| current.gender.as_deref().and_then(Gender::parse));
     reconcile_id(&mut clear, &mut gender, &mut errors);
-    if let Some(s) = &input.source {
-        check_source(s, &mut errors);
-    }
     if let Some(t) = &input.tags {
         check_tags(t, &mut errors);
     }

@@ -26,6 +26,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_grants (id) {
+        id -> Text,
+        user_id -> Text,
+        role -> Nullable<Text>,
+        activate -> Bool,
+        password_hash -> Nullable<Text>,
+        requested_by -> Text,
+        requested_at -> Timestamp,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         username -> Text,
@@ -477,6 +492,7 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> units (unit_id));
+diesel::joinable!(user_grants -> users (user_id));
 diesel::joinable!(customer_verifications -> customers (customer_id));
 diesel::joinable!(quality_reports -> units (unit_id));
 diesel::joinable!(webhooks -> units (unit_id));
@@ -563,6 +579,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_head,
     jobs,
+    user_grants,
     customers,
     customer_owners,
     customer_tags,

@@ -36,15 +36,37 @@ impl PageParams {
     }
 }
 
-pub fn encode_cursor(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(key)
+/// The key cursors are signed with, so a cursor this server did not issue is refused rather than
+/// read as a position. Derived from the service's signing key, so every server of a deployment
+/// accepts the others' cursors; a random one until `init_cursor_key` (unit tests, tools).
+static CURSOR_KEY: std::sync::OnceLock<ring::hmac::Key> = std::sync::OnceLock::new();
+
+pub fn init_cursor_key(secret: &[u8]) {
+    let _ =
+        CURSOR_KEY.set(ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &crate::crypto::sha256_hex(secret).into_bytes()));
 }
 
-fn decode_cursor(raw: &str) -> Result<String, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(raw)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
+fn cursor_key() -> &'static ring::hmac::Key {
+    CURSOR_KEY.get_or_init(|| ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &crate::crypto::random_bytes::<32>()))
+}
+
+fn tag(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(&ring::hmac::sign(cursor_key(), key.as_bytes()).as_ref()[..9])
+}
+
+/// `base64url(key).tag`: opaque to clients, and checked when it comes back.
+pub fn encode_cursor(key: &str) -> String {
+    format!("{}.{}", URL_SAFE_NO_PAD.encode(key), tag(key))
+}
+
+/// The key a cursor carries; an empty or undecodable one is refused (422), never read as "from
+/// the start" or as an empty page.
+pub fn decode_cursor(raw: &str) -> Result<String, ApiError> {
+    raw.split_once('.')
+        .and_then(|(body, mac)| {
+            let key = String::from_utf8(URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
+            (!key.is_empty() && tag(&key) == mac).then_some(key)
+        })
         .ok_or_else(|| ApiError::field("cursor", "invalid", "cursor is not one this server issued"))
 }
 
@@ -77,8 +99,15 @@ mod tests {
     fn cursor_round_trips_and_rejects_garbage() {
         let p = PageParams { limit: None, cursor: Some(encode_cursor("0193-abc")) };
         assert_eq!(p.cursor().unwrap().as_deref(), Some("0193-abc"));
-        let bad = PageParams { limit: None, cursor: Some("***".into()) };
-        assert!(bad.cursor().is_err());
+        for raw in ["***", "", "bm9wZQ", "bm9wZQ.AAAAAAAAAAAA"] {
+            let bad = PageParams { limit: None, cursor: Some(raw.into()) };
+            assert!(bad.cursor().is_err(), "{raw}");
+        }
+        // The key is there to read, but a changed one does not carry the tag.
+        let issued = encode_cursor("0193-abc");
+        let (_, mac) = issued.split_once('.').unwrap();
+        let forged = format!("{}.{mac}", URL_SAFE_NO_PAD.encode("0193-abd"));
+        assert!(PageParams { limit: None, cursor: Some(forged) }.cursor().is_err());
     }
 
     #[test]

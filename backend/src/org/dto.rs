@@ -112,6 +112,8 @@ pub struct User {
     /// from other addresses still work; a successful sign-in clears the flag).
     pub locked: bool,
     pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A change waiting for a second person's approval (four eyes): its grant id.
+    pub pending_grant: Option<String>,
     pub version: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -128,6 +130,7 @@ impl From<UserRow> for User {
             unit_id: r.unit_id,
             active: r.active,
             last_login_at: r.last_login_at.map(|t| t.and_utc()),
+            pending_grant: None,
             version: r.version,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),

@@ -3,6 +3,7 @@
 
 pub mod bootstrap;
 pub mod dto;
+pub mod grants;
 pub mod model;
 pub mod offboard;
 pub mod routes;

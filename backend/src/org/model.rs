@@ -63,3 +63,25 @@ pub struct UserChanges {
     pub active: Option<bool>,
     pub password_hash: Option<String>,
 }
+
+pub const PENDING: &str = "pending";
+
+/// Changes to a user that would let the account read clear personal data, held until a second
+/// person of such a role approves them (see `grants`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::user_grants)]
+pub struct GrantRow {
+    pub id: String,
+    pub user_id: String,
+    /// The role to give, if the grant gives one.
+    pub role: Option<String>,
+    /// The account is to be enabled.
+    pub activate: bool,
+    /// The password to set (its hash), if the grant sets one.
+    pub password_hash: Option<String>,
+    pub requested_by: String,
+    pub requested_at: chrono::NaiveDateTime,
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<chrono::NaiveDateTime>,
+}

@@ -3,6 +3,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::dto::{CreateUnit, CreateUser, Unit, UpdateUnit, UpdateUser, User};
+use super::grants::{self, Grant};
+use super::model::UserRow;
 use super::{service, store};
 use crate::auth::{password, Permission, Principal, Role};
 use crate::error::{ApiError, Problem};
@@ -137,9 +139,29 @@ pub async fn list_users(
     let filter =
         store::UserFilter { unit_id: q.unit_id, role: q.role.map(|r| r.as_str().to_owned()), active: q.active };
     let prefix = p.scope_prefix();
-    let rows = state.db.run(move |c| Ok(store::list_users(c, &prefix, &filter, after.as_deref(), limit + 1)?)).await?;
-    let page = Page::from_rows(rows, limit, |u| u.id.clone());
-    Ok(web::Json(Page { items: page.items.into_iter().map(User::from).collect(), next_cursor: page.next_cursor }))
+    let (page, grants) = state
+        .db
+        .run(move |c| {
+            let rows = store::list_users(c, &prefix, &filter, after.as_deref(), limit + 1)?;
+            let page = Page::from_rows(rows, limit, |u| u.id.clone());
+            let ids: Vec<String> = page.items.iter().map(|u| u.id.clone()).collect();
+            Ok((page, store::pending_grant_ids(c, &ids)?))
+        })
+        .await?;
+    let items = page.items.into_iter().map(|u| with_grant(u, &grants)).collect();
+    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+}
+
+/// The user as shown, with its pending grant if it has one.
+fn with_grant(u: UserRow, grants: &[(String, String)]) -> User {
+    let pending = grants.iter().find(|(user, _)| *user == u.id).map(|(_, g)| g.clone());
+    User { pending_grant: pending, ..User::from(u) }
+}
+
+/// A user and its pending grant, read after a change.
+fn shown(c: &mut crate::db::DbConnection, u: UserRow) -> Result<User, ApiError> {
+    let grants = store::pending_grant_ids(c, std::slice::from_ref(&u.id))?;
+    Ok(with_grant(u, &grants))
 }
 
 /// One staff user.
@@ -154,8 +176,8 @@ pub async fn get_user(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::UsersRead)?;
-    let user = state.db.run(move |c| service::visible_user(c, &p, &id)).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &User::from(user)))
+    let user = state.db.run(move |c| service::visible_user(c, &p, &id).and_then(|u| shown(c, u))).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &user))
 }
 
 /// Creates a staff user (admins).
@@ -174,8 +196,8 @@ pub async fn create_user(
     password::check_policy(&input.password)?;
     let pw = input.password.clone();
     let hash = state.login.hash_off_executor(move || password::hash(&pw)).await?;
-    let user = state.db.write(move |c| service::create_user(c, &p, input, hash)).await?;
-    Ok(with_etag(actix_web::http::StatusCode::CREATED, user.version, &User::from(user)))
+    let user = state.db.write(move |c| service::create_user(c, &p, input, hash).and_then(|u| shown(c, u))).await?;
+    Ok(with_etag(actix_web::http::StatusCode::CREATED, user.version, &user))
 }
 
 /// Changes a user: name, role, unit, active, password. Needs `If-Match`.
@@ -204,8 +226,11 @@ pub async fn update_user(
         }
         None => None,
     };
-    let user = state.db.write(move |c| service::update_user(c, &p, &id, version, input, hash)).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &User::from(user)))
+    let user = state
+        .db
+        .write(move |c| service::update_user(c, &p, &id, version, input, hash).and_then(|u| shown(c, u)))
+        .await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &user))
 }
 
 /// A staff member leaves: their customers go to the successors (in turn), each affected customer
@@ -227,6 +252,58 @@ pub async fn offboard_user(
     Ok(web::Json(result))
 }
 
+/// Changes waiting for approval (four eyes) of users in the caller's scope, oldest first: for
+/// administrators to follow and for compliance officers and managers to decide.
+#[utoipa::path(
+    tag = "org", operation_id = "list_user_grants", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = Page<Grant>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/user-grants")]
+pub async fn list_user_grants(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<PageParams>,
+) -> Result<web::Json<Page<Grant>>, ApiError> {
+    if !p.allows(Permission::UsersRead) && !p.allows(Permission::GrantsApprove) {
+        return Err(ApiError::Forbidden);
+    }
+    let (limit, after) = (q.limit()?, q.cursor()?);
+    let prefix = p.scope_prefix();
+    let rows = state.db.run(move |c| Ok(store::pending_grants(c, &prefix, after.as_deref(), limit + 1)?)).await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |(g, _)| g.id.clone()).map(Grant::from)))
+}
+
+/// Approves a waiting change: it applies now (a second person of a role that reads clear data,
+/// not the requester and not the user).
+#[utoipa::path(
+    tag = "org", operation_id = "approve_user_grant", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = User), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/user-grants/{id}/approve")]
+pub async fn approve_user_grant(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user = state.db.write(move |c| grants::approve(c, &p, &id).and_then(|u| shown(c, u))).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &user))
+}
+
+/// Rejects a waiting change: it never applies.
+#[utoipa::path(
+    tag = "org", operation_id = "reject_user_grant", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/user-grants/{id}/reject")]
+pub async fn reject_user_grant(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state.db.write(move |c| grants::reject(c, &p, &id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_units)
         .service(get_unit)
@@ -237,5 +314,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_user)
         .service(create_user)
         .service(update_user)
-        .service(offboard_user);
+        .service(offboard_user)
+        .service(list_user_grants)
+        .service(approve_user_grant)
+        .service(reject_user_grant);
 }

@@ -130,13 +130,20 @@ pub fn create_user(
     if store::user_by_username(conn, &input.username)?.is_some() {
         return Err(ApiError::Conflict("the username is taken".into()));
     }
-    let row = new_user(&input.username, &input.display_name, password_hash, input.role, &input.unit_id);
+    let mut row = new_user(&input.username, &input.display_name, password_hash, input.role, &input.unit_id);
+    let mut asked =
+        UserChanges { role: Some(input.role.as_str().to_owned()), active: Some(true), ..Default::default() };
+    let held = super::grants::split(None, &mut asked);
+    row.active = asked.active.unwrap_or(false);
     store::insert_user(conn, &row)?;
     audit::append(
         conn,
         &p.actor(),
         Event::new("user.create", "user", Some(&row.id)).fields(&["username", "display_name", "role", "unit_id"]),
     )?;
+    if !held.is_empty() {
+        super::grants::hold(conn, p, &row.id, held)?;
+    }
     Ok(row)
 }
 
@@ -181,26 +188,27 @@ pub fn update_user(
     if id == p.id && self_demotion {
         return Err(ApiError::Conflict("you cannot disable or change the role of your own account".into()));
     }
-    let mut fields = Vec::new();
-    for (set, name) in [
-        (input.display_name.is_some(), "display_name"),
-        (input.role.is_some(), "role"),
-        (input.unit_id.is_some(), "unit_id"),
-        (input.active.is_some(), "active"),
-        (password_hash.is_some(), "password"),
-    ] {
-        if set {
-            fields.push(name);
-        }
-    }
-    let ends_sessions = input.active == Some(false) || password_hash.is_some();
-    let changes = UserChanges {
+    let mut changes = UserChanges {
         display_name: input.display_name,
         role: input.role.map(|r| r.as_str().to_owned()),
         unit_id: input.unit_id,
         active: input.active,
         password_hash,
     };
+    let held = super::grants::split(Some(&current), &mut changes);
+    let mut fields = Vec::new();
+    for (set, name) in [
+        (changes.display_name.is_some(), "display_name"),
+        (changes.role.is_some(), "role"),
+        (changes.unit_id.is_some(), "unit_id"),
+        (changes.active.is_some(), "active"),
+        (changes.password_hash.is_some(), "password"),
+    ] {
+        if set {
+            fields.push(name);
+        }
+    }
+    let ends_sessions = changes.active == Some(false) || changes.password_hash.is_some();
     if !store::update_user(conn, id, version, &changes, now())? {
         return Err(ApiError::PreconditionFailed);
     }
@@ -208,5 +216,8 @@ pub fn update_user(
         sessions::store::revoke_all_for_user(conn, id, "account changed")?;
     }
     audit::append(conn, &p.actor(), Event::new("user.update", "user", Some(id)).fields(&fields))?;
+    if !held.is_empty() {
+        super::grants::hold(conn, p, id, held)?;
+    }
     store::user(conn, id)?.ok_or(ApiError::NotFound)
 }

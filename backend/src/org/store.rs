@@ -1,8 +1,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{UnitRow, UserChanges, UserRow};
-use crate::db::schema::{units, users};
+use super::model::{GrantRow, UnitRow, UserChanges, UserRow, PENDING};
+use crate::db::schema::{units, user_grants, users};
 use crate::db::DbConnection;
 
 pub fn unit(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UnitRow>> {
@@ -167,4 +167,65 @@ pub fn unit_dependants(conn: &mut DbConnection, id: &str) -> QueryResult<[i64; 4
 pub fn delete_unit(conn: &mut DbConnection, id: &str, version: i64) -> QueryResult<bool> {
     let n = diesel::delete(units::table.filter(units::id.eq(id)).filter(units::version.eq(version))).execute(conn)?;
     Ok(n == 1)
+}
+
+/// Holds a grant: any older pending grant of the same user is superseded by it.
+pub fn hold_grant(conn: &mut DbConnection, row: &GrantRow) -> QueryResult<()> {
+    diesel::update(
+        user_grants::table.filter(user_grants::user_id.eq(&row.user_id)).filter(user_grants::status.eq(PENDING)),
+    )
+    .set(user_grants::status.eq("superseded"))
+    .execute(conn)?;
+    diesel::insert_into(user_grants::table).values(row).execute(conn).map(|_| ())
+}
+
+/// A pending grant and the path of its user's unit.
+pub fn pending_grant(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(GrantRow, String)>> {
+    user_grants::table
+        .inner_join(users::table.inner_join(units::table))
+        .filter(user_grants::id.eq(id))
+        .filter(user_grants::status.eq(PENDING))
+        .select((GrantRow::as_select(), units::path))
+        .first(conn)
+        .optional()
+}
+
+pub fn decide_grant(
+    conn: &mut DbConnection,
+    id: &str,
+    status: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(user_grants::table.find(id).filter(user_grants::status.eq(PENDING)))
+        .set((user_grants::status.eq(status), user_grants::decided_by.eq(by), user_grants::decided_at.eq(at)))
+        .execute(conn)
+}
+
+/// Pending grants of users in the scope, oldest first.
+pub fn pending_grants(
+    conn: &mut DbConnection,
+    scope_prefix: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<(GrantRow, String)>> {
+    let mut q = user_grants::table
+        .inner_join(users::table.inner_join(units::table))
+        .filter(user_grants::status.eq(PENDING))
+        .filter(units::path.like(format!("{scope_prefix}%")))
+        .select((GrantRow::as_select(), users::username))
+        .into_boxed();
+    if let Some(a) = after {
+        q = q.filter(user_grants::id.gt(a.to_owned()));
+    }
+    q.order(user_grants::id.asc()).limit(limit).load(conn)
+}
+
+/// The pending grant of each of these users that has one.
+pub fn pending_grant_ids(conn: &mut DbConnection, user_ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    user_grants::table
+        .filter(user_grants::user_id.eq_any(user_ids))
+        .filter(user_grants::status.eq(PENDING))
+        .select((user_grants::user_id, user_grants::id))
+        .load(conn)
 }

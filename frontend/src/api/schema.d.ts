@@ -1270,6 +1270,63 @@ export interface paths {
         patch: operations["update_unit"];
         trace?: never;
     };
+    "/api/v1/user-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes waiting for approval (four eyes) of users in the caller's scope, oldest first: for
+         *     administrators to follow and for compliance officers and managers to decide.
+         */
+        get: operations["list_user_grants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user-grants/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves a waiting change: it applies now (a second person of a role that reads clear data,
+         *     not the requester and not the user).
+         */
+        post: operations["approve_user_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user-grants/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects a waiting change: it never applies. */
+        post: operations["reject_user_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1931,6 +1988,19 @@ export interface components {
         };
         /** @enum {string} */
         Gender: "male" | "female";
+        /** @description A grant waiting for approval, as approvers and administrators see it (never the password). */
+        Grant: {
+            activate: boolean;
+            id: string;
+            /** @description A new password is waiting (its value is never shown). */
+            password: boolean;
+            /** Format: date-time */
+            requested_at: string;
+            requested_by: string;
+            role?: null | components["schemas"]["Role"];
+            user_id: string;
+            username: string;
+        };
         Health: {
             status: string;
         };
@@ -2363,6 +2433,22 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        Page_Grant: {
+            items: {
+                activate: boolean;
+                id: string;
+                /** @description A new password is waiting (its value is never shown). */
+                password: boolean;
+                /** Format: date-time */
+                requested_at: string;
+                requested_by: string;
+                role?: null | components["schemas"]["Role"];
+                user_id: string;
+                username: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         Page_HistoryEntry: {
             items: {
                 /** @description customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, … */
@@ -2591,6 +2677,8 @@ export interface components {
                  *     from other addresses still work; a successful sign-in clears the flag).
                  */
                 locked: boolean;
+                /** @description A change waiting for a second person's approval (four eyes): its grant id. */
+                pending_grant?: string | null;
                 role?: null | components["schemas"]["Role"];
                 unit_id: string;
                 /** Format: date-time */
@@ -2966,6 +3054,8 @@ export interface components {
              *     from other addresses still work; a successful sign-in clears the flag).
              */
             locked: boolean;
+            /** @description A change waiting for a second person's approval (four eyes): its grant id. */
+            pending_grant?: string | null;
             role?: null | components["schemas"]["Role"];
             unit_id: string;
             /** Format: date-time */
@@ -5814,6 +5904,94 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Unit"];
                 };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_user_grants: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Grant"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_user_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_user_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             "4XX": {
                 headers: {

@@ -19,10 +19,16 @@ async fn writes_and_logins_are_audited(app: TestApp) {
     let log = app.get("/api/v1/audit?limit=500", &compliance).await.expect(200);
     let actions: Vec<&str> =
         log.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    for expected in ["unit.create", "user.create", "auth.login"] {
+    for expected in ["unit.create", "user.create", "auth.login", "user.grant_request", "user.grant_approve"] {
         assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
     }
-    let create = log.body["items"].as_array().unwrap().iter().find(|e| e["action"] == "user.create").unwrap();
+    // The compliance officer the admin created (the approver was made by the operator's CLI).
+    let create = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "user.create" && e["actor_kind"] == "staff")
+        .unwrap();
     assert_eq!(create["actor_role"], "admin");
     assert!(create["fields"].as_array().unwrap().contains(&json!("username")));
     assert!(!log.body.to_string().contains("user-test-password"), "no secrets in the log");

@@ -151,3 +151,42 @@ async fn http_edges_are_problems_with_headers(app: TestApp) {
     assert_eq!(missing.header("x-content-type-options").as_deref(), Some("nosniff"));
 }
 both!(http_edges_are_problems_with_headers, http_edges_are_problems_with_headers);
+
+/// A 422 lists every field error at once, nested ones by their path.
+async fn every_field_error_at_once(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let agent = app.user(&admin, "agent0", "agent", &group).await.1;
+    let body = json!({"name": "", "mobile": "1", "email": "bad", "national_id": "110105199001011233",
+        "customer_type": "individual", "source": {"channel": "service", "supplier": ""}});
+    let p = app.post("/api/v1/customers", &agent, body).await.problem(422);
+    let mut fields: Vec<&str> =
+        p.body["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["email", "mobile", "name", "national_id", "source.supplier"], "{}", p.body);
+    let checksum = p.body["errors"].as_array().unwrap().iter().find(|e| e["field"] == "national_id").unwrap();
+    assert_eq!(checksum["code"], "checksum");
+}
+both!(every_field_error_at_once, every_field_error_at_once);
+
+/// An empty or made-up cursor is refused on every list, never read as an empty page.
+async fn cursors_are_checked_on_every_list(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let manager = app.user(&admin, "manager0", "manager", &group).await.1;
+    for (path, token) in [
+        ("/api/v1/customers", &manager),
+        ("/api/v1/customers?sort=name", &manager),
+        ("/api/v1/units", &admin),
+        ("/api/v1/users", &admin),
+        ("/api/v1/jobs", &manager),
+        ("/api/v1/webhooks", &admin),
+    ] {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        for cursor in ["", "%20", "bm9wZQ", "***"] {
+            let p = app.get(&format!("{path}{sep}cursor={cursor}"), token).await.problem(422);
+            assert_eq!(p.body["errors"][0]["field"], "cursor", "{path} {cursor}");
+        }
+    }
+}
+both!(cursors_are_checked_on_every_list, cursors_are_checked_on_every_list);

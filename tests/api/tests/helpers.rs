@@ -42,6 +42,9 @@ pub struct TestApp {
     pub state: web::Data<AppState>,
     pub data_dir: PathBuf,
     client: awc::Client,
+    /// A group compliance officer made by the operator's CLI path, who approves what tests ask
+    /// admins to grant (four eyes); made when first needed.
+    approver: std::cell::RefCell<Option<String>>,
 }
 
 pub struct Reply {
@@ -116,6 +119,7 @@ impl TestApp {
             state,
             data_dir,
             client: awc::Client::builder().timeout(std::time::Duration::from_secs(60)).finish(),
+            approver: std::cell::RefCell::new(None),
         }
     }
 
@@ -245,7 +249,30 @@ impl TestApp {
             .await
             .expect(201);
         let id = r.body["id"].as_str().unwrap().to_owned();
+        if let Some(grant) = r.body["pending_grant"].as_str() {
+            let approver = self.approver().await;
+            self.post(&format!("/api/v1/user-grants/{grant}/approve"), &approver, json!({})).await.expect(200);
+        }
         (id, self.login(username, password).await.0)
+    }
+
+    /// The token of a group compliance officer created the way an operator does (`guanxi
+    /// create-user`), the second person for four-eyes approvals.
+    pub async fn approver(&self) -> String {
+        if let Some(t) = self.approver.borrow().clone() {
+            return t;
+        }
+        let password = "approver-test-password";
+        let mut conn = self.state.db.get().expect("connection");
+        let hash = guanxi::auth::password::hash(password);
+        guanxi::db::transaction(&mut conn, |c| {
+            guanxi::org::bootstrap::create_user(c, "approver", guanxi::auth::Role::Compliance, None, hash)
+        })
+        .expect("approver created");
+        drop(conn);
+        let token = self.login("approver", password).await.0;
+        *self.approver.borrow_mut() = Some(token.clone());
+        token
     }
 
     /// Runs SQL directly against the server's database (to play the attacker with DB access).

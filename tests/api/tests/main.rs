@@ -13,6 +13,7 @@ mod customer_merge;
 mod customer_quality;
 mod customers;
 mod errors;
+mod four_eyes;
 mod incidents;
 mod jobs;
 mod jwt;

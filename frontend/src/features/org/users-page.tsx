@@ -11,7 +11,7 @@ import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
-function UserForm({ editing, onDone }: { editing: User | null; onDone: () => void }) {
+function UserForm({ editing, onDone }: { editing: User | null; onDone: (saved?: User) => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const units = useQuery({
@@ -40,9 +40,9 @@ function UserForm({ editing, onDone }: { editing: User | null; onDone: () => voi
         }),
       );
     },
-    onSuccess: () => {
+    onSuccess: (saved) => {
       void qc.invalidateQueries({ queryKey: ['users'] });
-      onDone();
+      onDone(saved);
     },
   });
   const fields = save.error instanceof ApiProblem ? save.error.fieldErrors() : {};
@@ -61,7 +61,7 @@ function UserForm({ editing, onDone }: { editing: User | null; onDone: () => voi
       {editing && <Switch label={t('common.active')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />}
       <ProblemAlert error={Object.keys(fields).length ? null : save.error} />
       <Group justify="flex-end">
-        <Button variant="default" onClick={onDone}>{t('common.cancel')}</Button>
+        <Button variant="default" onClick={() => onDone()}>{t('common.cancel')}</Button>
         <Button onClick={() => save.mutate()} loading={save.isPending}>{t('common.save')}</Button>
       </Group>
     </Stack>
@@ -100,6 +100,70 @@ function OffboardForm({ leaver, onDone }: { leaver: User; onDone: () => void }) 
   );
 }
 
+/** Changes an administrator asked that would open clear personal data, for a second person. */
+function PendingGrants({ approver }: { approver: boolean }) {
+  const { t, i18n } = useTranslation();
+  const qc = useQueryClient();
+  const grants = useQuery({
+    queryKey: ['users', 'grants'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/user-grants', { params: { query: { limit: 100 } } })),
+  });
+  const decide = useMutation({
+    mutationFn: async ({ id, approve }: { id: string; approve: boolean }) => {
+      const path = { params: { path: { id } } };
+      if (approve) return unwrap(await api.POST('/api/v1/user-grants/{id}/approve', path));
+      return unwrap(await api.POST('/api/v1/user-grants/{id}/reject', path));
+    },
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
+  });
+  const items = grants.data?.items ?? [];
+  if (!items.length) return null;
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Title order={4}>{t('users.grantsTitle')}</Title>
+        <Text size="sm" c="dimmed">{t('users.grantsHelp')}</Text>
+        <ProblemAlert error={decide.error} />
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('users.username')}</Table.Th>
+              <Table.Th>{t('users.grantChanges')}</Table.Th>
+              <Table.Th>{t('users.requestedAt')}</Table.Th>
+              {approver && <Table.Th>{t('common.actions')}</Table.Th>}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((g) => (
+              <Table.Tr key={g.id}>
+                <Table.Td>{g.username}</Table.Td>
+                <Table.Td>
+                  {[
+                    g.role ? t('users.grantRole', { role: t(`roles.${g.role}`) }) : null,
+                    g.activate ? t('users.grantActivate') : null,
+                    g.password ? t('users.grantPassword') : null,
+                  ].filter(Boolean).join(' · ')}
+                </Table.Td>
+                <Table.Td>{formatTime(g.requested_at, i18n.language)}</Table.Td>
+                {approver && (
+                  <Table.Td>
+                    <Button size="xs" variant="light" loading={decide.isPending}
+                      aria-label={`${t('users.approve')} ${g.username}`}
+                      onClick={() => decide.mutate({ id: g.id, approve: true })}>{t('users.approve')}</Button>
+                    <Button size="xs" variant="subtle" color="red" loading={decide.isPending}
+                      aria-label={`${t('users.reject')} ${g.username}`}
+                      onClick={() => decide.mutate({ id: g.id, approve: false })}>{t('users.reject')}</Button>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Stack>
+    </Card>
+  );
+}
+
 export function UsersPage() {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
@@ -109,6 +173,7 @@ export function UsersPage() {
   );
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [leaving, setLeaving] = useState<User | null>(null);
+  const [held, setHeld] = useState(false);
   const writable = can(me, 'users:write');
   return (
     <Stack>
@@ -120,6 +185,8 @@ export function UsersPage() {
           {writable && <Button onClick={() => setEditing('new')}>{t('users.new')}</Button>}
         </Group>
       </Group>
+      {held && <Alert color="yellow" withCloseButton closeButtonLabel={t('common.close')} onClose={() => setHeld(false)}>{t('users.heldNotice')}</Alert>}
+      <PendingGrants approver={can(me, 'grants:approve')} />
       <ProblemAlert error={list.error} />
       <Card withBorder p={0}>
         <Table striped highlightOnHover>
@@ -143,6 +210,7 @@ export function UsersPage() {
                 <Table.Td>
                   {!u.active && <Badge color="gray">{t('users.disabled')}</Badge>}
                   {u.locked && <Badge color="red">{t('users.locked')}</Badge>}
+                  {u.pending_grant && <Badge color="yellow">{t('users.awaitingApproval')}</Badge>}
                 </Table.Td>
                 {writable && (
                   <Table.Td>
@@ -163,7 +231,12 @@ export function UsersPage() {
         </Button>
       )}
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('users.new') : t('common.edit')}>
-        {editing !== null && <UserForm editing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+        {editing !== null && (
+          <UserForm editing={editing === 'new' ? null : editing} onDone={(saved) => {
+            setEditing(null);
+            setHeld(!!saved?.pending_grant);
+          }} />
+        )}
       </Modal>
       <Modal opened={leaving !== null} onClose={() => setLeaving(null)} title={t('users.offboardTitle')}>
         {leaving && <OffboardForm leaver={leaving} onDone={() => setLeaving(null)} />}
