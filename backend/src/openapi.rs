@@ -48,12 +48,40 @@ impl Modify for Security {
 
 /// The document, collected from the same registrations the server uses.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, api) = actix_web::App::new()
+    let (_, mut api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::startup::configure_routes)
         .split_for_parts();
+    for (path, item) in api.paths.paths.iter_mut() {
+        if let Some(op) = item.post.as_mut().filter(|op| path.starts_with("/api/v1/") && op.security.is_some()) {
+            op.parameters.get_or_insert_with(Vec::new).push(idempotency_key());
+        }
+    }
     api
+}
+
+/// Every authenticated POST takes `Idempotency-Key` (see `http::idempotency`).
+fn idempotency_key() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: the same key and body from the same caller within 24 h replays the first \
+             successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while \
+             the first request runs, 409.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build()
 }
 
 pub fn yaml() -> String {

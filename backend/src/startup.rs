@@ -157,7 +157,9 @@ impl Application {
                 app.default_service(web::to(spa::not_built))
             };
             // Security headers are set by `observe`, on every response (early refusals too).
-            app.wrap(Condition::new(!cors_origins.is_empty(), cors)).wrap(from_fn(observe::observe))
+            app.wrap(from_fn(crate::http::idempotency::idempotency))
+                .wrap(Condition::new(!cors_origins.is_empty(), cors))
+                .wrap(from_fn(observe::observe))
         })
         .workers(settings.workers)
         .shutdown_timeout(settings.shutdown_timeout_secs)

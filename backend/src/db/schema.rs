@@ -15,6 +15,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (caller, key) {
+        caller -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_locks (username, address) {
         username -> Text,
         address -> Text,

@@ -3176,7 +3176,10 @@ export interface operations {
     create_api_key: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3302,7 +3305,10 @@ export interface operations {
     create_audit_checkpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3329,7 +3335,10 @@ export interface operations {
     start_audit_verification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3422,7 +3431,10 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3509,7 +3521,10 @@ export interface operations {
     undo_merge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Merge id */
                 id: string;
@@ -3596,7 +3611,10 @@ export interface operations {
     create_customer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3628,7 +3646,10 @@ export interface operations {
     export_customers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3667,7 +3688,10 @@ export interface operations {
                 source_supplier?: string;
                 source_legal_basis?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3726,7 +3750,10 @@ export interface operations {
     run_quality: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3849,7 +3876,10 @@ export interface operations {
     issue_consent_link: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3911,7 +3941,10 @@ export interface operations {
     record_consent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4041,7 +4074,10 @@ export interface operations {
     create_contact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4137,7 +4173,10 @@ export interface operations {
     create_feedback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4233,7 +4272,10 @@ export interface operations {
     place_legal_hold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4294,7 +4336,10 @@ export interface operations {
     merge_customer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The surviving customer */
                 id: string;
@@ -4391,7 +4436,10 @@ export interface operations {
     create_preference: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4458,7 +4506,10 @@ export interface operations {
     create_purchase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4491,7 +4542,10 @@ export interface operations {
     reveal_customer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4587,7 +4641,10 @@ export interface operations {
     verify_customer_fields: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4652,7 +4709,10 @@ export interface operations {
     create_incident: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4741,7 +4801,10 @@ export interface operations {
     record_incident_action: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4774,7 +4837,10 @@ export interface operations {
     add_incident_customers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4807,7 +4873,10 @@ export interface operations {
     notify_incident_customers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4963,7 +5032,10 @@ export interface operations {
     start_key_rotation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5109,7 +5181,10 @@ export interface operations {
     create_partner: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5169,7 +5244,10 @@ export interface operations {
     create_sharing_agreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5230,7 +5308,10 @@ export interface operations {
     create_partner_key: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5263,7 +5344,10 @@ export interface operations {
     create_partner_export: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5297,7 +5381,10 @@ export interface operations {
     create_partner_webhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5362,7 +5449,10 @@ export interface operations {
     create_privacy_notice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5427,7 +5517,10 @@ export interface operations {
     create_privacy_request: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5487,7 +5580,10 @@ export interface operations {
     complete_privacy_request: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5636,7 +5732,10 @@ export interface operations {
     run_retention: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5695,7 +5794,10 @@ export interface operations {
     self_service_choose: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5791,7 +5893,10 @@ export interface operations {
     create_unit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5950,7 +6055,10 @@ export interface operations {
     approve_user_grant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5979,7 +6087,10 @@ export interface operations {
     reject_user_grant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6039,7 +6150,10 @@ export interface operations {
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6137,7 +6251,10 @@ export interface operations {
     offboard_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6202,7 +6319,10 @@ export interface operations {
     create_webhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

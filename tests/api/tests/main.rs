@@ -2,6 +2,7 @@
 //! (`GUANXI_TEST_POSTGRES_URL`, which `scripts/test` provides by starting a throwaway server).
 
 mod helpers;
+mod idempotency;
 
 mod audit;
 mod auth;
