@@ -46,6 +46,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub login_per_minute: u32,
     pub login_max_failures: i32,
+    /// Requests a minute each principal (user session or API key) may make, per server.
+    pub rate_per_minute: u32,
     pub workers: usize,
     pub run_jobs: bool,
     /// Days without purchase or contact after which the quality job tags a customer `inactive`.
@@ -114,6 +116,7 @@ impl Settings {
             trust_proxy: flag("GUANXI_TRUST_PROXY", false)?,
             login_per_minute: num("GUANXI_LOGIN_PER_MINUTE", get("GUANXI_LOGIN_PER_MINUTE"), 30)?,
             login_max_failures: num("GUANXI_LOGIN_MAX_FAILURES", get("GUANXI_LOGIN_MAX_FAILURES"), 5)?,
+            rate_per_minute: num("GUANXI_RATE_PER_MINUTE", get("GUANXI_RATE_PER_MINUTE"), 1200)?,
             workers: num(
                 "GUANXI_WORKERS",
                 get("GUANXI_WORKERS"),

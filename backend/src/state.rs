@@ -2,7 +2,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::auth::jwt::TokenService;
-use crate::auth::throttle::{LoginGuard, PerKey};
+use crate::auth::throttle::{LoginGuard, PerKey, PrincipalLimit};
 use crate::config::Settings;
 use crate::crypto::field::FieldCipher;
 use crate::crypto::keys::Keyring;
@@ -22,6 +22,7 @@ pub struct AppState {
     pub login: LoginGuard,
     /// Self-service link requests, per link and per client address (each view is an audit write).
     pub link_views: (PerKey, PerKey),
+    pub per_principal: PrincipalLimit,
     pub live_sessions: Arc<crate::auth::sessions::live::LiveSessions>,
     /// Cleared on shutdown so /readyz tells the load balancer to stop sending traffic.
     pub accepting: AtomicBool,
@@ -40,6 +41,7 @@ impl AppState {
             },
             login: LoginGuard::new(settings.login_per_minute, hashers),
             link_views: (PerKey::per_minute(LINK_PER_MINUTE), PerKey::per_minute(LINK_PER_MINUTE * 3)),
+            per_principal: PrincipalLimit::per_minute(settings.rate_per_minute),
             live_sessions: Arc::new(crate::auth::sessions::live::LiveSessions::new(std::time::Duration::from_secs(
                 settings.session_check_secs,
             ))),

@@ -108,6 +108,23 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 }
 
 async fn resolve(req: HttpRequest) -> Result<Principal, ApiError> {
+    let p = identify(req.clone()).await?;
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| ApiError::internal("state missing"))?;
+    // Counted once the caller is known: a bad token costs the caller nothing here (login and
+    // link throttles guard the anonymous doors).
+    match state.per_principal.check(&p.id) {
+        Ok(rate) => {
+            crate::http::observe::note_rate(rate);
+            Ok(p)
+        }
+        Err((refused, rate)) => {
+            crate::http::observe::note_rate(rate);
+            Err(refused)
+        }
+    }
+}
+
+async fn identify(req: HttpRequest) -> Result<Principal, ApiError> {
     let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| ApiError::internal("state missing"))?;
     let token = bearer(&req)?;
     let ip = crate::http::extract::client_ip(&req, state.settings.trust_proxy);

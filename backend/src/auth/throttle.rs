@@ -26,6 +26,49 @@ impl PerKey {
     }
 }
 
+/// Requests per minute for each principal (staff session or API key), with what is left, for
+/// the `RateLimit-*` headers (IETF draft) on every answer. In memory per server: behind a load
+/// balancer each server allows this much, so an operator sets it per server.
+pub struct PrincipalLimit {
+    limiter: RateLimiter<
+        String,
+        governor::state::keyed::DefaultKeyedStateStore<String>,
+        DefaultClock,
+        governor::middleware::StateInformationMiddleware,
+    >,
+    per_minute: u32,
+}
+
+/// (limit, remaining, seconds until the allowance is whole again)
+pub type RateState = (u32, u32, u64);
+
+impl PrincipalLimit {
+    pub fn per_minute(n: u32) -> PrincipalLimit {
+        let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+        PrincipalLimit {
+            limiter: RateLimiter::keyed(Quota::per_minute(n))
+                .with_middleware::<governor::middleware::StateInformationMiddleware>(),
+            per_minute: n.get(),
+        }
+    }
+
+    /// Counts one request of `principal`: what is left, or 429 with the wait.
+    pub fn check(&self, principal: &str) -> Result<RateState, (ApiError, RateState)> {
+        let limit = self.per_minute;
+        let refill = |used: u32| (u64::from(used) * 60).div_ceil(u64::from(limit));
+        match self.limiter.check_key(&principal.to_owned()) {
+            Ok(snapshot) => {
+                let left = snapshot.remaining_burst_capacity();
+                Ok((limit, left, refill(limit - left)))
+            }
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
+                Err((ApiError::TooManyRequests { retry_after_secs: wait }, (limit, 0, refill(limit))))
+            }
+        }
+    }
+}
+
 pub struct LoginGuard {
     per_ip: PerKey,
     hashing: Arc<Semaphore>,

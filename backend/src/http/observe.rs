@@ -23,6 +23,15 @@ pub fn current_request_id() -> Option<String> {
     REQUEST_ID.try_with(|id| id.clone()).ok()
 }
 
+tokio::task_local! {
+    static RATE: std::cell::Cell<Option<crate::auth::throttle::RateState>>;
+}
+
+/// Notes the caller's rate allowance for the `RateLimit-*` headers of this response.
+pub fn note_rate(state: crate::auth::throttle::RateState) {
+    let _ = RATE.try_with(|r| r.set(Some(state)));
+}
+
 const BUCKETS_MS: [f64; 10] = [1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 1000.0, 5000.0];
 
 #[derive(Default)]
@@ -118,7 +127,11 @@ pub async fn observe<B: MessageBody + 'static>(
             }
         }
     });
-    let result = REQUEST_ID.scope(id.clone(), handled).instrument(span.clone()).await;
+    let rated = RATE.scope(std::cell::Cell::new(None), async move {
+        let res = handled.await;
+        (res, RATE.with(|r| r.get()))
+    });
+    let (result, rate) = REQUEST_ID.scope(id.clone(), rated).instrument(span.clone()).await;
     let res = result?;
     let mut res = REQUEST_ID.sync_scope(id.clone(), || as_problem(res));
     let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -130,6 +143,13 @@ pub async fn observe<B: MessageBody + 'static>(
     }
     let api = crate::spa::is_api_path(res.request().path());
     finish_headers(res.headers_mut(), &id, api);
+    if let Some((limit, remaining, reset)) = rate {
+        for (name, value) in
+            [("ratelimit-limit", limit.into()), ("ratelimit-remaining", remaining.into()), ("ratelimit-reset", reset)]
+        {
+            res.headers_mut().insert(HeaderName::from_static(name), HeaderValue::from(value));
+        }
+    }
     Ok(res)
 }
 

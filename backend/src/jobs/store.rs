@@ -37,6 +37,32 @@ pub fn enqueue(
     Ok(row)
 }
 
+/// Exports a user may have queued or running at once: each reads a whole scope and writes a file,
+/// so one account cannot fill the job queue (or the disk) with them.
+pub const EXPORTS_AT_ONCE: i64 = 2;
+
+/// Enqueues an export for `user` unless they already have `EXPORTS_AT_ONCE` of `kinds` unfinished
+/// (429 then, to retry when one has finished).
+pub fn enqueue_export(
+    conn: &mut DbConnection,
+    kinds: &[&str],
+    kind: &str,
+    payload: &serde_json::Value,
+    user: &str,
+    unit_id: &str,
+) -> Result<JobRow, crate::error::ApiError> {
+    let unfinished: i64 = jobs::table
+        .filter(jobs::created_by.eq(user))
+        .filter(jobs::kind.eq_any(kinds))
+        .filter(jobs::status.eq_any(["queued", "running"]))
+        .count()
+        .get_result(conn)?;
+    if unfinished >= EXPORTS_AT_ONCE {
+        return Err(crate::error::ApiError::TooManyRequests { retry_after_secs: 30 });
+    }
+    Ok(enqueue(conn, kind, payload, Some(user), Some(unit_id))?)
+}
+
 pub fn get(conn: &mut DbConnection, id: &str) -> QueryResult<Option<JobRow>> {
     jobs::table.find(id).select(JobRow::as_select()).first(conn).optional()
 }

@@ -188,7 +188,8 @@ pub async fn create_partner_export(
                 format: input.format,
             };
             let payload = serde_json::to_value(payload).map_err(ApiError::internal)?;
-            Ok(crate::jobs::store::enqueue(c, KIND, &payload, Some(&p.id), Some(&p.unit_id))?)
+            let kinds = crate::customers::bulk::routes::EXPORT_KINDS;
+            crate::jobs::store::enqueue_export(c, &kinds, KIND, &payload, &p.id, &p.unit_id)
         })
         .await?;
     Ok(HttpResponse::Accepted()

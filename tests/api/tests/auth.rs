@@ -278,3 +278,27 @@ both!(
     a_logout_reaches_other_servers_within_the_check_interval,
     a_logout_reaches_other_servers_within_the_check_interval
 );
+
+/// Each principal has a per-minute allowance, told in `RateLimit-*` headers; past it, 429 with
+/// `Retry-After`, for that principal only.
+async fn principals_are_rate_limited(app: TestApp) {
+    let admin = app.admin().await;
+    let key = app.post("/api/v1/api-keys", &admin, json!({"name": "sync", "scopes": ["org:read"]})).await.expect(201);
+    let key = key.body["key"].as_str().unwrap().to_owned();
+    let first = app.get("/api/v1/units", &key).await.expect(200);
+    assert_eq!(first.header("ratelimit-limit").as_deref(), Some("5"));
+    let left: u32 = first.header("ratelimit-remaining").unwrap().parse().unwrap();
+    assert!(left < 5, "{left}");
+    assert!(first.header("ratelimit-reset").is_some());
+    for _ in 0..left {
+        app.get("/api/v1/units", &key).await.expect(200);
+    }
+    let refused = app.get("/api/v1/units", &key).await.problem(429);
+    assert!(refused.header("retry-after").is_some());
+    assert_eq!(refused.header("ratelimit-remaining").as_deref(), Some("0"));
+    // Others are not held back by it.
+    let fresh = app.post("/api/v1/api-keys", &admin, json!({"name": "b", "scopes": ["org:read"]})).await;
+    let fresh = fresh.expect(201).body["key"].as_str().unwrap().to_owned();
+    app.get("/api/v1/units", &fresh).await.expect(200);
+}
+both!(principals_are_rate_limited, principals_are_rate_limited, &[("GUANXI_RATE_PER_MINUTE", "5")]);

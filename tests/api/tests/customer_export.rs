@@ -101,3 +101,18 @@ async fn export_is_scoped_masked_and_audited(app: TestApp) {
     assert!(recent.starts_with('['), "the recent export is still there");
 }
 both!(export_is_scoped_masked_and_audited, export_is_scoped_masked_and_audited);
+
+/// One account cannot fill the job queue with exports: two at once, then 429 until one finishes.
+async fn exports_at_once_are_limited(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let (_, manager) = app.user(&admin, "manager1", "manager", &group).await;
+    let (_, other) = app.user(&admin, "manager2", "manager", &group).await;
+    for _ in 0..2 {
+        app.post("/api/v1/customers/exports", &manager, json!({"format": "csv"})).await.expect(202);
+    }
+    let r = app.post("/api/v1/customers/exports", &manager, json!({"format": "csv"})).await.problem(429);
+    assert!(r.header("retry-after").is_some());
+    app.post("/api/v1/customers/exports", &other, json!({"format": "csv"})).await.expect(202);
+}
+both!(exports_at_once_are_limited, exports_at_once_are_limited, &[("GUANXI_JOBS", "false")]);

@@ -102,6 +102,7 @@ impl TestApp {
             ("GUANXI_WORKERS".into(), "2".into()),
             ("GUANXI_DB_POOL_SIZE".into(), "4".into()),
             ("GUANXI_LOGIN_PER_MINUTE".into(), "1000".into()),
+            ("GUANXI_RATE_PER_MINUTE".into(), "100000".into()),
             ("GUANXI_STATIC_DIR".into(), data_dir.join("no-spa").to_string_lossy().into_owned()),
             ("GUANXI_LOG".into(), "warn".into()),
         ]);

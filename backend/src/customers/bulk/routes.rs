@@ -111,10 +111,13 @@ pub async fn export_customers(
     let payload = serde_json::to_value(&payload).map_err(ApiError::internal)?;
     let job = state
         .db
-        .write(move |c| Ok(crate::jobs::store::enqueue(c, export::KIND, &payload, Some(&p.id), Some(&p.unit_id))?))
+        .write(move |c| crate::jobs::store::enqueue_export(c, &EXPORT_KINDS, export::KIND, &payload, &p.id, &p.unit_id))
         .await?;
     Ok(accepted(job))
 }
+
+/// The job kinds that count towards a user's exports at once.
+pub const EXPORT_KINDS: [&str; 2] = [export::KIND, crate::partners::export::KIND];
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(import_customers).service(export_customers);
