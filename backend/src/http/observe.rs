@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, Error};
@@ -133,6 +133,7 @@ pub async fn observe<B: MessageBody + 'static>(
     });
     let (result, rate) = REQUEST_ID.scope(id.clone(), rated).instrument(span.clone()).await;
     let res = result?;
+    let res = not_modified(res);
     let mut res = REQUEST_ID.sync_scope(id.clone(), || as_problem(res));
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = res.status().as_u16();
@@ -184,6 +185,26 @@ fn finish_headers(h: &mut HeaderMap, id: &str, api: bool) {
     if let Ok(v) = HeaderValue::from_str(id) {
         h.insert(HeaderName::from_static("x-request-id"), v);
     }
+}
+
+/// A read whose `If-None-Match` names the version it would send answers 304 without a body: a
+/// client that has the record saves the transfer (and its personal data stays where it is).
+fn not_modified<B: MessageBody + 'static>(res: ServiceResponse<EitherBody<B>>) -> ServiceResponse<EitherBody<B>> {
+    let req = res.request();
+    if res.status() != StatusCode::OK || !matches!(req.method().as_str(), "GET" | "HEAD") {
+        return res;
+    }
+    let (Some(etag), Some(wanted)) = (res.headers().get(ETAG), req.headers().get(IF_NONE_MATCH)) else { return res };
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let current = bare(etag.to_str().unwrap_or_default());
+    let matches = wanted.to_str().unwrap_or_default().split(',').any(|t| t.trim() == "*" || bare(t) == current);
+    if !matches {
+        return res;
+    }
+    let etag = etag.clone();
+    let (req, _) = res.into_parts();
+    let out = actix_web::HttpResponse::NotModified().insert_header((ETAG, etag)).finish();
+    ServiceResponse::new(req, out).map_into_right_body()
 }
 
 /// Errors the framework answers itself (an unmatched method, a body over the upload limit) leave

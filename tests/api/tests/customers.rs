@@ -756,3 +756,22 @@ async fn tag_lists_either_way(app: TestApp) {
     assert_eq!(walk("name", 50).await, by_name);
 }
 both!(tag_lists_either_way, tag_lists_either_way);
+
+/// A client holding the current version gets 304 without the record; after a change, the record.
+async fn unchanged_records_answer_304(app: TestApp) {
+    let w = world(&app).await;
+    let id = create(&app, &w.agent, zhang()).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/customers/{id}");
+    let first = app.get(&path, &w.agent).await.expect(200);
+    let etag = first.header("etag").unwrap();
+    let same = app.send("GET", &path, Some(&w.agent), None, &[("If-None-Match", &etag)]).await.expect(304);
+    assert!(same.body.is_null(), "no body: {}", same.body);
+    assert_eq!(same.header("etag"), Some(etag.clone()));
+    app.send("GET", &path, Some(&w.agent), None, &[("If-None-Match", "\"999\", W/\"998\"")]).await.expect(200);
+    app.send("PATCH", &path, Some(&w.agent), Some(json!({"occupation": "教师"})), &[("If-Match", &etag)])
+        .await
+        .expect(200);
+    let changed = app.send("GET", &path, Some(&w.agent), None, &[("If-None-Match", &etag)]).await.expect(200);
+    assert_eq!(changed.body["occupation"], "教师");
+}
+both!(unchanged_records_answer_304, unchanged_records_answer_304);
