@@ -37,6 +37,9 @@ pub struct Problem {
 pub enum ApiError {
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A query string that does not parse, each failing parameter named.
+    #[error("bad query")]
+    BadQuery(Vec<FieldError>),
     #[error("unauthorized")]
     Unauthorized(&'static str),
     #[error("forbidden")]
@@ -83,7 +86,7 @@ impl ApiError {
 
     fn code(&self) -> (&'static str, &'static str) {
         match self {
-            ApiError::BadRequest(_) => ("bad-request", "Bad request"),
+            ApiError::BadRequest(_) | ApiError::BadQuery(_) => ("bad-request", "Bad request"),
             ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
             ApiError::Forbidden => ("forbidden", "Not allowed"),
             ApiError::NotFound => ("not-found", "Not found"),
@@ -122,7 +125,7 @@ impl ApiError {
             detail: self.detail(),
             instance: crate::http::observe::current_request_id(),
             errors: match self {
-                ApiError::Validation(errors) => errors.clone(),
+                ApiError::Validation(errors) | ApiError::BadQuery(errors) => errors.clone(),
                 _ => Vec::new(),
             },
         }
@@ -132,7 +135,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,

@@ -140,7 +140,6 @@ impl Application {
                 .app_data(app_state.clone())
                 .app_data(metrics.clone())
                 .app_data(extract::json_config())
-                .app_data(extract::query_config())
                 .app_data(extract::path_config())
                 .app_data(web::PayloadConfig::new(customers::bulk::routes::MAX_UPLOAD))
                 .configure(configure_routes)

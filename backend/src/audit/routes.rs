@@ -52,7 +52,7 @@ pub struct VerifyQuery {
 pub async fn list_audit(
     state: web::Data<AppState>,
     principal: Principal,
-    q: web::Query<AuditQuery>,
+    q: crate::http::extract::Query<AuditQuery>,
 ) -> Result<web::Json<Page<AuditEntry>>, ApiError> {
     principal.require(Permission::AuditRead)?;
     let q = q.into_inner();
@@ -92,7 +92,7 @@ pub async fn list_audit(
 pub async fn verify_audit(
     state: web::Data<AppState>,
     principal: Principal,
-    q: web::Query<VerifyQuery>,
+    q: crate::http::extract::Query<VerifyQuery>,
 ) -> Result<web::Json<Verification>, ApiError> {
     principal.require(Permission::AuditRead)?;
     let checkpoint = q.into_inner().checkpoint.map(|jws| checkpoint::open(&state.tokens, &jws)).transpose()?;
@@ -126,7 +126,7 @@ pub async fn create_audit_checkpoint(
 pub async fn list_audit_checkpoints(
     state: web::Data<AppState>,
     principal: Principal,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Checkpoint>>, ApiError> {
     principal.require(Permission::AuditRead)?;
     let limit = q.limit()?;

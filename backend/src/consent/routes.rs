@@ -68,7 +68,7 @@ pub async fn check_consent(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<CheckQuery>,
+    q: crate::http::extract::Query<CheckQuery>,
 ) -> Result<web::Json<Decision>, ApiError> {
     p.require(Permission::ConsentRead)?;
     let q = q.into_inner();
@@ -148,7 +148,7 @@ pub async fn create_privacy_notice(
 pub async fn list_privacy_notices(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Notice>>, ApiError> {
     p.require(Permission::ConsentRead)?;
     let (limit, before) = (q.limit()?, q.cursor()?);

@@ -32,7 +32,7 @@ fn one_view(
 /// returned masked for the caller's role. Birth date and gender follow from a national id.
 #[utoipa::path(
     tag = "customers", operation_id = "create_customer", request_body = CreateCustomer, security(("bearer" = [])),
-    responses((status = 201, body = Customer, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = Customer, headers(("ETag" = String), ("Location" = String, description = "The new resource"))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/customers")]
 pub async fn create_customer(
@@ -47,7 +47,10 @@ pub async fn create_customer(
         .db
         .write(move |c| service::create(c, &st.cipher, &p, input).and_then(|row| one_view(c, &st, &p, row)))
         .await?;
-    Ok(reply(StatusCode::CREATED, &view))
+    let location = format!("/api/v1/customers/{}", view.id);
+    let mut res = reply(StatusCode::CREATED, &view);
+    res.headers_mut().insert(actix_web::http::header::LOCATION, location.parse().map_err(ApiError::internal)?);
+    Ok(res)
 }
 
 /// One customer, masked for the caller's role. Another unit's customer is 404.
@@ -147,7 +150,7 @@ pub async fn reveal_customer(
 pub async fn list_customers(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<CustomerQuery>,
+    q: crate::http::extract::Query<CustomerQuery>,
 ) -> Result<web::Json<Page<Customer>>, ApiError> {
     p.require(Permission::CustomersRead)?;
     let q = q.into_inner();
@@ -216,7 +219,7 @@ pub async fn customer_history(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
     p.require(Permission::CustomersRead)?;
     let limit = q.limit()?;

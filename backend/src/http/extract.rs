@@ -1,6 +1,6 @@
 //! Body, query and path parsing with problem+json errors, and the caller's address.
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{JsonPayloadError, PathError};
 use actix_web::{web, HttpRequest};
 
 use super::strict_json::{Strict, DUPLICATE};
@@ -28,20 +28,12 @@ fn field_of(message: &str) -> String {
     message.split('`').nth(1).unwrap_or("body").to_owned()
 }
 
-fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::BadRequest(format!("invalid query string: {err}")).into()
-}
-
 fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::BadRequest(format!("invalid path parameter: {err}")).into()
 }
 
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default().limit(JSON_LIMIT).error_handler(json_error)
-}
-
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(query_error)
 }
 
 pub fn path_config() -> web::PathConfig {
@@ -75,6 +67,25 @@ mod tests {
         assert_eq!(strip_port("10.0.0.1:5555"), "10.0.0.1");
         assert_eq!(strip_port("[::1]:8080"), "::1");
         assert_eq!(strip_port("::1"), "::1");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Q {
+        limit: Option<i64>,
+        cursor: Option<String>,
+    }
+
+    #[test]
+    fn query_errors_name_the_parameter() {
+        let field = |qs: &str| match parse_query::<Q>(qs) {
+            Err(ApiError::BadQuery(e)) => e[0].field.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field("limit=abc"), "limit");
+        assert_eq!(field("color=red"), "color");
+        assert!(parse_query::<Q>("limit=5&cursor=x").is_ok());
     }
 
     #[test]
@@ -139,6 +150,43 @@ fn shape_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
         (p, None) => p.to_owned(),
     };
     ApiError::Validation(vec![FieldError { field, code: "invalid".into(), message }])
+}
+
+/// A query string read into `T`, each failing parameter named in the 400 (`limit`, or `color` for
+/// one the route does not know). Used instead of `web::Query`, whose errors name no parameter.
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+pub fn parse_query<T: serde::de::DeserializeOwned>(qs: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(qs.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        let field = if path == "." { field_of(&message) } else { path };
+        let field = if field == "body" { "query".to_owned() } else { field };
+        ApiError::BadQuery(vec![FieldError { field, code: "invalid".into(), message }])
+    })
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
 }
 
 /// `%00` anywhere in the path or query would reach the database as a NUL character.

@@ -73,7 +73,8 @@ pub fn decode_cursor(raw: &str) -> Result<String, ApiError> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    /// Pass as `cursor` to get the next page; null on the last page.
+    /// Pass as `cursor` to get the next page; null on the last page (always present).
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 

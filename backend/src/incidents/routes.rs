@@ -11,7 +11,7 @@ use crate::state::AppState;
 /// Records a data incident for the caller's unit.
 #[utoipa::path(
     tag = "incidents", operation_id = "create_incident", request_body = CreateIncident, security(("bearer" = [])),
-    responses((status = 201, body = Incident), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = Incident, headers(("Location" = String, description = "The new resource"))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/incidents")]
 pub async fn create_incident(
@@ -22,7 +22,9 @@ pub async fn create_incident(
     p.require(Permission::IncidentsManage)?;
     let Body(input) = body;
     let row = state.db.write(move |c| service::create(c, &p, input)).await?;
-    Ok(HttpResponse::Created().json(Incident::from_row(row, 0, 0)))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/incidents/{}", row.id)))
+        .json(Incident::from_row(row, 0, 0)))
 }
 
 /// The incident register of the caller's scope, newest first.
@@ -34,7 +36,7 @@ pub async fn create_incident(
 pub async fn list_incidents(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Incident>>, ApiError> {
     p.require(Permission::IncidentsRead)?;
     let (limit, before) = (q.limit()?, q.cursor()?);

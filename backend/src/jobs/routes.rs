@@ -73,7 +73,7 @@ pub struct JobListParams {
 pub async fn list_jobs(
     state: web::Data<AppState>,
     principal: Principal,
-    q: web::Query<JobListParams>,
+    q: crate::http::extract::Query<JobListParams>,
 ) -> Result<web::Json<Page<Job>>, ApiError> {
     principal.require(Permission::JobsRead)?;
     let q = q.into_inner();

@@ -26,7 +26,7 @@ fn with_etag<T: serde::Serialize>(status: actix_web::http::StatusCode, version: 
 pub async fn list_units(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Unit>>, ApiError> {
     p.require(Permission::OrgRead)?;
     let (limit, after) = (q.limit()?, q.cursor()?);
@@ -55,7 +55,7 @@ pub async fn get_unit(
 /// Creates a subsidiary or department (admins).
 #[utoipa::path(
     tag = "org", operation_id = "create_unit", request_body = CreateUnit, security(("bearer" = [])),
-    responses((status = 201, body = Unit, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = Unit, headers(("ETag" = String), ("Location" = String, description = "The new resource"))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/units")]
 pub async fn create_unit(
@@ -66,7 +66,10 @@ pub async fn create_unit(
     p.require(Permission::OrgWrite)?;
     let Body(input) = body;
     let unit = state.db.write(move |c| service::create_unit(c, &p, input)).await?;
-    Ok(with_etag(actix_web::http::StatusCode::CREATED, unit.version, &Unit::from(unit)))
+    let location = format!("/api/v1/units/{}", unit.id);
+    let mut res = with_etag(actix_web::http::StatusCode::CREATED, unit.version, &Unit::from(unit));
+    res.headers_mut().insert(actix_web::http::header::LOCATION, location.parse().map_err(ApiError::internal)?);
+    Ok(res)
 }
 
 /// Renames a unit or changes its code. Needs `If-Match`.
@@ -130,7 +133,7 @@ pub struct UserQuery {
 pub async fn list_users(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<UserQuery>,
+    q: crate::http::extract::Query<UserQuery>,
 ) -> Result<web::Json<Page<User>>, ApiError> {
     p.require(Permission::UsersRead)?;
     let q = q.into_inner();
@@ -183,7 +186,7 @@ pub async fn get_user(
 /// Creates a staff user (admins).
 #[utoipa::path(
     tag = "org", operation_id = "create_user", request_body = CreateUser, security(("bearer" = [])),
-    responses((status = 201, body = User, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = User, headers(("ETag" = String), ("Location" = String, description = "The new resource"))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/users")]
 pub async fn create_user(
@@ -197,7 +200,10 @@ pub async fn create_user(
     let pw = input.password.clone();
     let hash = state.login.hash_off_executor(move || password::hash(&pw)).await?;
     let user = state.db.write(move |c| service::create_user(c, &p, input, hash).and_then(|u| shown(c, u))).await?;
-    Ok(with_etag(actix_web::http::StatusCode::CREATED, user.version, &user))
+    let location = format!("/api/v1/users/{}", user.id);
+    let mut res = with_etag(actix_web::http::StatusCode::CREATED, user.version, &user);
+    res.headers_mut().insert(actix_web::http::header::LOCATION, location.parse().map_err(ApiError::internal)?);
+    Ok(res)
 }
 
 /// Changes a user: name, role, unit, active, password. Needs `If-Match`.
@@ -262,7 +268,7 @@ pub async fn offboard_user(
 pub async fn list_user_grants(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Grant>>, ApiError> {
     if !p.allows(Permission::UsersRead) && !p.allows(Permission::GrantsApprove) {
         return Err(ApiError::Forbidden);

@@ -45,7 +45,7 @@ pub async fn create_partner(
 pub async fn list_partners(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Partner>>, ApiError> {
     can_see_partners(&p)?;
     let (limit, after) = (q.limit()?, q.cursor()?);
@@ -236,7 +236,7 @@ pub async fn partner_read_customer(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<PartnerReadQuery>,
+    q: crate::http::extract::Query<PartnerReadQuery>,
 ) -> Result<web::Json<SharedCustomer>, ApiError> {
     p.require(Permission::PartnerApi)?;
     let st = state.clone();
@@ -253,7 +253,7 @@ pub async fn partner_read_customer(
 pub async fn list_shares(
     state: web::Data<AppState>,
     p: Principal,
-    f: web::Query<ShareQuery>,
+    f: crate::http::extract::Query<ShareQuery>,
 ) -> Result<web::Json<Page<Share>>, ApiError> {
     p.require(Permission::SharesRead)?;
     let f = f.into_inner();
@@ -281,7 +281,7 @@ pub async fn list_customer_shares(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Share>>, ApiError> {
     p.require(Permission::ConsentRead)?;
     let (limit, before) = (q.limit()?, q.cursor()?);

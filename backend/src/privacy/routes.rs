@@ -11,7 +11,7 @@ use crate::state::AppState;
 /// Logs a data-subject request (access, correction, withdrawal, deletion) with its due date.
 #[utoipa::path(
     tag = "privacy", operation_id = "create_privacy_request", request_body = CreateRequest, security(("bearer" = [])),
-    responses((status = 201, body = PrivacyRequest), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = PrivacyRequest, headers(("Location" = String, description = "The new resource"))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/privacy-requests")]
 pub async fn create_privacy_request(
@@ -23,7 +23,9 @@ pub async fn create_privacy_request(
     let Body(input) = body;
     let days = state.settings.privacy_due_days;
     let row = state.db.write(move |c| service::create(c, &p, input, days)).await?;
-    Ok(HttpResponse::Created().json(PrivacyRequest::from(row)))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/privacy-requests/{}", row.id)))
+        .json(PrivacyRequest::from(row)))
 }
 
 /// Requests of the caller's scope, newest first; `overdue=true` lists open ones past due.
@@ -35,7 +37,7 @@ pub async fn create_privacy_request(
 pub async fn list_privacy_requests(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<RequestQuery>,
+    q: crate::http::extract::Query<RequestQuery>,
 ) -> Result<web::Json<Page<PrivacyRequest>>, ApiError> {
     p.require(Permission::PrivacyRequests)?;
     let q = q.into_inner();

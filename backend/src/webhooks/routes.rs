@@ -41,7 +41,7 @@ pub async fn create_webhook(
 pub async fn list_webhooks(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Webhook>>, ApiError> {
     p.require(Permission::ApiKeysManage)?;
     let (limit, before) = (q.limit()?, q.cursor()?);
@@ -76,7 +76,7 @@ pub async fn list_webhook_deliveries(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Delivery>>, ApiError> {
     p.require(Permission::ApiKeysManage)?;
     let (limit, before) = (q.limit()?, q.cursor()?);

@@ -2305,8 +2305,8 @@ export interface components {
                 scopes: string[];
                 unit_id: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_AuditEntry: {
             items: {
@@ -2329,8 +2329,8 @@ export interface components {
                 seq: number;
                 unit_id?: string | null;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Checkpoint: {
             items: {
@@ -2342,8 +2342,8 @@ export interface components {
                 /** Format: date-time */
                 signed_at: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Contact: {
             items: {
@@ -2359,8 +2359,8 @@ export interface components {
                 staff_id?: string | null;
                 summary: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Customer: {
             items: {
@@ -2393,8 +2393,8 @@ export interface components {
                 /** Format: int64 */
                 version: number;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Delivery: {
             items: {
@@ -2415,8 +2415,8 @@ export interface components {
                 status: string;
                 topic: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Feedback: {
             items: {
@@ -2430,8 +2430,8 @@ export interface components {
                 /** @description The service ticket opened for it (complaints; the ticket issue links them). */
                 ticket_id?: string | null;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Grant: {
             items: {
@@ -2446,8 +2446,8 @@ export interface components {
                 user_id: string;
                 username: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_HistoryEntry: {
             items: {
@@ -2460,8 +2460,8 @@ export interface components {
                 fields: string[];
                 purpose?: string | null;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Incident: {
             items: {
@@ -2502,8 +2502,8 @@ export interface components {
                 /** Format: date-time */
                 updated_at: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Job: {
             items: {
@@ -2534,8 +2534,8 @@ export interface components {
                 /** Format: date-time */
                 updated_at: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Notice: {
             items: {
@@ -2553,8 +2553,8 @@ export interface components {
                 /** Format: int32 */
                 version: number;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Partner: {
             items: {
@@ -2570,8 +2570,8 @@ export interface components {
                 /** @description The consent purpose customers grant to share with this partner. */
                 purpose: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Preference: {
             items: {
@@ -2582,8 +2582,8 @@ export interface components {
                 id: string;
                 value: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_PrivacyRequest: {
             items: {
@@ -2605,8 +2605,8 @@ export interface components {
                 status: components["schemas"]["RequestStatus"];
                 unit_id: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Purchase: {
             items: {
@@ -2624,8 +2624,8 @@ export interface components {
                 /** @description The subsidiary that sold it. */
                 unit_id: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Share: {
             items: {
@@ -2643,8 +2643,8 @@ export interface components {
                 /** Format: date-time */
                 shared_at: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Unit: {
             items: {
@@ -2660,8 +2660,8 @@ export interface components {
                 /** Format: int64 */
                 version: number;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_User: {
             items: {
@@ -2687,8 +2687,8 @@ export interface components {
                 /** Format: int64 */
                 version: number;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Page_Webhook: {
             items: {
@@ -2706,8 +2706,8 @@ export interface components {
                 unit_id: string;
                 url: string;
             }[];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor?: string | null;
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
         };
         Partner: {
             code: string;
@@ -3627,6 +3627,8 @@ export interface operations {
             201: {
                 headers: {
                     ETag?: string;
+                    /** @description The new resource */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4724,6 +4726,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The new resource */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5532,6 +5536,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The new resource */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5909,6 +5915,8 @@ export interface operations {
             201: {
                 headers: {
                     ETag?: string;
+                    /** @description The new resource */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6166,6 +6174,8 @@ export interface operations {
             201: {
                 headers: {
                     ETag?: string;
+                    /** @description The new resource */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

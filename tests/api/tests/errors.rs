@@ -26,9 +26,11 @@ async fn bad_requests_are_problems(app: TestApp) {
     app.get("/api/v1/no-such-thing", &admin).await.problem(404);
     app.get("/api/v2/units", &admin).await.problem(404);
     app.get("/api/v1/units?limit=0", &admin).await.problem(422);
-    app.get("/api/v1/units?limit=abc", &admin).await.problem(400);
+    let bad = app.get("/api/v1/units?limit=abc", &admin).await.problem(400);
+    assert_eq!(bad.body["errors"][0]["field"], "limit", "the parameter is named: {}", bad.body);
     app.get("/api/v1/units?cursor=%%%", &admin).await;
-    app.get("/api/v1/units?color=red", &admin).await.problem(400);
+    let unknown = app.get("/api/v1/units?color=red", &admin).await.problem(400);
+    assert_eq!(unknown.body["errors"][0]["field"], "color");
     app.get("/api/v1/units?cursor=***", &admin).await.problem(422);
 
     let r = app
@@ -190,3 +192,19 @@ async fn cursors_are_checked_on_every_list(app: TestApp) {
     }
 }
 both!(cursors_are_checked_on_every_list, cursors_are_checked_on_every_list);
+
+/// A 201 names what it created, and the name can be read back.
+async fn created_resources_have_a_location(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let unit = json!({"parent_id": group, "kind": "subsidiary", "code": "L1", "name": "L1"});
+    let r = app.post("/api/v1/units", &admin, unit).await.expect(201);
+    let at = r.header("location").unwrap();
+    assert_eq!(app.get(&at, &admin).await.expect(200).body["id"], r.body["id"]);
+    let agent = app.user(&admin, "agent0", "agent", &group).await.1;
+    let body = json!({"name": "周一", "customer_type": "individual", "source": {"channel": "service"}});
+    let r = app.post("/api/v1/customers", &agent, body).await.expect(201);
+    let at = r.header("location").unwrap();
+    assert_eq!(app.get(&at, &agent).await.expect(200).body["id"], r.body["id"]);
+}
+both!(created_resources_have_a_location, created_resources_have_a_location);

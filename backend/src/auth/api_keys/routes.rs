@@ -42,7 +42,7 @@ pub struct CreatedApiKey {
 pub async fn list_api_keys(
     state: web::Data<AppState>,
     p: Principal,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<ApiKey>>, ApiError> {
     p.require(Permission::ApiKeysManage)?;
     let (limit, after) = (q.limit()?, q.cursor()?);

@@ -46,7 +46,7 @@ pub async fn import_customers(
     state: web::Data<AppState>,
     p: Principal,
     req: HttpRequest,
-    q: web::Query<ImportParams>,
+    q: crate::http::extract::Query<ImportParams>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersImport)?;

@@ -47,7 +47,7 @@ pub async fn list_purchases(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Purchase>>, ApiError> {
     page(&state, p, id.into_inner(), q.into_inner(), store::purchases, |r: &PurchaseRow| r.id.clone()).await
 }
@@ -100,7 +100,7 @@ pub async fn list_preferences(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Preference>>, ApiError> {
     page(&state, p, id.into_inner(), q.into_inner(), store::preferences, |r: &PreferenceRow| r.id.clone()).await
 }
@@ -149,7 +149,7 @@ pub async fn list_feedback(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Feedback>>, ApiError> {
     page(&state, p, id.into_inner(), q.into_inner(), store::feedback, |r: &FeedbackRow| r.id.clone()).await
 }
@@ -200,7 +200,7 @@ pub async fn list_contacts(
     state: web::Data<AppState>,
     p: Principal,
     id: web::Path<String>,
-    q: web::Query<PageParams>,
+    q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Contact>>, ApiError> {
     page(&state, p, id.into_inner(), q.into_inner(), store::contacts, |r: &ContactRow| r.id.clone()).await
 }
