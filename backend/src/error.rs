@@ -71,6 +71,26 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// Every problem `type` this API answers with (`https://guanxi.dev/problems/<code>`), its status
+/// and what it means; listed in the OpenAPI document's description.
+pub const PROBLEM_TYPES: [(&str, u16, &str); 15] = [
+    ("bad-request", 400, "the request cannot be read (malformed JSON, query string, URL)"),
+    ("unauthorized", 401, "no valid credentials"),
+    ("forbidden", 403, "the role or key may not do this"),
+    ("not-found", 404, "no such resource in the caller's reach"),
+    ("method-not-allowed", 405, "the path answers other methods (see Allow)"),
+    ("conflict", 409, "the state does not allow it, or a concurrent request holds it"),
+    ("precondition-failed", 412, "If-Match names another version"),
+    ("payload-too-large", 413, "the body is over the limit"),
+    ("unsupported-media-type", 415, "the body's content type is not accepted"),
+    ("validation", 422, "fields break the rules; `errors` names each with a code"),
+    ("precondition-required", 428, "the change needs If-Match"),
+    ("rate-limited", 429, "too many requests (see Retry-After)"),
+    ("headers-too-large", 431, "the request headers are too large"),
+    ("internal", 500, "a fault on our side, logged under the instance id"),
+    ("unavailable", 503, "the service or database is not ready"),
+];
+
 impl ApiError {
     pub fn internal(cause: impl fmt::Display) -> ApiError {
         ApiError::Internal(cause.to_string())
@@ -239,3 +259,35 @@ fn flatten(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<Fie
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_type_is_listed() {
+        let all = [
+            ApiError::BadRequest(String::new()),
+            ApiError::BadQuery(Vec::new()),
+            ApiError::Unauthorized(""),
+            ApiError::Forbidden,
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed(Vec::new()),
+            ApiError::HeadersTooLarge,
+            ApiError::Conflict(String::new()),
+            ApiError::PreconditionFailed,
+            ApiError::PayloadTooLarge,
+            ApiError::UnsupportedMediaType,
+            ApiError::Validation(Vec::new()),
+            ApiError::PreconditionRequired,
+            ApiError::TooManyRequests { retry_after_secs: 1 },
+            ApiError::Unavailable(String::new()),
+            ApiError::Internal(String::new()),
+        ];
+        for e in all {
+            let (code, _) = e.code();
+            let listed = PROBLEM_TYPES.iter().find(|(c, _, _)| *c == code);
+            assert_eq!(listed.map(|(_, s, _)| *s), Some(e.status_code().as_u16()), "{code}");
+        }
+    }
+}

@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
             changes need `If-Match` with the ETag of the version read.",
         license(name = "AGPL-3.0-or-later"),
     ),
+    servers((url = "/", description = "This server (the document is served by the API it describes)")),
     modifiers(&Security),
     tags(
         (name = "auth", description = "Sign-in, tokens, the current principal"),
@@ -53,6 +54,12 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::startup::configure_routes)
         .split_for_parts();
+    let types: Vec<String> = crate::error::PROBLEM_TYPES
+        .iter()
+        .map(|(code, status, meaning)| format!("- `https://guanxi.dev/problems/{code}` ({status}): {meaning}"))
+        .collect();
+    let described = api.info.description.take().unwrap_or_default();
+    api.info.description = Some(format!("{described}\n\nProblem types:\n\n{}", types.join("\n")));
     for (path, item) in api.paths.paths.iter_mut() {
         if let Some(op) = item.post.as_mut().filter(|op| path.starts_with("/api/v1/") && op.security.is_some()) {
             op.parameters.get_or_insert_with(Vec::new).push(idempotency_key());

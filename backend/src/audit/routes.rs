@@ -58,10 +58,7 @@ pub async fn list_audit(
     let q = q.into_inner();
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let limit = page.limit()?;
-    let before_seq = page
-        .cursor()?
-        .map(|c| c.parse::<i64>().map_err(|_| ApiError::field("cursor", "invalid", "bad cursor")))
-        .transpose()?;
+    let before_seq = page.seq_cursor()?;
     let filter = store::Filter {
         actor_id: q.actor_id,
         action: q.action,
@@ -130,10 +127,7 @@ pub async fn list_audit_checkpoints(
 ) -> Result<web::Json<Page<Checkpoint>>, ApiError> {
     principal.require(Permission::AuditRead)?;
     let limit = q.limit()?;
-    let before = q
-        .cursor()?
-        .map(|c| c.parse::<i64>().map_err(|_| ApiError::field("cursor", "invalid", "bad cursor")))
-        .transpose()?;
+    let before = q.seq_cursor()?;
     let rows = state.db.run(move |conn| checkpoint::list(conn, before, limit + 1)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.seq.to_string()).map(Checkpoint::from)))
 }

@@ -78,6 +78,7 @@ pub struct CreateCustomer {
     pub gender: Option<Gender>,
     /// YYYY-MM-DD; derived from the national id when that is given.
     #[validate(custom(function = "checks::birth_date"))]
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
     /// Mainland resident id (18 characters, GB 11643 check digit).
     #[validate(custom(function = "checks::national_id"))]
@@ -116,6 +117,7 @@ pub struct UpdateCustomer {
     pub name: Option<String>,
     pub gender: Option<Gender>,
     #[validate(custom(function = "checks::birth_date"))]
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
     #[validate(custom(function = "checks::national_id"))]
     pub national_id: Option<String>,

@@ -223,12 +223,7 @@ pub async fn customer_history(
 ) -> Result<web::Json<Page<HistoryEntry>>, ApiError> {
     p.require(Permission::CustomersRead)?;
     let limit = q.limit()?;
-    let before = q
-        .cursor()?
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| ApiError::field("cursor", "invalid", "cursor is not one this server issued"))
-        })
-        .transpose()?;
+    let before = q.seq_cursor()?;
     let rows = state
         .db
         .run(move |c| {

@@ -34,6 +34,12 @@ impl PageParams {
     pub fn cursor(&self) -> Result<Option<String>, ApiError> {
         self.cursor.as_deref().map(decode_cursor).transpose()
     }
+
+    /// The cursor of a list keyed by a sequence number (the audit log, a customer's history).
+    pub fn seq_cursor(&self) -> Result<Option<i64>, ApiError> {
+        let invalid = || ApiError::field("cursor", "invalid", "cursor is not one this server issued");
+        self.cursor()?.map(|c| c.parse::<i64>().map_err(|_| invalid())).transpose()
+    }
 }
 
 /// The key cursors are signed with, so a cursor this server did not issue is refused rather than

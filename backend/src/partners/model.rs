@@ -40,7 +40,9 @@ pub struct CreatePartner {
     #[validate(length(min = 1, max = 200))]
     pub nda_reference: String,
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     pub nda_signed_on: String,
+    #[schema(format = Date)]
     pub nda_expires_on: Option<String>,
     #[validate(length(min = 1, max = 200))]
     pub contact: Option<String>,
@@ -52,7 +54,9 @@ pub struct Partner {
     pub code: String,
     pub name: String,
     pub nda_reference: String,
+    #[schema(format = Date)]
     pub nda_signed_on: String,
+    #[schema(format = Date)]
     pub nda_expires_on: Option<String>,
     pub contact: Option<String>,
     /// The consent purpose customers grant to share with this partner.
@@ -117,7 +121,9 @@ pub struct CreateAgreement {
     pub unit_ids: Vec<String>,
     #[validate(length(min = 1, max = 200))]
     pub document_reference: String,
+    #[schema(format = Date)]
     pub starts_on: String,
+    #[schema(format = Date)]
     pub ends_on: Option<String>,
 }
 
@@ -129,7 +135,9 @@ pub struct Agreement {
     pub purposes: Vec<String>,
     pub unit_ids: Vec<String>,
     pub document_reference: String,
+    #[schema(format = Date)]
     pub starts_on: String,
+    #[schema(format = Date)]
     pub ends_on: Option<String>,
     pub active: bool,
     pub created_at: DateTime<Utc>,

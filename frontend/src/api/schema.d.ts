@@ -287,7 +287,7 @@ export interface paths {
         put?: never;
         /**
          * Starts a CSV import job (managers).
-         * @description The body is the CSV file itself (UTF-8, header row; columns: name, gender, birth_date,
+         * @description The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8, header row; columns: name, gender, birth_date,
          *     national_id, mobile, email, address, occupation, income_band, customer_type,
          *     preferred_channel, source_channel, source_supplier, source_legal_basis, household_id, tags
          *     separated by `|`). Poll `GET /jobs/{id}`; rejected rows are listed with their line in the
@@ -1538,11 +1538,13 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             document_reference: string;
+            /** Format: date */
             ends_on?: string | null;
             fields: string[];
             id: string;
             partner_id: string;
             purposes: string[];
+            /** Format: date */
             starts_on: string;
             unit_ids: string[];
         };
@@ -1677,10 +1679,12 @@ export interface components {
          */
         CreateAgreement: {
             document_reference: string;
+            /** Format: date */
             ends_on?: string | null;
             fields: string[];
             /** @description The partner's purposes of use, e.g. `delivery`, `insurance_quote`. */
             purposes: string[];
+            /** Format: date */
             starts_on: string;
             unit_ids: string[];
         };
@@ -1704,7 +1708,10 @@ export interface components {
         };
         CreateCustomer: {
             address?: string | null;
-            /** @description YYYY-MM-DD; derived from the national id when that is given. */
+            /**
+             * Format: date
+             * @description YYYY-MM-DD; derived from the national id when that is given.
+             */
             birth_date?: string | null;
             customer_type: components["schemas"]["CustomerType"];
             email?: string | null;
@@ -1781,10 +1788,14 @@ export interface components {
             code: string;
             contact?: string | null;
             name: string;
+            /** Format: date */
             nda_expires_on?: string | null;
             /** @description The confidentiality agreement's document reference. */
             nda_reference: string;
-            /** @description YYYY-MM-DD. */
+            /**
+             * Format: date
+             * @description YYYY-MM-DD.
+             */
             nda_signed_on: string;
         };
         CreatePartnerKey: {
@@ -1853,6 +1864,8 @@ export interface components {
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             key: string;
         };
+        /** Format: binary */
+        CsvFile: string;
         /** @description A customer as the caller's role may see it: sensitive fields masked (SECURITY.md). */
         Customer: {
             address?: string | null;
@@ -2564,8 +2577,10 @@ export interface components {
                 created_at: string;
                 id: string;
                 name: string;
+                /** Format: date */
                 nda_expires_on?: string | null;
                 nda_reference: string;
+                /** Format: date */
                 nda_signed_on: string;
                 /** @description The consent purpose customers grant to share with this partner. */
                 purpose: string;
@@ -2716,8 +2731,10 @@ export interface components {
             created_at: string;
             id: string;
             name: string;
+            /** Format: date */
             nda_expires_on?: string | null;
             nda_reference: string;
+            /** Format: date */
             nda_signed_on: string;
             /** @description The consent purpose customers grant to share with this partner. */
             purpose: string;
@@ -3010,6 +3027,7 @@ export interface components {
         /** @description A partial change; absent fields stay as they are. */
         UpdateCustomer: {
             address?: string | null;
+            /** Format: date */
             birth_date?: string | null;
             customer_type?: null | components["schemas"]["CustomerType"];
             email?: string | null;
@@ -3699,7 +3717,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "text/csv": string;
+                "application/octet-stream": components["schemas"]["CsvFile"];
             };
         };
         responses: {

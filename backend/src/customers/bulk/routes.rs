@@ -27,9 +27,24 @@ pub struct ImportParams {
     pub source_legal_basis: Option<String>,
 }
 
+/// A CSV file, sent as the request body (a binary string in the document).
+pub struct CsvFile;
+
+impl utoipa::PartialSchema for CsvFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CsvFile {}
+
 /// Starts a CSV import job (managers).
 ///
-/// The body is the CSV file itself (UTF-8, header row; columns: name, gender, birth_date,
+/// The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8, header row; columns: name, gender, birth_date,
 /// national_id, mobile, email, address, occupation, income_band, customer_type,
 /// preferred_channel, source_channel, source_supplier, source_legal_basis, household_id, tags
 /// separated by `|`). Poll `GET /jobs/{id}`; rejected rows are listed with their line in the
@@ -38,7 +53,7 @@ pub struct ImportParams {
 /// running a file twice creates nobody twice.
 #[utoipa::path(
     tag = "customers", operation_id = "import_customers", params(ImportParams),
-    request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
+    request_body(content((CsvFile = "application/octet-stream"))), security(("bearer" = [])),
     responses((status = 202, body = Job, headers(("Location" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/customers/imports")]
@@ -51,7 +66,8 @@ pub async fn import_customers(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersImport)?;
     let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.starts_with("text/csv") {
+    // A CSV file as such, or as bytes (what generated clients send for a file upload).
+    if !content_type.starts_with("text/csv") && !content_type.starts_with("application/octet-stream") {
         return Err(ApiError::UnsupportedMediaType);
     }
     import::check_file(&body)?;
