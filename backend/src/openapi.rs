@@ -61,14 +61,15 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     let described = api.info.description.take().unwrap_or_default();
     api.info.description = Some(format!("{described}\n\nProblem types:\n\n{}", types.join("\n")));
     for (path, item) in api.paths.paths.iter_mut() {
-        if let Some(op) = item.post.as_mut().filter(|op| path.starts_with("/api/v1/") && op.security.is_some()) {
+        let kept = path.starts_with("/api/v1/") && !path.ends_with("/reveal");
+        if let Some(op) = item.post.as_mut().filter(|op| kept && op.security.is_some()) {
             op.parameters.get_or_insert_with(Vec::new).push(idempotency_key());
         }
     }
     api
 }
 
-/// Every authenticated POST takes `Idempotency-Key` (see `http::idempotency`).
+/// Every authenticated POST but a reveal takes `Idempotency-Key` (see `http::idempotency`).
 fn idempotency_key() -> utoipa::openapi::path::Parameter {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};

@@ -44,7 +44,9 @@ fn bad_key() -> ApiError {
 
 pub async fn idempotency(mut req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
     let Some(raw) = req.headers().get(HEADER) else { return next.call(req).await };
-    if req.method() != Method::POST || !req.path().starts_with("/api/v1/") {
+    // A reveal creates nothing: each one is a disclosure of its own, rate-limited and audited, so
+    // a retry must run again rather than replay clear values unaudited.
+    if req.method() != Method::POST || !req.path().starts_with("/api/v1/") || req.path().ends_with("/reveal") {
         return next.call(req).await;
     }
     let key = match raw.to_str() {

@@ -4562,10 +4562,7 @@ export interface operations {
     reveal_customer: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
                 id: string;
             };

@@ -42,20 +42,38 @@ async fn retries_replay_the_first_response(app: TestApp) {
     let mut fixed = body.clone();
     fixed["mobile"] = json!("13811110003");
     app.send("POST", "/api/v1/customers", Some(&agent), Some(fixed), &key2).await.expect(201);
-    app.send("POST", "/api/v1/customers", Some(&agent), Some(body), &[("Idempotency-Key", "bad key with spaces")])
-        .await
-        .problem(422);
+    app.send(
+        "POST",
+        "/api/v1/customers",
+        Some(&agent),
+        Some(body.clone()),
+        &[("Idempotency-Key", "bad key with spaces")],
+    )
+    .await
+    .problem(422);
 
-    // A kept response may hold clear values (a reveal): it is sealed at rest like every copy.
+    // A kept response may hold personal data (a manager sees the full email): it is sealed at
+    // rest like every copy. A reveal is never replayed: each one runs, counts and is audited.
     let manager = app.user(&admin, "manager1", "manager", &group).await.1;
-    let reveal = format!("/api/v1/customers/{}/reveal", first.body["id"].as_str().unwrap());
+    let mut full = body.clone();
+    full["mobile"] = json!("13811110004");
+    full["email"] = json!("zhou.yi.kept@example.com");
+    let key4 = [("Idempotency-Key", "manager-create")];
+    let made = app.send("POST", "/api/v1/customers", Some(&manager), Some(full.clone()), &key4).await.expect(201);
+    assert_eq!(made.body["email"], "zhou.yi.kept@example.com");
+    let again = app.send("POST", "/api/v1/customers", Some(&manager), Some(full), &key4).await.expect(201);
+    assert_eq!(again.body, made.body);
+    let stored = crate::privacy::everything(&app);
+    assert!(!crate::privacy::contains(&stored, "zhou.yi.kept"), "a kept response is stored in clear");
+    let reveal = format!("/api/v1/customers/{}/reveal", made.body["id"].as_str().unwrap());
     let ask = json!({"fields": ["mobile"], "purpose": "service_request"});
     let key3 = [("Idempotency-Key", "reveal-1")];
-    let shown = app.send("POST", &reveal, Some(&manager), Some(ask.clone()), &key3).await.expect(200);
-    assert_eq!(shown.body["values"]["mobile"], "+8613811110001");
-    let replayed = app.send("POST", &reveal, Some(&manager), Some(ask), &key3).await.expect(200);
-    assert_eq!(replayed.body, shown.body);
-    let stored = crate::privacy::everything(&app);
-    assert!(!crate::privacy::contains(&stored, "13811110001"), "a kept response is stored in clear");
+    for _ in 0..2 {
+        let shown = app.send("POST", &reveal, Some(&manager), Some(ask.clone()), &key3).await.expect(200);
+        assert!(shown.header("idempotency-replayed").is_none());
+    }
+    let auditor = app.user(&admin, "auditor1", "auditor", &group).await.1;
+    let log = app.get("/api/v1/audit?action=customer.reveal", &auditor).await.expect(200).body;
+    assert_eq!(log["items"].as_array().unwrap().len(), 2, "each reveal audited");
 }
 both!(retries_replay_the_first_response, retries_replay_the_first_response);
