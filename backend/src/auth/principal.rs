@@ -61,11 +61,6 @@ impl Principal {
         scope_prefix(&self.unit_path)
     }
 
-    /// Group-level staff: their scope is every unit.
-    pub fn sees_whole_group(&self) -> bool {
-        self.scope_prefix().matches('/').count() <= 2
-    }
-
     pub fn sees_unit_path(&self, path: &str) -> bool {
         path.starts_with(&self.scope_prefix())
     }

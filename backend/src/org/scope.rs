@@ -18,8 +18,15 @@ impl Scope {
         Scope { prefix: prefix.into() }
     }
 
-    pub fn prefix(&self) -> &str {
-        &self.prefix
+    /// The prefix to filter by, or None for the whole group (which also sees what belongs to no
+    /// unit: system and self-service entries).
+    pub fn narrowing(&self) -> Option<&str> {
+        (!self.is_whole_group()).then_some(self.prefix.as_str())
+    }
+
+    /// The group's scope: `/group/`, one segment.
+    pub fn is_whole_group(&self) -> bool {
+        self.prefix.matches('/').count() <= 2
     }
 
     /// True when the unit at `path` lies in this scope.
@@ -71,5 +78,6 @@ mod tests {
         let group = Scope::from_prefix("/g/");
         assert_eq!(group.within(["/g/s2/", "/g/s1/"]), ["/g/s1/", "/g/s2/"]);
         assert!(s1.covers("/g/s1/d1/") && !s1.covers("/g/s10/"));
+        assert_eq!((s1.narrowing(), group.narrowing()), (Some("/g/s1/"), None));
     }
 }

@@ -262,9 +262,9 @@ pub async fn list_shares(
     let rows = state
         .db
         .run(move |c| {
-            let scope = (!p.sees_whole_group()).then(|| p.scope_prefix());
+            let scope = Scope::of(&p);
             let (partner, customer) = (f.partner_id.as_deref(), f.customer_id.as_deref());
-            Ok(store::shares(c, scope.as_deref(), partner, customer, before.as_deref(), limit + 1)?)
+            Ok(store::shares(c, scope.narrowing(), partner, customer, before.as_deref(), limit + 1)?)
         })
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.0.id.clone()).map(Share::from)))

@@ -37,7 +37,7 @@ pub fn deliveries(
     let mut rows = Vec::new();
     for (hook, hook_path) in hooks {
         // A partner hook carries events of its owner's scope only, whatever its agreement covers.
-        let scope = crate::auth::principal::scope_prefix(hook_path);
+        let scope = crate::org::scope::Scope::from_prefix(crate::auth::principal::scope_prefix(hook_path));
         let Some(aid) = &hook.agreement_id else { continue };
         if !agreements.contains_key(aid) {
             let found = crate::partners::store::agreement_with_code(conn, aid)?;
@@ -64,7 +64,7 @@ pub fn deliveries(
             let covered = e
                 .unit_path
                 .as_deref()
-                .is_some_and(|p| p.starts_with(&scope) && p.split('/').any(|s| units.iter().any(|u| u == s)));
+                .is_some_and(|p| scope.covers(p) && p.split('/').any(|s| units.iter().any(|u| u == s)));
             let own_change =
                 e.topic == "consent.changed" && data.get("purpose").and_then(|p| p.as_str()) == Some(&purpose);
             let consented = granted(customer, Some(&e.id)) && granted(customer, None);

@@ -134,9 +134,9 @@ pub fn fan_out(conn: &mut DbConnection, limit: i64) -> Result<usize, ApiError> {
         let mut rows = super::partner::deliveries(c, &partner_hooks, &events, t)?;
         for e in &events {
             for (hook, path) in hooks.iter().filter(|(h, _)| h.agreement_id.is_none()) {
-                let scope = crate::auth::principal::scope_prefix(path);
-                let in_scope =
-                    e.unit_path.as_deref().map_or(scope.matches('/').count() <= 2, |u| u.starts_with(&scope));
+                let scope = crate::org::scope::Scope::from_prefix(crate::auth::principal::scope_prefix(path));
+                // Events of no unit go to the group's hooks only.
+                let in_scope = e.unit_path.as_deref().map_or(scope.is_whole_group(), |u| scope.covers(u));
                 if in_scope && hook.wants(&e.topic) {
                     let data: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
                     let body = serde_json::json!({
