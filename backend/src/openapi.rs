@@ -11,10 +11,12 @@ use utoipa_actix_web::AppExt;
         title = "Guanxi API",
         description = "Customer management for the personal customers of group companies. \
             Errors are RFC 9457 problem documents; lists are keyset-paginated (`limit`, `cursor`); \
-            changes need `If-Match` with the ETag of the version read.",
+            changes need `If-Match` with the ETag of the version read (or `*`). No text may hold \
+            NUL (U+0000), in a body or a URL: the request is refused.",
         license(name = "AGPL-3.0-or-later"),
     ),
     servers((url = "/", description = "This server (the document is served by the API it describes)")),
+    components(schemas(crate::outbox::Event, crate::customers::store::Sort)),
     modifiers(&Security),
     tags(
         (name = "auth", description = "Sign-in, tokens, the current principal"),
@@ -66,7 +68,65 @@ pub fn spec() -> utoipa::openapi::OpenApi {
             op.parameters.get_or_insert_with(Vec::new).push(idempotency_key());
         }
     }
+    if let Some(components) = api.components.as_mut() {
+        page_items_by_reference(components);
+    }
+    // utoipa 5 has no field for OpenAPI 3.1's top-level `webhooks`; extensions serialise at the
+    // top level, so the section goes there.
+    api.extensions.get_or_insert_with(Default::default).insert("webhooks".into(), webhooks());
     api
+}
+
+/// `Page_Customer.items` refers to `Customer` instead of repeating it, so generated clients
+/// have one class per resource.
+fn page_items_by_reference(components: &mut utoipa::openapi::Components) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+    let pages: Vec<String> = components.schemas.keys().filter(|k| k.starts_with("Page_")).cloned().collect();
+    for page in pages {
+        let item = page.trim_start_matches("Page_").to_owned();
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(&page) else { continue };
+        let Some(RefOr::T(Schema::Array(array))) = object.properties.get_mut("items") else { continue };
+        let ArrayItems::RefOrSchema(inline) = &mut array.items else { continue };
+        let inline = std::mem::replace(inline.as_mut(), RefOr::Ref(Ref::from_schema_name(&item)));
+        components.schemas.entry(item).or_insert(inline);
+    }
+}
+
+/// One entry per event topic: what a subscriber's URL receives, and how to check it came from us.
+fn webhooks() -> serde_json::Value {
+    use crate::outbox::Topic;
+    let header = |name: &str, description: &str| serde_json::json!({"name": name, "in": "header", "required": true, "description": description, "schema": {"type": "string"}});
+    let parameters = serde_json::json!([
+        header("X-Guanxi-Event", "The topic."),
+        header("X-Guanxi-Delivery", "This delivery's id; a retry of it keeps the id."),
+        header(
+            "X-Guanxi-Signature",
+            "`t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, \"<t>.<raw body>\")>` with the subscription's \
+             secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse \
+             a `t` more than 300 seconds from your clock: that refuses replays.",
+        ),
+    ]);
+    let entries = Topic::ALL.iter().map(|topic| {
+        let operation = serde_json::json!({
+            "operationId": format!("on_{}", topic.as_str().replace('.', "_")),
+            "summary": topic.as_str(),
+            "description": topic.describe(),
+            "tags": ["webhooks"],
+            "parameters": parameters,
+            "requestBody": {
+                "required": true,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
+            },
+            "responses": {
+                "2XX": {"description": "Received. Any other answer, or none within 10 s, is retried with growing \
+                    back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no \
+                    guaranteed order."},
+            },
+        });
+        (topic.as_str().to_owned(), serde_json::json!({ "post": operation }))
+    });
+    serde_json::Value::Object(entries.collect())
 }
 
 /// Every authenticated POST but a reveal takes `Idempotency-Key` (see `http::idempotency`).

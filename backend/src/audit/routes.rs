@@ -65,7 +65,7 @@ pub async fn list_audit(
         resource_type: q.resource_type,
         resource_id: q.resource_id,
         before_seq,
-        scope: crate::org::scope::Scope::of(&principal).narrowing().map(str::to_owned),
+        scope: crate::org::scope::Scope::of(&principal).narrowed().cloned(),
     };
     let rows = state.db.run(move |conn| Ok(store::list(conn, &filter, limit + 1)?)).await?;
     let page = Page::from_rows(rows, limit, |r| r.seq.to_string());

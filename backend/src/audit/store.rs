@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use super::model::AuditRow;
 use crate::db::schema::{audit_head, audit_log, customers, units};
 use crate::db::DbConnection;
+use crate::org::scope::Scope;
 
 /// Reads the chain head, locking it on PostgreSQL so concurrent writers on several servers append
 /// one after another. (SQLite writers already hold the database write lock: BEGIN IMMEDIATE.)
@@ -44,7 +45,7 @@ pub struct Filter {
     pub before_seq: Option<i64>,
     /// The caller's scope prefix: entries of actors in it, or about customers homed in it. None
     /// for the group, which sees every entry (system and self-service ones too).
-    pub scope: Option<String>,
+    pub scope: Option<Scope>,
 }
 
 /// Newest first, keyset on seq; each filter has an index that ends in seq.
@@ -65,8 +66,8 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
     if let Some(seq) = f.before_seq {
         q = q.filter(audit_log::seq.lt(seq));
     }
-    if let Some(prefix) = &f.scope {
-        let units_in = || units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+    if let Some(scope) = &f.scope {
+        let units_in = || scope.unit_ids();
         let about_own_customer = diesel::dsl::exists(
             customers::table
                 .filter(customers::id.nullable().eq(audit_log::resource_id))

@@ -135,8 +135,26 @@ impl Permission {
     }
 }
 
-/// Scopes an API key may carry (integrations never manage users or keys).
-pub const GRANTABLE_SCOPES: [&str; 3] = ["org:read", "jobs:read", "audit:read"];
+/// Scopes an API key may carry (integrations never manage users or keys, nor read people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum GrantableScope {
+    #[serde(rename = "org:read")]
+    OrgRead,
+    #[serde(rename = "jobs:read")]
+    JobsRead,
+    #[serde(rename = "audit:read")]
+    AuditRead,
+}
+
+impl GrantableScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantableScope::OrgRead => Permission::OrgRead.scope(),
+            GrantableScope::JobsRead => Permission::JobsRead.scope(),
+            GrantableScope::AuditRead => Permission::AuditRead.scope(),
+        }
+    }
+}
 
 pub fn role_allows(role: Role, p: Permission) -> bool {
     use Permission::*;

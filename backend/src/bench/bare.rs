@@ -39,7 +39,7 @@ async fn bare_customers_by_tag(
         .db
         .run(move |c| {
             let filter = customers::store::Filter { tag: Some(tag), ..Default::default() };
-            let scope = format!("/{}/", scope.replace('~', "/"));
+            let scope = crate::org::scope::Scope::from_prefix(format!("/{}/", scope.replace('~', "/")));
             let rows = customers::store::list(
                 c,
                 &scope,

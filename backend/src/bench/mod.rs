@@ -283,7 +283,7 @@ async fn seeded_manager(
         let filter = crate::customers::store::Filter::default();
         let rows = crate::customers::store::list(
             &mut c,
-            &scope,
+            &crate::org::scope::Scope::from_prefix(scope.as_str()),
             &sub,
             &filter,
             crate::customers::store::Sort::NewestFirst,

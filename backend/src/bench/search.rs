@@ -126,16 +126,18 @@ async fn deepest(v: &Viewer<'_>, s: &Scenario) -> Result<(String, String, Vec<St
         format!("SELECT c.id AS id FROM customers c WHERE {scoped} ORDER BY {} LIMIT 1 OFFSET 50", s.order(true));
     let cursor_row = raw_on(v.db, before, params.clone()).await?;
     let mut url = format!("{}/api/v1/customers?limit=50&{}", v.base, s.query);
+    let list = crate::http::pagination::list_of("/api/v1/customers", &format!("limit=50&{}", s.query));
     let mut sql = format!("SELECT c.* FROM customers c WHERE {scoped}");
     if let Some(id) = cursor_row.first() {
         if s.by_name {
             let name = raw_on(v.db, "SELECT name AS id FROM customers WHERE id = ?".into(), vec![id.clone()]).await?;
             let name = name.first().ok_or("cursor row vanished")?;
-            url += &format!("&cursor={}", crate::http::pagination::encode_cursor(&format!("{name}\u{1f}{id}")));
+            url +=
+                &format!("&cursor={}", crate::http::pagination::encode_cursor_for(&list, &format!("{name}\u{1f}{id}")));
             sql += " AND (c.name, c.id) > (?, ?)";
             params.extend([name.clone(), id.clone()]);
         } else {
-            url += &format!("&cursor={}", crate::http::pagination::encode_cursor(id));
+            url += &format!("&cursor={}", crate::http::pagination::encode_cursor_for(&list, id));
             sql += " AND c.id < ?";
             params.push(id.clone());
         }

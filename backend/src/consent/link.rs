@@ -33,6 +33,7 @@ struct LinkClaims {
 pub struct IssueLink {
     /// How long the link works: 1 to 30 days (default 7).
     #[validate(range(min = 1, max = 30))]
+    #[schema(minimum = 1, maximum = 30)]
     pub valid_days: Option<i64>,
 }
 
@@ -66,6 +67,7 @@ pub struct SelfServiceView {
 #[serde(deny_unknown_fields)]
 pub struct SelfServiceChoice {
     #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
     pub purpose: String,
     pub granted: bool,
 }

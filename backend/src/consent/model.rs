@@ -65,11 +65,13 @@ impl ConsentRow {
 pub struct RecordConsent {
     /// One of the purposes, or `partner_sharing:<partner code>`.
     #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
     pub purpose: String,
     pub granted: bool,
     pub channel: ConsentChannel,
     /// Where the evidence is kept: a form number, a call-recording id, a file reference.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub evidence: Option<String>,
     pub notice_id: Option<String>,
     /// Intra-group sharing only: the units (subsidiaries) that may see the customer; absent = all.
@@ -175,18 +177,24 @@ pub struct CreateNotice {
     /// `zh-CN` or `en`.
     pub language: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[validate(length(min = 1, max = 20))]
+    #[schema(min_items = 1, max_items = 20)]
     pub purposes: Vec<String>,
     /// How personal information is processed.
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub method: String,
     /// Which personal information, shared with whom.
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub scope: String,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub retention: String,
     #[validate(length(min = 1, max = 50000))]
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: String,
 }
 
@@ -237,6 +245,7 @@ pub struct Receipt {
 #[serde(deny_unknown_fields)]
 pub struct VerifyReceipt {
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub jws: String,
 }
 

@@ -7,6 +7,7 @@ use crate::customers::access::{readable, writable};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 /// A customer's consents: the current state of each purpose and the full history.
@@ -152,8 +153,8 @@ pub async fn list_privacy_notices(
 ) -> Result<web::Json<Page<Notice>>, ApiError> {
     p.require(Permission::ConsentRead)?;
     let (limit, before) = (q.limit()?, q.cursor()?);
-    let prefix = p.scope_prefix();
-    let rows = state.db.run(move |c| Ok(store::notices(c, &prefix, before.as_deref(), limit + 1)?)).await?;
+    let scope = Scope::of(&p);
+    let rows = state.db.run(move |c| Ok(store::notices(c, &scope, before.as_deref(), limit + 1)?)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.id.clone()).map(Notice::from)))
 }
 

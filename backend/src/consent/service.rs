@@ -90,7 +90,13 @@ pub fn append(
     let payload = serde_json::json!({
         "customer_id": customer.id, "consent_id": row.id, "purpose": row.purpose, "granted": row.granted,
     });
-    crate::outbox::enqueue(conn, "consent.changed", &customer.id, Some(&customer.unit_id), &payload)?;
+    crate::outbox::enqueue(
+        conn,
+        crate::outbox::Topic::ConsentChanged,
+        &customer.id,
+        Some(&customer.unit_id),
+        &payload,
+    )?;
     Ok(row)
 }
 

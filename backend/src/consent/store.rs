@@ -1,8 +1,9 @@
 use diesel::prelude::*;
 
 use super::model::{ConsentRow, NoticeRow};
-use crate::db::schema::{consents, privacy_notices, units};
+use crate::db::schema::{consents, privacy_notices};
 use crate::db::DbConnection;
+use crate::org::scope::Scope;
 
 pub fn insert(conn: &mut DbConnection, row: &ConsentRow) -> QueryResult<()> {
     diesel::insert_into(consents::table).values(row).execute(conn).map(|_| ())
@@ -71,9 +72,14 @@ pub fn current_notice(conn: &mut DbConnection, unit_ids: &[String]) -> QueryResu
     Ok(None)
 }
 
-/// Notices of the units under a scope prefix, newest first.
-pub fn notices(conn: &mut DbConnection, prefix: &str, before: Option<&str>, limit: i64) -> QueryResult<Vec<NoticeRow>> {
-    let in_scope = units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+/// Notices of the units in the scope, newest first.
+pub fn notices(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<NoticeRow>> {
+    let in_scope = scope.unit_ids();
     let mut q = privacy_notices::table
         .filter(privacy_notices::unit_id.eq_any(in_scope))
         .select(NoticeRow::as_select())

@@ -42,6 +42,12 @@ pub fn writable(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<Cust
     customer(conn, p, id, Access::Write)
 }
 
+/// Of `ids`, the live customers the principal reaches as their home unit or as an owner — the
+/// batch rule for other domains' lists (sharing is decided per customer, by id, not in batches).
+pub fn reachable_ids(conn: &mut DbConnection, p: &Principal, ids: &[String]) -> Result<Vec<String>, ApiError> {
+    Ok(store::reachable_ids(conn, &crate::org::scope::Scope::of(p), &p.id, ids)?)
+}
+
 /// Staff of another unit see a customer only while the intra-group sharing consent holds.
 fn shared_with(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<bool, ApiError> {
     if p.kind != PrincipalKind::Staff {

@@ -54,6 +54,15 @@ impl ResidentId {
     }
 }
 
+/// What `parse_mobile` accepts, as a JSON Schema pattern for the API document: 11 digits
+/// starting 13–19, an optional +86 / 0086 / 86 in front, spaces, dashes and brackets anywhere.
+pub const MOBILE_PATTERN: &str =
+    r"^[ ()-]*((\+|0[ ()-]*0)[ ()-]*8[ ()-]*6[ ()-]*)?(8[ ()-]*6[ ()-]*)?1[ ()-]*[3-9]([ ()-]*[0-9]){9}[ ()-]*$";
+
+/// The shape `ResidentId::parse` accepts; the check character and the birth date inside are
+/// rules a pattern cannot say (the API document states them in words).
+pub const NATIONAL_ID_PATTERN: &str = r"^[ \t\n\r\u3000]*[0-9]{17}[0-9Xx][ \t\n\r\u3000]*$";
+
 /// A mainland mobile number, normalised to E.164 (+86…).
 pub fn parse_mobile(raw: &str) -> Result<String, FieldError> {
     let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
@@ -151,6 +160,59 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    /// The pattern an API document states for a field, read from the generated document.
+    fn documented_pattern(schema: &str, field: &str) -> String {
+        let spec = serde_json::to_value(crate::openapi::spec()).unwrap();
+        let pattern = &spec["components"]["schemas"][schema]["properties"][field]["pattern"];
+        pattern.as_str().unwrap_or_else(|| panic!("{schema}.{field} has no pattern")).to_owned()
+    }
+
+    #[test]
+    fn documented_patterns_accept_what_the_parsers_accept() {
+        for schema in ["CreateCustomer", "UpdateCustomer"] {
+            assert_eq!(documented_pattern(schema, "mobile"), MOBILE_PATTERN);
+            assert_eq!(documented_pattern(schema, "national_id"), NATIONAL_ID_PATTERN);
+        }
+        let spec = serde_json::to_value(crate::openapi::spec()).unwrap();
+        let list = spec["paths"]["/api/v1/customers"]["get"]["parameters"].as_array().unwrap();
+        let param = |name: &str| list.iter().find(|p| p["name"] == name).unwrap()["schema"]["pattern"].clone();
+        assert_eq!(param("mobile"), MOBILE_PATTERN);
+        assert_eq!(param("national_id"), NATIONAL_ID_PATTERN);
+        let mobile = regex::Regex::new(MOBILE_PATTERN).unwrap();
+        for raw in [
+            "13800138000",
+            "+8613800138000",
+            "008613800138000",
+            "8613800138000",
+            "+86 138-0013-8000",
+            "(138) 0013 8000",
+            "0 0 86 13800138000",
+            "+868613800138000",
+            "12800138000",
+            "1380013800",
+            "138001380001",
+            "+8713800138000",
+            "1380013800x",
+            "138\t00138000",
+            "",
+            "+86",
+            "19912345678",
+        ] {
+            assert_eq!(mobile.is_match(raw), parse_mobile(raw).is_ok(), "mobile {raw:?}");
+        }
+        let national_id = regex::Regex::new(NATIONAL_ID_PATTERN).unwrap();
+        for raw in [
+            "11010519491231002X",
+            "11010519491231002x",
+            " 11010519491231002X\n",
+            "1101051949123100",
+            "A1010519491231002X",
+        ] {
+            let shape_ok = ResidentId::parse(raw, today()).map_or_else(|e| e.code != "format", |_| true);
+            assert_eq!(national_id.is_match(raw), shape_ok, "national id {raw:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::domain::checks;
+use crate::http::patch;
 
 /// The fields that describe the person (as the API names them): what a copy hands over, what an
 /// incident can name, what `clear_value` opens.
@@ -56,8 +57,10 @@ crate::text_enum!(
 pub struct Source {
     pub channel: SourceChannel,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub supplier: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub legal_basis: Option<String>,
 }
 
@@ -74,6 +77,7 @@ fn third_party_names_its_supplier(source: &Source) -> Result<(), validator::Vali
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomer {
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     pub gender: Option<Gender>,
     /// YYYY-MM-DD; derived from the national id when that is given.
@@ -82,15 +86,23 @@ pub struct CreateCustomer {
     pub birth_date: Option<String>,
     /// Mainland resident id (18 characters, GB 11643 check digit).
     #[validate(custom(function = "checks::national_id"))]
+    #[schema(pattern = r"^[ \t\n\r\u3000]*[0-9]{17}[0-9Xx][ \t\n\r\u3000]*$", min_length = 18)]
     pub national_id: Option<String>,
     /// Mainland mobile; stored as E.164.
     #[validate(custom(function = "checks::mobile"))]
+    #[schema(
+        pattern = r"^[ ()-]*((\+|0[ ()-]*0)[ ()-]*8[ ()-]*6[ ()-]*)?(8[ ()-]*6[ ()-]*)?1[ ()-]*[3-9]([ ()-]*[0-9]){9}[ ()-]*$",
+        min_length = 11
+    )]
     pub mobile: Option<String>,
     #[validate(custom(function = "checks::email"))]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub address: Option<String>,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub occupation: Option<String>,
     pub income_band: Option<IncomeBand>,
     pub customer_type: CustomerType,
@@ -98,50 +110,98 @@ pub struct CreateCustomer {
     #[validate(nested)]
     pub source: Source,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub household_id: Option<String>,
     /// Up to 20 tags of 1–32 characters.
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub tags: Vec<String>,
     /// Responsible staff (default: the creator). Must be active users of the caller's scope.
     #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
     #[serde(default)]
     pub owner_ids: Vec<String>,
 }
 
-/// A partial change; absent fields stay as they are.
+/// A JSON merge patch: an absent field stays as it is, `null` clears an optional field (the
+/// name, type, source, reachability, tags and owners cannot be cleared), a value replaces it.
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomer {
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    #[serde(default, deserialize_with = "patch::required")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
-    pub gender: Option<Gender>,
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub gender: Option<Option<Gender>>,
     #[validate(custom(function = "checks::birth_date"))]
     #[schema(format = Date)]
-    pub birth_date: Option<String>,
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub birth_date: Option<Option<String>>,
     #[validate(custom(function = "checks::national_id"))]
-    pub national_id: Option<String>,
+    #[schema(pattern = r"^[ \t\n\r\u3000]*[0-9]{17}[0-9Xx][ \t\n\r\u3000]*$", min_length = 18)]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub national_id: Option<Option<String>>,
     #[validate(custom(function = "checks::mobile"))]
-    pub mobile: Option<String>,
+    #[schema(
+        pattern = r"^[ ()-]*((\+|0[ ()-]*0)[ ()-]*8[ ()-]*6[ ()-]*)?(8[ ()-]*6[ ()-]*)?1[ ()-]*[3-9]([ ()-]*[0-9]){9}[ ()-]*$",
+        min_length = 11
+    )]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub mobile: Option<Option<String>>,
     #[validate(custom(function = "checks::email"))]
-    pub email: Option<String>,
+    #[schema(format = Email, max_length = 254)]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub email: Option<Option<String>>,
     #[validate(length(min = 2, max = 200))]
-    pub address: Option<String>,
+    #[schema(min_length = 2, max_length = 200)]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub address: Option<Option<String>>,
     #[validate(length(min = 1, max = 50))]
-    pub occupation: Option<String>,
-    pub income_band: Option<IncomeBand>,
+    #[schema(min_length = 1, max_length = 50)]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub occupation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub income_band: Option<Option<IncomeBand>>,
+    #[serde(default, deserialize_with = "patch::required")]
+    #[schema(nullable = false)]
     pub customer_type: Option<CustomerType>,
-    pub preferred_channel: Option<ContactChannel>,
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub preferred_channel: Option<Option<ContactChannel>>,
     #[validate(nested)]
+    #[serde(default, deserialize_with = "patch::required")]
+    #[schema(nullable = false)]
     pub source: Option<Source>,
     #[validate(length(min = 1, max = 64))]
-    pub household_id: Option<String>,
+    #[schema(min_length = 1, max_length = 64)]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(nullable)]
+    pub household_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch::required")]
+    #[schema(nullable = false)]
     pub reachable: Option<bool>,
     /// Replaces the tags.
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    #[serde(default, deserialize_with = "patch::required")]
+    #[schema(nullable = false)]
     pub tags: Option<Vec<String>>,
     /// Replaces the responsible staff.
     #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
+    #[serde(default, deserialize_with = "patch::required")]
+    #[schema(nullable = false)]
     pub owner_ids: Option<Vec<String>>,
 }
 
@@ -185,10 +245,15 @@ pub struct CustomerQuery {
     /// Name starts with this.
     pub name: Option<String>,
     /// Exact mobile (any common format), matched through its blind index.
+    #[param(
+        pattern = r"^[ ()-]*((\+|0[ ()-]*0)[ ()-]*8[ ()-]*6[ ()-]*)?(8[ ()-]*6[ ()-]*)?1[ ()-]*[3-9]([ ()-]*[0-9]){9}[ ()-]*$"
+    )]
     pub mobile: Option<String>,
     /// Exact email, matched through its blind index.
+    #[param(format = Email, max_length = 254)]
     pub email: Option<String>,
-    /// Exact resident id, matched through its blind index.
+    /// Exact resident id (with a valid check character), matched through its blind index.
+    #[param(pattern = r"^[ \t\n\r\u3000]*[0-9]{17}[0-9Xx][ \t\n\r\u3000]*$")]
     pub national_id: Option<String>,
     pub tag: Option<String>,
     pub owner_id: Option<String>,
@@ -201,21 +266,33 @@ pub struct CustomerQuery {
     pub created_from: Option<chrono::DateTime<chrono::Utc>>,
     /// Created before (RFC 3339).
     pub created_to: Option<chrono::DateTime<chrono::Utc>>,
-    /// `-created` (default, newest first) or `name`.
-    pub sort: Option<String>,
+    pub sort: Option<super::store::Sort>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
 
+crate::text_enum!(
+    /// The fields a reveal can show in full: the masked ones.
+    RevealField {
+        NationalId => "national_id",
+        Mobile => "mobile",
+        Email => "email",
+        Address => "address",
+        BirthDate => "birth_date",
+        Name => "name",
+    }
+);
+
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevealRequest {
-    /// Any of national_id, mobile, email, address, birth_date, name.
     #[validate(length(min = 1, max = 6))]
-    pub fields: Vec<String>,
+    #[schema(min_items = 1, max_items = 6)]
+    pub fields: Vec<RevealField>,
     pub purpose: RevealPurpose,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub note: Option<String>,
 }
 

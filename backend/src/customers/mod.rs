@@ -13,3 +13,4 @@ pub mod records;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod summary;

@@ -10,6 +10,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::etag::{etag, if_match};
 use crate::http::extract::Body;
 use crate::http::pagination::{encode_cursor, Page, PageParams};
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 fn reply(status: StatusCode, c: &Customer) -> HttpResponse {
@@ -87,12 +88,12 @@ pub async fn update_customer(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersWrite)?;
     let Body(input) = body;
-    let version = if_match(&req)?;
+    let expected = if_match(&req)?;
     let (st, id) = (state.clone(), id.into_inner());
     let view = state
         .db
         .write(move |c| {
-            service::update(c, &st.cipher, &p, &id, version, input).and_then(|row| one_view(c, &st, &p, row))
+            service::update(c, &st.cipher, &p, &id, &expected, input).and_then(|row| one_view(c, &st, &p, row))
         })
         .await?;
     Ok(reply(StatusCode::OK, &view))
@@ -111,8 +112,8 @@ pub async fn delete_customer(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let version = if_match(&req)?;
-    state.db.write(move |c| service::delete(c, &p, &id, version)).await?;
+    let expected = if_match(&req)?;
+    state.db.write(move |c| service::delete(c, &p, &id, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -156,11 +157,7 @@ pub async fn list_customers(
     let q = q.into_inner();
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let limit = page.limit()?;
-    let sort = match q.sort.as_deref() {
-        None | Some("-created") => store::Sort::NewestFirst,
-        Some("name") => store::Sort::Name,
-        Some(_) => return Err(ApiError::field("sort", "unknown", "sort by -created or name")),
-    };
+    let sort = q.sort.unwrap_or_default();
     let cursor = page.cursor()?;
     let after = match (sort, cursor) {
         (_, None) => store::After::Start,
@@ -172,7 +169,7 @@ pub async fn list_customers(
     };
     let filter = service::filter_of(&state.cipher, q)?;
     let st = state.clone();
-    let (scope, viewer) = (p.scope_prefix(), p.id.clone());
+    let (scope, viewer) = (Scope::of(&p), p.id.clone());
     let page = state
         .db
         .run(move |c| {

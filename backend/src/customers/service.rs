@@ -10,15 +10,18 @@ use super::access::{readable, writable};
 use super::domain::{self, ResidentId};
 use super::dto::*;
 use super::mask::{self, View};
-use super::model::{CustomerRow, SENSITIVE};
+use super::model::CustomerRow;
 use super::store;
 use crate::audit::{self, Event};
 use crate::auth::{Permission, Principal};
 use crate::crypto::field::FieldCipher;
 use crate::db::{now, DbConnection};
 use crate::error::{ApiError, FieldError};
+use crate::http::etag::IfMatch;
+use crate::org::scope::Scope;
+use crate::outbox::Topic;
 
-const TABLE: &str = "customers";
+use super::model::TABLE;
 pub const REVEALS_PER_HOUR: i64 = 20;
 
 fn today() -> NaiveDate {
@@ -102,6 +105,23 @@ fn seal(cipher: &FieldCipher, row: &mut CustomerRow, clear: &Clear) {
     }
 }
 
+/// The value a merge-patch member sets, if it sets one.
+fn given(member: &Option<Option<String>>) -> Option<&str> {
+    member.as_ref().and_then(|v| v.as_deref())
+}
+
+/// Clears a sensitive field and what is derived from it (its blind index, the address region).
+fn unseal(row: &mut CustomerRow, field: &str) {
+    match field {
+        "national_id" => (row.national_id, row.national_id_bidx) = (None, None),
+        "mobile" => (row.mobile, row.mobile_bidx) = (None, None),
+        "email" => (row.email, row.email_bidx) = (None, None),
+        "address" => (row.address, row.address_region) = (None, None),
+        "birth_date" => row.birth_date = None,
+        _ => {}
+    }
+}
+
 /// Name and birth date together identify a person well enough to flag a possible duplicate.
 pub fn identity_index(cipher: &FieldCipher, name: &str, birth_date: &str) -> String {
     cipher.blind_index("identity", &format!("{}|{birth_date}", name.trim()))
@@ -140,7 +160,7 @@ fn fail_if(errors: Vec<FieldError>) -> Result<(), ApiError> {
     }
 }
 
-pub fn event(conn: &mut DbConnection, topic: &str, row: &CustomerRow, fields: &[&str]) -> Result<(), ApiError> {
+pub fn event(conn: &mut DbConnection, topic: Topic, row: &CustomerRow, fields: &[&str]) -> Result<(), ApiError> {
     let payload =
         serde_json::json!({ "customer_id": row.id, "unit_id": row.unit_id, "version": row.version, "fields": fields });
     Ok(crate::outbox::enqueue(conn, topic, &row.id, Some(&row.unit_id), &payload)?)
@@ -162,7 +182,7 @@ pub fn create(
     store::replace_tags(conn, &row.id, &tags)?;
     let fields = filled_fields(&row);
     audit::append(conn, &p.actor(), Event::new("customer.create", "customer", Some(&row.id)).fields(&fields))?;
-    event(conn, "customer.created", &row, &fields)?;
+    event(conn, Topic::CustomerCreated, &row, &fields)?;
     Ok(row)
 }
 
@@ -259,24 +279,36 @@ pub fn update(
     cipher: &FieldCipher,
     p: &Principal,
     id: &str,
-    version: i64,
+    expected: &IfMatch,
     input: UpdateCustomer,
 ) -> Result<CustomerRow, ApiError> {
     p.require(Permission::CustomersWrite)?;
     let current = writable(conn, p, id)?;
-    if current.version != version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let version = expected.check(current.version)?;
     let mut errors = Vec::new();
     let mut clear = parse_clear(
-        input.national_id.as_deref(),
-        input.mobile.as_deref(),
-        input.email.as_deref(),
-        input.address.as_deref(),
-        input.birth_date.as_deref(),
+        given(&input.national_id),
+        given(&input.mobile),
+        given(&input.email),
+        given(&input.address),
+        given(&input.birth_date),
         &mut errors,
     );
-    let mut gender = input.gender.or_else(|| current.gender.as_deref().and_then(Gender::parse));
+    let nulled: Vec<&'static str> = [
+        ("national_id", &input.national_id),
+        ("mobile", &input.mobile),
+        ("email", &input.email),
+        ("address", &input.address),
+        ("birth_date", &input.birth_date),
+    ]
+    .into_iter()
+    .filter(|(_, v)| matches!(v, Some(None)))
+    .map(|(f, _)| f)
+    .collect();
+    let mut gender = match input.gender {
+        Some(g) => g,
+        None => current.gender.as_deref().and_then(Gender::parse),
+    };
     reconcile_id(&mut clear, &mut gender, &mut errors);
     if let Some(t) = &input.tags {
         check_tags(t, &mut errors);
@@ -296,12 +328,12 @@ pub fn update(
         };
     }
     set!(name, input.name.map(|n| n.trim().to_owned()));
-    set!(gender, input.gender.map(|g| Some(g.as_str().to_owned())));
-    set!(occupation, input.occupation.map(Some));
-    set!(income_band, input.income_band.map(|v| Some(v.as_str().to_owned())));
+    set!(gender, input.gender.map(|g| g.map(|g| g.as_str().to_owned())));
+    set!(occupation, input.occupation);
+    set!(income_band, input.income_band.map(|v| v.map(|b| b.as_str().to_owned())));
     set!(customer_type, input.customer_type.map(|v| v.as_str().to_owned()));
-    set!(preferred_channel, input.preferred_channel.map(|v| Some(v.as_str().to_owned())));
-    set!(household_id, input.household_id.map(Some));
+    set!(preferred_channel, input.preferred_channel.map(|v| v.map(|c| c.as_str().to_owned())));
+    set!(household_id, input.household_id);
     set!(reachable, input.reachable);
     if let Some(s) = input.source {
         row.source_channel = s.channel.as_str().to_owned();
@@ -325,7 +357,11 @@ pub fn update(
         }
     }
     seal(cipher, &mut row, &clear);
-    if changed.contains(&"name") || clear.birth_date.is_some() {
+    for field in &nulled {
+        unseal(&mut row, field);
+        changed.push(field);
+    }
+    if changed.contains(&"name") || clear.birth_date.is_some() || nulled.contains(&"birth_date") {
         let birth = match clear.birth_date {
             Some(b) => Some(b.to_string()),
             None => open(cipher, &row, "birth_date", &row.birth_date)?,
@@ -347,16 +383,14 @@ pub fn update(
     }
     super::quality::store::unverify(conn, id, &changed)?;
     audit::append(conn, &p.actor(), Event::new("customer.update", "customer", Some(id)).fields(&changed))?;
-    event(conn, "customer.updated", &row, &changed)?;
+    event(conn, Topic::CustomerUpdated, &row, &changed)?;
     Ok(row)
 }
 
-pub fn delete(conn: &mut DbConnection, p: &Principal, id: &str, version: i64) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, p: &Principal, id: &str, expected: &IfMatch) -> Result<(), ApiError> {
     p.require(Permission::CustomersWrite)?;
     let mut row = writable(conn, p, id)?;
-    if row.version != version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let version = expected.check(row.version)?;
     row.version = version + 1;
     row.updated_at = now();
     row.deleted_at = Some(row.updated_at);
@@ -364,7 +398,7 @@ pub fn delete(conn: &mut DbConnection, p: &Principal, id: &str, version: i64) ->
         return Err(ApiError::PreconditionFailed);
     }
     audit::append(conn, &p.actor(), Event::new("customer.delete", "customer", Some(id)))?;
-    event(conn, "customer.deleted", &row, &[])
+    event(conn, Topic::CustomerDeleted, &row, &[])
 }
 
 pub fn open(
@@ -474,12 +508,9 @@ pub fn reveal(
 ) -> Result<Revealed, ApiError> {
     p.require(Permission::CustomersReveal)?;
     let row = writable(conn, p, id)?;
-    let mut fields: Vec<String> = input.fields.clone();
+    let mut fields: Vec<String> = input.fields.iter().map(|f| f.as_str().to_owned()).collect();
     fields.sort();
     fields.dedup();
-    if let Some(bad) = fields.iter().find(|f| !SENSITIVE.contains(&f.as_str()) && f.as_str() != "name") {
-        return Err(ApiError::field("fields", "unknown", format!("`{bad}` cannot be revealed")));
-    }
     if store::reveals_since(conn, &p.id, now() - TimeDelta::hours(1))? >= REVEALS_PER_HOUR {
         return Err(ApiError::TooManyRequests { retry_after_secs: 600 });
     }
@@ -511,7 +542,7 @@ pub fn duplicates(
 ) -> Result<Vec<DuplicateCandidate>, ApiError> {
     p.require(Permission::CustomersRead)?;
     let row = readable(conn, p, id)?;
-    let found = store::possible_duplicates(conn, &row, &p.scope_prefix(), &p.id, 50)?;
+    let found = store::possible_duplicates(conn, &row, &Scope::of(p), &p.id, 50)?;
     let reasons: Vec<Vec<String>> = found
         .iter()
         .map(|c| {

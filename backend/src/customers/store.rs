@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::model::CustomerRow;
 use crate::db::schema::{audit_log, customer_owners, customer_tags, customers, units};
 use crate::db::{Backend, DbConnection};
+use crate::org::scope::Scope;
 
 pub fn insert(conn: &mut DbConnection, row: &CustomerRow) -> QueryResult<()> {
     diesel::insert_into(customers::table).values(row).execute(conn).map(|_| ())
@@ -88,9 +89,13 @@ pub fn update(conn: &mut DbConnection, row: &CustomerRow, expected_version: i64)
     Ok(n == 1)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A list's order: `-created` (default, newest first) or `name`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
 pub enum Sort {
+    #[default]
+    #[serde(rename = "-created")]
     NewestFirst,
+    #[serde(rename = "name")]
     Name,
 }
 
@@ -190,11 +195,11 @@ fn tag_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<TagPl
     Ok(if tagged >= bound { TagPlan::Probe } else { TagPlan::List })
 }
 
-/// Live customers visible to a principal (homed under `scope_prefix`, or owned by `viewer`)
+/// Live customers visible to a principal (homed in `scope`, or owned by `viewer`)
 /// that pass the filter.
 fn filtered<'a>(
     backend: Backend,
-    scope_prefix: &str,
+    scope: &Scope,
     viewer: &str,
     f: &Filter,
     tags: TagPlan,
@@ -209,7 +214,7 @@ fn filtered<'a>(
     // it a per-row probe of the owners index.
     let fence = if backend == Backend::Postgres { " OFFSET 0" } else { "" };
     let visible = sql::<Bool>("(EXISTS (SELECT 1 FROM units u WHERE u.id = customers.unit_id AND u.path LIKE ")
-        .bind::<Text, _>(format!("{scope_prefix}%"))
+        .bind::<Text, _>(scope.like_pattern())
         .sql(") OR EXISTS (SELECT 1 FROM customer_owners o WHERE o.customer_id = customers.id AND o.user_id = ")
         .bind::<Text, _>(viewer.to_owned())
         .sql(fence)
@@ -316,10 +321,10 @@ pub fn fts_phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
-/// Customers visible to a principal: homed under `scope_prefix`, or owned by `viewer`.
+/// Customers visible to a principal: homed in `scope`, or owned by `viewer`.
 pub fn list(
     conn: &mut DbConnection,
-    scope_prefix: &str,
+    scope: &Scope,
     viewer: &str,
     f: &Filter,
     sort: Sort,
@@ -327,7 +332,7 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<CustomerRow>> {
     let plan = tag_plan(conn, f, limit)?;
-    let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f, plan);
+    let mut q = filtered(Backend::of(conn), scope, viewer, f, plan);
     q = match (sort, after) {
         (Sort::NewestFirst, After::Id(id)) => q.filter(customers::id.lt(id)),
         // A row value: both databases turn it into one range of the (name, id) index; the
@@ -351,23 +356,54 @@ pub fn list(
 /// The ids of the customers `list` would return, newest first, after `before` (keyset).
 pub fn ids(
     conn: &mut DbConnection,
-    scope_prefix: &str,
+    scope: &Scope,
     viewer: &str,
     f: &Filter,
     before: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<String>> {
     let plan = tag_plan(conn, f, limit)?;
-    let mut q = filtered(Backend::of(conn), scope_prefix, viewer, f, plan);
+    let mut q = filtered(Backend::of(conn), scope, viewer, f, plan);
     if let Some(b) = before {
         q = q.filter(customers::id.lt(b.to_owned()));
     }
     q.order(customers::id.desc()).limit(limit).select(customers::id).load(conn)
 }
 
+/// Of `ids`, the live customers homed in the scope or owned by `viewer` — the batch form of the
+/// by-id rule (sharing aside), for lists another domain holds customer ids in.
+fn reachable<'a>(scope: &Scope, viewer: &str, ids: &'a [String]) -> customers::BoxedQuery<'a, Multi> {
+    let owned = customer_owners::table
+        .filter(customer_owners::user_id.eq(viewer.to_owned()))
+        .select(customer_owners::customer_id);
+    customers::table
+        .filter(customers::id.eq_any(ids))
+        .filter(customers::deleted_at.is_null())
+        .filter(customers::unit_id.eq_any(scope.unit_ids()).or(customers::id.eq_any(owned)))
+        .into_boxed()
+}
+
+pub fn reachable_ids(conn: &mut DbConnection, scope: &Scope, viewer: &str, ids: &[String]) -> QueryResult<Vec<String>> {
+    reachable(scope, viewer, ids).select(customers::id).load(conn)
+}
+
+/// (id, name, mobile ciphertext, unit id) of the reachable ones among `ids`, in one statement.
+pub type RefRow = (String, String, Option<String>, String);
+
+pub fn reachable_refs(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    viewer: &str,
+    ids: &[String],
+) -> QueryResult<Vec<RefRow>> {
+    reachable(scope, viewer, ids)
+        .select((customers::id, customers::name, customers::mobile, customers::unit_id))
+        .load(conn)
+}
+
 /// How many customers `list` would walk through (for an export's progress).
-pub fn count(conn: &mut DbConnection, scope_prefix: &str, viewer: &str, f: &Filter) -> QueryResult<i64> {
-    filtered(Backend::of(conn), scope_prefix, viewer, f, TagPlan::List).count().get_result(conn)
+pub fn count(conn: &mut DbConnection, scope: &Scope, viewer: &str, f: &Filter) -> QueryResult<i64> {
+    filtered(Backend::of(conn), scope, viewer, f, TagPlan::List).count().get_result(conn)
 }
 
 fn escape_like(s: &str) -> String {
@@ -389,7 +425,7 @@ pub fn reveals_since(conn: &mut DbConnection, user_id: &str, since: NaiveDateTim
 pub fn possible_duplicates(
     conn: &mut DbConnection,
     row: &CustomerRow,
-    scope_prefix: &str,
+    scope: &Scope,
     viewer: &str,
     limit: i64,
 ) -> QueryResult<Vec<CustomerRow>> {
@@ -400,7 +436,7 @@ pub fn possible_duplicates(
     // A value no blind index can take stands in for an absent key, keeping one query shape.
     let none = String::from("-");
     let key = |k: &Option<String>| k.clone().unwrap_or_else(|| none.clone());
-    let in_scope = units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id);
+    let in_scope = scope.unit_ids();
     let owned = customer_owners::table
         .filter(customer_owners::user_id.eq(viewer.to_owned()))
         .select(customer_owners::customer_id);
@@ -456,9 +492,9 @@ pub fn existing_keys(conn: &mut DbConnection, kind: Key, values: &[String]) -> Q
     Ok(found.into_iter().filter_map(|(k, u)| k.map(|k| (k, u))).collect())
 }
 
-/// The ids of the units under a path prefix (a scope has a handful).
-pub fn scope_unit_ids(conn: &mut DbConnection, scope_prefix: &str) -> QueryResult<Vec<String>> {
-    units::table.filter(units::path.like(format!("{scope_prefix}%"))).select(units::id).load(conn)
+/// The ids of the units in a scope (a scope has a handful).
+pub fn scope_unit_ids(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<String>> {
+    scope.unit_ids().load(conn)
 }
 
 /// Many new customers with their owners and tags. PostgreSQL takes the customers through

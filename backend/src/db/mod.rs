@@ -146,13 +146,14 @@ impl DbPool {
         let pool = self.clone();
         let span = tracing::Span::current();
         let precondition = take_precondition();
+        let list = crate::http::pagination::current_list();
         actix_web::web::block(move || {
             let _guard = span.enter();
             let mut conn = pool.get()?;
             if let Some(check) = precondition {
                 check(&mut conn)?;
             }
-            f(&mut conn)
+            crate::http::pagination::on_thread(list, || f(&mut conn))
         })
         .await
         .map_err(|_| ApiError::internal("blocking pool closed"))?

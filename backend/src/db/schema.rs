@@ -528,6 +528,7 @@ diesel::table! {
         days -> Integer,
         updated_by -> Text,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 

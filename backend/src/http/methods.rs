@@ -47,22 +47,25 @@ fn table() -> &'static [Route] {
     })
 }
 
-/// The methods a path answers, or None for a path no route has.
+/// The methods a path answers, or None for a path no route has. A literal segment beats a
+/// `{parameter}` (`/customers/exports` is its own path, not a customer id), as in the router.
 pub fn allowed(path: &str) -> Option<Vec<&'static str>> {
     let parts: Vec<&str> = path.split('/').collect();
+    let fits = |r: &&Route| {
+        r.segments.len() == parts.len()
+            && r.segments.iter().zip(&parts).all(|(s, p)| s.as_deref().map_or(!p.is_empty(), |lit| lit == *p))
+    };
+    let literals = |r: &Route| r.segments.iter().filter(|s| s.is_some()).count();
+    let best = table().iter().filter(fits).max_by_key(|r| literals(r))?;
     let mut out: Vec<&'static str> = Vec::new();
-    for r in table() {
-        let fits = r.segments.len() == parts.len()
-            && r.segments.iter().zip(&parts).all(|(s, p)| s.as_deref().map_or(!p.is_empty(), |lit| lit == *p));
-        if fits {
-            for m in &r.methods {
-                if !out.contains(m) {
-                    out.push(m);
-                }
+    for r in table().iter().filter(fits).filter(|r| literals(r) == literals(best)) {
+        for m in &r.methods {
+            if !out.contains(m) {
+                out.push(m);
             }
         }
     }
-    (!out.is_empty()).then_some(out)
+    Some(out)
 }
 
 /// Methods this server never answers, on any path.
@@ -78,6 +81,7 @@ mod tests {
     fn known_paths_list_their_methods() {
         assert_eq!(allowed("/api/v1/customers/abc").unwrap(), ["GET", "PATCH", "DELETE"]);
         assert!(allowed("/api/v1/customers").unwrap().contains(&"POST"));
+        assert_eq!(allowed("/api/v1/customers/exports").unwrap(), ["POST"], "a literal path is not an id");
         assert_eq!(allowed("/api/v1/no-such-thing"), None);
         assert_eq!(allowed("/api/v1/customers//consents"), None);
         assert!(is_refused(&actix_web::http::Method::TRACE));

@@ -7,4 +7,5 @@ pub mod idempotency;
 pub mod methods;
 pub mod observe;
 pub mod pagination;
+pub mod patch;
 pub mod strict_json;

@@ -106,6 +106,7 @@ pub async fn observe<B: MessageBody + 'static>(
         return Ok(req.into_response(res).map_into_right_body());
     }
     let started = Instant::now();
+    let list = crate::http::pagination::list_of(req.path(), req.query_string());
     let handled = crate::db::with_precondition_slot(async move {
         let res = next.call(req).await?;
         // A handler that never touched the database still owes its principal's session check:
@@ -128,7 +129,7 @@ pub async fn observe<B: MessageBody + 'static>(
         }
     });
     let rated = RATE.scope(std::cell::Cell::new(None), async move {
-        let res = handled.await;
+        let res = crate::http::pagination::within_list(list, handled).await;
         (res, RATE.with(|r| r.get()))
     });
     let (result, rate) = REQUEST_ID.scope(id.clone(), rated).instrument(span.clone()).await;
@@ -154,12 +155,20 @@ pub async fn observe<B: MessageBody + 'static>(
     Ok(res)
 }
 
-/// Requests refused before any routing: methods this server never answers (TRACE, CONNECT, …),
-/// `%00` in the URL, and oversized headers.
+/// Requests refused before any routing: methods this server never answers (TRACE, CONNECT, …)
+/// or a path does not, `%00` in the URL, and oversized headers.
 fn refuse_early(req: &ServiceRequest) -> Option<ApiError> {
     if super::methods::is_refused(req.method()) {
         let allow = super::methods::allowed(req.path()).unwrap_or_default();
         return Some(ApiError::MethodNotAllowed(allow));
+    }
+    // The document decides which path a request names, literal segments first: GET on
+    // `/customers/exports` (POST only) is 405, not a read of a customer called "exports".
+    if let Some(allow) = super::methods::allowed(req.path()) {
+        let method = if req.method() == actix_web::http::Method::HEAD { "GET" } else { req.method().as_str() };
+        if !allow.contains(&method) {
+            return Some(ApiError::MethodNotAllowed(allow));
+        }
     }
     if super::extract::has_encoded_nul(req.uri()) {
         return Some(ApiError::BadRequest("the URL must not contain %00".into()));

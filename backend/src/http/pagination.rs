@@ -1,5 +1,6 @@
 //! Keyset pagination: `?limit=&cursor=` in, `{items, next_cursor}` out. The cursor is the last
-//! key of the page, opaque to clients (base64url of the key).
+//! key of the page, opaque to clients (base64url of the key), signed together with the list it
+//! came from — its path and filters — so it cannot be replayed on another list or filter.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -56,22 +57,67 @@ fn cursor_key() -> &'static ring::hmac::Key {
     CURSOR_KEY.get_or_init(|| ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &crate::crypto::random_bytes::<32>()))
 }
 
-fn tag(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(&ring::hmac::sign(cursor_key(), key.as_bytes()).as_ref()[..9])
+tokio::task_local! {
+    static LIST: String;
 }
 
-/// `base64url(key).tag`: opaque to clients, and checked when it comes back.
+thread_local! {
+    static LIST_ON_THREAD: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Which list a request reads: its path and its query without `cursor` and `limit`, in a
+/// fixed order (a page size may change between pages; a filter may not).
+pub fn list_of(path: &str, query: &str) -> String {
+    let mut filters: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter(|p| !matches!(p.split('=').next(), Some("cursor" | "limit")))
+        .collect();
+    filters.sort_unstable();
+    format!("{path}?{}", filters.join("&"))
+}
+
+/// Runs a request's handling with its list known to the cursors it reads and writes.
+pub async fn within_list<F: std::future::Future>(list: String, f: F) -> F::Output {
+    LIST.scope(list, f).await
+}
+
+/// The list of the current request, to carry onto a blocking database thread.
+pub fn current_list() -> Option<String> {
+    LIST.try_with(|l| l.clone()).ok().or_else(|| LIST_ON_THREAD.with(|l| l.borrow().clone()))
+}
+
+/// Runs `f` on this (blocking) thread with the list of the request it serves.
+pub fn on_thread<T>(list: Option<String>, f: impl FnOnce() -> T) -> T {
+    let before = LIST_ON_THREAD.with(|l| l.replace(list));
+    let out = f();
+    LIST_ON_THREAD.with(|l| *l.borrow_mut() = before);
+    out
+}
+
+fn tag(list: &str, key: &str) -> String {
+    let signed = ring::hmac::sign(cursor_key(), format!("{list}\u{0}{key}").as_bytes());
+    URL_SAFE_NO_PAD.encode(&signed.as_ref()[..9])
+}
+
+/// `base64url(key).tag`: opaque to clients, and checked when it comes back on the same list.
 pub fn encode_cursor(key: &str) -> String {
-    format!("{}.{}", URL_SAFE_NO_PAD.encode(key), tag(key))
+    encode_cursor_for(&current_list().unwrap_or_default(), key)
 }
 
-/// The key a cursor carries; an empty or undecodable one is refused (422), never read as "from
-/// the start" or as an empty page.
+/// A cursor for a named list (`list_of`), for tools that build URLs outside a request.
+pub fn encode_cursor_for(list: &str, key: &str) -> String {
+    format!("{}.{}", URL_SAFE_NO_PAD.encode(key), tag(list, key))
+}
+
+/// The key a cursor carries; an empty, undecodable or other list's one is refused (422), never
+/// read as "from the start" or as an empty page.
 pub fn decode_cursor(raw: &str) -> Result<String, ApiError> {
+    let list = current_list().unwrap_or_default();
     raw.split_once('.')
         .and_then(|(body, mac)| {
             let key = String::from_utf8(URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
-            (!key.is_empty() && tag(&key) == mac).then_some(key)
+            (!key.is_empty() && tag(&list, &key) == mac).then_some(key)
         })
         .ok_or_else(|| ApiError::field("cursor", "invalid", "cursor is not one this server issued"))
 }
@@ -115,6 +161,19 @@ mod tests {
         let (_, mac) = issued.split_once('.').unwrap();
         let forged = format!("{}.{mac}", URL_SAFE_NO_PAD.encode("0193-abd"));
         assert!(PageParams { limit: None, cursor: Some(forged) }.cursor().is_err());
+    }
+
+    #[test]
+    fn a_cursor_belongs_to_its_list_and_filters() {
+        let list = list_of("/api/v1/customers", "tag=vip&limit=20&cursor=abc&q=li");
+        assert_eq!(list, "/api/v1/customers?q=li&tag=vip");
+        assert_eq!(list, list_of("/api/v1/customers", "q=li&tag=vip&limit=50"), "page size and order may change");
+        let issued = on_thread(Some(list.clone()), || encode_cursor("0193-abc"));
+        assert_eq!(issued, encode_cursor_for(&list, "0193-abc"));
+        assert!(on_thread(Some(list), || decode_cursor(&issued)).is_ok());
+        for other in [list_of("/api/v1/customers", "q=li"), list_of("/api/v1/users", "q=li&tag=vip")] {
+            assert!(on_thread(Some(other.clone()), || decode_cursor(&issued)).is_err(), "{other}");
+        }
     }
 
     #[test]

@@ -33,6 +33,11 @@ impl<'de> Visitor<'de> for StrictVisitor {
         Ok(Value::Number(v.into()))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // JSON Schema counts 2808.0 as the integer 2808; so does this server, for whole numbers
+        // a double holds exactly (|v| < 2^53).
+        if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+            return Ok(Value::Number((v as i64).into()));
+        }
         Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
@@ -70,6 +75,16 @@ impl<'de> Visitor<'de> for StrictVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_integers() {
+        let v: Strict = serde_json::from_str(r#"{"a": 2808.0, "b": -0.0, "c": 2.5, "d": 1e300}"#).unwrap();
+        assert_eq!(v.0["a"], serde_json::json!(2808));
+        assert!(v.0["a"].is_i64());
+        assert_eq!(v.0["b"], serde_json::json!(0));
+        assert_eq!(v.0["c"], serde_json::json!(2.5));
+        assert!(v.0["d"].is_f64(), "beyond 2^53 a double is no exact integer");
+    }
 
     #[test]
     fn duplicate_keys_are_refused_at_any_depth() {

@@ -100,25 +100,32 @@ pub struct ActionRow {
 #[serde(deny_unknown_fields)]
 pub struct CreateIncident {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     pub category: IncidentCategory,
     pub severity: Severity,
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub description: String,
     /// Why it happened (as far as known).
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub cause: Option<String>,
     /// The harm it may cause the people affected.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub harm: Option<String>,
     /// What the people affected can do to reduce the harm.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub advice: Option<String>,
     /// Who the people affected and the regulator can contact.
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub contact: String,
     /// The kinds of information involved (customer field names, e.g. `mobile`, `national_id`).
     #[validate(length(min = 1, max = 30))]
+    #[schema(min_items = 1, max_items = 30)]
     pub fields: Vec<String>,
     pub occurred_at: DateTime<Utc>,
     pub detected_at: DateTime<Utc>,
@@ -183,6 +190,7 @@ impl Incident {
 pub struct RecordAction {
     pub kind: ActionKind,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub description: String,
     /// When it was done (default: now).
     pub taken_at: Option<DateTime<Utc>>,
@@ -225,6 +233,7 @@ pub struct AffectedQuery {
 #[serde(deny_unknown_fields)]
 pub struct AddAffected {
     #[validate(length(max = 1000))]
+    #[schema(max_items = 1000)]
     pub customer_ids: Option<Vec<String>>,
     pub query: Option<AffectedQuery>,
 }

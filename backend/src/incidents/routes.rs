@@ -3,9 +3,11 @@ use actix_web::{get, post, web, HttpResponse};
 use super::model::*;
 use super::{service, store};
 use crate::auth::{Permission, Principal};
+use crate::customers::summary::{summaries, CustomerRef};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 /// Records a data incident for the caller's unit.
@@ -43,7 +45,7 @@ pub async fn list_incidents(
     let page = state
         .db
         .run(move |c| {
-            let rows = store::list(c, &p.scope_prefix(), before.as_deref(), limit + 1)?;
+            let rows = store::list(c, &Scope::of(&p), before.as_deref(), limit + 1)?;
             let page = Page::from_rows(rows, limit, |r| r.id.clone());
             let items = service::with_counts(c, page.items)?;
             Ok(Page { items, next_cursor: page.next_cursor })
@@ -135,6 +137,36 @@ pub async fn add_incident_customers(
     Ok(web::Json(out))
 }
 
+/// The affected customers, masked for the caller's role (a compliance officer sees names, never
+/// full numbers). Customers outside the caller's reach are left out of the page.
+#[utoipa::path(
+    tag = "incidents", operation_id = "list_incident_customers", params(("id" = String, Path), PageParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = Page<CustomerRef>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/incidents/{id}/customers")]
+pub async fn list_incident_customers(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    q: crate::http::extract::Query<PageParams>,
+) -> Result<web::Json<Page<CustomerRef>>, ApiError> {
+    p.require(Permission::IncidentsRead)?;
+    let (limit, after) = (q.limit()?, q.cursor()?);
+    let st = state.clone();
+    let page = state
+        .db
+        .run(move |c| {
+            let incident = service::visible(c, &p, &id)?;
+            let ids = store::affected_ids(c, &incident.id, after.as_deref(), limit + 1)?;
+            let page = Page::from_rows(ids, limit, String::clone);
+            let items = summaries(c, &st.cipher, &p, &page.items)?;
+            Ok(Page { items, next_cursor: page.next_cursor })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
 /// Records a notification through `channel` to every affected customer not notified yet (those
 /// without an address for the channel are recorded as `no_contact`).
 #[utoipa::path(
@@ -178,6 +210,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_incident_actions)
         .service(record_incident_action)
         .service(add_incident_customers)
+        .service(list_incident_customers)
         .service(notify_incident_customers)
         .service(incident_report);
 }

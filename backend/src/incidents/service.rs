@@ -1,13 +1,11 @@
-use diesel::prelude::*;
-
 use super::model::*;
 use super::store;
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::customers::store::Filter;
-use crate::db::schema::{customer_owners, customers, units};
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
+use crate::org::scope::Scope;
 
 /// The kinds of information an incident can name: the person's fields and their records.
 const RECORDS: [&str; 6] = ["purchases", "preferences", "feedback", "contacts", "consents", "tickets"];
@@ -107,19 +105,6 @@ pub fn record_action(
     Ok(row)
 }
 
-/// Of `ids`, the live customers the principal sees (homed in scope, or owned).
-fn visible_customers(conn: &mut DbConnection, p: &Principal, ids: &[String]) -> Result<Vec<String>, ApiError> {
-    let in_scope = units::table.filter(units::path.like(format!("{}%", p.scope_prefix()))).select(units::id);
-    let owned =
-        customer_owners::table.filter(customer_owners::user_id.eq(p.id.clone())).select(customer_owners::customer_id);
-    Ok(customers::table
-        .filter(customers::id.eq_any(ids))
-        .filter(customers::deleted_at.is_null())
-        .filter(customers::unit_id.eq_any(in_scope).or(customers::id.eq_any(owned)))
-        .select(customers::id)
-        .load(conn)?)
-}
-
 pub fn add_affected(
     conn: &mut DbConnection,
     p: &Principal,
@@ -132,7 +117,7 @@ pub fn add_affected(
     }
     let mut added = 0;
     if let Some(ids) = &input.customer_ids {
-        let found = visible_customers(conn, p, ids)?;
+        let found = crate::customers::access::reachable_ids(conn, p, ids)?;
         if let Some(unknown) = ids.iter().find(|i| !found.contains(i)) {
             return Err(ApiError::field("customer_ids", "unknown", format!("no customer {unknown}")));
         }
@@ -149,7 +134,7 @@ pub fn add_affected(
         };
         let mut before: Option<String> = None;
         loop {
-            let ids = crate::customers::store::ids(conn, &p.scope_prefix(), &p.id, &filter, before.as_deref(), BATCH)?;
+            let ids = crate::customers::store::ids(conn, &Scope::of(p), &p.id, &filter, before.as_deref(), BATCH)?;
             let Some(last) = ids.last() else { break };
             before = Some(last.clone());
             added += store::add_affected(conn, &incident.id, &ids)?;

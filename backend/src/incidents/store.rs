@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use super::model::{ActionRow, IncidentRow};
 use crate::db::schema::{customers, incident_actions, incident_customers, incident_notifications, incidents, units};
 use crate::db::DbConnection;
+use crate::org::scope::Scope;
 
 pub fn insert(conn: &mut DbConnection, row: &IncidentRow) -> QueryResult<()> {
     diesel::insert_into(incidents::table).values(row).execute(conn).map(|_| ())
@@ -18,9 +19,9 @@ pub fn get_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(I
         .optional()
 }
 
-/// Incidents of units under `prefix`, newest first.
-pub fn list(conn: &mut DbConnection, prefix: &str, before: Option<&str>, limit: i64) -> QueryResult<Vec<IncidentRow>> {
-    let in_scope = units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+/// Incidents of the units in the scope, newest first.
+pub fn list(conn: &mut DbConnection, scope: &Scope, before: Option<&str>, limit: i64) -> QueryResult<Vec<IncidentRow>> {
+    let in_scope = scope.unit_ids();
     let mut q = incidents::table.filter(incidents::unit_id.eq_any(in_scope)).into_boxed();
     if let Some(b) = before {
         q = q.filter(incidents::id.lt(b.to_owned()));
@@ -92,6 +93,18 @@ pub fn add_affected(conn: &mut DbConnection, id: &str, customer_ids: &[String]) 
     // Chunks keep each statement under SQLite's bound-parameter limit.
     crate::insert_chunks!(conn, incident_customers::table, rows, 400)?;
     Ok(fresh.len() as i64)
+}
+
+/// The affected customers' ids after `after`, in id order.
+pub fn affected_ids(conn: &mut DbConnection, id: &str, after: Option<&str>, limit: i64) -> QueryResult<Vec<String>> {
+    let mut q = incident_customers::table
+        .filter(incident_customers::incident_id.eq(id))
+        .select(incident_customers::customer_id)
+        .into_boxed();
+    if let Some(a) = after {
+        q = q.filter(incident_customers::customer_id.gt(a.to_owned()));
+    }
+    q.order(incident_customers::customer_id.asc()).limit(limit).load(conn)
 }
 
 pub fn affected_count(conn: &mut DbConnection, id: &str) -> QueryResult<i64> {

@@ -85,8 +85,10 @@ pub struct CreateUnit {
     pub parent_id: Option<String>,
     pub kind: UnitKind,
     #[validate(length(min = 1, max = 32), custom(function = "code_chars"))]
+    #[schema(min_length = 1, max_length = 32, pattern = r"^[A-Za-z0-9_-]+$")]
     pub code: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
 }
 
@@ -94,8 +96,10 @@ pub struct CreateUnit {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUnit {
     #[validate(length(min = 1, max = 32), custom(function = "code_chars"))]
+    #[schema(min_length = 1, max_length = 32, pattern = r"^[A-Za-z0-9_-]+$")]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
 }
 
@@ -142,11 +146,14 @@ impl From<UserRow> for User {
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     #[validate(length(min = 2, max = 64), custom(function = "username_chars"))]
+    #[schema(min_length = 2, max_length = 64, pattern = r"^[a-z0-9._-]+$")]
     pub username: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
     /// 10 to 256 characters.
     #[validate(length(min = 10, max = 256))]
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
     pub role: Role,
     pub unit_id: String,
@@ -156,6 +163,7 @@ pub struct CreateUser {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     pub unit_id: Option<String>,
@@ -163,5 +171,6 @@ pub struct UpdateUser {
     pub active: Option<bool>,
     /// A new password; ends the user's sessions.
     #[validate(length(min = 10, max = 256))]
+    #[schema(min_length = 10, max_length = 256)]
     pub password: Option<String>,
 }

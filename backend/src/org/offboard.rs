@@ -20,6 +20,7 @@ use crate::error::ApiError;
 pub struct OffboardRequest {
     /// Colleagues who take over; customers are shared out among them in turn.
     #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
     pub successor_ids: Vec<String>,
 }
 
@@ -109,6 +110,6 @@ pub fn offboard(
         Event::new("user.offboard", "user", Some(id)).fields(&["active", "customer_owners"]),
     )?;
     let payload = serde_json::json!({ "user_id": id, "successors": successors, "reassigned": reassigned });
-    crate::outbox::enqueue(conn, "user.offboarded", id, Some(&leaver.unit_id), &payload)?;
+    crate::outbox::enqueue(conn, crate::outbox::Topic::UserOffboarded, id, Some(&leaver.unit_id), &payload)?;
     Ok(OffboardResult { user_id: id.to_owned(), reassigned, kept_by_co_owner: co_owned.len() as i64, notifications })
 }

@@ -11,6 +11,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::etag::{etag, if_match};
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 fn with_etag<T: serde::Serialize>(status: actix_web::http::StatusCode, version: i64, body: &T) -> HttpResponse {
@@ -30,8 +31,8 @@ pub async fn list_units(
 ) -> Result<web::Json<Page<Unit>>, ApiError> {
     p.require(Permission::OrgRead)?;
     let (limit, after) = (q.limit()?, q.cursor()?);
-    let prefix = p.scope_prefix();
-    let rows = state.db.run(move |c| Ok(store::list_units(c, &prefix, after.as_deref(), limit + 1)?)).await?;
+    let scope = Scope::of(&p);
+    let rows = state.db.run(move |c| Ok(store::list_units(c, &scope, after.as_deref(), limit + 1)?)).await?;
     let page = Page::from_rows(rows, limit, |u| u.path.clone());
     Ok(web::Json(Page { items: page.items.into_iter().map(Unit::from).collect(), next_cursor: page.next_cursor }))
 }
@@ -88,8 +89,8 @@ pub async fn update_unit(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::OrgWrite)?;
     let Body(input) = body;
-    let version = if_match(&req)?;
-    let unit = state.db.write(move |c| service::update_unit(c, &p, &id, version, input)).await?;
+    let expected = if_match(&req)?;
+    let unit = state.db.write(move |c| service::update_unit(c, &p, &id, &expected, input)).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, unit.version, &Unit::from(unit)))
 }
 
@@ -107,8 +108,8 @@ pub async fn delete_unit(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::OrgWrite)?;
-    let version = if_match(&req)?;
-    state.db.write(move |c| service::delete_unit(c, &p, &id, version)).await?;
+    let expected = if_match(&req)?;
+    state.db.write(move |c| service::delete_unit(c, &p, &id, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -141,11 +142,11 @@ pub async fn list_users(
     let (limit, after) = (page.limit()?, page.cursor()?);
     let filter =
         store::UserFilter { unit_id: q.unit_id, role: q.role.map(|r| r.as_str().to_owned()), active: q.active };
-    let prefix = p.scope_prefix();
+    let scope = Scope::of(&p);
     let (page, grants) = state
         .db
         .run(move |c| {
-            let rows = store::list_users(c, &prefix, &filter, after.as_deref(), limit + 1)?;
+            let rows = store::list_users(c, &scope, &filter, after.as_deref(), limit + 1)?;
             let page = Page::from_rows(rows, limit, |u| u.id.clone());
             let ids: Vec<String> = page.items.iter().map(|u| u.id.clone()).collect();
             Ok((page, store::pending_grant_ids(c, &ids)?))
@@ -224,7 +225,7 @@ pub async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::UsersWrite)?;
     let Body(input) = body;
-    let version = if_match(&req)?;
+    let expected = if_match(&req)?;
     let hash = match input.password.clone() {
         Some(pw) => {
             password::check_policy(&pw)?;
@@ -234,7 +235,7 @@ pub async fn update_user(
     };
     let user = state
         .db
-        .write(move |c| service::update_user(c, &p, &id, version, input, hash).and_then(|u| shown(c, u)))
+        .write(move |c| service::update_user(c, &p, &id, &expected, input, hash).and_then(|u| shown(c, u)))
         .await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &user))
 }
@@ -274,8 +275,8 @@ pub async fn list_user_grants(
         return Err(ApiError::Forbidden);
     }
     let (limit, after) = (q.limit()?, q.cursor()?);
-    let prefix = p.scope_prefix();
-    let rows = state.db.run(move |c| Ok(store::pending_grants(c, &prefix, after.as_deref(), limit + 1)?)).await?;
+    let scope = Scope::of(&p);
+    let rows = state.db.run(move |c| Ok(store::pending_grants(c, &scope, after.as_deref(), limit + 1)?)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |(g, _)| g.id.clone()).map(Grant::from)))
 }
 

@@ -2,7 +2,16 @@
 //! whole group for group-level staff). Units are paths `/group/subsidiary/department/`, so a
 //! subtree is a path prefix.
 
+use diesel::dsl::{Filter, Like, Select};
+use diesel::prelude::*;
+
 use crate::auth::Principal;
+use crate::db::schema::units;
+
+/// `units.path LIKE '<prefix>%'`: a unit in the scope.
+pub type HoldsUnit = Like<units::path, String>;
+/// The ids of the units in a scope, as a subquery: `x::unit_id.eq_any(scope.unit_ids())`.
+pub type UnitIds = Select<Filter<units::table, HoldsUnit>, units::id>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
@@ -24,9 +33,30 @@ impl Scope {
         (!self.is_whole_group()).then_some(self.prefix.as_str())
     }
 
+    /// The scope to filter by, or None for the whole group (see `narrowing`).
+    pub fn narrowed(&self) -> Option<&Scope> {
+        (!self.is_whole_group()).then_some(self)
+    }
+
     /// The group's scope: `/group/`, one segment.
     pub fn is_whole_group(&self) -> bool {
         self.prefix.matches('/').count() <= 2
+    }
+
+    /// The one place a scope becomes SQL: the units whose path starts with the prefix (served
+    /// by the index on `units.path`).
+    pub fn holds_unit(&self) -> HoldsUnit {
+        units::path.like(self.like_pattern())
+    }
+
+    /// The ids of the units in this scope, as a subquery.
+    pub fn unit_ids(&self) -> UnitIds {
+        units::table.filter(self.holds_unit()).select(units::id)
+    }
+
+    /// The `LIKE` pattern of the subtree, for the raw SQL fragments that need it.
+    pub fn like_pattern(&self) -> String {
+        format!("{}%", self.prefix)
     }
 
     /// True when the unit at `path` lies in this scope.

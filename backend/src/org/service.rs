@@ -8,6 +8,7 @@ use crate::audit::{self, Event};
 use crate::auth::{sessions, Principal, Role};
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
+use crate::http::etag::IfMatch;
 
 /// A unit the principal may see, or 404.
 pub fn visible_unit(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<UnitRow, ApiError> {
@@ -53,13 +54,11 @@ pub fn update_unit(
     conn: &mut DbConnection,
     p: &Principal,
     id: &str,
-    version: i64,
+    expected: &IfMatch,
     input: UpdateUnit,
 ) -> Result<UnitRow, ApiError> {
     let current = visible_unit(conn, p, id)?;
-    if current.version != version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let version = expected.check(current.version)?;
     if !store::update_unit(conn, id, version, input.code.as_deref(), input.name.as_deref(), now())? {
         return Err(ApiError::PreconditionFailed);
     }
@@ -76,14 +75,12 @@ pub fn update_unit(
 
 /// Deletes an empty unit. A unit with sub-units, people, customers or keys is kept (409): its
 /// history must stay attributable; move or offboard them first.
-pub fn delete_unit(conn: &mut DbConnection, p: &Principal, id: &str, version: i64) -> Result<(), ApiError> {
+pub fn delete_unit(conn: &mut DbConnection, p: &Principal, id: &str, expected: &IfMatch) -> Result<(), ApiError> {
     let unit = visible_unit(conn, p, id)?;
     if unit.kind == "group" {
         return Err(ApiError::Conflict("the group unit cannot be deleted".into()));
     }
-    if unit.version != version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let version = expected.check(unit.version)?;
     let [children, people, customers, keys] = store::unit_dependants(conn, id)?;
     if children + people + customers + keys > 0 {
         return Err(ApiError::Conflict(format!(
@@ -170,14 +167,12 @@ pub fn update_user(
     conn: &mut DbConnection,
     p: &Principal,
     id: &str,
-    version: i64,
+    expected: &IfMatch,
     input: UpdateUser,
     password_hash: Option<String>,
 ) -> Result<UserRow, ApiError> {
     let current = visible_user(conn, p, id)?;
-    if current.version != version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let version = expected.check(current.version)?;
     if let Some(role) = input.role {
         check_role(role)?;
     }

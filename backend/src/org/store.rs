@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use super::model::{GrantRow, UnitRow, UserChanges, UserRow, PENDING};
 use crate::db::schema::{units, user_grants, users};
 use crate::db::DbConnection;
+use crate::org::scope::Scope;
 
 pub fn unit(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UnitRow>> {
     units::table.find(id).select(UnitRow::as_select()).first(conn).optional()
@@ -25,14 +26,14 @@ pub fn insert_unit(conn: &mut DbConnection, row: &UnitRow) -> QueryResult<()> {
     diesel::insert_into(units::table).values(row).execute(conn).map(|_| ())
 }
 
-/// Units under `prefix`, ordered by path (parents before children), keyset on path.
+/// Units in the scope, ordered by path (parents before children), keyset on path.
 pub fn list_units(
     conn: &mut DbConnection,
-    prefix: &str,
+    scope: &Scope,
     after_path: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<UnitRow>> {
-    let mut q = units::table.filter(units::path.like(format!("{prefix}%"))).select(UnitRow::as_select()).into_boxed();
+    let mut q = units::table.filter(scope.holds_unit()).select(UnitRow::as_select()).into_boxed();
     if let Some(p) = after_path {
         q = q.filter(units::path.gt(p.to_owned()));
     }
@@ -93,15 +94,15 @@ pub struct UserFilter {
     pub active: Option<bool>,
 }
 
-/// Users whose unit lies under `prefix`, keyset on id (UUIDv7: creation order).
+/// Users whose unit lies in the scope, keyset on id (UUIDv7: creation order).
 pub fn list_users(
     conn: &mut DbConnection,
-    prefix: &str,
+    scope: &Scope,
     f: &UserFilter,
     after_id: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<UserRow>> {
-    let in_scope = units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+    let in_scope = scope.unit_ids();
     let mut q = users::table.filter(users::unit_id.eq_any(in_scope)).select(UserRow::as_select()).into_boxed();
     if let Some(u) = &f.unit_id {
         q = q.filter(users::unit_id.eq(u.clone()));
@@ -205,14 +206,14 @@ pub fn decide_grant(
 /// Pending grants of users in the scope, oldest first.
 pub fn pending_grants(
     conn: &mut DbConnection,
-    scope_prefix: &str,
+    scope: &Scope,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<(GrantRow, String)>> {
     let mut q = user_grants::table
         .inner_join(users::table.inner_join(units::table))
         .filter(user_grants::status.eq(PENDING))
-        .filter(units::path.like(format!("{scope_prefix}%")))
+        .filter(scope.holds_unit())
         .select((GrantRow::as_select(), users::username))
         .into_boxed();
     if let Some(a) = after {

@@ -3,13 +3,16 @@
 
 use diesel::prelude::*;
 
+mod topic;
+pub use topic::{Event, Family, Topic, TopicFilter};
+
 use crate::db::schema::outbox;
 use crate::db::{now, DbConnection};
 
 /// Records an event. The payload names what changed, never personal values.
 pub fn enqueue(
     conn: &mut DbConnection,
-    topic: &str,
+    topic: Topic,
     aggregate_id: &str,
     unit_id: Option<&str>,
     payload: &serde_json::Value,
@@ -17,7 +20,7 @@ pub fn enqueue(
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(crate::db::new_id()),
-            outbox::topic.eq(topic),
+            outbox::topic.eq(topic.as_str()),
             outbox::aggregate_id.eq(aggregate_id),
             outbox::unit_id.eq(unit_id),
             outbox::payload.eq(payload.to_string()),
@@ -30,7 +33,7 @@ pub fn enqueue(
 /// Many events of one topic at once: (aggregate id, unit id, payload JSON).
 pub fn enqueue_many(
     conn: &mut DbConnection,
-    topic: &str,
+    topic: Topic,
     events: &[(String, Option<String>, String)],
 ) -> QueryResult<()> {
     let t = now();
@@ -39,7 +42,7 @@ pub fn enqueue_many(
         .map(|(aggregate, unit, payload)| {
             (
                 outbox::id.eq(crate::db::new_id()),
-                outbox::topic.eq(topic),
+                outbox::topic.eq(topic.as_str()),
                 outbox::aggregate_id.eq(aggregate),
                 outbox::unit_id.eq(unit.as_deref()),
                 outbox::payload.eq(payload),

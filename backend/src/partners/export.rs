@@ -33,6 +33,7 @@ pub struct PartnerExportRequest {
     pub agreement_id: String,
     /// One of the agreement's purposes; recorded in the share log.
     #[validate(length(min = 1, max = 60))]
+    #[schema(min_length = 1, max_length = 60)]
     pub purpose: String,
     pub format: ExportFormat,
 }
@@ -115,8 +116,15 @@ pub fn run(
         let mut before: Option<String> = None;
         loop {
             let filter = crate::customers::store::Filter::default();
-            let ids = crate::customers::store::ids(conn, &path, "", &filter, before.as_deref(), BATCH)
-                .map_err(|e| e.to_string())?;
+            let ids = crate::customers::store::ids(
+                conn,
+                &Scope::from_prefix(path.as_str()),
+                "",
+                &filter,
+                before.as_deref(),
+                BATCH,
+            )
+            .map_err(|e| e.to_string())?;
             let Some(last) = ids.last() else { break };
             before = Some(last.clone());
             let allowed = crate::consent::decide::allowed_among(conn, &ids, &consent).map_err(fail)?;

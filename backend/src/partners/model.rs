@@ -33,11 +33,14 @@ pub struct PartnerRow {
 pub struct CreatePartner {
     /// Lower-case letters, digits and hyphens; names the consent purpose.
     #[validate(length(min = 2, max = 40))]
+    #[schema(min_length = 2, max_length = 40)]
     pub code: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// The confidentiality agreement's document reference.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub nda_reference: String,
     /// YYYY-MM-DD.
     #[schema(format = Date)]
@@ -45,6 +48,7 @@ pub struct CreatePartner {
     #[schema(format = Date)]
     pub nda_expires_on: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub contact: Option<String>,
 }
 
@@ -113,13 +117,17 @@ impl AgreementRow {
 #[serde(deny_unknown_fields)]
 pub struct CreateAgreement {
     #[validate(length(min = 1, max = 8))]
+    #[schema(min_items = 1, max_items = 8)]
     pub fields: Vec<String>,
     /// The partner's purposes of use, e.g. `delivery`, `insurance_quote`.
     #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
     pub purposes: Vec<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
     pub unit_ids: Vec<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub document_reference: String,
     #[schema(format = Date)]
     pub starts_on: String,
@@ -141,6 +149,8 @@ pub struct Agreement {
     pub ends_on: Option<String>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
+    pub version: i64,
 }
 
 impl From<AgreementRow> for Agreement {
@@ -154,6 +164,7 @@ impl From<AgreementRow> for Agreement {
             document_reference: r.document_reference,
             starts_on: r.starts_on,
             ends_on: r.ends_on,
+            version: crate::http::etag::ended_version(!r.active),
             active: r.active,
             created_at: r.created_at.and_utc(),
         }
@@ -164,6 +175,7 @@ impl From<AgreementRow> for Agreement {
 #[serde(deny_unknown_fields)]
 pub struct CreatePartnerKey {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     pub expires_at: Option<DateTime<Utc>>,
 }

@@ -1,4 +1,4 @@
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 
 use super::model::*;
 use super::{service, store};
@@ -6,6 +6,7 @@ use crate::audit::{self, Event};
 use crate::auth::api_keys::store::ApiKeyRow;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
+use crate::http::etag::{ended_version, if_match};
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
 use crate::org::scope::Scope;
@@ -96,7 +97,7 @@ pub async fn list_sharing_agreements(
 
 /// Ends an agreement at once: the partner's reads under it stop with the next request.
 #[utoipa::path(
-    tag = "partners", operation_id = "end_sharing_agreement", params(("id" = String, Path), ("agreement_id" = String, Path)),
+    tag = "partners", operation_id = "end_sharing_agreement", params(("id" = String, Path), ("agreement_id" = String, Path), ("If-Match" = String, Header)),
     security(("bearer" = [])),
     responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
@@ -104,13 +105,17 @@ pub async fn list_sharing_agreements(
 pub async fn end_sharing_agreement(
     state: web::Data<AppState>,
     p: Principal,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
+    let expected = if_match(&req)?;
     let (id, agreement_id) = path.into_inner();
     state
         .db
         .write(move |c| {
+            let agreement = store::agreement(c, &id, &agreement_id)?.ok_or(ApiError::NotFound)?;
+            expected.check(ended_version(!agreement.active))?;
             if store::end_agreement(c, &id, &agreement_id)? == 0 {
                 return Err(ApiError::NotFound);
             }
@@ -264,7 +269,7 @@ pub async fn list_shares(
         .run(move |c| {
             let scope = Scope::of(&p);
             let (partner, customer) = (f.partner_id.as_deref(), f.customer_id.as_deref());
-            Ok(store::shares(c, scope.narrowing(), partner, customer, before.as_deref(), limit + 1)?)
+            Ok(store::shares(c, scope.narrowed(), partner, customer, before.as_deref(), limit + 1)?)
         })
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.0.id.clone()).map(Share::from)))

@@ -1,8 +1,9 @@
 use diesel::prelude::*;
 
 use super::model::{AgreementRow, PartnerRow, ShareRow};
-use crate::db::schema::{customers, partners, shares, sharing_agreements, units};
+use crate::db::schema::{customers, partners, shares, sharing_agreements};
 use crate::db::DbConnection;
+use crate::org::scope::Scope;
 
 pub fn insert(conn: &mut DbConnection, row: &PartnerRow) -> QueryResult<()> {
     diesel::insert_into(partners::table).values(row).execute(conn).map(|_| ())
@@ -43,6 +44,15 @@ pub fn agreement_with_code(conn: &mut DbConnection, id: &str) -> QueryResult<Opt
         .optional()
 }
 
+pub fn agreement(conn: &mut DbConnection, partner_id: &str, id: &str) -> QueryResult<Option<AgreementRow>> {
+    sharing_agreements::table
+        .filter(sharing_agreements::partner_id.eq(partner_id))
+        .filter(sharing_agreements::id.eq(id))
+        .select(AgreementRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn end_agreement(conn: &mut DbConnection, partner_id: &str, id: &str) -> QueryResult<usize> {
     diesel::update(
         sharing_agreements::table
@@ -61,7 +71,7 @@ pub fn insert_share(conn: &mut DbConnection, row: &ShareRow) -> QueryResult<()> 
 /// only disclosures of customers homed in it (None: the group, every disclosure).
 pub fn shares(
     conn: &mut DbConnection,
-    scope: Option<&str>,
+    scope: Option<&Scope>,
     partner_id: Option<&str>,
     customer_id: Option<&str>,
     before: Option<&str>,
@@ -77,9 +87,9 @@ pub fn shares(
     if let Some(b) = before {
         q = q.filter(shares::id.lt(b.to_owned()));
     }
-    if let Some(prefix) = scope {
-        let units_in = units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
-        let homed = customers::table.filter(customers::unit_id.eq_any(units_in)).select(customers::id.nullable());
+    if let Some(scope) = scope {
+        let homed =
+            customers::table.filter(customers::unit_id.eq_any(scope.unit_ids())).select(customers::id.nullable());
         q = q.filter(shares::customer_id.eq_any(homed));
     }
     q.order(shares::id.desc()).limit(limit).load(conn)

@@ -43,6 +43,7 @@ pub struct CreateRequest {
     pub kind: RequestKind,
     /// What the customer said (no personal values beyond what the request needs).
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub details: Option<String>,
 }
 
@@ -104,6 +105,7 @@ pub struct RequestQuery {
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -124,6 +126,7 @@ pub struct HoldRow {
 pub struct CreateHold {
     /// E.g. a litigation or regulator case reference.
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -135,6 +138,8 @@ pub struct LegalHold {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub released_at: Option<DateTime<Utc>>,
+    /// `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
+    pub version: i64,
 }
 
 impl From<HoldRow> for LegalHold {
@@ -145,6 +150,7 @@ impl From<HoldRow> for LegalHold {
             reason: r.reason,
             created_by: r.created_by,
             created_at: r.created_at.and_utc(),
+            version: crate::http::etag::ended_version(r.released_at.is_some()),
             released_at: r.released_at.map(|t| t.and_utc()),
         }
     }

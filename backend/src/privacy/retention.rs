@@ -19,6 +19,7 @@ use crate::audit::{self, Actor, Event};
 use crate::db::schema::{consents, customers, legal_holds, retention_policies};
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
+use crate::http::etag::IfMatch;
 use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
@@ -34,6 +35,7 @@ pub struct PolicyRow {
     pub days: i32,
     pub updated_by: String,
     pub updated_at: NaiveDateTime,
+    pub version: i64,
 }
 
 /// How long data may stay once a purpose (or the relationship) has lapsed.
@@ -44,6 +46,8 @@ pub struct RetentionPolicy {
     pub days: i32,
     pub updated_by: String,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Also the `ETag`; a change or removal sends it as `If-Match`.
+    pub version: i64,
 }
 
 impl From<PolicyRow> for RetentionPolicy {
@@ -53,6 +57,7 @@ impl From<PolicyRow> for RetentionPolicy {
             days: r.days,
             updated_by: r.updated_by,
             updated_at: r.updated_at.and_utc(),
+            version: r.version,
         }
     }
 }
@@ -62,6 +67,7 @@ impl From<PolicyRow> for RetentionPolicy {
 pub struct SetRetention {
     /// 1 day to 100 years.
     #[validate(range(min = 1, max = 36500))]
+    #[schema(minimum = 1, maximum = 36500)]
     pub days: i32,
 }
 
@@ -104,21 +110,50 @@ pub fn check_purpose(conn: &mut DbConnection, purpose: &str) -> Result<(), ApiEr
     crate::consent::service::check_purpose(conn, purpose)
 }
 
-pub fn set(conn: &mut DbConnection, actor: &Actor, by: &str, purpose: &str, days: i32) -> Result<PolicyRow, ApiError> {
+fn current(conn: &mut DbConnection, purpose: &str) -> QueryResult<Option<PolicyRow>> {
+    retention_policies::table.find(purpose).select(PolicyRow::as_select()).first(conn).optional()
+}
+
+/// Creates a period (no `If-Match`: there is no version to name yet) or changes one (its
+/// `If-Match` must name the current version; 428 without it).
+pub fn set(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    by: &str,
+    purpose: &str,
+    expected: Option<&IfMatch>,
+    days: i32,
+) -> Result<PolicyRow, ApiError> {
     check_purpose(conn, purpose)?;
-    let row = PolicyRow { purpose: purpose.to_owned(), days, updated_by: by.to_owned(), updated_at: now() };
-    // No upsert through MultiConnection: update, else insert (a racing insert is a 409).
-    if diesel::update(retention_policies::table.find(purpose)).set(&row).execute(conn)? == 0 {
-        diesel::insert_into(retention_policies::table).values(&row).execute(conn)?;
+    let mut row =
+        PolicyRow { purpose: purpose.to_owned(), days, updated_by: by.to_owned(), updated_at: now(), version: 1 };
+    match (current(conn, purpose)?, expected) {
+        (Some(_), None) => return Err(ApiError::PreconditionRequired),
+        (Some(stored), Some(expected)) => {
+            let version = expected.check(stored.version)?;
+            row.version = version + 1;
+            let at_version = retention_policies::purpose.eq(purpose).and(retention_policies::version.eq(version));
+            if diesel::update(retention_policies::table.filter(at_version)).set(&row).execute(conn)? == 0 {
+                return Err(ApiError::PreconditionFailed);
+            }
+        }
+        // `If-Match` names a version, and nothing exists yet (RFC 9110 §13.1.1).
+        (None, Some(_)) => return Err(ApiError::PreconditionFailed),
+        // A racing insert of the same purpose is a 409.
+        (None, None) => {
+            diesel::insert_into(retention_policies::table).values(&row).execute(conn)?;
+        }
     }
     audit::append(conn, actor, Event::new("retention.set", "retention_policy", Some(purpose)))?;
     Ok(row)
 }
 
-pub fn remove(conn: &mut DbConnection, actor: &Actor, purpose: &str) -> Result<(), ApiError> {
-    let n = diesel::delete(retention_policies::table.find(purpose)).execute(conn)?;
-    if n == 0 {
-        return Err(ApiError::NotFound);
+pub fn remove(conn: &mut DbConnection, actor: &Actor, purpose: &str, expected: &IfMatch) -> Result<(), ApiError> {
+    let stored = current(conn, purpose)?.ok_or(ApiError::NotFound)?;
+    let version = expected.check(stored.version)?;
+    let at_version = retention_policies::purpose.eq(purpose).and(retention_policies::version.eq(version));
+    if diesel::delete(retention_policies::table.filter(at_version)).execute(conn)? == 0 {
+        return Err(ApiError::PreconditionFailed);
     }
     audit::append(conn, actor, Event::new("retention.remove", "retention_policy", Some(purpose)))?;
     Ok(())

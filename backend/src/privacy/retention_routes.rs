@@ -1,8 +1,9 @@
-use actix_web::{delete, get, post, put, web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 
 use super::retention::{self, RetentionPolicy, RetentionRun, SetRetention};
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
+use crate::http::etag::{etag, if_match};
 use crate::http::extract::Body;
 use crate::jobs::model::Job;
 use crate::jobs::owner::JobOwner;
@@ -24,38 +25,48 @@ pub async fn list_retention_policies(
     Ok(web::Json(rows.into_iter().map(RetentionPolicy::from).collect()))
 }
 
-/// Sets the retention period of `relationship` or of a consent purpose.
+/// Sets the retention period of `relationship` or of a consent purpose: a new one without
+/// `If-Match`, a change of an existing one with `If-Match` naming its version (428 without).
 #[utoipa::path(
-    tag = "privacy", operation_id = "set_retention_policy", params(("purpose" = String, Path)), request_body = SetRetention,
-    security(("bearer" = [])),
-    responses((status = 200, body = RetentionPolicy), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+    tag = "privacy", operation_id = "set_retention_policy",
+    params(("purpose" = String, Path), ("If-Match" = Option<String>, Header, description = "The version changed; absent when creating")),
+    request_body = SetRetention, security(("bearer" = [])),
+    responses((status = 200, body = RetentionPolicy, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[put("/retention-policies/{purpose}")]
 pub async fn set_retention_policy(
     state: web::Data<AppState>,
     p: Principal,
+    req: HttpRequest,
     purpose: web::Path<String>,
     body: Body<SetRetention>,
-) -> Result<web::Json<RetentionPolicy>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
     let days = body.0.days;
-    let row = state.db.write(move |c| retention::set(c, &p.actor(), &p.id, &purpose, days)).await?;
-    Ok(web::Json(RetentionPolicy::from(row)))
+    let expected = match if_match(&req) {
+        Err(ApiError::PreconditionRequired) => None,
+        other => Some(other?),
+    };
+    let row = state.db.write(move |c| retention::set(c, &p.actor(), &p.id, &purpose, expected.as_ref(), days)).await?;
+    Ok(HttpResponse::Ok().insert_header(("ETag", etag(row.version))).json(RetentionPolicy::from(row)))
 }
 
 /// Removes a retention period (that purpose then never lapses).
 #[utoipa::path(
-    tag = "privacy", operation_id = "delete_retention_policy", params(("purpose" = String, Path)), security(("bearer" = [])),
+    tag = "privacy", operation_id = "delete_retention_policy", params(("purpose" = String, Path), ("If-Match" = String, Header)),
+    security(("bearer" = [])),
     responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[delete("/retention-policies/{purpose}")]
 pub async fn delete_retention_policy(
     state: web::Data<AppState>,
     p: Principal,
+    req: HttpRequest,
     purpose: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
-    state.db.write(move |c| retention::remove(c, &p.actor(), &purpose)).await?;
+    let expected = if_match(&req)?;
+    state.db.write(move |c| retention::remove(c, &p.actor(), &purpose, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -1,11 +1,13 @@
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 
 use super::model::*;
 use super::{service, store};
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
+use crate::http::etag::if_match;
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 /// Logs a data-subject request (access, correction, withdrawal, deletion) with its due date.
@@ -43,12 +45,12 @@ pub async fn list_privacy_requests(
     let q = q.into_inner();
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let (limit, before) = (page.limit()?, page.cursor()?);
-    let prefix = p.scope_prefix();
+    let scope = Scope::of(&p);
     let rows = state
         .db
         .run(move |c| {
             let filter = store::Filter {
-                prefix,
+                scope,
                 status: q.status.map(RequestStatus::as_str),
                 overdue_at: q.overdue.unwrap_or(false).then(crate::db::now),
                 customer_id: q.customer_id.as_deref(),
@@ -165,7 +167,7 @@ pub async fn list_legal_holds(
 
 /// Releases a legal hold (the deletion may then be requested again).
 #[utoipa::path(
-    tag = "privacy", operation_id = "release_legal_hold", params(("id" = String, Path), ("hold_id" = String, Path)),
+    tag = "privacy", operation_id = "release_legal_hold", params(("id" = String, Path), ("hold_id" = String, Path), ("If-Match" = String, Header)),
     security(("bearer" = [])),
     responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
@@ -173,11 +175,13 @@ pub async fn list_legal_holds(
 pub async fn release_legal_hold(
     state: web::Data<AppState>,
     p: Principal,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
+    let expected = if_match(&req)?;
     let (id, hold_id) = path.into_inner();
-    state.db.write(move |c| service::release_hold(c, &p, &id, &hold_id)).await?;
+    state.db.write(move |c| service::release_hold(c, &p, &id, &hold_id, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

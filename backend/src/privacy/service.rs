@@ -17,6 +17,7 @@ use crate::customers::records::store as records;
 use crate::customers::service::clear_value;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
+use crate::http::etag::{ended_version, IfMatch};
 
 use crate::customers::dto::PERSONAL_FIELDS as COPY_FIELDS;
 /// A person's records are few; this bounds a copy without paging.
@@ -182,8 +183,16 @@ pub fn place_hold(
     Ok(row)
 }
 
-pub fn release_hold(conn: &mut DbConnection, p: &Principal, customer_id: &str, hold_id: &str) -> Result<(), ApiError> {
+pub fn release_hold(
+    conn: &mut DbConnection,
+    p: &Principal,
+    customer_id: &str,
+    hold_id: &str,
+    expected: &IfMatch,
+) -> Result<(), ApiError> {
     writable(conn, p, customer_id)?;
+    let hold = store::hold(conn, customer_id, hold_id)?.ok_or(ApiError::NotFound)?;
+    expected.check(ended_version(hold.released_at.is_some()))?;
     if !store::release_hold(conn, customer_id, hold_id, &p.id, now())? {
         return Err(ApiError::NotFound);
     }

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use super::model::{HoldRow, RequestRow};
 use crate::db::schema::{legal_holds, privacy_requests, units};
 use crate::db::DbConnection;
+use crate::org::scope::Scope;
 
 pub fn insert(conn: &mut DbConnection, row: &RequestRow) -> QueryResult<()> {
     diesel::insert_into(privacy_requests::table).values(row).execute(conn).map(|_| ())
@@ -19,15 +20,15 @@ pub fn get_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(R
 }
 
 pub struct Filter<'a> {
-    pub prefix: String,
+    pub scope: Scope,
     pub status: Option<&'a str>,
     pub overdue_at: Option<NaiveDateTime>,
     pub customer_id: Option<&'a str>,
 }
 
-/// Requests of units under the prefix, newest first (overdue ones: open and past due).
+/// Requests of the units in the scope, newest first (overdue ones: open and past due).
 pub fn list(conn: &mut DbConnection, f: Filter<'_>, before: Option<&str>, limit: i64) -> QueryResult<Vec<RequestRow>> {
-    let in_scope = units::table.filter(units::path.like(format!("{}%", f.prefix))).select(units::id);
+    let in_scope = f.scope.unit_ids();
     let mut q = privacy_requests::table
         .filter(privacy_requests::unit_id.eq_any(in_scope))
         .select(RequestRow::as_select())
@@ -77,6 +78,15 @@ pub fn holds(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Hold
         .order(legal_holds::id.desc())
         .select(HoldRow::as_select())
         .load(conn)
+}
+
+pub fn hold(conn: &mut DbConnection, customer_id: &str, id: &str) -> QueryResult<Option<HoldRow>> {
+    legal_holds::table
+        .filter(legal_holds::customer_id.eq(customer_id))
+        .filter(legal_holds::id.eq(id))
+        .select(HoldRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn active_hold(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<HoldRow>> {

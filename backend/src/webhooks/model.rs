@@ -5,18 +5,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::db::schema::{webhook_deliveries, webhooks};
-
-/// Topics a subscription may name; `customer.*` or `*` take a whole family or everything.
-pub const TOPICS: [&str; 8] = [
-    "customer.created",
-    "customer.updated",
-    "customer.deleted",
-    "customer.merged",
-    "customer.unmerged",
-    "customer.restored",
-    "customer.offboarded",
-    "consent.changed",
-];
+use crate::outbox::TopicFilter;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = webhooks)]
@@ -39,9 +28,7 @@ pub struct WebhookRow {
 
 impl WebhookRow {
     pub fn wants(&self, topic: &str) -> bool {
-        self.topics
-            .split(' ')
-            .any(|t| t == "*" || t == topic || t.strip_suffix('*').is_some_and(|prefix| topic.starts_with(prefix)))
+        self.topics.split(' ').any(|filter| TopicFilter::text_covers(filter, topic))
     }
 }
 
@@ -87,11 +74,14 @@ impl DeliveryRow {
 pub struct CreateWebhook {
     /// Where events are POSTed (http or https).
     #[validate(length(min = 8, max = 500))]
+    #[schema(min_length = 8, max_length = 500, format = "uri", pattern = r"^https?://[^/?#\s]+")]
     pub url: String,
-    /// Event topics, `customer.*` or `*`.
+    /// Event topics, a family (`customer.*`) or everything (`*`).
     #[validate(length(min = 1, max = 20))]
-    pub topics: Vec<String>,
+    #[schema(min_items = 1, max_items = 20)]
+    pub topics: Vec<TopicFilter>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub description: Option<String>,
 }
 
@@ -106,6 +96,8 @@ pub struct Webhook {
     pub created_by: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub disabled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
+    pub version: i64,
     /// Set for a partner's webhook: the sharing agreement its deliveries are shares under.
     pub agreement_id: Option<String>,
 }
@@ -118,6 +110,7 @@ impl From<WebhookRow> for Webhook {
             unit_id: r.unit_id,
             url: r.url,
             description: r.description,
+            version: crate::http::etag::ended_version(!r.active),
             active: r.active,
             created_by: r.created_by,
             created_at: r.created_at.and_utc(),
@@ -135,12 +128,15 @@ pub struct CreatePartnerWebhook {
     pub agreement_id: String,
     /// One of the agreement's purposes; recorded in the share log.
     #[validate(length(min = 1, max = 60))]
+    #[schema(min_length = 1, max_length = 60)]
     pub purpose: String,
     #[validate(length(min = 8, max = 500))]
+    #[schema(min_length = 8, max_length = 500, format = "uri", pattern = r"^https?://[^/?#\s]+")]
     pub url: String,
-    /// `customer.*`, `consent.changed` or `*`.
+    /// Event topics; partners receive customer and consent events of the customers they may see.
     #[validate(length(min = 1, max = 20))]
-    pub topics: Vec<String>,
+    #[schema(min_items = 1, max_items = 20)]
+    pub topics: Vec<TopicFilter>,
 }
 
 /// A new subscription with its signing secret, shown this once.

@@ -65,8 +65,8 @@ pub fn deliveries(
                 .unit_path
                 .as_deref()
                 .is_some_and(|p| scope.covers(p) && p.split('/').any(|s| units.iter().any(|u| u == s)));
-            let own_change =
-                e.topic == "consent.changed" && data.get("purpose").and_then(|p| p.as_str()) == Some(&purpose);
+            let own_change = e.topic == crate::outbox::Topic::ConsentChanged.as_str()
+                && data.get("purpose").and_then(|p| p.as_str()) == Some(&purpose);
             let consented = granted(customer, Some(&e.id)) && granted(customer, None);
             if !covered || !(consented || own_change) {
                 continue;

@@ -1,11 +1,13 @@
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 
 use super::model::*;
 use super::{service, store};
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
+use crate::http::etag::if_match;
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 /// Subscribes a URL to change events of the caller's scope (admins). The signing secret is in
@@ -45,23 +47,25 @@ pub async fn list_webhooks(
 ) -> Result<web::Json<Page<Webhook>>, ApiError> {
     p.require(Permission::ApiKeysManage)?;
     let (limit, before) = (q.limit()?, q.cursor()?);
-    let prefix = p.scope_prefix();
-    let rows = state.db.run(move |c| Ok(store::list(c, &prefix, before.as_deref(), limit + 1)?)).await?;
+    let scope = Scope::of(&p);
+    let rows = state.db.run(move |c| Ok(store::list(c, &scope, before.as_deref(), limit + 1)?)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.id.clone()).map(Webhook::from)))
 }
 
 /// Stops a subscription (its delivery history stays).
 #[utoipa::path(
-    tag = "webhooks", operation_id = "disable_webhook", params(("id" = String, Path)), security(("bearer" = [])),
+    tag = "webhooks", operation_id = "disable_webhook", params(("id" = String, Path), ("If-Match" = String, Header)), security(("bearer" = [])),
     responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[delete("/webhooks/{id}")]
 pub async fn disable_webhook(
     state: web::Data<AppState>,
     p: Principal,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    state.db.write(move |c| service::disable(c, &p, &id)).await?;
+    let expected = if_match(&req)?;
+    state.db.write(move |c| service::disable(c, &p, &id, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

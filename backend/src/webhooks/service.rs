@@ -5,6 +5,8 @@ use crate::auth::{Permission, Principal};
 use crate::crypto::field::FieldCipher;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
+use crate::http::etag::{ended_version, IfMatch};
+use crate::outbox::TopicFilter;
 
 pub fn check_url(url: &str, allow_internal: bool) -> Result<(), ApiError> {
     let bad = |m: &str| ApiError::field("url", "invalid", m.to_owned());
@@ -19,22 +21,12 @@ pub fn check_url(url: &str, allow_internal: bool) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn check_topics(topics: &[String]) -> Result<String, ApiError> {
-    let mut list: Vec<&str> = Vec::new();
-    for t in topics {
-        let ok = t == "*" || TOPICS.contains(&t.as_str()) || (t == "customer.*");
-        if !ok {
-            return Err(ApiError::field(
-                "topics",
-                "unknown",
-                format!("unknown topic `{t}`; known: {}", TOPICS.join(", ")),
-            ));
-        }
-        list.push(t);
-    }
+/// The stored form of a subscription: its filters, sorted and without repeats.
+fn topic_list(topics: &[TopicFilter]) -> String {
+    let mut list: Vec<&str> = topics.iter().map(|t| t.as_str()).collect();
     list.sort_unstable();
     list.dedup();
-    Ok(list.join(" "))
+    list.join(" ")
 }
 
 pub fn create(
@@ -74,7 +66,7 @@ fn insert(
     allow_internal: bool,
 ) -> Result<WebhookCreated, ApiError> {
     check_url(&input.url, allow_internal)?;
-    let topics = check_topics(&input.topics)?;
+    let topics = topic_list(&input.topics);
     let (agreement_id, purpose) = partner.unzip();
     let secret = format!("whsec_{}", crate::crypto::random_token());
     let id = new_id();
@@ -106,8 +98,9 @@ pub fn visible(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<Webho
     }
 }
 
-pub fn disable(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<(), ApiError> {
+pub fn disable(conn: &mut DbConnection, p: &Principal, id: &str, expected: &IfMatch) -> Result<(), ApiError> {
     let row = visible(conn, p, id)?;
+    expected.check(ended_version(!row.active))?;
     if row.active {
         store::disable(conn, id)?;
         audit::append(conn, &p.actor(), Event::new("webhook.disable", "webhook", Some(id)))?;

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use super::model::{DeliveryRow, WebhookRow};
 use crate::db::schema::{outbox, units, webhook_deliveries, webhooks};
 use crate::db::{now, DbConnection};
+use crate::org::scope::Scope;
 
 pub fn insert(conn: &mut DbConnection, row: &WebhookRow) -> QueryResult<()> {
     diesel::insert_into(webhooks::table).values(row).execute(conn).map(|_| ())
@@ -18,9 +19,9 @@ pub fn get_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(W
         .optional()
 }
 
-/// Subscriptions homed under `prefix`, newest first.
-pub fn list(conn: &mut DbConnection, prefix: &str, before: Option<&str>, limit: i64) -> QueryResult<Vec<WebhookRow>> {
-    let in_scope = units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+/// Subscriptions homed in the scope, newest first.
+pub fn list(conn: &mut DbConnection, scope: &Scope, before: Option<&str>, limit: i64) -> QueryResult<Vec<WebhookRow>> {
+    let in_scope = scope.unit_ids();
     let mut q = webhooks::table.filter(webhooks::unit_id.eq_any(in_scope)).select(WebhookRow::as_select()).into_boxed();
     if let Some(b) = before {
         q = q.filter(webhooks::id.lt(b.to_owned()));

@@ -749,7 +749,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The affected customers, masked for the caller's role (a compliance officer sees names, never
+         *     full numbers). Customers outside the caller's reach are left out of the page.
+         */
+        get: operations["list_incident_customers"];
         put?: never;
         /** Records affected customers, by id list and/or by query over the caller's customers. */
         post: operations["add_incident_customers"];
@@ -1162,7 +1166,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Sets the retention period of `relationship` or of a consent purpose. */
+        /**
+         * Sets the retention period of `relationship` or of a consent purpose: a new one without
+         *     `If-Match`, a change of an existing one with `If-Match` naming its version (428 without).
+         */
         put: operations["set_retention_policy"];
         post?: never;
         /** Removes a retention period (that purpose then never lapses). */
@@ -1499,7 +1506,248 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "consent.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * consent.changed
+         * @description A customer granted or withdrew consent. `data`: `customer_id`, `consent_id`, `purpose`, `granted`.
+         */
+        post: operations["on_consent_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.contact.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.contact.created
+         * @description A contact (call, visit, message) was logged for a customer. `data`: `customer_id`, `unit_id` and `record_id`.
+         */
+        post: operations["on_customer_contact_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.created
+         * @description A customer was created (by hand, import or demo data). `data`: `customer_id`, `unit_id`, `version` and `fields` (the names of the fields written, never their values).
+         */
+        post: operations["on_customer_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.deleted
+         * @description A customer was deleted, or merged into another. `data`: `customer_id`, `unit_id`, `version` and `fields` (the names of the fields written, never their values).
+         */
+        post: operations["on_customer_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.feedback.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.feedback.created
+         * @description Feedback (an opinion, a complaint, praise) was recorded. `data`: `customer_id`, `unit_id` and `record_id`.
+         */
+        post: operations["on_customer_feedback_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.merged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.merged
+         * @description A customer took in a duplicate; `fields` names what it took. `data`: `customer_id`, `unit_id`, `version` and `fields` (the names of the fields written, never their values).
+         */
+        post: operations["on_customer_merged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.preference.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.preference.created
+         * @description A preference was recorded for a customer. `data`: `customer_id`, `unit_id` and `record_id`.
+         */
+        post: operations["on_customer_preference_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.purchase.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.purchase.created
+         * @description A purchase was recorded for a customer. `data`: `customer_id`, `unit_id` and `record_id`.
+         */
+        post: operations["on_customer_purchase_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.restored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.restored
+         * @description A merge was undone: the absorbed customer is back. `data`: `customer_id`, `unit_id`, `version` and `fields` (the names of the fields written, never their values).
+         */
+        post: operations["on_customer_restored"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.unmerged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.unmerged
+         * @description A merge was undone: the surviving customer as it was before. `data`: `customer_id`, `unit_id`, `version` and `fields` (the names of the fields written, never their values).
+         */
+        post: operations["on_customer_unmerged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.updated
+         * @description A customer was changed (by hand or by a quality run). `data`: `customer_id`, `unit_id`, `version` and `fields` (the names of the fields written, never their values).
+         */
+        post: operations["on_customer_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.offboarded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * user.offboarded
+         * @description A member of staff left; their customers went to successors. `data`: `user_id`, `successors`, `reassigned`.
+         */
+        post: operations["on_user_offboarded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -1547,6 +1795,11 @@ export interface components {
             /** Format: date */
             starts_on: string;
             unit_ids: string[];
+            /**
+             * Format: int64
+             * @description `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
+             */
+            version: number;
         };
         /** @description An API key as listed (never the key itself). */
         ApiKey: {
@@ -1566,6 +1819,11 @@ export interface components {
             revoked_at?: string | null;
             scopes: string[];
             unit_id: string;
+            /**
+             * Format: int64
+             * @description `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
+             */
+            version: number;
         };
         AuditEntry: {
             action: string;
@@ -1692,8 +1950,7 @@ export interface components {
             /** Format: date-time */
             expires_at?: string | null;
             name: string;
-            /** @description Any of `org:read`, `jobs:read`, `audit:read`. */
-            scopes: string[];
+            scopes: components["schemas"]["GrantableScope"][];
             /** @description The unit the key acts for (default: the caller's). */
             unit_id?: string | null;
         };
@@ -1714,6 +1971,7 @@ export interface components {
              */
             birth_date?: string | null;
             customer_type: components["schemas"]["CustomerType"];
+            /** Format: email */
             email?: string | null;
             gender?: null | components["schemas"]["Gender"];
             household_id?: string | null;
@@ -1811,8 +2069,9 @@ export interface components {
             agreement_id: string;
             /** @description One of the agreement's purposes; recorded in the share log. */
             purpose: string;
-            /** @description `customer.*`, `consent.changed` or `*`. */
-            topics: string[];
+            /** @description Event topics; partners receive customer and consent events of the customers they may see. */
+            topics: components["schemas"]["TopicFilter"][];
+            /** Format: uri */
             url: string;
         };
         CreatePreference: {
@@ -1855,9 +2114,12 @@ export interface components {
         };
         CreateWebhook: {
             description?: string | null;
-            /** @description Event topics, `customer.*` or `*`. */
-            topics: string[];
-            /** @description Where events are POSTed (http or https). */
+            /** @description Event topics, a family (`customer.*`) or everything (`*`). */
+            topics: components["schemas"]["TopicFilter"][];
+            /**
+             * Format: uri
+             * @description Where events are POSTed (http or https).
+             */
             url: string;
         };
         /** @description The new key. `key` is shown this once and cannot be recovered. */
@@ -1896,6 +2158,15 @@ export interface components {
             updated_at: string;
             /** Format: int64 */
             version: number;
+        };
+        /** @description A customer as another record refers to it. */
+        CustomerRef: {
+            id: string;
+            /** @description Masked for every role (`138****1234`). */
+            mobile?: string | null;
+            /** @description Masked for the caller's role. */
+            name: string;
+            unit_id: string;
         };
         /** @enum {string} */
         CustomerType: "individual" | "household_member";
@@ -1944,6 +2215,16 @@ export interface components {
             /** @description Any of mobile, email, national_id, name_birth_date. */
             reasons: string[];
         };
+        /** @description What every webhook delivery carries as its JSON body. */
+        Event: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description Ids and field names as the topic describes; never personal values. */
+            data: Record<string, never>;
+            /** @description The event's id, the same on every retry (deduplicate on it). */
+            id: string;
+            topic: components["schemas"]["Topic"];
+        };
         /** @enum {string} */
         ExportFormat: "csv" | "json";
         /** @description What to export: the list filters (all optional) and the format. */
@@ -1965,6 +2246,8 @@ export interface components {
             tag?: string | null;
             unit_id?: string | null;
         };
+        /** @enum {string} */
+        Family: "*" | "customer.*";
         Feedback: {
             channel: components["schemas"]["ContactKind"];
             content: string;
@@ -2014,6 +2297,11 @@ export interface components {
             user_id: string;
             username: string;
         };
+        /**
+         * @description Scopes an API key may carry (integrations never manage users or keys, nor read people).
+         * @enum {string}
+         */
+        GrantableScope: "org:read" | "jobs:read" | "audit:read";
         Health: {
             status: string;
         };
@@ -2162,6 +2450,11 @@ export interface components {
             reason: string;
             /** Format: date-time */
             released_at?: string | null;
+            /**
+             * Format: int64
+             * @description `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
+             */
+            version: number;
         };
         LoginRequest: {
             password: string;
@@ -2300,427 +2593,107 @@ export interface components {
             user_id: string;
         };
         Page_ApiKey: {
-            items: {
-                /** Format: date-time */
-                created_at: string;
-                created_by: string;
-                /** Format: date-time */
-                expires_at?: string | null;
-                id: string;
-                /** Format: date-time */
-                last_used_at?: string | null;
-                name: string;
-                partner_id?: string | null;
-                /** @description The first characters of the key, to recognise it. */
-                prefix: string;
-                /** Format: date-time */
-                revoked_at?: string | null;
-                scopes: string[];
-                unit_id: string;
-            }[];
+            items: components["schemas"]["ApiKey"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_AuditEntry: {
-            items: {
-                action: string;
-                actor_id?: string | null;
-                actor_kind: string;
-                actor_role?: string | null;
-                /** Format: date-time */
-                at: string;
-                fields: string[];
-                hash: string;
-                id: string;
-                ip?: string | null;
-                outcome: string;
-                purpose?: string | null;
-                request_id?: string | null;
-                resource_id?: string | null;
-                resource_type: string;
-                /** Format: int64 */
-                seq: number;
-                unit_id?: string | null;
-            }[];
+            items: components["schemas"]["AuditEntry"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Checkpoint: {
-            items: {
-                hash: string;
-                /** @description The JWS (EdDSA, `typ` `audit-checkpoint+jwt`, key in `/.well-known/jwks.json`); keep a copy. */
-                jws: string;
-                /** Format: int64 */
-                seq: number;
-                /** Format: date-time */
-                signed_at: string;
-            }[];
+            items: components["schemas"]["Checkpoint"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Contact: {
-            items: {
-                /** Format: date-time */
-                created_at: string;
-                customer_id: string;
-                direction: components["schemas"]["Direction"];
-                id: string;
-                kind: components["schemas"]["ContactKind"];
-                /** Format: date-time */
-                occurred_at: string;
-                reached: boolean;
-                staff_id?: string | null;
-                summary: string;
-            }[];
+            items: components["schemas"]["Contact"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Customer: {
-            items: {
-                address?: string | null;
-                birth_date?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                customer_type: components["schemas"]["CustomerType"];
-                email?: string | null;
-                gender?: null | components["schemas"]["Gender"];
-                household_id?: string | null;
-                id: string;
-                income_band?: null | components["schemas"]["IncomeBand"];
-                /** Format: date-time */
-                last_contact_at?: string | null;
-                /** Format: date-time */
-                last_purchase_at?: string | null;
-                mobile?: string | null;
-                name: string;
-                national_id?: string | null;
-                occupation?: string | null;
-                owner_ids: string[];
-                preferred_channel?: null | components["schemas"]["ContactChannel"];
-                reachable: boolean;
-                source: components["schemas"]["Source"];
-                tags: string[];
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int64 */
-                version: number;
-            }[];
+            items: components["schemas"]["Customer"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
+        Page_CustomerRef: {
+            items: components["schemas"]["CustomerRef"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Delivery: {
-            items: {
-                /** Format: int32 */
-                attempts: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: date-time */
-                delivered_at?: string | null;
-                event_id: string;
-                id: string;
-                last_error?: string | null;
-                /** Format: int32 */
-                last_status?: number | null;
-                /** Format: date-time */
-                next_attempt_at: string;
-                /** @description pending, delivered or failed (given up after repeated failures). */
-                status: string;
-                topic: string;
-            }[];
+            items: components["schemas"]["Delivery"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Feedback: {
-            items: {
-                channel: components["schemas"]["ContactKind"];
-                content: string;
-                /** Format: date-time */
-                created_at: string;
-                customer_id: string;
-                id: string;
-                kind: components["schemas"]["FeedbackKind"];
-                /** @description The service ticket opened for it (complaints; the ticket issue links them). */
-                ticket_id?: string | null;
-            }[];
+            items: components["schemas"]["Feedback"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Grant: {
-            items: {
-                activate: boolean;
-                id: string;
-                /** @description A new password is waiting (its value is never shown). */
-                password: boolean;
-                /** Format: date-time */
-                requested_at: string;
-                requested_by: string;
-                role?: null | components["schemas"]["Role"];
-                user_id: string;
-                username: string;
-            }[];
+            items: components["schemas"]["Grant"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_HistoryEntry: {
-            items: {
-                /** @description customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, … */
-                action: string;
-                actor_id?: string | null;
-                actor_role?: string | null;
-                /** Format: date-time */
-                at: string;
-                fields: string[];
-                purpose?: string | null;
-            }[];
+            items: components["schemas"]["HistoryEntry"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Incident: {
-            items: {
-                advice: string;
-                /**
-                 * Format: int64
-                 * @description Customers recorded as affected.
-                 */
-                affected: number;
-                category: components["schemas"]["IncidentCategory"];
-                cause: string;
-                contact: string;
-                /** Format: date-time */
-                created_at: string;
-                created_by: string;
-                description: string;
-                /** Format: date-time */
-                detected_at: string;
-                fields: string[];
-                harm: string;
-                id: string;
-                /**
-                 * Format: int64
-                 * @description Of those, how many were notified (a notification recorded for a reachable channel).
-                 */
-                notified: number;
-                /** Format: date-time */
-                occurred_at: string;
-                /**
-                 * Format: date-time
-                 * @description When the regulator was told (the `regulator_report` action).
-                 */
-                reported_at?: string | null;
-                severity: components["schemas"]["Severity"];
-                status: components["schemas"]["IncidentStatus"];
-                title: string;
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-            }[];
+            items: components["schemas"]["Incident"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Job: {
-            items: {
-                /** Format: date-time */
-                created_at: string;
-                /**
-                 * Format: int64
-                 * @description Items processed so far.
-                 */
-                done: number;
-                error?: string | null;
-                /**
-                 * Format: int64
-                 * @description Items that failed (e.g. rejected import rows).
-                 */
-                errors: number;
-                /** Format: date-time */
-                finished_at?: string | null;
-                id: string;
-                kind: string;
-                result?: Record<string, never> | null;
-                status: components["schemas"]["JobStatus"];
-                /**
-                 * Format: int64
-                 * @description Items in all, once known.
-                 */
-                total?: number | null;
-                /** Format: date-time */
-                updated_at: string;
-            }[];
+            items: components["schemas"]["Job"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Notice: {
-            items: {
-                body: string;
-                /** Format: date-time */
-                created_at: string;
-                id: string;
-                language: string;
-                method: string;
-                purposes: string[];
-                retention: string;
-                scope: string;
-                title: string;
-                unit_id: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["Notice"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Partner: {
-            items: {
-                code: string;
-                contact?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                id: string;
-                name: string;
-                /** Format: date */
-                nda_expires_on?: string | null;
-                nda_reference: string;
-                /** Format: date */
-                nda_signed_on: string;
-                /** @description The consent purpose customers grant to share with this partner. */
-                purpose: string;
-            }[];
+            items: components["schemas"]["Partner"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Preference: {
-            items: {
-                category: components["schemas"]["PreferenceCategory"];
-                /** Format: date-time */
-                created_at: string;
-                customer_id: string;
-                id: string;
-                value: string;
-            }[];
+            items: components["schemas"]["Preference"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_PrivacyRequest: {
-            items: {
-                /** Format: date-time */
-                completed_at?: string | null;
-                completed_by?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                created_by: string;
-                customer_id: string;
-                details?: string | null;
-                /** Format: date-time */
-                due_at: string;
-                id: string;
-                kind: components["schemas"]["RequestKind"];
-                /** @description What was done, or why it was refused. */
-                outcome?: string | null;
-                overdue: boolean;
-                status: components["schemas"]["RequestStatus"];
-                unit_id: string;
-            }[];
+            items: components["schemas"]["PrivacyRequest"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Purchase: {
-            items: {
-                /** Format: int64 */
-                amount_fen: number;
-                channel: components["schemas"]["SalesChannel"];
-                /** Format: date-time */
-                created_at: string;
-                currency: string;
-                customer_id: string;
-                id: string;
-                product: string;
-                /** Format: date-time */
-                purchased_at: string;
-                /** @description The subsidiary that sold it. */
-                unit_id: string;
-            }[];
+            items: components["schemas"]["Purchase"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Share: {
-            items: {
-                agreement_id: string;
-                /** @description `api`, `export` or `webhook`. */
-                channel: string;
-                /** Format: int64 */
-                count: number;
-                customer_id?: string | null;
-                fields: string[];
-                id: string;
-                partner_id: string;
-                partner_name: string;
-                purpose: string;
-                /** Format: date-time */
-                shared_at: string;
-            }[];
+            items: components["schemas"]["Share"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Unit: {
-            items: {
-                code: string;
-                /** Format: date-time */
-                created_at: string;
-                id: string;
-                kind: components["schemas"]["UnitKind"];
-                name: string;
-                parent_id?: string | null;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int64 */
-                version: number;
-            }[];
+            items: components["schemas"]["Unit"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_User: {
-            items: {
-                active: boolean;
-                /** Format: date-time */
-                created_at: string;
-                display_name: string;
-                id: string;
-                /** Format: date-time */
-                last_login_at?: string | null;
-                /**
-                 * @description True while repeated failed logins from some address hold a lock on this account (sign-ins
-                 *     from other addresses still work; a successful sign-in clears the flag).
-                 */
-                locked: boolean;
-                /** @description A change waiting for a second person's approval (four eyes): its grant id. */
-                pending_grant?: string | null;
-                role?: null | components["schemas"]["Role"];
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                username: string;
-                /** Format: int64 */
-                version: number;
-            }[];
+            items: components["schemas"]["User"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
         Page_Webhook: {
-            items: {
-                active: boolean;
-                /** @description Set for a partner's webhook: the sharing agreement its deliveries are shares under. */
-                agreement_id?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                created_by: string;
-                description?: string | null;
-                /** Format: date-time */
-                disabled_at?: string | null;
-                id: string;
-                topics: string[];
-                unit_id: string;
-                url: string;
-            }[];
+            items: components["schemas"]["Webhook"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
@@ -2808,6 +2781,11 @@ export interface components {
             /** @description The subsidiary that sold it. */
             unit_id: string;
         };
+        /**
+         * @description Fields whose values count towards the accuracy rate (and can be verified).
+         * @enum {string}
+         */
+        QualityField: "name" | "gender" | "birth_date" | "national_id" | "mobile" | "email" | "address" | "occupation" | "income_band";
         /** @description A signed consent receipt (JWS, EdDSA, verifiable with `/.well-known/jwks.json`). */
         Receipt: {
             /** @description The signed claims, shaped after the Kantara consent receipt / ISO/IEC TS 27560. */
@@ -2862,19 +2840,28 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             updated_by: string;
+            /**
+             * Format: int64
+             * @description Also the `ETag`; a change or removal sends it as `If-Match`.
+             */
+            version: number;
         };
         RetentionRun: {
             /** @description Count what would be anonymised, change nothing. */
             dry_run?: boolean;
         };
         /**
+         * @description The fields a reveal can show in full: the masked ones.
+         * @enum {string}
+         */
+        RevealField: "national_id" | "mobile" | "email" | "address" | "birth_date" | "name";
+        /**
          * @description Why a full value is revealed; recorded in the audit log.
          * @enum {string}
          */
         RevealPurpose: "service_request" | "identity_verification" | "complaint_handling" | "legal_request" | "data_subject_request";
         RevealRequest: {
-            /** @description Any of national_id, mobile, email, address, birth_date, name. */
-            fields: string[];
+            fields: components["schemas"]["RevealField"][];
             note?: string | null;
             purpose: components["schemas"]["RevealPurpose"];
         };
@@ -2940,6 +2927,11 @@ export interface components {
             fields: Record<string, never>;
             id: string;
         };
+        /**
+         * @description A list's order: `-created` (default, newest first) or `name`.
+         * @enum {string}
+         */
+        Sort: "-created" | "name";
         /** @description Where a record came from. A purchased third-party list needs the supplier and legal basis. */
         Source: {
             channel: components["schemas"]["SourceChannel"];
@@ -2977,6 +2969,10 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
         };
+        /** @enum {string} */
+        Topic: "customer.created" | "customer.updated" | "customer.deleted" | "customer.merged" | "customer.unmerged" | "customer.restored" | "customer.purchase.created" | "customer.preference.created" | "customer.feedback.created" | "customer.contact.created" | "consent.changed" | "user.offboarded";
+        /** @description What a subscription names: one topic, every `customer.*` topic, or everything (`*`). */
+        TopicFilter: components["schemas"]["Family"] | components["schemas"]["Topic"];
         Unit: {
             code: string;
             /** Format: date-time */
@@ -3024,27 +3020,31 @@ export interface components {
             /** Format: int64 */
             verified: number;
         };
-        /** @description A partial change; absent fields stay as they are. */
+        /**
+         * @description A JSON merge patch: an absent field stays as it is, `null` clears an optional field (the
+         *     name, type, source, reachability, tags and owners cannot be cleared), a value replaces it.
+         */
         UpdateCustomer: {
             address?: string | null;
             /** Format: date */
             birth_date?: string | null;
-            customer_type?: null | components["schemas"]["CustomerType"];
+            customer_type?: components["schemas"]["CustomerType"];
+            /** Format: email */
             email?: string | null;
             gender?: null | components["schemas"]["Gender"];
             household_id?: string | null;
             income_band?: null | components["schemas"]["IncomeBand"];
             mobile?: string | null;
-            name?: string | null;
+            name?: string;
             national_id?: string | null;
             occupation?: string | null;
             /** @description Replaces the responsible staff. */
-            owner_ids?: string[] | null;
+            owner_ids?: string[];
             preferred_channel?: null | components["schemas"]["ContactChannel"];
-            reachable?: boolean | null;
-            source?: null | components["schemas"]["Source"];
+            reachable?: boolean;
+            source?: components["schemas"]["Source"];
             /** @description Replaces the tags. */
-            tags?: string[] | null;
+            tags?: string[];
         };
         UpdateUnit: {
             code?: string | null;
@@ -3107,7 +3107,7 @@ export interface components {
         };
         VerifyRequest: {
             /** @description Filled fields just confirmed with the customer. */
-            fields: string[];
+            fields: components["schemas"]["QualityField"][];
         };
         Webhook: {
             active: boolean;
@@ -3123,6 +3123,11 @@ export interface components {
             topics: string[];
             unit_id: string;
             url: string;
+            /**
+             * Format: int64
+             * @description `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
+             */
+            version: number;
         };
         /** @description A new subscription with its signing secret, shown this once. */
         WebhookCreated: {
@@ -3228,7 +3233,9 @@ export interface operations {
     revoke_api_key: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -3584,7 +3591,7 @@ export interface operations {
                 mobile?: string;
                 /** @description Exact email, matched through its blind index. */
                 email?: string;
-                /** @description Exact resident id, matched through its blind index. */
+                /** @description Exact resident id (with a valid check character), matched through its blind index. */
                 national_id?: string;
                 tag?: string;
                 owner_id?: string;
@@ -3597,8 +3604,7 @@ export interface operations {
                 created_from?: string;
                 /** @description Created before (RFC 3339). */
                 created_to?: string;
-                /** @description `-created` (default, newest first) or `name`. */
-                sort?: string;
+                sort?: components["schemas"]["Sort"];
                 limit?: number;
                 cursor?: string;
             };
@@ -4328,7 +4334,9 @@ export interface operations {
     release_legal_hold: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "If-Match": string;
+            };
             path: {
                 id: string;
                 hold_id: string;
@@ -4853,6 +4861,40 @@ export interface operations {
             };
         };
     };
+    list_incident_customers: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CustomerRef"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     add_incident_customers: {
         parameters: {
             query?: never;
@@ -5299,7 +5341,9 @@ export interface operations {
     end_sharing_agreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "If-Match": string;
+            };
             path: {
                 id: string;
                 agreement_id: string;
@@ -5693,7 +5737,10 @@ export interface operations {
     set_retention_policy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version changed; absent when creating */
+                "If-Match"?: string | null;
+            };
             path: {
                 purpose: string;
             };
@@ -5707,6 +5754,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5726,7 +5774,9 @@ export interface operations {
     delete_retention_policy: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "If-Match": string;
+            };
             path: {
                 purpose: string;
             };
@@ -6378,7 +6428,9 @@ export interface operations {
     disable_webhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -6506,6 +6558,354 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    on_consent_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_contact_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_deleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_feedback_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_merged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_preference_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_purchase_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_restored: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_unmerged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_customer_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_user_offboarded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -148,7 +148,19 @@ async fn api_keys(app: TestApp) {
     assert!(text.contains("crm-sync"));
 
     app.post("/api/v1/api-keys", &admin, json!({"name": "x", "scopes": ["users:write"]})).await.problem(422);
-    app.send("DELETE", &format!("/api/v1/api-keys/{id}"), Some(&admin), None, &[]).await.expect(204);
+    let revoke = |tag: Option<&'static str>| {
+        let (app, admin, path) = (&app, admin.clone(), format!("/api/v1/api-keys/{id}"));
+        async move {
+            app.send("DELETE", &path, Some(&admin), None, &tag.map(|t| ("If-Match", t)).into_iter().collect::<Vec<_>>())
+                .await
+        }
+    };
+    revoke(None).await.problem(428);
+    revoke(Some("\"2\"")).await.problem(412);
+    revoke(Some("\"1\"")).await.expect(204);
+    revoke(Some("\"1\"")).await.problem(412);
+    let listed = app.get("/api/v1/api-keys", &admin).await.expect(200).body;
+    assert_eq!(listed["items"].as_array().unwrap().iter().find(|k| k["id"] == id.as_str()).unwrap()["version"], 2);
     app.get("/api/v1/units", &key).await.problem(401);
     app.get("/api/v1/units", "gx_not-a-key").await.problem(401);
 }

@@ -1,6 +1,6 @@
 //! Bad input of every kind answers with a problem document, never a 500.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::both;
 use crate::helpers::TestApp;
@@ -131,6 +131,9 @@ async fn http_edges_are_problems_with_headers(app: TestApp) {
     assert!(allow.contains("GET") && allow.contains("POST") && !allow.contains("PUT"), "{allow}");
     let r = app.send("POST", "/api/v1/customers/some-id", Some(&admin), Some(json!({})), &[]).await.problem(405);
     assert_eq!(r.header("allow").as_deref(), Some("GET, PATCH, DELETE"));
+    // A literal path is its own resource, not an id of the templated one beside it.
+    let r = app.send("GET", "/api/v1/customers/exports", Some(&admin), None, &[]).await.problem(405);
+    assert_eq!(r.header("allow").as_deref(), Some("POST"));
     app.send("DELETE", "/api/v1/no-such-thing", Some(&admin), None, &[]).await.problem(404);
     let trace = app.send("TRACE", "/api/v1/units", Some(&admin), None, &[]).await.problem(405);
     assert_eq!(trace.header("x-content-type-options").as_deref(), Some("nosniff"));
@@ -192,6 +195,46 @@ async fn cursors_are_checked_on_every_list(app: TestApp) {
     }
 }
 both!(cursors_are_checked_on_every_list, cursors_are_checked_on_every_list);
+
+/// A cursor is good for the list and the filters it came from (the page size may change),
+/// nowhere else.
+async fn cursors_are_bound_to_their_list(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    for name in ["agent1", "agent2", "agent3"] {
+        app.user(&admin, name, "agent", &group).await;
+    }
+    let page = app.get("/api/v1/users?limit=1&role=agent", &admin).await.expect(200).body;
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let next = app.get(&format!("/api/v1/users?role=agent&limit=5&cursor={cursor}"), &admin).await.expect(200);
+    assert_eq!(next.body["items"].as_array().unwrap().len(), 2, "same list, larger page");
+    for other in [
+        format!("/api/v1/users?cursor={cursor}"),
+        format!("/api/v1/users?role=manager&cursor={cursor}"),
+        format!("/api/v1/units?cursor={cursor}"),
+        format!("/api/v1/webhooks?cursor={cursor}"),
+    ] {
+        let p = app.get(&other, &admin).await.problem(422);
+        assert_eq!(p.body["errors"][0]["field"], "cursor", "{other}");
+    }
+}
+both!(cursors_are_bound_to_their_list, cursors_are_bound_to_their_list);
+
+/// What JSON Schema calls an integer is one here too: `30.0` is 30, `30.5` is not.
+async fn whole_numbers_with_a_fraction_are_integers(app: TestApp) {
+    let compliance = app.approver().await;
+    let put = |purpose: &'static str, days: Value| {
+        let (app, token) = (&app, compliance.clone());
+        async move {
+            let path = format!("/api/v1/retention-policies/{purpose}");
+            app.send("PUT", &path, Some(&token), Some(json!({ "days": days })), &[]).await
+        }
+    };
+    assert_eq!(put("marketing_sms", json!(30.0)).await.expect(200).body["days"], 30);
+    let p = put("relationship", json!(30.5)).await.problem(422);
+    assert_eq!(p.body["errors"][0]["field"], "days");
+}
+both!(whole_numbers_with_a_fraction_are_integers, whole_numbers_with_a_fraction_are_integers);
 
 /// A 201 names what it created, and the name can be read back.
 async fn created_resources_have_a_location(app: TestApp) {

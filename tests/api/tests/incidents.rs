@@ -83,6 +83,25 @@ async fn incident_register(app: TestApp) {
         0,
         "found by the query already"
     );
+    // Who was affected, masked as everywhere: names for compliance, never whole numbers; in
+    // pages; nothing of another subsidiary's incident.
+    let page = app.get(&format!("{customers_path}?limit=2"), &w.compliance).await.expect(200).body;
+    let rest = app
+        .get(&format!("{customers_path}?limit=2&cursor={}", page["next_cursor"].as_str().unwrap()), &w.compliance)
+        .await
+        .expect(200)
+        .body;
+    assert!(rest["next_cursor"].is_null());
+    let listed: Vec<&serde_json::Value> =
+        page["items"].as_array().unwrap().iter().chain(rest["items"].as_array().unwrap()).collect();
+    let mut names: Vec<&str> = listed.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["丙三", "乙二", "甲一"]);
+    let first = listed.iter().find(|c| c["id"] == c1.as_str()).unwrap();
+    assert_eq!((first["mobile"].as_str(), first["unit_id"].as_str()), (Some("139****0001"), Some(w.s1.as_str())));
+    assert!(listed.iter().any(|c| c["id"] == no_mobile.as_str() && c["mobile"].is_null()));
+    app.get(&customers_path, &compliance2).await.problem(404);
+    app.get(&customers_path, &w.agent).await.problem(403);
 
     // Notifications: recorded where there is a mobile, `no_contact` where not, once each.
     let notify =

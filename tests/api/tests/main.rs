@@ -19,6 +19,7 @@ mod incidents;
 mod jobs;
 mod jwt;
 mod keys;
+mod migrations;
 mod openapi;
 mod org;
 mod partners;

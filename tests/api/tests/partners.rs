@@ -69,8 +69,15 @@ async fn partner_reads_only_what_was_agreed(app: TestApp) {
     app.get(&read(&consented), &key).await.expect(200);
     // So does ending the agreement.
     let aid = agreement["id"].as_str().unwrap();
-    let ended =
-        app.send("DELETE", &format!("/api/v1/partners/{pid}/agreements/{aid}"), Some(&w.compliance), None, &[]).await;
+    let ended = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/partners/{pid}/agreements/{aid}"),
+            Some(&w.compliance),
+            None,
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
     assert_eq!(ended.status, 204);
     app.get(&read(&consented), &key).await.problem(422);
     let shares = app.get(&format!("/api/v1/shares?partner_id={pid}"), &w.auditor).await.expect(200).body;

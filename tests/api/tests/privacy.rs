@@ -117,7 +117,9 @@ async fn deletion_leaves_no_personal_value(app: TestApp) {
     assert!(refused["outcome"].as_str().unwrap().contains("(2026)京01民初123号"));
     app.get(&format!("/api/v1/customers/{id}"), &w.manager).await.expect(200);
     let released = format!("/api/v1/customers/{id}/legal-holds/{}", hold["id"].as_str().unwrap());
-    assert_eq!(app.send("DELETE", &released, Some(&w.compliance), None, &[]).await.status, 204);
+    app.send("DELETE", &released, Some(&w.compliance), None, &[]).await.problem(428);
+    assert_eq!(app.send("DELETE", &released, Some(&w.compliance), None, &[("If-Match", "\"1\"")]).await.status, 204);
+    app.send("DELETE", &released, Some(&w.compliance), None, &[("If-Match", "\"1\"")]).await.problem(412);
 
     // Released: the erasure goes through.
     let req = request(&app, &w.agent, &id, "deletion").await;

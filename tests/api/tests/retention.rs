@@ -52,9 +52,21 @@ async fn retention_anonymises_what_has_lapsed(app: TestApp) {
     app.send("PUT", &policy("relationship"), Some(&w.agent), Some(json!({"days": 730})), &[]).await.problem(403);
     app.send("PUT", &policy("relationship"), Some(&w.compliance), Some(json!({"days": 0})), &[]).await.problem(422);
     app.send("PUT", &policy("astrology"), Some(&w.compliance), Some(json!({"days": 30})), &[]).await.problem(422);
-    app.send("PUT", &policy("relationship"), Some(&w.compliance), Some(json!({"days": 365})), &[]).await.expect(200);
-    let set = app.send("PUT", &policy("relationship"), Some(&w.compliance), Some(json!({"days": 730})), &[]).await;
-    assert_eq!(set.expect(200).body["days"], 730, "a second PUT updates");
+    // Creating names no version; changing names the one read.
+    let new = app.send("PUT", &policy("relationship"), Some(&w.compliance), Some(json!({"days": 365})), &[]).await;
+    assert_eq!(new.expect(200).header("etag").as_deref(), Some("\"1\""));
+    let again = |tag: &'static str| {
+        let (app, token, path) = (&app, w.compliance.clone(), policy("relationship"));
+        let headers: Vec<(&str, &str)> = if tag.is_empty() { vec![] } else { vec![("If-Match", tag)] };
+        async move { app.send("PUT", &path, Some(&token), Some(json!({"days": 730})), &headers).await }
+    };
+    again("").await.problem(428);
+    again("\"7\"").await.problem(412);
+    let set = again("\"1\"").await.expect(200);
+    assert_eq!((set.body["days"].as_i64(), set.body["version"].as_i64()), (Some(730), Some(2)), "a second PUT updates");
+    app.send("PUT", &policy("marketing_email"), Some(&w.compliance), Some(json!({"days": 9})), &[("If-Match", "*")])
+        .await
+        .problem(412);
     app.send("PUT", &policy("marketing_sms"), Some(&w.compliance), Some(json!({"days": 365})), &[]).await.expect(200);
     let list = app.get("/api/v1/retention-policies", &w.auditor).await.expect(200).body;
     assert_eq!(list.as_array().unwrap().len(), 2);
@@ -82,7 +94,8 @@ async fn retention_anonymises_what_has_lapsed(app: TestApp) {
     // Nothing more to do on a second run.
     assert_eq!(run(&app, &w.compliance, false).await["anonymised"], 0);
 
-    app.send("DELETE", &policy("marketing_sms"), Some(&w.compliance), None, &[]).await.expect(204);
-    app.send("DELETE", &policy("marketing_sms"), Some(&w.compliance), None, &[]).await.problem(404);
+    app.send("DELETE", &policy("marketing_sms"), Some(&w.compliance), None, &[]).await.problem(428);
+    app.send("DELETE", &policy("marketing_sms"), Some(&w.compliance), None, &[("If-Match", "\"1\"")]).await.expect(204);
+    app.send("DELETE", &policy("marketing_sms"), Some(&w.compliance), None, &[("If-Match", "*")]).await.problem(404);
 }
 both!(retention_anonymises_what_has_lapsed, retention_anonymises_what_has_lapsed);

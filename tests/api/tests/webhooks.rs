@@ -83,7 +83,11 @@ async fn deliveries_are_signed_scoped_and_retried(app: TestApp) {
         .await
         .problem(422);
     assert_eq!(bad.body["errors"][0]["field"], "url");
-    app.post("/api/v1/webhooks", &admin1, json!({"url": r1.url, "topics": ["customer.exploded"]})).await.problem(422);
+    // Subscriptions name topics something emits: offboarding emits `user.offboarded`.
+    for unknown in ["customer.exploded", "customer.offboarded"] {
+        let p = app.post("/api/v1/webhooks", &admin1, json!({"url": r1.url, "topics": [unknown]})).await.problem(422);
+        assert_eq!(p.body["errors"][0]["field"].as_str().map(|f| f.starts_with("topics")), Some(true), "{unknown}");
+    }
     app.post("/api/v1/webhooks", &agent1, json!({"url": r1.url, "topics": ["*"]})).await.problem(403);
     let h1 =
         app.post("/api/v1/webhooks", &admin1, json!({"url": r1.url, "topics": ["customer.*"]})).await.expect(201).body;
@@ -141,7 +145,9 @@ async fn deliveries_are_signed_scoped_and_retried(app: TestApp) {
 
     // Another subsidiary cannot see or stop it; the group admin can.
     app.get(&format!("/api/v1/webhooks/{h1_id}/deliveries"), &admin2).await.problem(404);
-    app.send("DELETE", &format!("/api/v1/webhooks/{h1_id}"), Some(&admin2), None, &[]).await.problem(404);
+    app.send("DELETE", &format!("/api/v1/webhooks/{h1_id}"), Some(&admin2), None, &[("If-Match", "*")])
+        .await
+        .problem(404);
     let mine = app.get("/api/v1/webhooks", &admin2).await.expect(200).body;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     let all = app.get("/api/v1/webhooks", &admin).await.expect(200).body;
@@ -149,7 +155,10 @@ async fn deliveries_are_signed_scoped_and_retried(app: TestApp) {
     assert!(all["items"][0].get("secret").is_none(), "the secret is never listed");
 
     // Stopped: no more deliveries.
-    app.send("DELETE", &format!("/api/v1/webhooks/{h1_id}"), Some(&admin1), None, &[]).await.expect(204);
+    app.send("DELETE", &format!("/api/v1/webhooks/{h1_id}"), Some(&admin1), None, &[]).await.problem(428);
+    app.send("DELETE", &format!("/api/v1/webhooks/{h1_id}"), Some(&admin1), None, &[("If-Match", "\"1\"")])
+        .await
+        .expect(204);
     app.post("/api/v1/customers", &agent1, customer("林三", "13955550003")).await.expect(201);
     actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(r1.got.lock().unwrap().len(), 2);

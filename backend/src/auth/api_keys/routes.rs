@@ -1,25 +1,28 @@
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::store::{self, ApiKey, ApiKeyRow};
 use crate::audit::{self, Event};
-use crate::auth::permissions::GRANTABLE_SCOPES;
+use crate::auth::permissions::GrantableScope;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
+use crate::http::etag::{ended_version, if_match};
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKey {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
-    /// Any of `org:read`, `jobs:read`, `audit:read`.
     #[validate(length(min = 1, max = 10))]
-    pub scopes: Vec<String>,
+    #[schema(min_items = 1, max_items = 10)]
+    pub scopes: Vec<GrantableScope>,
     /// The unit the key acts for (default: the caller's).
     pub unit_id: Option<String>,
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -46,8 +49,8 @@ pub async fn list_api_keys(
 ) -> Result<web::Json<Page<ApiKey>>, ApiError> {
     p.require(Permission::ApiKeysManage)?;
     let (limit, after) = (q.limit()?, q.cursor()?);
-    let prefix = p.scope_prefix();
-    let rows = state.db.run(move |c| Ok(store::list(c, &prefix, after.as_deref(), limit + 1)?)).await?;
+    let scope = Scope::of(&p);
+    let rows = state.db.run(move |c| Ok(store::list(c, &scope, after.as_deref(), limit + 1)?)).await?;
     let page = Page::from_rows(rows, limit, |k| k.id.clone());
     Ok(web::Json(Page { items: page.items.into_iter().map(ApiKey::from).collect(), next_cursor: page.next_cursor }))
 }
@@ -65,13 +68,10 @@ pub async fn create_api_key(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::ApiKeysManage)?;
     let Body(input) = body;
-    if let Some(bad) = input.scopes.iter().find(|s| !GRANTABLE_SCOPES.contains(&s.as_str())) {
-        return Err(ApiError::field("scopes", "unknown", format!("unknown scope `{bad}`")));
-    }
     if input.expires_at.is_some_and(|e| e <= chrono::Utc::now()) {
         return Err(ApiError::field("expires_at", "past", "expires_at must be in the future"));
     }
-    let mut scopes = input.scopes.clone();
+    let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
     scopes.sort();
     scopes.dedup();
     let (row, key) = ApiKeyRow::issue(
@@ -103,21 +103,25 @@ pub async fn create_api_key(
 
 /// Revokes an API key at once.
 #[utoipa::path(
-    tag = "api_keys", operation_id = "revoke_api_key", params(("id" = String, Path)), security(("bearer" = [])),
+    tag = "api_keys", operation_id = "revoke_api_key", params(("id" = String, Path), ("If-Match" = String, Header)), security(("bearer" = [])),
     responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[delete("/api-keys/{id}")]
 pub async fn revoke_api_key(
     state: web::Data<AppState>,
     p: Principal,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::ApiKeysManage)?;
+    let expected = if_match(&req)?;
     state
         .db
         .write(move |c| {
             match store::get_with_path(c, &id)? {
-                Some((_, path)) if p.sees_unit_path(&path) => {}
+                Some((key, path)) if p.sees_unit_path(&path) => {
+                    expected.check(ended_version(key.revoked_at.is_some()))?;
+                }
                 _ => return Err(ApiError::NotFound),
             }
             store::revoke(c, &id)?;

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use crate::db::schema::{api_keys, units};
 use crate::db::{now, DbConnection};
+use crate::org::scope::Scope;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_keys)]
@@ -39,6 +40,8 @@ pub struct ApiKey {
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     pub partner_id: Option<String>,
+    /// `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
+    pub version: i64,
 }
 
 impl From<ApiKeyRow> for ApiKey {
@@ -52,6 +55,7 @@ impl From<ApiKeyRow> for ApiKey {
             created_by: r.created_by,
             created_at: r.created_at.and_utc(),
             expires_at: r.expires_at.map(|t| t.and_utc()),
+            version: crate::http::etag::ended_version(r.revoked_at.is_some()),
             revoked_at: r.revoked_at.map(|t| t.and_utc()),
             last_used_at: r.last_used_at.map(|t| t.and_utc()),
             partner_id: r.partner_id,
@@ -101,9 +105,9 @@ pub fn insert(conn: &mut DbConnection, row: &ApiKeyRow) -> QueryResult<()> {
     diesel::insert_into(api_keys::table).values(row).execute(conn).map(|_| ())
 }
 
-/// Keys of units under `prefix`, keyset on id.
-pub fn list(conn: &mut DbConnection, prefix: &str, after: Option<&str>, limit: i64) -> QueryResult<Vec<ApiKeyRow>> {
-    let in_scope = units::table.filter(units::path.like(format!("{prefix}%"))).select(units::id);
+/// Keys of the units in the scope, keyset on id.
+pub fn list(conn: &mut DbConnection, scope: &Scope, after: Option<&str>, limit: i64) -> QueryResult<Vec<ApiKeyRow>> {
+    let in_scope = scope.unit_ids();
     let mut q = api_keys::table.filter(api_keys::unit_id.eq_any(in_scope)).select(ApiKeyRow::as_select()).into_boxed();
     if let Some(a) = after {
         q = q.filter(api_keys::id.gt(a.to_owned()));

@@ -17,6 +17,7 @@ use crate::jobs::files;
 use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::org::scope::Scope;
 
 pub const KIND: &str = "customers.export";
 const PAGE: i64 = 1000;
@@ -39,13 +40,16 @@ pub struct ExportRequest {
     pub format: ExportFormat,
     /// The list's search term (see `q` of the customer list).
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub q: Option<String>,
     #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
     pub name: Option<String>,
     pub mobile: Option<String>,
     pub email: Option<String>,
     pub national_id: Option<String>,
     #[validate(length(max = 32))]
+    #[schema(max_length = 32)]
     pub tag: Option<String>,
     pub owner_id: Option<String>,
     pub unit_id: Option<String>,
@@ -190,7 +194,7 @@ pub fn run(
     let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
     let p = payload.owner.acting(conn, Permission::CustomersExport)?;
     let fail = |e: ApiError| e.to_string();
-    let (scope, viewer) = (p.scope_prefix(), p.id.clone());
+    let (scope, viewer) = (Scope::of(&p), p.id.clone());
     let total = store::count(conn, &scope, &viewer, &payload.filter).map_err(|e| e.to_string())?;
     progress(0, Some(total)).map_err(fail)?;
     let file = payload.format.file_name();

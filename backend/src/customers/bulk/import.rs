@@ -22,6 +22,7 @@ use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
 use crate::jobs::{files, store as jobs};
+use crate::org::scope::Scope;
 
 pub const KIND: &str = "customers.import";
 pub const UPLOAD: &str = "upload.csv";
@@ -208,7 +209,7 @@ pub fn run(
     let bytes = strip_bom(&file.content);
     let total = csv::ReaderBuilder::new().flexible(true).from_reader(bytes).records().count() as i64;
     let scope: HashSet<String> =
-        store::scope_unit_ids(conn, &p.scope_prefix()).map_err(|e| e.to_string())?.into_iter().collect();
+        store::scope_unit_ids(conn, &Scope::of(&p)).map_err(|e| e.to_string())?.into_iter().collect();
     let mut summary = Summary { file_name: payload.file_name.clone(), rows: total, ..Summary::default() };
     progress(0, Some(total)).map_err(|e| e.to_string())?;
     // Two stages on two threads: one reads, validates and encrypts the next chunk while this one
@@ -378,7 +379,7 @@ fn land(
     let rows: Vec<CustomerRow> = fresh.into_iter().map(|b| b.row).collect();
     let created = rows.len() as i64;
     store::insert_many(conn, &rows, &owners, &tags)?;
-    crate::outbox::enqueue_many(conn, "customer.created", &events)?;
+    crate::outbox::enqueue_many(conn, crate::outbox::Topic::CustomerCreated, &events)?;
     // One entry per chunk: the job names the file and counts; the events name each customer.
     audit::append(conn, &p.actor(), Event::new("customer.import", "job", Some(job_id)).fields(&written))?;
     Ok((created, total - created))

@@ -9,6 +9,7 @@ use crate::customers::dto::Customer;
 #[serde(deny_unknown_fields)]
 pub struct MergeRequest {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub source_id: String,
     /// The surviving customer's version as the caller last saw it (412 otherwise).
     pub target_version: i64,
@@ -21,6 +22,7 @@ pub struct MergeRequest {
     /// survivor's values win and the source only fills gaps).
     #[serde(default)]
     #[validate(length(max = 12))]
+    #[schema(max_items = 12)]
     pub take_from_source: Vec<String>,
 }
 

@@ -9,6 +9,7 @@ use crate::customers::model::CustomerRow;
 use crate::customers::{service, store};
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
+use crate::outbox::Topic;
 
 pub const UNDO_DAYS: i64 = 30;
 
@@ -231,8 +232,8 @@ pub fn merge(
     merges::insert(conn, &row)?;
     audit::append(conn, &p.actor(), Event::new("customer.merge", "customer", Some(&target.id)).fields(&plan.taken))?;
     audit::append(conn, &p.actor(), Event::new("customer.merged_away", "customer", Some(&source.id)))?;
-    service::event(conn, "customer.merged", &merged, &plan.taken)?;
-    service::event(conn, "customer.deleted", &gone, &[])?;
+    service::event(conn, Topic::CustomerMerged, &merged, &plan.taken)?;
+    service::event(conn, Topic::CustomerDeleted, &gone, &[])?;
     let customer = service::view(cipher, p, merged, all_owners, all_tags)?;
     Ok(MergeOutcome { preview, merge: Some(to_dto(row)?), customer: Some(customer) })
 }
@@ -302,8 +303,8 @@ pub fn undo(conn: &mut DbConnection, p: &Principal, merge_id: &str) -> Result<Me
     }
     merges::mark_undone(conn, merge_id, &p.id, t)?;
     audit::append(conn, &p.actor(), Event::new("customer.unmerge", "customer", Some(&target.id)))?;
-    service::event(conn, "customer.unmerged", &before, &[])?;
-    service::event(conn, "customer.restored", &source, &[])?;
+    service::event(conn, Topic::CustomerUnmerged, &before, &[])?;
+    service::event(conn, Topic::CustomerRestored, &source, &[])?;
     let mut row = m;
     row.undone_at = Some(t);
     to_dto(row)

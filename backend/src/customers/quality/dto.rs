@@ -2,16 +2,28 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-/// Fields whose values count towards the accuracy rate (and can be verified).
-pub const FIELDS: [&str; 9] =
-    ["name", "gender", "birth_date", "national_id", "mobile", "email", "address", "occupation", "income_band"];
+crate::text_enum!(
+    /// Fields whose values count towards the accuracy rate (and can be verified).
+    QualityField {
+        Name => "name",
+        Gender => "gender",
+        BirthDate => "birth_date",
+        NationalId => "national_id",
+        Mobile => "mobile",
+        Email => "email",
+        Address => "address",
+        Occupation => "occupation",
+        IncomeBand => "income_band",
+    }
+);
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     /// Filled fields just confirmed with the customer.
     #[validate(length(min = 1, max = 9))]
-    pub fields: Vec<String>,
+    #[schema(min_items = 1, max_items = 9)]
+    pub fields: Vec<QualityField>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

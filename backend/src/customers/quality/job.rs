@@ -8,6 +8,7 @@ use crate::db::{now, DbConnection};
 use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::org::scope::Scope;
 
 pub const KIND: &str = "customers.quality";
 
@@ -32,19 +33,19 @@ pub fn run(
     progress: &mut Progress<'_>,
 ) -> Result<serde_json::Value, String> {
     let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
-    let (prefix, actor) = match &payload.owner {
+    let (scope, actor) = match &payload.owner {
         Some(owner) => {
             let p = owner.principal(conn)?;
             p.require(Permission::CustomersQuality).map_err(|e| e.to_string())?;
-            (p.scope_prefix(), p.actor())
+            (Scope::of(&p), p.actor())
         }
-        None => ("/".to_owned(), Actor::system()),
+        None => (Scope::from_prefix("/"), Actor::system()),
     };
     let fail = |e: crate::error::ApiError| e.to_string();
     progress(0, Some(3)).map_err(fail)?;
     // 1. No way to reach them at all: mark unreachable, with a change event each.
     let marked = crate::db::transaction(conn, |c| {
-        let rows = store::channelless(c, &prefix)?;
+        let rows = store::channelless(c, &scope)?;
         let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
         store::mark_unreachable(c, &ids)?;
         let events: Vec<(String, Option<String>, String)> = rows
@@ -54,7 +55,7 @@ pub fn run(
                 (id.clone(), Some(unit.clone()), data.to_string())
             })
             .collect();
-        crate::outbox::enqueue_many(c, "customer.updated", &events)?;
+        crate::outbox::enqueue_many(c, crate::outbox::Topic::CustomerUpdated, &events)?;
         audit::append(c, &actor, Event::new("customer.quality", "job", Some(&job.id)).fields(&["reachable"]))?;
         Ok::<_, crate::error::ApiError>(ids.len())
     })
@@ -63,11 +64,11 @@ pub fn run(
     // 2. Long inactive: re-tag from scratch (set-based).
     let cutoff = now() - TimeDelta::days(inactive_days);
     let inactive =
-        crate::db::transaction(conn, |c| Ok::<_, crate::error::ApiError>(store::retag_inactive(c, &prefix, cutoff)?))
+        crate::db::transaction(conn, |c| Ok::<_, crate::error::ApiError>(store::retag_inactive(c, &scope, cutoff)?))
             .map_err(fail)?;
     progress(2, Some(3)).map_err(fail)?;
     // 3. The figures per unit.
-    let figures = store::measure(conn, &prefix).map_err(|e| e.to_string())?;
+    let figures = store::measure(conn, &scope).map_err(|e| e.to_string())?;
     crate::db::transaction(conn, |c| Ok::<_, crate::error::ApiError>(store::save_report(c, &job.id, &figures)?))
         .map_err(fail)?;
     progress(3, Some(3)).map_err(fail)?;

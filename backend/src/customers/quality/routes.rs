@@ -1,6 +1,6 @@
 use actix_web::{get, post, web, HttpResponse};
 
-use super::dto::{FieldVerification, UnitQuality, VerifyRequest, FIELDS};
+use super::dto::{FieldVerification, UnitQuality, VerifyRequest};
 use super::{job, store};
 use crate::audit::{self, Event};
 use crate::auth::{Permission, Principal};
@@ -9,6 +9,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
 use crate::jobs::model::Job;
 use crate::jobs::owner::JobOwner;
+use crate::org::scope::Scope;
 use crate::state::AppState;
 
 /// Marks filled fields as verified with the customer (a later change to a field drops its mark).
@@ -25,22 +26,20 @@ pub async fn verify_customer_fields(
     body: Body<VerifyRequest>,
 ) -> Result<web::Json<Vec<FieldVerification>>, ApiError> {
     p.require(Permission::CustomersWrite)?;
-    let Body(mut input) = body;
-    input.fields.sort();
-    input.fields.dedup();
-    if let Some(bad) = input.fields.iter().find(|f| !FIELDS.contains(&f.as_str())) {
-        return Err(ApiError::field("fields", "unknown", format!("`{bad}` cannot be verified")));
-    }
+    let Body(input) = body;
+    let mut fields: Vec<String> = input.fields.iter().map(|f| f.as_str().to_owned()).collect();
+    fields.sort();
+    fields.dedup();
     let list = state
         .db
         .write(move |c| {
             let row = crate::customers::access::writable(c, &p, &id)?;
             let filled = service::filled_fields(&row);
-            if let Some(empty) = input.fields.iter().find(|f| !filled.contains(&f.as_str())) {
+            if let Some(empty) = fields.iter().find(|f| !filled.contains(&f.as_str())) {
                 return Err(ApiError::field("fields", "empty", format!("`{empty}` has no value to verify")));
             }
-            store::verify(c, &id, &input.fields, &p.id)?;
-            let names: Vec<&str> = input.fields.iter().map(String::as_str).collect();
+            store::verify(c, &id, &fields, &p.id)?;
+            let names: Vec<&str> = fields.iter().map(String::as_str).collect();
             audit::append(c, &p.actor(), Event::new("customer.verify", "customer", Some(&id)).fields(&names))?;
             Ok(store::verifications(c, &id)?)
         })
@@ -101,8 +100,8 @@ pub async fn run_quality(state: web::Data<AppState>, p: Principal) -> Result<Htt
 #[get("/customers/quality")]
 pub async fn get_quality(state: web::Data<AppState>, p: Principal) -> Result<web::Json<Vec<UnitQuality>>, ApiError> {
     p.require(Permission::CustomersRead)?;
-    let prefix = p.scope_prefix();
-    let rows = state.db.run(move |c| Ok(store::latest(c, &prefix)?)).await?;
+    let scope = Scope::of(&p);
+    let rows = state.db.run(move |c| Ok(store::latest(c, &scope)?)).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|(unit_id, unit_name, customers, filled, verified, unreachable, inactive, at)| UnitQuality {

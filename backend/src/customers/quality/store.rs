@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{customer_tags, customer_verifications, customers, quality_reports, units};
 use crate::db::{now, DbConnection};
+use crate::org::scope::Scope;
 
 pub const INACTIVE_TAG: &str = "inactive";
 
@@ -48,23 +49,15 @@ pub fn verifications(conn: &mut DbConnection, customer_id: &str) -> QueryResult<
         .load(conn)
 }
 
-/// The ids of the units under a path prefix, as a subquery (boxed subqueries cannot cross the
-/// multi-backend connection).
-macro_rules! scope_units {
-    ($prefix:expr) => {
-        units::table.filter(units::path.like(format!("{}%", $prefix))).select(units::id)
-    };
-}
-
 /// Live customers of the scope with no mobile, email or address but still marked reachable.
-pub fn channelless(conn: &mut DbConnection, prefix: &str) -> QueryResult<Vec<(String, String, i64)>> {
+pub fn channelless(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<(String, String, i64)>> {
     customers::table
         .filter(customers::deleted_at.is_null())
         .filter(customers::reachable.eq(true))
         .filter(customers::mobile.is_null())
         .filter(customers::email.is_null())
         .filter(customers::address.is_null())
-        .filter(customers::unit_id.eq_any(scope_units!(prefix)))
+        .filter(customers::unit_id.eq_any(scope.unit_ids()))
         .select((customers::id, customers::unit_id, customers::version))
         .load(conn)
 }
@@ -84,9 +77,8 @@ pub fn mark_unreachable(conn: &mut DbConnection, ids: &[String]) -> QueryResult<
 
 /// Re-tags the scope's long-inactive customers (created, last purchase and last contact all
 /// before `cutoff`) in two set-based statements; returns how many carry the tag now.
-pub fn retag_inactive(conn: &mut DbConnection, prefix: &str, cutoff: NaiveDateTime) -> QueryResult<i64> {
-    let scope_customers =
-        customers::table.filter(customers::unit_id.eq_any(scope_units!(prefix))).select(customers::id);
+pub fn retag_inactive(conn: &mut DbConnection, scope: &Scope, cutoff: NaiveDateTime) -> QueryResult<i64> {
+    let scope_customers = customers::table.filter(customers::unit_id.eq_any(scope.unit_ids())).select(customers::id);
     diesel::delete(
         customer_tags::table
             .filter(customer_tags::tag.eq(INACTIVE_TAG))
@@ -95,7 +87,7 @@ pub fn retag_inactive(conn: &mut DbConnection, prefix: &str, cutoff: NaiveDateTi
     .execute(conn)?;
     let inactive = customers::table
         .filter(customers::deleted_at.is_null())
-        .filter(customers::unit_id.eq_any(scope_units!(prefix)))
+        .filter(customers::unit_id.eq_any(scope.unit_ids()))
         .filter(customers::created_at.lt(cutoff))
         .filter(customers::last_purchase_at.is_null().or(customers::last_purchase_at.lt(cutoff)))
         .filter(customers::last_contact_at.is_null().or(customers::last_contact_at.lt(cutoff)))
@@ -117,10 +109,9 @@ where
 }
 
 /// Per-unit figures of the scope: (customers, filled, verified, unreachable, inactive).
-pub fn measure(conn: &mut DbConnection, prefix: &str) -> QueryResult<HashMap<String, [i64; 5]>> {
-    let live = || {
-        customers::table.filter(customers::deleted_at.is_null()).filter(customers::unit_id.eq_any(scope_units!(prefix)))
-    };
+pub fn measure(conn: &mut DbConnection, scope: &Scope) -> QueryResult<HashMap<String, [i64; 5]>> {
+    let live =
+        || customers::table.filter(customers::deleted_at.is_null()).filter(customers::unit_id.eq_any(scope.unit_ids()));
     let total = grouped(conn, live().group_by(customers::unit_id).select((customers::unit_id, count_star())))?;
     let mut filled = total.clone(); // the name is always filled
     macro_rules! add_filled {
@@ -183,10 +174,10 @@ pub fn save_report(conn: &mut DbConnection, job_id: &str, figures: &HashMap<Stri
 pub type ReportRow = (String, String, i64, i64, i64, i64, i64, NaiveDateTime);
 
 /// The latest report row of each unit in the scope (reports are few: one per unit per run).
-pub fn latest(conn: &mut DbConnection, prefix: &str) -> QueryResult<Vec<ReportRow>> {
+pub fn latest(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<ReportRow>> {
     let rows: Vec<ReportRow> = quality_reports::table
         .inner_join(units::table)
-        .filter(units::path.like(format!("{prefix}%")))
+        .filter(scope.holds_unit())
         .order((quality_reports::unit_id, quality_reports::created_at.desc()))
         .select((
             quality_reports::unit_id,

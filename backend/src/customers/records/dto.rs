@@ -35,12 +35,15 @@ pub struct PurchaseRow {
 #[serde(deny_unknown_fields)]
 pub struct CreatePurchase {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub product: String,
     /// Amount in fen (1/100 yuan); refunds are negative.
     #[validate(range(min = -100_000_000_000i64, max = 100_000_000_000i64))]
+    #[schema(minimum = -100_000_000_000f64, maximum = 100_000_000_000f64)]
     pub amount_fen: i64,
     /// ISO 4217 (default CNY).
     #[validate(length(equal = 3))]
+    #[schema(min_length = 3, max_length = 3)]
     pub currency: Option<String>,
     pub channel: SalesChannel,
     pub purchased_at: DateTime<Utc>,
@@ -92,6 +95,7 @@ pub struct PreferenceRow {
 pub struct CreatePreference {
     pub category: PreferenceCategory,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub value: String,
 }
 
@@ -134,6 +138,7 @@ pub struct FeedbackRow {
 pub struct CreateFeedback {
     pub kind: FeedbackKind,
     #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
     pub content: String,
     pub channel: ContactKind,
 }
@@ -186,6 +191,7 @@ pub struct CreateContact {
     /// Whether the customer was reached; a failed outbound contact marks them unreachable.
     pub reached: bool,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub summary: String,
     pub occurred_at: DateTime<Utc>,
 }

@@ -11,6 +11,7 @@ use crate::audit::{self, Event};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::outbox::Topic;
 
 /// The shared shape of every record write: permission, visible customer, the insert, its audit
 /// entry and its event — in the caller's transaction.
@@ -19,6 +20,7 @@ pub fn write<T>(
     p: &Principal,
     customer_id: &str,
     kind: &str,
+    topic: Topic,
     insert: impl FnOnce(&mut DbConnection, &CustomerRow) -> Result<(String, T), ApiError>,
 ) -> Result<T, ApiError> {
     p.require(Permission::CustomersWrite)?;
@@ -28,7 +30,7 @@ pub fn write<T>(
     audit::append(conn, &p.actor(), Event::new(&action, kind, Some(&record_id)))?;
     let payload =
         serde_json::json!({ "customer_id": customer.id, "unit_id": customer.unit_id, "record_id": record_id });
-    crate::outbox::enqueue(conn, &format!("customer.{kind}.created"), &customer.id, Some(&customer.unit_id), &payload)?;
+    crate::outbox::enqueue(conn, topic, &customer.id, Some(&customer.unit_id), &payload)?;
     Ok(out)
 }
 

@@ -7,6 +7,7 @@ use crate::db::{new_id, now, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
 use crate::http::pagination::{Page, PageParams};
+use crate::outbox::Topic;
 use crate::state::AppState;
 
 /// Loads up to `limit` records of a customer older than the cursor id.
@@ -69,7 +70,7 @@ pub async fn create_purchase(
     let row = state
         .db
         .write(move |c| {
-            super::write(c, &p, &id, "purchase", |c, customer| {
+            super::write(c, &p, &id, "purchase", Topic::PurchaseCreated, |c, customer| {
                 let row = PurchaseRow {
                     id: new_id(),
                     customer_id: customer.id.clone(),
@@ -122,7 +123,7 @@ pub async fn create_preference(
     let row = state
         .db
         .write(move |c| {
-            super::write(c, &p, &id, "preference", |c, customer| {
+            super::write(c, &p, &id, "preference", Topic::PreferenceCreated, |c, customer| {
                 let row = PreferenceRow {
                     id: new_id(),
                     customer_id: customer.id.clone(),
@@ -171,7 +172,7 @@ pub async fn create_feedback(
     let row = state
         .db
         .write(move |c| {
-            super::write(c, &p, &id, "feedback", |c, customer| {
+            super::write(c, &p, &id, "feedback", Topic::FeedbackCreated, |c, customer| {
                 let row = FeedbackRow {
                     id: new_id(),
                     customer_id: customer.id.clone(),
@@ -223,7 +224,7 @@ pub async fn create_contact(
     let row = state
         .db
         .write(move |c| {
-            super::write(c, &p, &id, "contact", |c, customer| {
+            super::write(c, &p, &id, "contact", Topic::ContactCreated, |c, customer| {
                 let row = ContactRow {
                     id: new_id(),
                     customer_id: customer.id.clone(),

@@ -4,12 +4,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
+import { ifMatch } from '@/api/etag';
 import { ApiProblem, unwrap } from '@/api/problem';
+import { GRANTABLE_SCOPES, type GrantableScope } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
-const SCOPES = ['org:read', 'jobs:read', 'audit:read'];
 
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
@@ -19,7 +20,7 @@ export function ApiKeysPage() {
   );
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<string[]>(['org:read']);
+  const [scopes, setScopes] = useState<GrantableScope[]>(['org:read']);
   const [created, setCreated] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: async () => unwrap(await api.POST('/api/v1/api-keys', { body: { name, scopes } })),
@@ -29,7 +30,8 @@ export function ApiKeysPage() {
     },
   });
   const revoke = useMutation({
-    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } })),
+    mutationFn: async (k: { id: string; version: number }) =>
+      unwrap(await api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: k.id }, header: ifMatch(k.version) } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['api-keys'] }),
   });
   const close = () => {
@@ -68,7 +70,7 @@ export function ApiKeysPage() {
                   {k.revoked_at ? (
                     <Badge color="gray">{t('apiKeys.revoked')}</Badge>
                   ) : (
-                    <Button size="xs" color="red" variant="subtle" onClick={() => revoke.mutate(k.id)}>{t('apiKeys.revoke')}</Button>
+                    <Button size="xs" color="red" variant="subtle" onClick={() => revoke.mutate(k)}>{t('apiKeys.revoke')}</Button>
                   )}
                 </Table.Td>
               </Table.Tr>
@@ -86,8 +88,8 @@ export function ApiKeysPage() {
         ) : (
           <Stack>
             <TextInput label={t('common.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fields.name} required />
-            <Checkbox.Group label={t('apiKeys.scopes')} value={scopes} onChange={setScopes} error={fields.scopes}>
-              <Group mt="xs">{SCOPES.map((s) => <Checkbox key={s} value={s} label={s} />)}</Group>
+            <Checkbox.Group label={t('apiKeys.scopes')} value={scopes} onChange={(v) => setScopes(v as GrantableScope[])} error={fields.scopes}>
+              <Group mt="xs">{GRANTABLE_SCOPES.map((s) => <Checkbox key={s} value={s} label={s} />)}</Group>
             </Checkbox.Group>
             <ProblemAlert error={Object.keys(fields).length ? null : create.error} />
             <Button onClick={() => create.mutate()} loading={create.isPending}>{t('common.create')}</Button>

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
-import type { RevealPurpose } from '@/api/types';
+import type { RevealField, RevealPurpose } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 
 const FIELDS = ['name', 'mobile', 'national_id', 'email', 'address', 'birth_date'] as const;
@@ -18,7 +18,7 @@ const PURPOSES: RevealPurpose[] = ['service_request', 'identity_verification', '
 /** Full values need a stated purpose; the server audits each reveal and limits how many. */
 export function RevealDialog({ customerId, opened, onClose }: { customerId: string; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const [fields, setFields] = useState<string[]>(['mobile']);
+  const [fields, setFields] = useState<RevealField[]>(['mobile']);
   const [purpose, setPurpose] = useState<RevealPurpose | null>(null);
   const reveal = useMutation({
     mutationFn: async () =>

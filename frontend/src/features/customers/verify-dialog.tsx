@@ -5,10 +5,10 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
-import type { Customer } from '@/api/types';
+import type { Customer, QualityField } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 
-const FIELDS = ['name', 'gender', 'birth_date', 'national_id', 'mobile', 'email', 'address', 'occupation', 'income_band'] as const;
+const FIELDS = ['name', 'gender', 'birth_date', 'national_id', 'mobile', 'email', 'address', 'occupation', 'income_band'] as const satisfies readonly QualityField[];
 
 /** Marks the fields just confirmed with the customer as verified (feeds the accuracy rate). */
 export function VerifyDialog({ c, opened, onClose }: { c: Customer; opened: boolean; onClose: () => void }) {
@@ -20,7 +20,7 @@ export function VerifyDialog({ c, opened, onClose }: { c: Customer; opened: bool
     queryFn: async () => unwrap(await api.GET('/api/v1/customers/{id}/verifications', { params: { path: { id: c.id } } })),
     enabled: opened,
   });
-  const [picked, setPicked] = useState<string[]>([]);
+  const [picked, setPicked] = useState<QualityField[]>([]);
   const save = useMutation({
     mutationFn: async () =>
       unwrap(await api.POST('/api/v1/customers/{id}/verifications', { params: { path: { id: c.id } }, body: { fields: picked } })),

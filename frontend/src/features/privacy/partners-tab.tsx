@@ -4,6 +4,7 @@ import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
+import { ifMatch } from '@/api/etag';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
@@ -75,8 +76,12 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
   });
   const end = useMutation({
-    mutationFn: async (id: string) =>
-      unwrap(await api.DELETE('/api/v1/partners/{id}/agreements/{agreement_id}', { params: { path: { id: partnerId, agreement_id: id } } })),
+    mutationFn: async (a: { id: string; version: number }) =>
+      unwrap(
+        await api.DELETE('/api/v1/partners/{id}/agreements/{agreement_id}', {
+          params: { path: { id: partnerId, agreement_id: a.id }, header: ifMatch(a.version) },
+        }),
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
   });
   const issueKey = useMutation({
@@ -134,7 +139,7 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
                     >
                       {t('partners.webhook')}
                     </Button>
-                    <Button size="compact-xs" color="red" variant="light" onClick={() => end.mutate(a.id)}>{t('partners.end')}</Button>
+                    <Button size="compact-xs" color="red" variant="light" onClick={() => end.mutate(a)}>{t('partners.end')}</Button>
                   </Group>
                 )}
               </Table.Td>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
+import { ifMatch } from '@/api/etag';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
@@ -26,19 +27,25 @@ export function RetentionTab() {
   });
   const [purpose, setPurpose] = useState<string | null>('relationship');
   const [days, setDays] = useState<number | string>(1095);
+  const existing = policies.data?.find((p) => p.purpose === purpose);
   const save = useMutation({
     mutationFn: async () =>
       unwrap(
         await api.PUT('/api/v1/retention-policies/{purpose}', {
-          params: { path: { purpose: purpose ?? '' } },
+          // A new period names no version; a change names the one listed.
+          params: { path: { purpose: purpose ?? '' }, header: existing ? ifMatch(existing.version) : {} },
           body: { days: Number(days) },
         }),
       ),
     onSuccess: () => client.invalidateQueries({ queryKey: ['retention'] }),
   });
   const remove = useMutation({
-    mutationFn: async (p: string) =>
-      unwrap(await api.DELETE('/api/v1/retention-policies/{purpose}', { params: { path: { purpose: p } } })),
+    mutationFn: async (p: { purpose: string; version: number }) =>
+      unwrap(
+        await api.DELETE('/api/v1/retention-policies/{purpose}', {
+          params: { path: { purpose: p.purpose }, header: ifMatch(p.version) },
+        }),
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: ['retention'] }),
   });
   const [jobId, setJobId] = useState<string | null>(null);
@@ -61,7 +68,7 @@ export function RetentionTab() {
               <Table.Td>{formatTime(p.updated_at, i18n.language)}</Table.Td>
               <Table.Td>
                 {manage && (
-                  <Button size="compact-xs" variant="subtle" color="red" onClick={() => remove.mutate(p.purpose)}>
+                  <Button size="compact-xs" variant="subtle" color="red" onClick={() => remove.mutate(p)}>
                     {t('retention.remove')}
                   </Button>
                 )}

@@ -4,12 +4,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
+import { ifMatch } from '@/api/etag';
 import { unwrap } from '@/api/problem';
+import { TOPIC_FILTERS, type TopicFilter } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
-const TOPICS = ['customer.*', 'customer.created', 'customer.updated', 'customer.deleted', 'customer.merged', 'customer.unmerged', '*'];
 
 function Deliveries({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
@@ -55,7 +56,7 @@ export function WebhooksPage() {
   );
   const [open, setOpen] = useState(false);
   const [url, setUrl] = useState('');
-  const [topics, setTopics] = useState<string[]>(['customer.*']);
+  const [topics, setTopics] = useState<TopicFilter[]>(['customer.*']);
   const [secret, setSecret] = useState<string | null>(null);
   const [viewing, setViewing] = useState<string | null>(null);
   const create = useMutation({
@@ -66,7 +67,8 @@ export function WebhooksPage() {
     },
   });
   const disable = useMutation({
-    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id } } })),
+    mutationFn: async (w: { id: string; version: number }) =>
+      unwrap(await api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: w.id }, header: ifMatch(w.version) } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['webhooks'] }),
   });
   const close = () => {
@@ -103,7 +105,7 @@ export function WebhooksPage() {
                   <Group gap="xs">
                     <Button size="xs" variant="default" onClick={() => setViewing(w.id)}>{t('webhooks.deliveries')}</Button>
                     {w.active ? (
-                      <Button size="xs" color="red" variant="light" onClick={() => disable.mutate(w.id)}>{t('webhooks.disable')}</Button>
+                      <Button size="xs" color="red" variant="light" onClick={() => disable.mutate(w)}>{t('webhooks.disable')}</Button>
                     ) : (
                       <Badge color="gray">{t('webhooks.disabled')}</Badge>
                     )}
@@ -124,7 +126,7 @@ export function WebhooksPage() {
         ) : (
           <Stack>
             <TextInput label="URL" placeholder="https://example.com/hooks/guanxi" value={url} onChange={(e) => setUrl(e.currentTarget.value)} />
-            <MultiSelect label={t('webhooks.topics')} data={TOPICS} value={topics} onChange={setTopics} />
+            <MultiSelect label={t('webhooks.topics')} data={[...TOPIC_FILTERS]} value={topics} onChange={(v) => setTopics(v as TopicFilter[])} />
             <ProblemAlert error={create.error} />
             <Button onClick={() => create.mutate()} loading={create.isPending}>{t('common.create')}</Button>
           </Stack>
