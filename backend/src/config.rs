@@ -21,6 +21,14 @@
 //! | `GUANXI_JOBS` | `true` | run the background job runner in this server |
 //! | `GUANXI_SHUTDOWN_TIMEOUT` | `25` | seconds in-flight requests get after SIGTERM |
 //! | `GUANXI_ADMIN_PASSWORD` | generated | password of the `admin` created on first start (printed once when generated) |
+//! | `GUANXI_SESSION_CHECK_SECS` | `1` | how long a server trusts a passed session check (0: every request) |
+//! | `GUANXI_RATE_PER_MINUTE` | `1200` | requests per principal per minute, on each server |
+//! | `GUANXI_QUALITY_INACTIVE_DAYS` | `730` | days without activity before the quality run tags a customer inactive |
+//! | `GUANXI_PRIVACY_DUE_DAYS` | `15` | days to answer a data-subject request |
+//! | `GUANXI_JOB_FILE_DAYS` | `7` | days a finished job's files are kept |
+//! | `GUANXI_WEBHOOK_RETRY_SECS` | `30` | first webhook retry delay (doubles, at most an hour) |
+//! | `GUANXI_WEBHOOK_ALLOW_PRIVATE` | `false` | allow webhook URLs on loopback/private addresses |
+//! | `GUANXI_METRICS_TOKEN` | unset | bearer token for `/metrics` (unset: `/metrics` answers 404) |
 //! | `GUANXI_LOG` | `info` | log filter (tracing `EnvFilter` syntax) |
 //! | `GUANXI_LOG_FORMAT` | `text` | `text` or `json` |
 
@@ -153,6 +161,30 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// Every variable the code reads is in the table above and in OPERATIONS.md.
+    #[test]
+    fn every_variable_is_documented() {
+        let code = include_str!("config.rs");
+        let operations = include_str!("../../docs/OPERATIONS.md");
+        let (table, body) = code.split_once("\nuse ").unwrap();
+        let mut read: Vec<&str> = body
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| {
+                s.len() > 7 && s.starts_with("GUANXI_") && s.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            })
+            .collect();
+        read.sort_unstable();
+        read.dedup();
+        assert!(read.len() >= 25, "{read:?}");
+        for var in read {
+            let row = format!("| `{var}` |");
+            assert!(table.contains(&row), "{var} is missing from config.rs's table");
+            assert!(operations.contains(&row), "{var} is missing from docs/OPERATIONS.md");
+        }
     }
 
     #[test]

@@ -197,6 +197,34 @@ impl ResponseError for ApiError {
     }
 }
 
+impl ApiError {
+    /// The words of the error without its kind, for a job's `error` (which users read).
+    pub fn message(self) -> String {
+        match self {
+            ApiError::BadRequest(m) | ApiError::Conflict(m) | ApiError::Unavailable(m) | ApiError::Internal(m) => m,
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<csv::Error> for ApiError {
+    fn from(e: csv::Error) -> Self {
+        ApiError::internal(format!("csv: {e}"))
+    }
+}
+
+impl<W> From<csv::IntoInnerError<W>> for ApiError {
+    fn from(e: csv::IntoInnerError<W>) -> Self {
+        ApiError::internal(format!("csv: {}", e.error()))
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        ApiError::internal(format!("json: {e}"))
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         match e {

@@ -16,6 +16,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod incidents;
+pub mod job_kinds;
 pub mod jobs;
 pub mod keys;
 pub mod macros;

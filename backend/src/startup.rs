@@ -170,7 +170,7 @@ impl Application {
         if settings.run_jobs {
             crate::webhooks::delivery::spawn(state.clone(), stop_rx.clone());
         }
-        let runner = settings.run_jobs.then(|| jobs::runner::spawn(state.clone(), stop_rx));
+        let runner = settings.run_jobs.then(|| jobs::runner::spawn(state.clone(), crate::job_kinds::ALL, stop_rx));
         Ok(Application { server, port, state, stop_jobs, runner })
     }
 

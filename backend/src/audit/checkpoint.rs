@@ -17,6 +17,16 @@ use crate::error::ApiError;
 pub const TYP: &str = "audit-checkpoint+jwt";
 pub const KIND: &str = "audit.checkpoint";
 
+/// Each hour: sign the head of the chain.
+pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
+    name: KIND,
+    schedule: Some(crate::jobs::Schedule { name: "hourly-audit-checkpoint", next: crate::jobs::schedule::next_hour }),
+    run: |conn, state, _, _| {
+        let row = sign(conn, &state.tokens)?;
+        Ok(serde_json::json!({ "seq": row.seq, "hash": row.hash }))
+    },
+};
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_checkpoints)]
 pub struct CheckpointRow {

@@ -8,7 +8,7 @@ use super::{service, store};
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::{Page, PageParams};
-use crate::jobs::{handlers::AUDIT_VERIFY, model::Job};
+use crate::jobs::model::Job;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -153,7 +153,13 @@ pub async fn start_audit_verification(
     let job = state
         .db
         .write(move |conn| {
-            let job = crate::jobs::store::enqueue(conn, AUDIT_VERIFY, &serde_json::json!({}), Some(&by), Some(&unit))?;
+            let job = crate::jobs::store::enqueue(
+                conn,
+                super::service::VERIFY_JOB.name,
+                &serde_json::json!({}),
+                Some(&by),
+                Some(&unit),
+            )?;
             super::append(conn, &actor, super::Event::new("audit.verify_started", "job", Some(&job.id)))?;
             Ok(job)
         })

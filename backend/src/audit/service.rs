@@ -78,6 +78,15 @@ pub fn append(conn: &mut DbConnection, actor: &Actor, event: Event<'_>) -> Resul
 
 const BATCH: i64 = 1000;
 
+/// Walks the whole chain in the background (`POST /audit/verifications`).
+pub const VERIFY_JOB: crate::jobs::JobKind = crate::jobs::JobKind {
+    name: "audit.verify",
+    schedule: None,
+    run: |conn, _, _, progress| {
+        Ok(serde_json::to_value(verify(conn, None, |done, total| progress(done, Some(total)))?)?)
+    },
+};
+
 /// Walks the whole chain in batches (constant memory), calling `progress(checked, head_seq)`,
 /// then holds it against a signed checkpoint kept elsewhere (`checkpoint`: its seq and hash) and
 /// the newest stored one: a chain cut short and given a new head is intact but contradicts them.

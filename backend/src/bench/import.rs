@@ -158,7 +158,10 @@ async fn candidate(
     if res.status().as_u16() != 202 {
         return Err(format!("import refused: {} {:?}", res.status(), res.body().await));
     }
-    while crate::jobs::runner::run_one(state.clone(), "bench".into()).await.map_err(|e| e.to_string())? {}
+    while crate::jobs::runner::run_one(state.clone(), crate::job_kinds::ALL, "bench".into())
+        .await
+        .map_err(|e| e.to_string())?
+    {}
     Ok(t.elapsed().as_secs_f64())
 }
 

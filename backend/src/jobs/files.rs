@@ -181,6 +181,18 @@ pub fn reseal_all(conn: &mut DbConnection, cipher: &FieldCipher) -> QueryResult<
 
 pub const EXPIRE_KIND: &str = "jobs.expire_files";
 
+/// Each night: the files of jobs finished more than `GUANXI_JOB_FILE_DAYS` ago go.
+pub const EXPIRE_JOB: super::JobKind = super::JobKind {
+    name: EXPIRE_KIND,
+    schedule: Some(super::Schedule { name: "daily-job-files", next: super::schedule::next_night }),
+    run: |conn, state, _, _| {
+        let before = now() - chrono::Duration::days(state.settings.job_file_days);
+        let (files, parts) = expire(conn, before)?;
+        crate::db::checkpoint_after_purge(conn);
+        Ok(serde_json::json!({ "files": files, "parts": parts, "finished_before": before.and_utc() }))
+    },
+};
+
 /// Deletes the files of jobs that finished before `before` (exports and uploads hold personal
 /// data, clear values included; they are not kept for ever). Returns (files, parts) deleted.
 pub fn expire(conn: &mut DbConnection, before: chrono::NaiveDateTime) -> QueryResult<(usize, usize)> {

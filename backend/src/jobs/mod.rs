@@ -3,10 +3,12 @@
 //! A claim is a lease: a server that dies mid-job leaves it to be claimed again when it expires.
 
 pub mod files;
-pub mod handlers;
+pub mod kind;
 pub mod model;
 pub mod owner;
 pub mod routes;
 pub mod runner;
 pub mod schedule;
 pub mod store;
+
+pub use kind::{JobKind, Progress, Schedule};

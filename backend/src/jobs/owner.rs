@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{Principal, PrincipalKind, Role};
 use crate::db::{now, DbConnection};
+use crate::error::ApiError;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JobOwner {
@@ -33,25 +34,25 @@ impl JobOwner {
     }
 
     /// The principal, if it may still act as it did when the job was started and holds `perm`.
-    pub fn acting(&self, conn: &mut DbConnection, perm: crate::auth::Permission) -> Result<Principal, String> {
+    pub fn acting(&self, conn: &mut DbConnection, perm: crate::auth::Permission) -> Result<Principal, ApiError> {
         let p = self.principal(conn)?;
-        p.require(perm).map_err(|e| e.to_string())?;
+        p.require(perm)?;
         Ok(p)
     }
 
     /// The principal, if it may still act as it did when the job was started.
-    pub fn principal(&self, conn: &mut DbConnection) -> Result<Principal, String> {
+    pub fn principal(&self, conn: &mut DbConnection) -> Result<Principal, ApiError> {
         let still = if self.integration {
-            crate::auth::api_keys::store::get_with_path(conn, &self.id).map_err(|e| e.to_string())?.is_some_and(
-                |(k, path)| k.revoked_at.is_none() && k.expires_at.is_none_or(|t| t > now()) && path == self.unit_path,
-            )
+            crate::auth::api_keys::store::get_with_path(conn, &self.id)?.is_some_and(|(k, path)| {
+                k.revoked_at.is_none() && k.expires_at.is_none_or(|t| t > now()) && path == self.unit_path
+            })
         } else {
-            crate::org::store::user_with_path(conn, &self.id).map_err(|e| e.to_string())?.is_some_and(|(u, path)| {
+            crate::org::store::user_with_path(conn, &self.id)?.is_some_and(|(u, path)| {
                 u.active && u.role == self.role && u.unit_id == self.unit_id && path == self.unit_path
             })
         };
         if !still {
-            return Err("the user or key that started this job may no longer act".into());
+            return Err(ApiError::Conflict("the user or key that started this job may no longer act".into()));
         }
         Ok(Principal {
             id: self.id.clone(),

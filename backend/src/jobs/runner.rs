@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use tokio::sync::watch;
 
-use super::{handlers, store};
+use super::{kind, store, JobKind};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -15,7 +15,11 @@ const MAX_ATTEMPTS: i32 = 3;
 const IDLE: Duration = Duration::from_millis(500);
 const SCHEDULE_CHECK: Duration = Duration::from_secs(60);
 
-pub fn spawn(state: actix_web::web::Data<AppState>, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    state: actix_web::web::Data<AppState>,
+    kinds: &'static [JobKind],
+    mut stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     let worker = format!("worker-{}", crate::db::new_id());
     tokio::spawn(async move {
         let mut last_schedule_check: Option<std::time::Instant> = None;
@@ -25,11 +29,11 @@ pub fn spawn(state: actix_web::web::Data<AppState>, mut stop: watch::Receiver<bo
             }
             if last_schedule_check.is_none_or(|t| t.elapsed() >= SCHEDULE_CHECK) {
                 last_schedule_check = Some(std::time::Instant::now());
-                if let Err(e) = state.db.run(super::schedule::enqueue_due).await {
+                if let Err(e) = state.db.run(|c| super::schedule::enqueue_due(c, kinds)).await {
                     tracing::warn!(error = %e, "job schedules");
                 }
             }
-            let ran = match run_one(state.clone(), worker.clone()).await {
+            let ran = match run_one(state.clone(), kinds, worker.clone()).await {
                 Ok(ran) => ran,
                 Err(e) => {
                     tracing::warn!(error = %e, "job runner");
@@ -47,7 +51,11 @@ pub fn spawn(state: actix_web::web::Data<AppState>, mut stop: watch::Receiver<bo
 }
 
 /// Claims and runs one job; false when there was none.
-pub async fn run_one(state: actix_web::web::Data<AppState>, worker: String) -> Result<bool, ApiError> {
+pub async fn run_one(
+    state: actix_web::web::Data<AppState>,
+    kinds: &'static [JobKind],
+    worker: String,
+) -> Result<bool, ApiError> {
     let db = state.db.clone();
     let pool = db.clone();
     let w = worker.clone();
@@ -71,9 +79,12 @@ pub async fn run_one(state: actix_web::web::Data<AppState>, worker: String) -> R
                 Err(ApiError::Conflict("job lease lost".into()))
             }
         };
-        let outcome = handlers::run(&mut conn, &state, &job, &mut progress);
+        let outcome = match kind::find(kinds, &job.kind) {
+            Some(k) => (k.run)(&mut conn, &state, &job, &mut progress),
+            None => Err(ApiError::Conflict(format!("unknown job kind `{}`", job.kind))),
+        };
         tracing::info!(ok = outcome.is_ok(), "job finished");
-        store::finish(&mut conn, &job.id, outcome)?;
+        store::finish(&mut conn, &job.id, outcome.map_err(|e| e.message()))?;
         Ok(())
     })
     .await

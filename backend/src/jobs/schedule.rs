@@ -4,20 +4,10 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::{JobKind, Schedule};
 use crate::db::schema::schedules;
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
-
-/// (schedule name, job kind, next due time after a given one): the data-quality run each quarter
-/// (CUS-8), the retention run and the expiry of old job files each night (PRV-5), a signed audit
-/// checkpoint each hour.
-type Next = fn(NaiveDateTime) -> NaiveDateTime;
-const SCHEDULES: [(&str, &str, Next); 4] = [
-    ("quarterly-quality", crate::customers::quality::job::KIND, next_quarter),
-    ("daily-retention", crate::privacy::retention::KIND, next_night),
-    ("daily-job-files", super::files::EXPIRE_KIND, next_night),
-    ("hourly-audit-checkpoint", crate::audit::checkpoint::KIND, next_hour),
-];
 
 /// The start of the hour after `t`.
 pub fn next_hour(t: NaiveDateTime) -> NaiveDateTime {
@@ -37,12 +27,12 @@ pub fn next_quarter(t: NaiveDateTime) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.and_hms_opt(2, 0, 0)).unwrap_or(t)
 }
 
-/// Enqueues the jobs whose schedule is due; returns how many. Reads first, so an idle server
-/// writes nothing.
-pub fn enqueue_due(conn: &mut DbConnection) -> Result<usize, ApiError> {
+/// Enqueues the jobs of `kinds` whose schedule is due; returns how many. Reads first, so an
+/// idle server writes nothing.
+pub fn enqueue_due(conn: &mut DbConnection, kinds: &[JobKind]) -> Result<usize, ApiError> {
     let t = now();
     let mut started = 0;
-    for (name, kind, next_after) in SCHEDULES {
+    for (kind, Schedule { name, next: next_after }) in kinds.iter().filter_map(|k| Some((k.name, k.schedule?))) {
         let next: Option<NaiveDateTime> =
             schedules::table.find(name).select(schedules::next_run_at).first(conn).optional()?;
         match next {

@@ -9,11 +9,18 @@ use crate::audit::{self, Event};
 use crate::crypto::field::{CipherError, FieldCipher};
 use crate::customers::model::CustomerRow;
 use crate::db::DbConnection;
-use crate::jobs::handlers::Progress;
+use crate::error::ApiError;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::jobs::Progress;
 
 pub const KIND: &str = "keys.reencrypt";
+
+pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
+    name: KIND,
+    schedule: None,
+    run: |conn, state, job, progress| run(conn, &state.cipher, job, progress),
+};
 const BATCH: i64 = 500;
 const SEALED: [&str; 5] = ["national_id", "mobile", "email", "address", "birth_date"];
 
@@ -85,38 +92,37 @@ pub fn run(
     cipher: &FieldCipher,
     job: &JobRow,
     progress: &mut Progress<'_>,
-) -> Result<serde_json::Value, String> {
-    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+) -> Result<serde_json::Value, ApiError> {
+    let payload: Payload = serde_json::from_str(&job.payload)?;
     let p = payload.owner.acting(conn, crate::auth::Permission::KeysManage)?;
     if payload.field_key != cipher.field_key_id() || payload.blind_key != cipher.blind_key_id() {
-        return Err(format!(
+        return Err(ApiError::Conflict(format!(
             "this server uses keys {} and {}, the run moves to {} and {}: restart every server with the new key files, then start the run again",
             cipher.field_key_id(),
             cipher.blind_key_id(),
             payload.field_key,
             payload.blind_key
-        ));
+        )));
     }
-    let fail = |e: crate::error::ApiError| e.to_string();
-    let (c_total, w_total, m_total) = store::counts(conn).map_err(|e| e.to_string())?;
+    let (c_total, w_total, m_total) = store::counts(conn)?;
     let total = c_total + w_total + m_total;
     let mut done = 0;
-    progress(0, Some(total)).map_err(fail)?;
+    progress(0, Some(total))?;
     let mut s =
         Summary { field_key: payload.field_key.clone(), blind_key: payload.blind_key.clone(), ..Summary::default() };
-    let open_err = |what: &str, id: &str, e: CipherError| format!("{what} {id}: cannot open a stored value ({e:?})");
+    let open_err = |what: &str, id: &str, e: CipherError| {
+        ApiError::internal(format!("{what} {id}: cannot open a stored value ({e:?})"))
+    };
 
     let mut after = String::new();
     loop {
-        let rows = store::customers_after(conn, &after, BATCH).map_err(|e| e.to_string())?;
+        let rows = store::customers_after(conn, &after, BATCH)?;
         let Some(last) = rows.last() else { break };
         after = last.id.clone();
         let n = rows.len() as i64;
         crate::db::transaction(conn, |c| {
             for mut row in rows {
-                if refresh(cipher, &mut row)
-                    .map_err(|e| crate::error::ApiError::Internal(open_err("customer", &row.id, e)))?
-                {
+                if refresh(cipher, &mut row).map_err(|e| open_err("customer", &row.id, e))? {
                     match store::update_sealed(c, &row)? {
                         0 => s.skipped_as_changed += 1,
                         _ => s.customers_updated += 1,
@@ -124,31 +130,29 @@ pub fn run(
                 }
             }
             Ok::<_, crate::error::ApiError>(())
-        })
-        .map_err(fail)?;
+        })?;
         done += n;
-        progress(done, Some(total)).map_err(fail)?;
+        progress(done, Some(total))?;
     }
 
     let mut after = String::new();
     loop {
-        let hooks = store::webhooks_after(conn, &after, BATCH).map_err(|e| e.to_string())?;
+        let hooks = store::webhooks_after(conn, &after, BATCH)?;
         let Some(last) = hooks.last() else { break };
         after = last.0.clone();
         done += hooks.len() as i64;
         for (id, secret) in hooks {
             let new = cipher.reseal("webhooks", "secret", &id, &secret).map_err(|e| open_err("webhook", &id, e))?;
             if let Some(new) = new {
-                s.webhooks_updated +=
-                    store::update_webhook_secret(conn, &id, &secret, &new).map_err(|e| e.to_string())? as u64;
+                s.webhooks_updated += store::update_webhook_secret(conn, &id, &secret, &new)? as u64;
             }
         }
-        progress(done, Some(total)).map_err(fail)?;
+        progress(done, Some(total))?;
     }
 
     let mut after = String::new();
     loop {
-        let merges = store::merges_after(conn, &after, BATCH).map_err(|e| e.to_string())?;
+        let merges = store::merges_after(conn, &after, BATCH)?;
         let Some(last) = merges.last() else { break };
         after = last.0.clone();
         done += merges.len() as i64;
@@ -156,20 +160,20 @@ pub fn run(
             if snapshot == crate::privacy::anonymise::ERASED {
                 continue;
             }
-            let mut row: CustomerRow = serde_json::from_str(&snapshot).map_err(|e| format!("merge {id}: {e}"))?;
+            let mut row: CustomerRow =
+                serde_json::from_str(&snapshot).map_err(|e| ApiError::internal(format!("merge {id}: {e}")))?;
             if refresh(cipher, &mut row).map_err(|e| open_err("merge snapshot", &id, e))? {
-                let new = serde_json::to_string(&row).map_err(|e| e.to_string())?;
-                s.merge_snapshots_updated +=
-                    store::update_snapshot(conn, &id, &snapshot, &new).map_err(|e| e.to_string())? as u64;
+                let new = serde_json::to_string(&row)?;
+                s.merge_snapshots_updated += store::update_snapshot(conn, &id, &snapshot, &new)? as u64;
             }
         }
-        progress(done, Some(total)).map_err(fail)?;
+        progress(done, Some(total))?;
     }
 
-    s.job_files_updated = crate::jobs::files::reseal_all(conn, cipher).map_err(|e| e.to_string())?;
+    s.job_files_updated = crate::jobs::files::reseal_all(conn, cipher)?;
 
-    audit::append(conn, &p.actor(), Event::new("keys.reencrypt", "job", Some(&job.id))).map_err(fail)?;
-    serde_json::to_value(s).map_err(|e| e.to_string())
+    audit::append(conn, &p.actor(), Event::new("keys.reencrypt", "job", Some(&job.id)))?;
+    Ok(serde_json::to_value(s)?)
 }
 
 /// Whether a run that moved every blind index to `blind_key` ended well (indexes carry no key

@@ -19,12 +19,18 @@ use crate::db::schema::customers;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 use crate::jobs::files;
-use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::jobs::Progress;
 use crate::org::scope::Scope;
 
 pub const KIND: &str = "partners.export";
+
+pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
+    name: KIND,
+    schedule: None,
+    run: |conn, state, job, progress| run(conn, &state.cipher, job, progress),
+};
 const BATCH: i64 = 500;
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -92,21 +98,20 @@ pub fn run(
     cipher: &FieldCipher,
     job: &JobRow,
     progress: &mut Progress<'_>,
-) -> Result<serde_json::Value, String> {
-    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+) -> Result<serde_json::Value, ApiError> {
+    let payload: Payload = serde_json::from_str(&job.payload)?;
     let p = payload.owner.acting(conn, crate::auth::Permission::PrivacyManage)?;
-    let fail = |e: ApiError| e.to_string();
-    let partner = store::get(conn, &payload.partner_id).map_err(|e| e.to_string())?.ok_or("the partner is gone")?;
+    let partner =
+        store::get(conn, &payload.partner_id)?.ok_or_else(|| ApiError::Conflict("the partner is gone".into()))?;
     let scope = Scope::of(&p);
-    let (agreement, reach) =
-        agreement_for(conn, &scope, &partner.id, &payload.agreement_id, &payload.purpose).map_err(fail)?;
+    let (agreement, reach) = agreement_for(conn, &scope, &partner.id, &payload.agreement_id, &payload.purpose)?;
     let fields = AgreementRow::list(&agreement.fields);
     let consent = format!("{PARTNER_PREFIX}{}", partner.code);
     let mut csv_out = csv::Writer::from_writer(Vec::new());
     let mut json_rows: Vec<Value> = Vec::new();
     if payload.format == ExportFormat::Csv {
         let header: Vec<&str> = std::iter::once("id").chain(fields.iter().map(String::as_str)).collect();
-        csv_out.write_record(&header).map_err(|e| e.to_string())?;
+        csv_out.write_record(&header)?;
     }
     let mut without = 0i64;
     // Logged with the file in one transaction: a run that fails half-way disclosed nothing.
@@ -123,11 +128,10 @@ pub fn run(
                 &filter,
                 before.as_deref(),
                 BATCH,
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             let Some(last) = ids.last() else { break };
             before = Some(last.clone());
-            let allowed = crate::consent::decide::allowed_among(conn, &ids, &consent).map_err(fail)?;
+            let allowed = crate::consent::decide::allowed_among(conn, &ids, &consent)?;
             without += (ids.len() - allowed.len()) as i64;
             let rows: Vec<CustomerRow> = {
                 use diesel::prelude::*;
@@ -135,19 +139,18 @@ pub fn run(
                     .filter(customers::id.eq_any(&allowed))
                     .order(customers::id.desc())
                     .select(CustomerRow::as_select())
-                    .load(conn)
-                    .map_err(|e| e.to_string())?
+                    .load(conn)?
             };
             for row in &rows {
                 let mut values = Vec::with_capacity(fields.len());
                 for f in &fields {
-                    values.push(crate::customers::service::clear_value(cipher, row, f).map_err(fail)?);
+                    values.push(crate::customers::service::clear_value(cipher, row, f)?);
                 }
                 match payload.format {
                     ExportFormat::Csv => {
                         let record =
                             std::iter::once(row.id.clone()).chain(values.into_iter().map(Option::unwrap_or_default));
-                        csv_out.write_record(record).map_err(|e| e.to_string())?;
+                        csv_out.write_record(record)?;
                     }
                     ExportFormat::Json => {
                         let mut obj = serde_json::Map::new();
@@ -170,12 +173,12 @@ pub fn run(
                     shared_at: t,
                 });
             }
-            progress(shares.len() as i64 + without, None).map_err(fail)?;
+            progress(shares.len() as i64 + without, None)?;
         }
     }
     let (content, content_type, ext) = match payload.format {
-        ExportFormat::Csv => (csv_out.into_inner().map_err(|e| e.to_string())?, "text/csv; charset=utf-8", "csv"),
-        ExportFormat::Json => (serde_json::to_vec(&json_rows).map_err(|e| e.to_string())?, "application/json", "json"),
+        ExportFormat::Csv => (csv_out.into_inner()?, "text/csv; charset=utf-8", "csv"),
+        ExportFormat::Json => (serde_json::to_vec(&json_rows)?, "application/json", "json"),
     };
     let file = format!("partner-{}.{ext}", partner.code);
     let shared = shares.len() as i64;
@@ -186,7 +189,6 @@ pub fn run(
         let mut ev = Event::new("partner.export", "partner", Some(&partner.id)).fields(&names);
         ev.purpose = Some(&payload.purpose);
         audit::append(c, &p.actor(), ev)
-    })
-    .map_err(fail)?;
-    serde_json::to_value(Summary { file, customers: shared, without_consent: without }).map_err(|e| e.to_string())
+    })?;
+    Ok(serde_json::to_value(Summary { file, customers: shared, without_consent: without })?)
 }

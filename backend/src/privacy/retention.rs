@@ -20,12 +20,19 @@ use crate::db::schema::{consents, customers, legal_holds, retention_policies};
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
 use crate::http::etag::IfMatch;
-use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::jobs::Progress;
 
 pub const RELATIONSHIP: &str = "relationship";
 pub const KIND: &str = "privacy.retention";
+
+/// Each night, and on demand.
+pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
+    name: KIND,
+    schedule: Some(crate::jobs::Schedule { name: "daily-retention", next: crate::jobs::schedule::next_night }),
+    run: |conn, _, job, progress| run(conn, job, progress),
+};
 const BATCH: i64 = 500;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -209,37 +216,33 @@ fn lapsed(
     Ok(ids.iter().filter(|id| !alive.contains(*id)).cloned().collect())
 }
 
-pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -> Result<serde_json::Value, String> {
-    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -> Result<serde_json::Value, ApiError> {
+    let payload: Payload = serde_json::from_str(&job.payload)?;
     let actor = match &payload.owner {
         Some(owner) => {
             let p = owner.principal(conn)?;
-            p.require(crate::auth::Permission::PrivacyManage).map_err(|e| e.to_string())?;
+            p.require(crate::auth::Permission::PrivacyManage)?;
             p.actor()
         }
         None => Actor::system(),
     };
-    let fail = |e: ApiError| e.to_string();
     let t = now();
-    let cutoffs: HashMap<String, NaiveDateTime> = policies(conn)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|p| (p.purpose, t - Duration::days(i64::from(p.days))))
-        .collect();
+    let cutoffs: HashMap<String, NaiveDateTime> =
+        policies(conn)?.into_iter().map(|p| (p.purpose, t - Duration::days(i64::from(p.days)))).collect();
     let mut s = Summary { dry_run: payload.dry_run, ..Summary::default() };
     let Some(&relationship) = cutoffs.get(RELATIONSHIP) else {
-        return serde_json::to_value(s).map_err(|e| e.to_string());
+        return Ok(serde_json::to_value(s)?);
     };
-    progress(0, None).map_err(fail)?;
+    progress(0, None)?;
     let mut after = String::new();
     loop {
-        let batch = inactive_after(conn, relationship, &after).map_err(|e| e.to_string())?;
+        let batch = inactive_after(conn, relationship, &after)?;
         let Some((last, _)) = batch.last() else { break };
         after = last.clone();
         let free: Vec<String> = batch.iter().filter(|(_, held)| !held).map(|(id, _)| id.clone()).collect();
         s.held += (batch.len() - free.len()) as i64;
         s.inactive += free.len() as i64;
-        let expired = lapsed(conn, &free, &cutoffs).map_err(|e| e.to_string())?;
+        let expired = lapsed(conn, &free, &cutoffs)?;
         s.expired += expired.len() as i64;
         if !payload.dry_run && !expired.is_empty() {
             let n = crate::db::transaction(conn, |c| {
@@ -255,14 +258,13 @@ pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -
                     }
                 }
                 Ok::<_, ApiError>(n)
-            })
-            .map_err(fail)?;
+            })?;
             s.anonymised += n;
         }
-        progress(s.inactive + s.held, None).map_err(fail)?;
+        progress(s.inactive + s.held, None)?;
     }
     if s.anonymised > 0 {
         crate::db::checkpoint_after_purge(conn);
     }
-    serde_json::to_value(s).map_err(|e| e.to_string())
+    Ok(serde_json::to_value(s)?)
 }

@@ -95,12 +95,17 @@ both!(verification_and_quality_run, verification_and_quality_run);
 async fn the_quarterly_schedule_starts_one_run(app: TestApp) {
     use guanxi::jobs::schedule::enqueue_due;
     let mut conn = app.state.db.get().unwrap();
-    assert_eq!(enqueue_due(&mut conn).unwrap(), 0, "the first look only sets the next due times");
+    assert_eq!(
+        enqueue_due(&mut conn, guanxi::job_kinds::ALL).unwrap(),
+        0,
+        "the first look only sets the next due times"
+    );
     assert_eq!(app.sql("UPDATE schedules SET next_run_at = '2020-01-01 00:00:00' WHERE name = 'quarterly-quality'"), 1);
     let mut other = app.state.db.get().unwrap();
-    let started = enqueue_due(&mut conn).unwrap() + enqueue_due(&mut other).unwrap();
+    let started = enqueue_due(&mut conn, guanxi::job_kinds::ALL).unwrap()
+        + enqueue_due(&mut other, guanxi::job_kinds::ALL).unwrap();
     assert_eq!(started, 1, "two servers looking start one run");
-    assert_eq!(enqueue_due(&mut conn).unwrap(), 0);
+    assert_eq!(enqueue_due(&mut conn, guanxi::job_kinds::ALL).unwrap(), 0);
     drop((conn, other));
 }
 both!(the_quarterly_schedule_starts_one_run, the_quarterly_schedule_starts_one_run, &[("GUANXI_JOBS", "false")]);

@@ -13,6 +13,7 @@ mod customer_import;
 mod customer_merge;
 mod customer_quality;
 mod customers;
+mod docs;
 mod errors;
 mod four_eyes;
 mod incidents;

@@ -14,10 +14,17 @@ use crate::customers::{service, store};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::jobs::files;
-use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::jobs::Progress;
 use crate::org::scope::Scope;
+
+/// On demand, by the exporting user.
+pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
+    name: KIND,
+    schedule: None,
+    run: |conn, state, job, progress| run(conn, &state.cipher, job, progress),
+};
 
 pub const KIND: &str = "customers.export";
 const PAGE: i64 = 1000;
@@ -136,12 +143,12 @@ fn text<T: Serialize>(v: &Option<T>) -> String {
 }
 
 /// Records as CSV lines (quoting as the csv crate does).
-fn csv_rows(records: &[Vec<String>]) -> Result<Vec<u8>, String> {
+fn csv_rows(records: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for r in records {
-        w.write_record(r).map_err(|e| e.to_string())?;
+        w.write_record(r)?;
     }
-    w.into_inner().map_err(|e| e.to_string())
+    Ok(w.into_inner()?)
 }
 
 fn csv_record(c: &Customer) -> Vec<String> {
@@ -190,27 +197,25 @@ pub fn run(
     cipher: &FieldCipher,
     job: &JobRow,
     progress: &mut Progress<'_>,
-) -> Result<serde_json::Value, String> {
-    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+) -> Result<serde_json::Value, ApiError> {
+    let payload: Payload = serde_json::from_str(&job.payload)?;
     let p = payload.owner.acting(conn, Permission::CustomersExport)?;
-    let fail = |e: ApiError| e.to_string();
     let (scope, viewer) = (Scope::of(&p), p.id.clone());
-    let total = store::count(conn, &scope, &viewer, &payload.filter).map_err(|e| e.to_string())?;
-    progress(0, Some(total)).map_err(fail)?;
+    let total = store::count(conn, &scope, &viewer, &payload.filter)?;
+    progress(0, Some(total))?;
     let file = payload.format.file_name();
     // Each page of the file is stored as it is made: memory holds one page, not the export.
-    let mut out = files::PartWriter::start(conn, &job.id, file).map_err(|e| e.to_string())?;
+    let mut out = files::PartWriter::start(conn, &job.id, file)?;
     let mut buf: Vec<u8> = match payload.format {
         ExportFormat::Csv => csv_rows(&[COLUMNS.map(str::to_owned).to_vec()])?,
         ExportFormat::Json => b"[".to_vec(),
     };
     let (mut after, mut rows, mut bytes) = (store::After::Start, 0i64, 0usize);
     loop {
-        let page = store::list(conn, &scope, &viewer, &payload.filter, store::Sort::NewestFirst, after, PAGE)
-            .map_err(|e| e.to_string())?;
+        let page = store::list(conn, &scope, &viewer, &payload.filter, store::Sort::NewestFirst, after, PAGE)?;
         let Some(last) = page.last().map(|r| r.id.clone()) else { break };
         let n = page.len() as i64;
-        let views = service::views(conn, cipher, &p, page).map_err(fail)?;
+        let views = service::views(conn, cipher, &p, page)?;
         match payload.format {
             ExportFormat::Csv => buf.extend(csv_rows(&views.iter().map(csv_record).collect::<Vec<_>>())?),
             ExportFormat::Json => {
@@ -218,14 +223,14 @@ pub fn run(
                     if rows > 0 || buf.len() > 1 {
                         buf.push(b',');
                     }
-                    serde_json::to_writer(&mut buf, c).map_err(|e| e.to_string())?;
+                    serde_json::to_writer(&mut buf, c)?;
                 }
             }
         }
         rows += n;
         bytes += buf.len();
-        out.part(conn, cipher, &mut buf).map_err(|e| e.to_string())?;
-        progress(rows, Some(total.max(rows))).map_err(fail)?;
+        out.part(conn, cipher, &mut buf)?;
+        progress(rows, Some(total.max(rows)))?;
         if n < PAGE {
             break;
         }
@@ -244,7 +249,6 @@ pub fn run(
         out.finish(c, cipher, content_type)?;
         let fields = ["name", "birth_date", "national_id", "mobile", "email", "address"];
         audit::append(c, &p.actor(), Event::new("customer.export", "job", Some(&job.id)).fields(&fields))
-    })
-    .map_err(fail)?;
-    serde_json::to_value(Summary { format: payload.format, file, rows, bytes }).map_err(|e| e.to_string())
+    })?;
+    Ok(serde_json::to_value(Summary { format: payload.format, file, rows, bytes })?)
 }

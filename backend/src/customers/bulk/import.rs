@@ -18,13 +18,24 @@ use crate::customers::model::CustomerRow;
 use crate::customers::{service, store};
 use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
-use crate::jobs::handlers::Progress;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::jobs::Progress;
 use crate::jobs::{files, store as jobs};
 use crate::org::scope::Scope;
 
 pub const KIND: &str = "customers.import";
+
+/// On demand; the upload is purged from the database file once read.
+pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
+    name: KIND,
+    schedule: None,
+    run: |conn, state, job, progress| {
+        let out = run(conn, &state.cipher, job, progress);
+        crate::db::checkpoint_after_purge(conn);
+        out
+    },
+};
 pub const UPLOAD: &str = "upload.csv";
 pub const ERRORS: &str = "errors.csv";
 /// Rows per transaction: large enough that a chunk's commit and checkpoint are paid rarely, small
@@ -201,47 +212,44 @@ pub fn run(
     cipher: &FieldCipher,
     job: &JobRow,
     progress: &mut Progress<'_>,
-) -> Result<serde_json::Value, String> {
-    let payload: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+) -> Result<serde_json::Value, ApiError> {
+    let payload: Payload = serde_json::from_str(&job.payload)?;
     let p = payload.owner.acting(conn, Permission::CustomersWrite)?;
-    let file =
-        files::get(conn, cipher, &job.id, UPLOAD).map_err(|e| e.to_string())?.ok_or("the uploaded file is gone")?;
+    let file = files::get(conn, cipher, &job.id, UPLOAD)?
+        .ok_or_else(|| ApiError::Conflict("the uploaded file is gone".into()))?;
     let bytes = strip_bom(&file.content);
     let total = csv::ReaderBuilder::new().flexible(true).from_reader(bytes).records().count() as i64;
-    let scope: HashSet<String> =
-        store::scope_unit_ids(conn, &Scope::of(&p)).map_err(|e| e.to_string())?.into_iter().collect();
+    let scope: HashSet<String> = store::scope_unit_ids(conn, &Scope::of(&p))?.into_iter().collect();
     let mut summary = Summary { file_name: payload.file_name.clone(), rows: total, ..Summary::default() };
-    progress(0, Some(total)).map_err(|e| e.to_string())?;
+    progress(0, Some(total))?;
     // Two stages on two threads: one reads, validates and encrypts the next chunk while this one
     // writes the last (each is about half of the work). At most one chunk waits between them.
     let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Chunk>(1);
     let (landed, read_errors) = std::thread::scope(|s| {
         let reader = s.spawn(|| prepare(bytes, cipher, &p, payload.default_source.as_ref(), to_writer));
-        let landed = crate::db::with_bulk_cache(conn, |conn| -> Result<(), String> {
+        let landed = crate::db::with_bulk_cache(conn, |conn| -> Result<(), ApiError> {
             let mut done = 0;
             for chunk in chunks {
-                let (created, existing) = crate::db::transaction(conn, |c| land(c, &p, &scope, &job.id, chunk.rows))
-                    .map_err(|e: ApiError| e.to_string())?;
+                let (created, existing) = crate::db::transaction(conn, |c| land(c, &p, &scope, &job.id, chunk.rows))?;
                 summary.created += created;
                 summary.existing += existing;
                 done += chunk.read;
                 summary.rejected = chunk.rejected_so_far;
-                jobs::record_errors(conn, &job.id, summary.rejected).map_err(|e| e.to_string())?;
-                progress(done, Some(total)).map_err(|e| e.to_string())?;
+                jobs::record_errors(conn, &job.id, summary.rejected)?;
+                progress(done, Some(total))?;
             }
             Ok(())
         });
         // On an error `chunks` is gone by now, so the reader stops at its next chunk.
-        (landed, reader.join().map_err(|_| "the import reader failed".to_owned()))
+        (landed, reader.join().map_err(|_| ApiError::internal("the import reader failed")))
     });
     landed?;
     let errors = read_errors??;
-    files::put(conn, cipher, &job.id, ERRORS, "text/csv; charset=utf-8", &error_report(&errors)?)
-        .map_err(|e| e.to_string())?;
+    files::put(conn, cipher, &job.id, ERRORS, "text/csv; charset=utf-8", &error_report(&errors)?)?;
     // The upload holds personal data in clear: it goes as soon as it has been read.
-    files::remove(conn, &job.id, UPLOAD).map_err(|e| e.to_string())?;
+    files::remove(conn, &job.id, UPLOAD)?;
     summary.errors = errors.into_iter().take(ERRORS_SHOWN).collect();
-    serde_json::to_value(summary).map_err(|e| e.to_string())
+    Ok(serde_json::to_value(summary)?)
 }
 
 /// Valid rows of up to CHUNK lines, ready to insert.
@@ -261,11 +269,9 @@ fn prepare(
     p: &crate::auth::Principal,
     default_source: Option<&Source>,
     to_writer: std::sync::mpsc::SyncSender<Chunk>,
-) -> Result<Vec<RowError>, String> {
+) -> Result<Vec<RowError>, ApiError> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let header = Header(
-        rdr.headers().map_err(|e| e.to_string())?.iter().enumerate().map(|(i, n)| (n.trim().to_owned(), i)).collect(),
-    );
+    let header = Header(rdr.headers()?.iter().enumerate().map(|(i, n)| (n.trim().to_owned(), i)).collect());
     let mut errors: Vec<RowError> = Vec::new();
     let mut rejected_lines = 0;
     // Keys already taken by an earlier row of this file, with that row's line.
@@ -385,11 +391,11 @@ fn land(
     Ok((created, total - created))
 }
 
-fn error_report(errors: &[RowError]) -> Result<Vec<u8>, String> {
+fn error_report(errors: &[RowError]) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["line", "field", "code", "message"]).map_err(|e| e.to_string())?;
+    w.write_record(["line", "field", "code", "message"])?;
     for e in errors {
-        w.write_record([e.line.to_string().as_str(), &e.field, &e.code, &e.message]).map_err(|e| e.to_string())?;
+        w.write_record([e.line.to_string().as_str(), &e.field, &e.code, &e.message])?;
     }
-    w.into_inner().map_err(|e| e.to_string())
+    Ok(w.into_inner()?)
 }
