@@ -121,7 +121,10 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(format!("configuration: {e}")),
     };
-    crate::telemetry::init(&settings.log_filter, settings.log_json);
+    // A benchmark's servers would log a line per request (hundreds of MB a minute, and slower
+    // figures): `guanxi bench` logs warnings only unless GUANXI_LOG asks for more.
+    let quiet = matches!(cli.command, Some(Command::Bench { .. })) && std::env::var_os("GUANXI_LOG").is_none();
+    crate::telemetry::init(if quiet { "warn" } else { &settings.log_filter }, settings.log_json);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => open_database(&settings).map(|_| println!("database is up to date")),

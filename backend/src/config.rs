@@ -73,10 +73,6 @@ pub struct Settings {
     /// and latencies tell an outsider what the service does and how busy it is).
     pub metrics_token: Option<String>,
     pub admin_password: Option<String>,
-    /// Mounts the bare reference endpoints under /bench (set by `guanxi bench` only, never by env).
-    pub bench_routes: bool,
-    /// Stores sensitive fields in clear (the encryption-off side of B8; set by `guanxi bench` only).
-    pub bench_plaintext: bool,
     pub log_filter: String,
     pub log_json: bool,
 }
@@ -139,8 +135,6 @@ impl Settings {
             shutdown_timeout_secs: num("GUANXI_SHUTDOWN_TIMEOUT", get("GUANXI_SHUTDOWN_TIMEOUT"), 25)?,
             metrics_token: get("GUANXI_METRICS_TOKEN"),
             admin_password: get("GUANXI_ADMIN_PASSWORD"),
-            bench_routes: false,
-            bench_plaintext: false,
             log_filter: get("GUANXI_LOG").unwrap_or_else(|| "info".into()),
             log_json: get("GUANXI_LOG_FORMAT").as_deref() == Some("json"),
             data_dir,

@@ -16,7 +16,12 @@ use utoipa_actix_web::AppExt;
         license(name = "AGPL-3.0-or-later"),
     ),
     servers((url = "/", description = "This server (the document is served by the API it describes)")),
-    components(schemas(crate::outbox::Event, crate::customers::store::Sort)),
+    components(schemas(
+        crate::outbox::Event,
+        crate::customers::store::Sort,
+        crate::consent::purpose::Purpose,
+        crate::consent::purpose::MarketingChannel
+    )),
     modifiers(&Security),
     tags(
         (name = "auth", description = "Sign-in, tokens, the current principal"),

@@ -107,6 +107,11 @@ pub fn first_admin(db: &DbPool, settings: &Settings) -> Result<(), String> {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, String> {
+        Application::build_for(settings, crate::state::BenchMode::default()).await
+    }
+
+    /// A server with the bench's switches (`guanxi bench` only).
+    pub async fn build_for(settings: Settings, bench: crate::state::BenchMode) -> Result<Application, String> {
         let settings = Arc::new(settings);
         let keys = Arc::new(Keyring::load_or_create(&settings)?);
         crate::http::pagination::init_cursor_key(&keys.signing.pkcs8);
@@ -115,7 +120,7 @@ impl Application {
         let listener =
             TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let state = web::Data::new(AppState::new(db.clone(), settings.clone(), keys));
+        let state = web::Data::new(AppState::new(db.clone(), settings.clone(), keys, bench));
         let metrics = web::Data::new(observe::Metrics::default());
         let swagger_spec = crate::openapi::spec();
         let static_dir = settings.static_dir.clone();
@@ -125,7 +130,7 @@ impl Application {
         }
         let app_state = state.clone();
         let cors_origins = settings.cors_origins.clone();
-        let bench_routes = settings.bench_routes;
+        let bench_routes = bench.routes;
         let server = HttpServer::new(move || {
             let mut cors = actix_cors::Cors::default()
                 .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])

@@ -28,13 +28,22 @@ pub struct AppState {
     pub accepting: AtomicBool,
 }
 
+/// What only `guanxi bench` turns on for its in-process servers; never configuration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BenchMode {
+    /// Mounts the bare reference endpoints under /bench.
+    pub routes: bool,
+    /// Stores sensitive fields in clear (the encryption-off side of B8).
+    pub plaintext: bool,
+}
+
 impl AppState {
-    pub fn new(db: DbPool, settings: Arc<Settings>, keys: Arc<Keyring>) -> AppState {
+    pub fn new(db: DbPool, settings: Arc<Settings>, keys: Arc<Keyring>, bench: BenchMode) -> AppState {
         // Hash at most on half the cores: the other half keeps serving during a login storm.
         let hashers = (settings.workers / 2).max(1);
         AppState {
             tokens: TokenService::new(&keys, &settings.issuer, settings.access_ttl_secs),
-            cipher: if settings.bench_plaintext {
+            cipher: if bench.plaintext {
                 FieldCipher::without_encryption_for_bench(&keys)
             } else {
                 FieldCipher::new(&keys)

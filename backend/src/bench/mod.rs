@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use crate::auth::password;
 use crate::config::Settings;
 use crate::startup::Application;
+use crate::state::BenchMode;
 
 pub struct Options {
     pub database_url: Option<String>,
@@ -131,10 +132,9 @@ async fn run_async(opts: Options) -> Result<bool, String> {
     if let Some(url) = &opts.database_url {
         env.insert("GUANXI_DATABASE_URL".into(), url.clone());
     }
-    let mut settings = Settings::from_map(env)?;
-    settings.bench_routes = true;
+    let settings = Settings::from_map(env)?;
     let backend = if settings.database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
-    let app = Application::build(settings).await?;
+    let app = Application::build_for(settings, BenchMode { routes: true, plaintext: false }).await?;
     let (port, state) = app.spawn();
     let base = format!("http://127.0.0.1:{port}");
     let client = load::client(opts.concurrency.max(16));
@@ -313,9 +313,8 @@ fn spread(ids: &[String]) -> Vec<&String> {
 async fn b8(api: Vec<String>, auth: Option<String>, client: &awc::Client, opts: &Options) -> Result<Figure, String> {
     let dir = std::env::temp_dir().join(format!("guanxi-bench-plain-{}", crate::db::new_id()));
     let env = server_env(&dir);
-    let mut settings = Settings::from_map(env)?;
-    settings.bench_plaintext = true;
-    let app = Application::build(settings).await?;
+    let settings = Settings::from_map(env)?;
+    let app = Application::build_for(settings, BenchMode { routes: false, plaintext: true }).await?;
     let (port, state) = app.spawn();
     let base = format!("http://127.0.0.1:{port}");
     let (token, _, ids, _) = seeded_manager(&state, client, &base, opts.customers).await?;

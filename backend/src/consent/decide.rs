@@ -2,39 +2,44 @@
 //! recipient, now?" — with the record that decided it. Customer reads across units, partner
 //! access, exports, campaign sends and profiling all ask here; nothing else reads consent state.
 
-use super::model::{Decision, DecisionReason, INTRA_GROUP};
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
+use super::model::{Decision, DecisionReason};
+use super::purpose::{MarketingChannel, Purpose};
 use super::store;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
 /// `recipient_path` is the unit path of the staff member asking (intra-group sharing can be
-/// limited to some units); `channel` applies to marketing purposes (`marketing_<channel>`).
+/// limited to some units); `channel` is the channel a marketing use goes through.
 pub fn decide(
     conn: &mut DbConnection,
     customer_id: &str,
-    purpose: &str,
-    channel: Option<&str>,
+    purpose: &Purpose,
+    channel: Option<MarketingChannel>,
     recipient_path: Option<&str>,
 ) -> Result<Decision, ApiError> {
     let decision = |allowed, reason, consent_id: Option<String>, explanation: String| Decision {
         allowed,
-        purpose: purpose.to_owned(),
+        purpose: purpose.clone(),
         reason,
         consent_id,
         explanation,
         decided_at: chrono::Utc::now(),
     };
-    if let (Some(ch), Some(kind)) = (channel, purpose.strip_prefix("marketing_")) {
-        if ch != kind {
+    if let (Some(ch), Some(covered)) = (channel, purpose.channel()) {
+        if ch != covered {
             return Ok(decision(
                 false,
                 DecisionReason::ChannelMismatch,
                 None,
-                format!("consent for {purpose} does not cover the {ch} channel"),
+                format!("consent for {purpose} does not cover the {} channel", ch.as_str()),
             ));
         }
     }
-    let Some(record) = store::current(conn, customer_id, purpose)? else {
+    let Some(record) = store::current(conn, customer_id, &purpose.to_string())? else {
         return Ok(decision(false, DecisionReason::NoConsent, None, format!("no consent recorded for {purpose}")));
     };
     let at = record.recorded_at.and_utc().to_rfc3339();
@@ -46,7 +51,7 @@ pub fn decide(
             format!("{purpose} was withdrawn at {at}"),
         ));
     }
-    if purpose == INTRA_GROUP {
+    if *purpose == Purpose::IntraGroupSharing {
         if let (Some(units), Some(path)) = (record.scope_units(), recipient_path) {
             if !path.split('/').any(|segment| units.iter().any(|u| u == segment)) {
                 return Ok(decision(
@@ -61,12 +66,43 @@ pub fn decide(
     Ok(decision(true, DecisionReason::Granted, Some(record.id.clone()), format!("{purpose} was granted at {at}")))
 }
 
-/// The batch form of `decide` for purposes without a scope or a channel (a partner's, profiling):
-/// of `customer_ids`, those whose newest record for `purpose` grants it. One query per batch, for
-/// exports and sends over many customers.
-pub fn allowed_among(conn: &mut DbConnection, customer_ids: &[String], purpose: &str) -> Result<Vec<String>, ApiError> {
-    if purpose == INTRA_GROUP || purpose.starts_with("marketing_") {
-        return Err(ApiError::internal("allowed_among does not decide scoped or channel purposes"));
+/// The batch form of `decide`, for sends, exports and profiling over many customers: for each of
+/// `customer_ids`, whether its newest record for `purpose` made by `at` grants it, and if not
+/// why (`NoConsent`, `Withdrawn`). One query per batch. Intra-group sharing depends on who asks
+/// and is decided by id (`decide`), never in batches.
+pub fn decide_many(
+    conn: &mut DbConnection,
+    customer_ids: &[String],
+    purpose: &Purpose,
+    at: NaiveDateTime,
+) -> Result<Vec<(String, DecisionReason)>, ApiError> {
+    if *purpose == Purpose::IntraGroupSharing {
+        return Err(ApiError::internal("intra-group sharing is decided per customer and recipient"));
     }
-    Ok(store::current_among(conn, customer_ids, purpose)?.into_iter().filter(|(_, g)| *g).map(|(c, _)| c).collect())
+    let newest: HashMap<String, bool> =
+        store::current_among(conn, customer_ids, &purpose.to_string(), at)?.into_iter().collect();
+    Ok(customer_ids
+        .iter()
+        .map(|id| {
+            let reason = match newest.get(id) {
+                Some(true) => DecisionReason::Granted,
+                Some(false) => DecisionReason::Withdrawn,
+                None => DecisionReason::NoConsent,
+            };
+            (id.clone(), reason)
+        })
+        .collect())
+}
+
+/// Of `customer_ids`, those `purpose` may use now.
+pub fn allowed_among(
+    conn: &mut DbConnection,
+    customer_ids: &[String],
+    purpose: &Purpose,
+) -> Result<Vec<String>, ApiError> {
+    Ok(decide_many(conn, customer_ids, purpose, crate::db::now())?
+        .into_iter()
+        .filter(|(_, reason)| *reason == DecisionReason::Granted)
+        .map(|(id, _)| id)
+        .collect())
 }

@@ -66,9 +66,7 @@ pub struct SelfServiceView {
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SelfServiceChoice {
-    #[validate(length(min = 1, max = 80))]
-    #[schema(min_length = 1, max_length = 80)]
-    pub purpose: String,
+    pub purpose: Purpose,
     pub granted: bool,
 }
 
@@ -128,7 +126,7 @@ pub fn view(
     let notice = store::current_notice(conn, &lineage)?.map(Notice::from);
     let controller = crate::org::store::unit(conn, &customer.unit_id)?.map(|u| u.name).unwrap_or_default();
     // The fixed purposes, and every partner the customer has ever decided on (to withdraw).
-    let mut purposes: Vec<String> = PURPOSES[..PURPOSES.len() - 1].iter().map(|p| (*p).to_owned()).collect();
+    let mut purposes: Vec<String> = Purpose::FIXED.iter().map(|p| (*p).to_owned()).collect();
     for c in &overview.current {
         if !purposes.contains(&c.purpose) {
             purposes.push(c.purpose.clone());

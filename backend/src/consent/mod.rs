@@ -6,6 +6,7 @@ pub mod decide;
 pub mod link;
 pub mod link_routes;
 pub mod model;
+pub mod purpose;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -8,19 +8,7 @@ use validator::Validate;
 
 use crate::db::schema::{consents, privacy_notices};
 
-/// Purposes a consent may name (SECURITY.md); a partner's is `partner_sharing:<partner code>`.
-pub const PURPOSES: [&str; 8] = [
-    "marketing_sms",
-    "marketing_email",
-    "marketing_phone",
-    "marketing_push",
-    "profiling",
-    "intra_group_sharing",
-    "sensitive_pi",
-    "partner_sharing:<code>",
-];
-pub const INTRA_GROUP: &str = "intra_group_sharing";
-pub const PARTNER_PREFIX: &str = "partner_sharing:";
+pub use super::purpose::{MarketingChannel, Purpose, PARTNER_PREFIX};
 
 crate::text_enum!(
     /// How the customer expressed the choice (the evidence's medium).
@@ -63,10 +51,7 @@ impl ConsentRow {
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordConsent {
-    /// One of the purposes, or `partner_sharing:<partner code>`.
-    #[validate(length(min = 1, max = 80))]
-    #[schema(min_length = 1, max_length = 80)]
-    pub purpose: String,
+    pub purpose: Purpose,
     pub granted: bool,
     pub channel: ConsentChannel,
     /// Where the evidence is kept: a form number, a call-recording id, a file reference.
@@ -134,7 +119,7 @@ crate::text_enum!(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Decision {
     pub allowed: bool,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub reason: DecisionReason,
     /// The consent record that decided it, when one did.
     pub consent_id: Option<String>,
@@ -145,9 +130,9 @@ pub struct Decision {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CheckQuery {
-    pub purpose: String,
-    /// For marketing purposes: sms, email, phone or push.
-    pub channel: Option<String>,
+    pub purpose: Purpose,
+    /// The channel a marketing use would go through.
+    pub channel: Option<MarketingChannel>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -181,7 +166,7 @@ pub struct CreateNotice {
     pub title: String,
     #[validate(length(min = 1, max = 20))]
     #[schema(min_items = 1, max_items = 20)]
-    pub purposes: Vec<String>,
+    pub purposes: Vec<Purpose>,
     /// How personal information is processed.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]

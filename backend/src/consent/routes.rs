@@ -78,7 +78,7 @@ pub async fn check_consent(
         .run(move |c| {
             let customer = readable(c, &p, &id)?;
             service::check_purpose(c, &q.purpose)?;
-            decide::decide(c, &customer.id, &q.purpose, q.channel.as_deref(), Some(&p.unit_path))
+            decide::decide(c, &customer.id, &q.purpose, q.channel, Some(&p.unit_path))
         })
         .await?;
     Ok(web::Json(out))

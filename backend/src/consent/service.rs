@@ -17,12 +17,12 @@ use diesel::prelude::*;
 pub const RECEIPT_TYP: &str = "consent-receipt+jwt";
 const LANGUAGES: [&str; 2] = ["zh-CN", "en"];
 
-/// Whether `purpose` is one consent may name: a fixed purpose or an existing partner's.
-pub fn check_purpose(conn: &mut DbConnection, purpose: &str) -> Result<(), ApiError> {
-    let known = match purpose.strip_prefix(PARTNER_PREFIX) {
+/// Whether `purpose` names something that exists: a partner's purpose needs the partner.
+pub fn check_purpose(conn: &mut DbConnection, purpose: &Purpose) -> Result<(), ApiError> {
+    let known = match purpose.partner() {
         Some(code) => diesel::select(diesel::dsl::exists(partners::table.filter(partners::code.eq(code))))
             .get_result::<bool>(conn)?,
-        None => PURPOSES[..PURPOSES.len() - 1].contains(&purpose),
+        None => true,
     };
     if known {
         Ok(())
@@ -47,9 +47,9 @@ pub fn append(
     recorded_by: Option<&str>,
 ) -> Result<ConsentRow, ApiError> {
     check_purpose(conn, &input.purpose)?;
-    let scope = match (&input.scope, input.purpose.as_str()) {
+    let scope = match (&input.scope, &input.purpose) {
         (None, _) => None,
-        (Some(ids), INTRA_GROUP) if !ids.is_empty() && ids.len() <= 100 => {
+        (Some(ids), Purpose::IntraGroupSharing) if !ids.is_empty() && ids.len() <= 100 => {
             let found: i64 = units::table.filter(units::id.eq_any(ids)).count().get_result(conn)?;
             if found != ids.len() as i64 {
                 return Err(ApiError::field("scope", "unknown_unit", "every scope entry must be a unit id"));
@@ -73,7 +73,7 @@ pub fn append(
     let row = ConsentRow {
         id: new_id(),
         customer_id: customer.id.clone(),
-        purpose: input.purpose,
+        purpose: input.purpose.to_string(),
         granted: input.granted,
         scope,
         notice_id: notice.map(|n| n.id),
@@ -181,7 +181,7 @@ pub fn receipt(
                 "consentType": "EXPLICIT",
                 "purposeCategory": [row.purpose.split(':').next().unwrap_or_default()],
                 "termination": notice.as_ref().map(|n| n.retention.clone()),
-                "thirdPartyDisclosure": row.purpose.starts_with(PARTNER_PREFIX) || row.purpose == INTRA_GROUP,
+                "thirdPartyDisclosure": row.purpose.starts_with(PARTNER_PREFIX) || row.purpose == Purpose::IntraGroupSharing.to_string(),
                 "thirdPartyName": row.purpose.strip_prefix(PARTNER_PREFIX),
             }],
         }],

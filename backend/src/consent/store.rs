@@ -1,3 +1,4 @@
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{ConsentRow, NoticeRow};
@@ -96,23 +97,27 @@ pub fn records_among(
     conn: &mut DbConnection,
     customer_ids: &[String],
     purpose: &str,
+    at: NaiveDateTime,
 ) -> QueryResult<Vec<(String, String, bool)>> {
     consents::table
         .filter(consents::customer_id.eq_any(customer_ids))
         .filter(consents::purpose.eq(purpose))
+        .filter(consents::recorded_at.le(at))
         .order((consents::customer_id.asc(), consents::id.desc()))
         .select((consents::customer_id, consents::id, consents::granted))
         .load(conn)
 }
 
-/// The newest record per customer for one purpose, for a batch of customers: (customer, granted).
+/// The newest record made by `at` per customer for one purpose, for a batch of customers:
+/// (customer, granted).
 pub fn current_among(
     conn: &mut DbConnection,
     customer_ids: &[String],
     purpose: &str,
+    at: NaiveDateTime,
 ) -> QueryResult<Vec<(String, bool)>> {
     let mut out: Vec<(String, bool)> = Vec::new();
-    for (customer, _, granted) in records_among(conn, customer_ids, purpose)? {
+    for (customer, _, granted) in records_among(conn, customer_ids, purpose, at)? {
         if out.last().is_none_or(|(c, _)| *c != customer) {
             out.push((customer, granted));
         }

@@ -53,6 +53,12 @@ fn shared_with(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<bool,
     if p.kind != PrincipalKind::Staff {
         return Ok(false);
     }
-    let d = crate::consent::decide::decide(conn, id, crate::consent::model::INTRA_GROUP, None, Some(&p.unit_path))?;
+    let d = crate::consent::decide::decide(
+        conn,
+        id,
+        &crate::consent::purpose::Purpose::IntraGroupSharing,
+        None,
+        Some(&p.unit_path),
+    )?;
     Ok(d.allowed)
 }

@@ -11,7 +11,6 @@ use validator::Validate;
 use super::model::{AgreementRow, ShareRow};
 use super::store;
 use crate::audit::{self, Event};
-use crate::consent::model::PARTNER_PREFIX;
 use crate::crypto::field::FieldCipher;
 use crate::customers::bulk::export::ExportFormat;
 use crate::customers::model::CustomerRow;
@@ -106,7 +105,7 @@ pub fn run(
     let scope = Scope::of(&p);
     let (agreement, reach) = agreement_for(conn, &scope, &partner.id, &payload.agreement_id, &payload.purpose)?;
     let fields = AgreementRow::list(&agreement.fields);
-    let consent = format!("{PARTNER_PREFIX}{}", partner.code);
+    let consent = crate::consent::purpose::Purpose::PartnerSharing(partner.code.clone());
     let mut csv_out = csv::Writer::from_writer(Vec::new());
     let mut json_rows: Vec<Value> = Vec::new();
     if payload.format == ExportFormat::Csv {

@@ -11,7 +11,7 @@ use super::store;
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::consent::decide::decide;
-use crate::consent::model::PARTNER_PREFIX;
+use crate::consent::purpose::Purpose;
 use crate::crypto::field::FieldCipher;
 use crate::customers::service::clear_value;
 use crate::db::{new_id, now, DbConnection};
@@ -148,7 +148,7 @@ pub fn read_customer(
                 && AgreementRow::list(&a.unit_ids).iter().any(|u| path.split('/').any(|s| s == u))
         })
         .ok_or(ApiError::NotFound)?;
-    let consent = decide(conn, &row.id, &format!("{PARTNER_PREFIX}{}", partner.code), None, None)?;
+    let consent = decide(conn, &row.id, &Purpose::PartnerSharing(partner.code.clone()), None, None)?;
     if !consent.allowed {
         return Err(ApiError::NotFound);
     }

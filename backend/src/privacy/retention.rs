@@ -114,7 +114,9 @@ pub fn check_purpose(conn: &mut DbConnection, purpose: &str) -> Result<(), ApiEr
     if purpose == RELATIONSHIP {
         return Ok(());
     }
-    crate::consent::service::check_purpose(conn, purpose)
+    let purpose = crate::consent::purpose::Purpose::parse(purpose)
+        .ok_or_else(|| ApiError::field("purpose", "unknown", "not a consent purpose or a known partner"))?;
+    crate::consent::service::check_purpose(conn, &purpose)
 }
 
 fn current(conn: &mut DbConnection, purpose: &str) -> QueryResult<Option<PolicyRow>> {

@@ -11,6 +11,7 @@ use super::store;
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::consent::model::{ConsentChannel, RecordConsent};
+use crate::consent::purpose::Purpose;
 use crate::crypto::field::FieldCipher;
 use crate::customers::access::writable;
 use crate::customers::records::store as records;
@@ -86,8 +87,9 @@ pub fn complete(
             let current = crate::consent::service::overview(conn, &customer.id)?.current;
             let mut withdrawn = 0;
             for c in current.into_iter().filter(|c| c.granted) {
+                let Some(purpose) = Purpose::parse(&c.purpose) else { continue };
                 let input = RecordConsent {
-                    purpose: c.purpose,
+                    purpose,
                     granted: false,
                     channel: ConsentChannel::Paper,
                     evidence: Some(format!("privacy request {}", req.id)),

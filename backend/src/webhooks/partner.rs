@@ -48,7 +48,7 @@ pub fn deliveries(
             continue;
         }
         let purpose = format!("{PARTNER_PREFIX}{code}");
-        let records = crate::consent::store::records_among(conn, &ids, &purpose)?;
+        let records = crate::consent::store::records_among(conn, &ids, &purpose, crate::db::now())?;
         // Granted by the newest record before `event` (ids are time-ordered), or now.
         let granted = |customer: &str, event: Option<&str>| {
             records

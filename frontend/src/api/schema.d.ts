@@ -2029,7 +2029,7 @@ export interface components {
             language: string;
             /** @description How personal information is processed. */
             method: string;
-            purposes: string[];
+            purposes: components["schemas"]["Purpose"][];
             retention: string;
             /** @description Which personal information, shared with whom. */
             scope: string;
@@ -2178,7 +2178,7 @@ export interface components {
             /** Format: date-time */
             decided_at: string;
             explanation: string;
-            purpose: string;
+            purpose: components["schemas"]["Purpose"];
             reason: components["schemas"]["DecisionReason"];
         };
         /**
@@ -2460,6 +2460,11 @@ export interface components {
             password: string;
             username: string;
         };
+        /**
+         * @description A marketing channel: what `marketing_<channel>` consents to.
+         * @enum {string}
+         */
+        MarketingChannel: "sms" | "email" | "phone" | "push";
         Me: {
             id: string;
             kind: components["schemas"]["PrincipalKind"];
@@ -2781,6 +2786,8 @@ export interface components {
             /** @description The subsidiary that sold it. */
             unit_id: string;
         };
+        /** @description What a consent is for: a fixed purpose, or sharing with one partner */
+        Purpose: ("marketing_sms" | "marketing_email" | "marketing_phone" | "marketing_push" | "profiling" | "intra_group_sharing" | "sensitive_pi") | string;
         /**
          * @description Fields whose values count towards the accuracy rate (and can be verified).
          * @enum {string}
@@ -2816,8 +2823,7 @@ export interface components {
             evidence?: string | null;
             granted: boolean;
             notice_id?: string | null;
-            /** @description One of the purposes, or `partner_sharing:<partner code>`. */
-            purpose: string;
+            purpose: components["schemas"]["Purpose"];
             /** @description Intra-group sharing only: the units (subsidiaries) that may see the customer; absent = all. */
             scope?: string[] | null;
         };
@@ -2876,7 +2882,7 @@ export interface components {
         SalesChannel: "store" | "online" | "phone" | "agent" | "app";
         SelfServiceChoice: {
             granted: boolean;
-            purpose: string;
+            purpose: components["schemas"]["Purpose"];
         };
         /** @description The recorded choice and its signed receipt. */
         SelfServiceResult: {
@@ -4003,9 +4009,9 @@ export interface operations {
     check_consent: {
         parameters: {
             query: {
-                purpose: string;
-                /** @description For marketing purposes: sms, email, phone or push. */
-                channel?: string;
+                purpose: components["schemas"]["Purpose"];
+                /** @description The channel a marketing use would go through. */
+                channel?: components["schemas"]["MarketingChannel"];
             };
             header?: never;
             path: {

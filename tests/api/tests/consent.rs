@@ -140,6 +140,11 @@ async fn consent_records_are_checked(app: TestApp) {
     assert_eq!(check["allowed"], true);
     let check = app.get(&format!("{path}/check?purpose=profiling"), &w.agent).await.expect(200).body;
     assert_eq!((check["allowed"].clone(), check["reason"].clone()), (json!(false), json!("no_consent")));
+    // A mistyped purpose or channel is refused and named, never answered "not allowed".
+    for (query, field) in [("purpose=marketing_fax", "purpose"), ("purpose=marketing_sms&channel=fax", "channel")] {
+        let p = app.get(&format!("{path}/check?{query}"), &w.agent).await.problem(400);
+        assert_eq!(p.body["errors"][0]["field"], field, "{query}");
+    }
 
     // Roles: IT reads no consent, auditors read but record nothing, other units see nothing.
     app.get(&path, &w.admin).await.problem(403);
@@ -154,6 +159,38 @@ async fn consent_records_are_checked(app: TestApp) {
     assert!(actions.contains(&"consent.grant") && actions.contains(&"consent.withdraw"), "{actions:?}");
 }
 both!(consent_records_are_checked, consent_records_are_checked);
+
+/// The batch decision campaign sends and profiling use: channel purposes included, each
+/// customer with its reason, as of a moment.
+async fn many_customers_are_decided_at_once(app: TestApp) {
+    use guanxi::consent::decide::decide_many;
+    use guanxi::consent::model::DecisionReason;
+    use guanxi::consent::purpose::{MarketingChannel, Purpose};
+    let w = world(&app).await;
+    notice(&app, &w.compliance).await;
+    let granted = customer(&app, &w.agent, "甲", "13911110001").await;
+    let withdrawn = customer(&app, &w.agent, "乙", "13911110002").await;
+    let never = customer(&app, &w.agent, "丙", "13911110003").await;
+    let before = guanxi::db::now();
+    consent(&app, &w.agent, &granted, "marketing_sms", true).await;
+    consent(&app, &w.agent, &withdrawn, "marketing_sms", true).await;
+    consent(&app, &w.agent, &withdrawn, "marketing_sms", false).await;
+    consent(&app, &w.agent, &never, "marketing_email", true).await;
+    let ids = vec![granted.clone(), withdrawn.clone(), never.clone()];
+    let mut conn = app.state.db.get().unwrap();
+    let sms = Purpose::Marketing(MarketingChannel::Sms);
+    let now = decide_many(&mut conn, &ids, &sms, guanxi::db::now()).unwrap();
+    let reasons: Vec<DecisionReason> = now.iter().map(|(_, r)| *r).collect();
+    assert_eq!(reasons, [DecisionReason::Granted, DecisionReason::Withdrawn, DecisionReason::NoConsent]);
+    assert_eq!(
+        now.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+        ids.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let then = decide_many(&mut conn, &ids, &sms, before).unwrap();
+    assert!(then.iter().all(|(_, r)| *r == DecisionReason::NoConsent), "nothing was recorded yet: {then:?}");
+    assert!(decide_many(&mut conn, &ids, &Purpose::IntraGroupSharing, guanxi::db::now()).is_err());
+}
+both!(many_customers_are_decided_at_once, many_customers_are_decided_at_once);
 
 async fn receipts_are_signed(app: TestApp) {
     let w = world(&app).await;

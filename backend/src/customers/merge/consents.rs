@@ -7,6 +7,7 @@
 use super::dto::ConsentOutcome;
 use crate::audit::Actor;
 use crate::consent::model::{ConsentChannel, RecordConsent};
+use crate::consent::purpose::Purpose;
 use crate::customers::model::CustomerRow;
 use crate::db::DbConnection;
 use crate::error::ApiError;
@@ -52,8 +53,9 @@ pub fn settle(
         if !now_state.iter().any(|(p, granted)| *p == o.purpose && *granted) {
             continue;
         }
+        let Some(purpose) = Purpose::parse(&o.purpose) else { continue };
         let input = RecordConsent {
-            purpose: o.purpose.clone(),
+            purpose,
             granted: false,
             channel: ConsentChannel::Merge,
             evidence: Some(format!("merge {merge_id}: the more restrictive state is kept")),
