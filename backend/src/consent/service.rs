@@ -9,10 +9,8 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::jwt::TokenService;
 use crate::auth::Principal;
 use crate::customers::model::CustomerRow;
-use crate::db::schema::{partners, units};
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
-use diesel::prelude::*;
 
 pub const RECEIPT_TYP: &str = "consent-receipt+jwt";
 const LANGUAGES: [&str; 2] = ["zh-CN", "en"];
@@ -20,8 +18,7 @@ const LANGUAGES: [&str; 2] = ["zh-CN", "en"];
 /// Whether `purpose` names something that exists: a partner's purpose needs the partner.
 pub fn check_purpose(conn: &mut DbConnection, purpose: &Purpose) -> Result<(), ApiError> {
     let known = match purpose.partner() {
-        Some(code) => diesel::select(diesel::dsl::exists(partners::table.filter(partners::code.eq(code))))
-            .get_result::<bool>(conn)?,
+        Some(code) => crate::partners::store::code_exists(conn, code)?,
         None => true,
     };
     if known {
@@ -50,7 +47,7 @@ pub fn append(
     let scope = match (&input.scope, &input.purpose) {
         (None, _) => None,
         (Some(ids), Purpose::IntraGroupSharing) if !ids.is_empty() && ids.len() <= 100 => {
-            let found: i64 = units::table.filter(units::id.eq_any(ids)).count().get_result(conn)?;
+            let found = crate::org::store::count_units(conn, ids)?;
             if found != ids.len() as i64 {
                 return Err(ApiError::field("scope", "unknown_unit", "every scope entry must be a unit id"));
             }

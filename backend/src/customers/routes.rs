@@ -9,7 +9,7 @@ use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::etag::{etag, if_match};
 use crate::http::extract::Body;
-use crate::http::pagination::{encode_cursor, Page, PageParams};
+use crate::http::pagination::{Page, PageParams};
 use crate::org::scope::Scope;
 use crate::state::AppState;
 
@@ -158,15 +158,7 @@ pub async fn list_customers(
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let limit = page.limit()?;
     let sort = q.sort.unwrap_or_default();
-    let cursor = page.cursor()?;
-    let after = match (sort, cursor) {
-        (_, None) => store::After::Start,
-        (store::Sort::NewestFirst, Some(id)) => store::After::Id(id),
-        (store::Sort::Name, Some(c)) => match c.split_once('\u{1f}') {
-            Some((name, id)) => store::After::NameId(name.to_owned(), id.to_owned()),
-            None => return Err(ApiError::field("cursor", "invalid", "cursor is not one this server issued")),
-        },
-    };
+    let after = sort.after(page.cursor()?)?;
     let filter = service::filter_of(&state.cipher, q)?;
     let st = state.clone();
     let (scope, viewer) = (Scope::of(&p), p.id.clone());
@@ -174,14 +166,8 @@ pub async fn list_customers(
         .db
         .run(move |c| {
             let rows = store::list(c, &scope, &viewer, &filter, sort, after, limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
-            let next = match (more, rows.last(), sort) {
-                (true, Some(r), store::Sort::NewestFirst) => Some(encode_cursor(&r.id)),
-                (true, Some(r), store::Sort::Name) => Some(encode_cursor(&format!("{}\u{1f}{}", r.name, r.id))),
-                _ => None,
-            };
-            Ok(Page { items: service::views(c, &st.cipher, &p, rows)?, next_cursor: next })
+            let page = Page::from_rows(rows, limit, |r| sort.key(r));
+            Ok(Page { items: service::views(c, &st.cipher, &p, page.items)?, next_cursor: page.next_cursor })
         })
         .await?;
     Ok(web::Json(page))

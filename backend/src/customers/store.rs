@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::CustomerRow;
-use crate::db::schema::{audit_log, customer_owners, customer_tags, customers, units};
+use crate::db::schema::{audit_log, customer_notifications, customer_owners, customer_tags, customers, units};
 use crate::db::{Backend, DbConnection};
 use crate::org::scope::Scope;
 
@@ -97,6 +97,29 @@ pub enum Sort {
     NewestFirst,
     #[serde(rename = "name")]
     Name,
+}
+
+impl Sort {
+    /// What a page's cursor holds for its last row in this order.
+    pub fn key(self, row: &CustomerRow) -> String {
+        match self {
+            Sort::NewestFirst => row.id.clone(),
+            Sort::Name => format!("{}\u{1f}{}", row.name, row.id),
+        }
+    }
+
+    /// Where a page in this order starts, from the cursor's key.
+    pub fn after(self, key: Option<String>) -> Result<After, crate::error::ApiError> {
+        let invalid = || crate::error::ApiError::field("cursor", "invalid", "cursor is not one this server issued");
+        Ok(match (self, key) {
+            (_, None) => After::Start,
+            (Sort::NewestFirst, Some(id)) => After::Id(id),
+            (Sort::Name, Some(k)) => {
+                let (name, id) = k.split_once('\u{1f}').ok_or_else(invalid)?;
+                After::NameId(name.to_owned(), id.to_owned())
+            }
+        })
+    }
 }
 
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -398,6 +421,65 @@ pub fn reachable_refs(
 ) -> QueryResult<Vec<RefRow>> {
     reachable(scope, viewer, ids)
         .select((customers::id, customers::name, customers::mobile, customers::unit_id))
+        .load(conn)
+}
+
+/// The customers `user` is an owner of, in id order.
+pub fn owned_by(conn: &mut DbConnection, user: &str) -> QueryResult<Vec<String>> {
+    customer_owners::table
+        .filter(customer_owners::user_id.eq(user))
+        .order(customer_owners::customer_id)
+        .select(customer_owners::customer_id)
+        .load(conn)
+}
+
+/// Of `ids`, those with an owner besides `user`.
+pub fn also_owned_by_others(conn: &mut DbConnection, ids: &[String], user: &str) -> QueryResult<Vec<String>> {
+    customer_owners::table
+        .filter(customer_owners::customer_id.eq_any(ids))
+        .filter(customer_owners::user_id.ne(user))
+        .select(customer_owners::customer_id)
+        .distinct()
+        .load(conn)
+}
+
+pub fn add_owner(conn: &mut DbConnection, customer: &str, user: &str) -> QueryResult<()> {
+    diesel::insert_into(customer_owners::table)
+        .values((customer_owners::customer_id.eq(customer), customer_owners::user_id.eq(user)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn remove_owner_everywhere(conn: &mut DbConnection, user: &str) -> QueryResult<()> {
+    diesel::delete(customer_owners::table.filter(customer_owners::user_id.eq(user))).execute(conn).map(|_| ())
+}
+
+/// A notification owed to the customer (`kind` and its parameters; never a sentence).
+pub fn insert_notification(
+    conn: &mut DbConnection,
+    customer: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(customer_notifications::table)
+        .values((
+            customer_notifications::id.eq(crate::db::new_id()),
+            customer_notifications::customer_id.eq(customer),
+            customer_notifications::kind.eq(kind),
+            customer_notifications::payload.eq(payload.to_string()),
+            customer_notifications::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The live-or-not rows of `ids`, newest first (callers have decided who may see them).
+pub fn rows_by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CustomerRow>> {
+    customers::table
+        .filter(customers::id.eq_any(ids))
+        .order(customers::id.desc())
+        .select(CustomerRow::as_select())
         .load(conn)
 }
 

@@ -157,7 +157,7 @@ pub fn run(
         after = last.0.clone();
         done += merges.len() as i64;
         for (id, snapshot) in merges {
-            if snapshot == crate::privacy::anonymise::ERASED {
+            if snapshot == crate::privacy::store::anonymise::ERASED {
                 continue;
             }
             let mut row: CustomerRow =

@@ -2,7 +2,6 @@
 //! affected customer is owed a notification of the new contact, and the leaver's account and
 //! sessions end — all in one transaction.
 
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -11,7 +10,7 @@ use super::service::visible_user;
 use crate::audit::{self, Event};
 use crate::auth::principal::scope_prefix;
 use crate::auth::{sessions, Permission, Principal, Role};
-use crate::db::schema::{customer_notifications, customer_owners, users};
+use crate::customers::store as customers;
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
 
@@ -68,41 +67,20 @@ pub fn offboard(
         }
     }
     // Ids only: a leaver may own many customers, but ids are small and the work below is per row.
-    let owned: Vec<String> = customer_owners::table
-        .filter(customer_owners::user_id.eq(id))
-        .order(customer_owners::customer_id)
-        .select(customer_owners::customer_id)
-        .load(conn)?;
-    let co_owned: Vec<String> = customer_owners::table
-        .filter(customer_owners::customer_id.eq_any(&owned))
-        .filter(customer_owners::user_id.ne(id))
-        .select(customer_owners::customer_id)
-        .distinct()
-        .load(conn)?;
+    let owned = customers::owned_by(conn, id)?;
+    let co_owned = customers::also_owned_by_others(conn, &owned, id)?;
     let t = now();
     let (mut reassigned, mut notifications) = (0, 0);
     for (i, customer) in owned.iter().filter(|c| !co_owned.contains(c)).enumerate() {
         let successor = &successors[i % successors.len()];
-        diesel::insert_into(customer_owners::table)
-            .values((customer_owners::customer_id.eq(customer), customer_owners::user_id.eq(successor)))
-            .execute(conn)?;
+        customers::add_owner(conn, customer, successor)?;
         let payload = serde_json::json!({ "previous_owner": id, "new_owner": successor });
-        diesel::insert_into(customer_notifications::table)
-            .values((
-                customer_notifications::id.eq(crate::db::new_id()),
-                customer_notifications::customer_id.eq(customer),
-                customer_notifications::kind.eq("owner_changed"),
-                customer_notifications::payload.eq(payload.to_string()),
-                customer_notifications::created_at.eq(t),
-            ))
-            .execute(conn)?;
+        customers::insert_notification(conn, customer, "owner_changed", &payload, t)?;
         reassigned += 1;
         notifications += 1;
     }
-    diesel::delete(customer_owners::table.filter(customer_owners::user_id.eq(id))).execute(conn)?;
-    diesel::update(users::table.find(id))
-        .set((users::active.eq(false), users::version.eq(leaver.version + 1), users::updated_at.eq(t)))
-        .execute(conn)?;
+    customers::remove_owner_everywhere(conn, id)?;
+    super::store::deactivate_user(conn, id, leaver.version, t)?;
     sessions::store::revoke_all_for_user(conn, id, "offboarded")?;
     audit::append(
         conn,

@@ -26,6 +26,19 @@ pub fn insert_unit(conn: &mut DbConnection, row: &UnitRow) -> QueryResult<()> {
     diesel::insert_into(units::table).values(row).execute(conn).map(|_| ())
 }
 
+/// Ends an account (offboarding): inactive, next version.
+pub fn deactivate_user(conn: &mut DbConnection, id: &str, version: i64, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::active.eq(false), users::version.eq(version + 1), users::updated_at.eq(at)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// How many of `ids` are units.
+pub fn count_units(conn: &mut DbConnection, ids: &[String]) -> QueryResult<i64> {
+    units::table.filter(units::id.eq_any(ids)).count().get_result(conn)
+}
+
 /// Units in the scope, ordered by path (parents before children), keyset on path.
 pub fn list_units(
     conn: &mut DbConnection,

@@ -14,7 +14,6 @@ use crate::audit::{self, Event};
 use crate::crypto::field::FieldCipher;
 use crate::customers::bulk::export::ExportFormat;
 use crate::customers::model::CustomerRow;
-use crate::db::schema::customers;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 use crate::jobs::files;
@@ -132,14 +131,7 @@ pub fn run(
             before = Some(last.clone());
             let allowed = crate::consent::decide::allowed_among(conn, &ids, &consent)?;
             without += (ids.len() - allowed.len()) as i64;
-            let rows: Vec<CustomerRow> = {
-                use diesel::prelude::*;
-                customers::table
-                    .filter(customers::id.eq_any(&allowed))
-                    .order(customers::id.desc())
-                    .select(CustomerRow::as_select())
-                    .load(conn)?
-            };
+            let rows: Vec<CustomerRow> = crate::customers::store::rows_by_ids(conn, &allowed)?;
             for row in &rows {
                 let mut values = Vec::with_capacity(fields.len());
                 for f in &fields {
@@ -182,7 +174,7 @@ pub fn run(
     let file = format!("partner-{}.{ext}", partner.code);
     let shared = shares.len() as i64;
     crate::db::transaction(conn, |c| {
-        crate::insert_chunks!(c, crate::db::schema::shares::table, shares, 100)?;
+        store::insert_shares(c, &shares)?;
         files::put(c, cipher, &job.id, &file, content_type, &content)?;
         let names: Vec<&str> = fields.iter().map(String::as_str).collect();
         let mut ev = Event::new("partner.export", "partner", Some(&partner.id)).fields(&names);

@@ -63,6 +63,16 @@ pub fn end_agreement(conn: &mut DbConnection, partner_id: &str, id: &str) -> Que
     .execute(conn)
 }
 
+/// Many shares at once (an export's), in chunks.
+pub fn insert_shares(conn: &mut DbConnection, rows: &[ShareRow]) -> QueryResult<()> {
+    crate::insert_chunks!(conn, shares::table, rows, 100)
+}
+
+/// Whether a partner with this code exists.
+pub fn code_exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(partners::table.filter(partners::code.eq(code)))).get_result(conn)
+}
+
 pub fn insert_share(conn: &mut DbConnection, row: &ShareRow) -> QueryResult<()> {
     diesel::insert_into(shares::table).values(row).execute(conn).map(|_| ())
 }

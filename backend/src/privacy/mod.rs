@@ -1,7 +1,6 @@
 //! Privacy rights (PRV-8): data-subject requests with due dates, legal holds, and erasure by
 //! anonymisation.
 
-pub mod anonymise;
 pub mod model;
 pub mod retention;
 pub mod retention_routes;

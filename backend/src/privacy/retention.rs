@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::store::retention as store;
 use crate::audit::{self, Actor, Event};
-use crate::db::schema::{consents, customers, legal_holds, retention_policies};
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
 use crate::http::etag::IfMatch;
@@ -36,7 +36,7 @@ pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
 const BATCH: i64 = 500;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = retention_policies)]
+#[diesel(table_name = crate::db::schema::retention_policies)]
 pub struct PolicyRow {
     pub purpose: String,
     pub days: i32,
@@ -106,10 +106,6 @@ struct Summary {
     held: i64,
 }
 
-pub fn policies(conn: &mut DbConnection) -> QueryResult<Vec<PolicyRow>> {
-    retention_policies::table.order(retention_policies::purpose.asc()).select(PolicyRow::as_select()).load(conn)
-}
-
 pub fn check_purpose(conn: &mut DbConnection, purpose: &str) -> Result<(), ApiError> {
     if purpose == RELATIONSHIP {
         return Ok(());
@@ -117,10 +113,6 @@ pub fn check_purpose(conn: &mut DbConnection, purpose: &str) -> Result<(), ApiEr
     let purpose = crate::consent::purpose::Purpose::parse(purpose)
         .ok_or_else(|| ApiError::field("purpose", "unknown", "not a consent purpose or a known partner"))?;
     crate::consent::service::check_purpose(conn, &purpose)
-}
-
-fn current(conn: &mut DbConnection, purpose: &str) -> QueryResult<Option<PolicyRow>> {
-    retention_policies::table.find(purpose).select(PolicyRow::as_select()).first(conn).optional()
 }
 
 /// Creates a period (no `If-Match`: there is no version to name yet) or changes one (its
@@ -136,62 +128,32 @@ pub fn set(
     check_purpose(conn, purpose)?;
     let mut row =
         PolicyRow { purpose: purpose.to_owned(), days, updated_by: by.to_owned(), updated_at: now(), version: 1 };
-    match (current(conn, purpose)?, expected) {
+    match (store::policy(conn, purpose)?, expected) {
         (Some(_), None) => return Err(ApiError::PreconditionRequired),
         (Some(stored), Some(expected)) => {
             let version = expected.check(stored.version)?;
             row.version = version + 1;
-            let at_version = retention_policies::purpose.eq(purpose).and(retention_policies::version.eq(version));
-            if diesel::update(retention_policies::table.filter(at_version)).set(&row).execute(conn)? == 0 {
+            if !store::update_policy(conn, &row, version)? {
                 return Err(ApiError::PreconditionFailed);
             }
         }
         // `If-Match` names a version, and nothing exists yet (RFC 9110 §13.1.1).
         (None, Some(_)) => return Err(ApiError::PreconditionFailed),
         // A racing insert of the same purpose is a 409.
-        (None, None) => {
-            diesel::insert_into(retention_policies::table).values(&row).execute(conn)?;
-        }
+        (None, None) => store::insert_policy(conn, &row)?,
     }
     audit::append(conn, actor, Event::new("retention.set", "retention_policy", Some(purpose)))?;
     Ok(row)
 }
 
 pub fn remove(conn: &mut DbConnection, actor: &Actor, purpose: &str, expected: &IfMatch) -> Result<(), ApiError> {
-    let stored = current(conn, purpose)?.ok_or(ApiError::NotFound)?;
+    let stored = store::policy(conn, purpose)?.ok_or(ApiError::NotFound)?;
     let version = expected.check(stored.version)?;
-    let at_version = retention_policies::purpose.eq(purpose).and(retention_policies::version.eq(version));
-    if diesel::delete(retention_policies::table.filter(at_version)).execute(conn)? == 0 {
+    if !store::delete_policy(conn, purpose, version)? {
         return Err(ApiError::PreconditionFailed);
     }
     audit::append(conn, actor, Event::new("retention.remove", "retention_policy", Some(purpose)))?;
     Ok(())
-}
-
-/// Live customers with no activity since `cutoff`, after `after` by id: (id, held).
-fn inactive_after(conn: &mut DbConnection, cutoff: NaiveDateTime, after: &str) -> QueryResult<Vec<(String, bool)>> {
-    let ids: Vec<String> = customers::table
-        .filter(customers::deleted_at.is_null())
-        .filter(customers::id.gt(after))
-        .filter(customers::updated_at.lt(cutoff))
-        .filter(customers::last_purchase_at.is_null().or(customers::last_purchase_at.lt(cutoff)))
-        .filter(customers::last_contact_at.is_null().or(customers::last_contact_at.lt(cutoff)))
-        .order(customers::id.asc())
-        .limit(BATCH)
-        .select(customers::id)
-        .load(conn)?;
-    let held: Vec<String> = legal_holds::table
-        .filter(legal_holds::customer_id.eq_any(&ids))
-        .filter(legal_holds::released_at.is_null())
-        .select(legal_holds::customer_id)
-        .load(conn)?;
-    Ok(ids
-        .into_iter()
-        .map(|id| {
-            let h = held.contains(&id);
-            (id, h)
-        })
-        .collect())
 }
 
 /// Of `ids`, those whose every consent purpose has lapsed (one query for the batch).
@@ -200,11 +162,7 @@ fn lapsed(
     ids: &[String],
     cutoffs: &HashMap<String, NaiveDateTime>,
 ) -> QueryResult<Vec<String>> {
-    let latest: Vec<(String, String, Option<NaiveDateTime>)> = consents::table
-        .filter(consents::customer_id.eq_any(ids))
-        .group_by((consents::customer_id, consents::purpose))
-        .select((consents::customer_id, consents::purpose, diesel::dsl::max(consents::recorded_at)))
-        .load(conn)?;
+    let latest = store::latest_consents(conn, ids)?;
     let mut alive = std::collections::HashSet::new();
     for (customer, purpose, at) in latest {
         let lapsed = match (cutoffs.get(&purpose), at) {
@@ -230,7 +188,7 @@ pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -
     };
     let t = now();
     let cutoffs: HashMap<String, NaiveDateTime> =
-        policies(conn)?.into_iter().map(|p| (p.purpose, t - Duration::days(i64::from(p.days)))).collect();
+        store::policies(conn)?.into_iter().map(|p| (p.purpose, t - Duration::days(i64::from(p.days)))).collect();
     let mut s = Summary { dry_run: payload.dry_run, ..Summary::default() };
     let Some(&relationship) = cutoffs.get(RELATIONSHIP) else {
         return Ok(serde_json::to_value(s)?);
@@ -238,7 +196,7 @@ pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -
     progress(0, None)?;
     let mut after = String::new();
     loop {
-        let batch = inactive_after(conn, relationship, &after)?;
+        let batch = store::inactive_after(conn, relationship, &after, BATCH)?;
         let Some((last, _)) = batch.last() else { break };
         after = last.clone();
         let free: Vec<String> = batch.iter().filter(|(_, held)| !held).map(|(id, _)| id.clone()).collect();
@@ -250,7 +208,7 @@ pub fn run(conn: &mut DbConnection, job: &JobRow, progress: &mut Progress<'_>) -
             let n = crate::db::transaction(conn, |c| {
                 let mut n = 0;
                 for id in &expired {
-                    if super::anonymise::anonymise(c, id)? {
+                    if super::store::anonymise::anonymise(c, id)? {
                         let event = Event {
                             purpose: Some("retention"),
                             ..Event::new("customer.anonymise", "customer", Some(id))

@@ -21,7 +21,7 @@ pub async fn list_retention_policies(
     p: Principal,
 ) -> Result<web::Json<Vec<RetentionPolicy>>, ApiError> {
     p.require(Permission::ConsentRead)?;
-    let rows = state.db.run(|c| Ok(retention::policies(c)?)).await?;
+    let rows = state.db.run(|c| Ok(super::store::retention::policies(c)?)).await?;
     Ok(web::Json(rows.into_iter().map(RetentionPolicy::from).collect()))
 }
 

@@ -5,7 +5,6 @@
 use chrono::TimeDelta;
 use serde_json::{json, Value};
 
-use super::anonymise;
 use super::model::*;
 use super::store;
 use crate::audit::{self, Event};
@@ -77,7 +76,7 @@ pub fn complete(
             Some(hold) => (RequestStatus::Rejected, format!("legal hold: {}", hold.reason)),
             None => {
                 writable(conn, p, &req.customer_id)?;
-                anonymise::anonymise(conn, &req.customer_id)?;
+                store::anonymise::anonymise(conn, &req.customer_id)?;
                 audit::append(conn, &p.actor(), Event::new("customer.anonymise", "customer", Some(&req.customer_id)))?;
                 (RequestStatus::Completed, "personal data anonymised; statistics kept".to_owned())
             }

@@ -133,12 +133,12 @@ both!(concurrent_writes_keep_the_chain, concurrent_writes_keep_the_chain);
 /// The audit log is scoped like everything else: a subsidiary's auditor reads entries of its own
 /// staff and about its own customers; the group reads all.
 async fn audit_is_scoped_by_unit(app: TestApp) {
-    let w = crate::consent::world(&app).await;
+    let w = crate::fixtures::world(&app).await;
     let group = app.group_id(&w.admin).await;
     let group_auditor = app.user(&w.admin, "auditor0", "auditor", &group).await.1;
     let s2_auditor = app.user(&w.admin, "auditor2", "auditor", &w.s2).await.1;
-    let mine = crate::consent::customer(&app, &w.manager, "周七", "13811112222").await;
-    let theirs = crate::consent::customer(&app, &w.other_manager, "郑九", "13811114444").await;
+    let mine = crate::fixtures::customer(&app, &w.manager, "周七", "13811112222").await;
+    let theirs = crate::fixtures::customer(&app, &w.other_manager, "郑九", "13811114444").await;
     let ids = |page: &Value| -> Vec<String> {
         page["items"].as_array().unwrap().iter().filter_map(|e| e["resource_id"].as_str().map(str::to_owned)).collect()
     };

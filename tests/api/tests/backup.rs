@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use crate::consent::{customer, world};
+use crate::fixtures::{customer, world};
 use crate::helpers::{Db, TestApp};
 
 #[actix_web::test]

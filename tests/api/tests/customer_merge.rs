@@ -190,8 +190,8 @@ both!(interrupted_merge_changes_nothing, interrupted_merge_changes_nothing);
 /// Consents through a merge: the source's records move over, a withdrawal on either side wins
 /// (even over a newer grant on the other), and undo gives each customer its own state back.
 async fn merge_keeps_the_more_restrictive_consent(app: TestApp) {
-    use crate::consent::{consent, customer, notice};
-    let w = crate::consent::world(&app).await;
+    use crate::fixtures::{consent, customer, notice};
+    let w = crate::fixtures::world(&app).await;
     notice(&app, &w.compliance).await;
     let target = customer(&app, &w.manager, "王小明", "13911112222").await;
     let source = customer(&app, &w.manager, "王晓明", "13911112222").await;

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::both;
-use crate::consent::{customer, world};
+use crate::fixtures::{customer, world};
 use crate::helpers::TestApp;
 
 fn incident() -> serde_json::Value {

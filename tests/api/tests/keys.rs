@@ -59,7 +59,7 @@ async fn restart(app: &TestApp, db: Db) -> TestApp {
 
 async fn rotate_reencrypt_retire(old: TestApp) {
     let db = if old.state.settings.database_url.starts_with("postgres") { Db::Postgres } else { Db::Sqlite };
-    let w = crate::consent::world(&old).await;
+    let w = crate::fixtures::world(&old).await;
     let a = create(&old, &w.agent, json!({"name": "王小明", "mobile": "13911112222", "national_id": "11010519491231002X", "email": "wxm@example.com", "address": "北京市朝阳区建国路1号", "customer_type": "individual", "source": {"channel": "sales"}})).await;
     let b = create(&old, &w.agent, json!({"name": "王晓明", "mobile": "13911113333", "email": "wxm@example.com", "customer_type": "individual", "source": {"channel": "service"}})).await;
     let ca = old.get(&format!("/api/v1/customers/{a}"), &w.manager).await.expect(200).body;

@@ -1,6 +1,7 @@
 //! One integration binary. Every scenario runs twice: on SQLite and on PostgreSQL
 //! (`GUANXI_TEST_POSTGRES_URL`, which `scripts/test` provides by starting a throwaway server).
 
+mod fixtures;
 mod helpers;
 mod idempotency;
 

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::consent::{consent, customer, notice, world};
+use crate::fixtures::{consent, customer, notice, world};
 use crate::helpers::TestApp;
 
 async fn partner_reads_only_what_was_agreed(app: TestApp) {

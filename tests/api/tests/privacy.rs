@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::consent::{consent, notice, world};
+use crate::fixtures::{consent, notice, world};
 use crate::helpers::TestApp;
 
 const NAME: &str = "欧阳锋";

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::both;
-use crate::consent::{consent, customer, notice, world};
+use crate::fixtures::{consent, customer, notice, world};
 use crate::helpers::TestApp;
 
 const LONG_AGO: &str = "2020-01-01 00:00:00";

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::both;
-use crate::consent::{customer, notice, world};
+use crate::fixtures::{customer, notice, world};
 use crate::helpers::TestApp;
 
 async fn self_service_link(app: TestApp) {

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::both;
-use crate::consent::{consent, customer, notice, world};
+use crate::fixtures::{consent, customer, notice, world};
 use crate::helpers::TestApp;
 
 async fn sharing_is_read_only(app: TestApp) {

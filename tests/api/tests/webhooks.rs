@@ -245,7 +245,7 @@ async fn drained(app: &TestApp) {
 /// (ids and field names, no values), tells the partner of a withdrawal, then goes quiet; each
 /// delivery is a share in the customer's disclosure history.
 async fn partner_webhook_follows_consent(app: TestApp) {
-    use crate::consent::{consent, customer, notice, world};
+    use crate::fixtures::{consent, customer, notice, world};
     let w = world(&app).await;
     notice(&app, &w.compliance).await;
     let partner = json!({"code": "acme", "name": "Acme", "nda_reference": "NDA-1", "nda_signed_on": "2026-01-05"});

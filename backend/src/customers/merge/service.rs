@@ -269,7 +269,7 @@ pub fn undo(conn: &mut DbConnection, p: &Principal, merge_id: &str) -> Result<Me
     if m.undone_at.is_some() {
         return Err(ApiError::Conflict("this merge was already undone".into()));
     }
-    if m.target_before == crate::privacy::anonymise::ERASED {
+    if m.target_before == crate::privacy::store::anonymise::ERASED {
         return Err(ApiError::Conflict("a customer of this merge was erased; it cannot be undone".into()));
     }
     let t = now();

@@ -1,3 +1,8 @@
+//! Privacy's SQL: requests, legal holds, erasure by anonymisation, retention periods.
+
+pub mod anonymise;
+pub mod retention;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

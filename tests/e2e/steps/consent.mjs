@@ -1,0 +1,59 @@
+// Consent: notices, records, withdrawal, the self-service page.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+export default async function ({ page, base, password, results, step, context }) {
+  await step('compliance publishes a privacy notice, then records and withdraws a consent in the panel', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').fill('e2e.compliance');
+    await page.getByLabel(/^Password/).fill('a-long-enough-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Consent & privacy' }).click();
+    await page.getByRole('tab', { name: 'Privacy notices' }).click();
+    await page.getByLabel('Title', { exact: true }).fill('E2E privacy notice');
+    await page.getByLabel('Processing method').fill('Stored encrypted');
+    await page.getByLabel('Scope', { exact: true }).fill('Name, mobile');
+    await page.getByRole('textbox', { name: 'Retention' }).fill('3 years');
+    await page.getByLabel('Text', { exact: true }).fill('We process your personal information under PIPL.');
+    await page.getByTestId('notice-publish').click();
+    await page.getByRole('cell', { name: 'E2E privacy notice' }).waitFor();
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('cell', { name: '李四', exact: true }).click();
+    await page.getByRole('tab', { name: 'Consent' }).click();
+    const panel = page.getByTestId('consent-panel');
+    await panel.getByText('No consent recorded yet.').waitFor();
+    await page.getByLabel('Evidence reference').fill('form E2E-1');
+    await page.getByTestId('consent-grant').click();
+    const row = panel.getByTestId('consent-current').locator('tr[data-purpose="marketing_sms"]');
+    await row.getByTestId('consent-state').filter({ hasText: 'Granted' }).waitFor();
+    await page.screenshot({ path: join(results, 'consent.png'), fullPage: true });
+    await row.getByRole('button', { name: 'Receipt' }).click();
+    await page.getByRole('dialog').getByText('KI-CR-v1.1.0').waitFor();
+    await page.keyboard.press('Escape');
+    await row.getByTestId('consent-withdraw').click();
+    await row.getByTestId('consent-state').filter({ hasText: 'Withdrawn' }).waitFor();
+    assert.equal(await panel.getByTestId('consent-history').locator('tr').count(), 2, 'grant and withdrawal both kept');
+  });
+
+  await step('a self-service link lets the customer change a consent on the public page', async () => {
+    await page.getByTestId('consent-link-issue').click();
+    const text = await page.getByTestId('consent-link-url').innerText();
+    const url = text.split('\n')[0].trim();
+    assert.match(url, /\/self-service\/consent#ey/);
+    const customerPage = await context.newPage();
+    await customerPage.goto(url);
+    await customerPage.getByTestId('self-service-greeting').filter({ hasText: '李*' }).waitFor();
+    const row = customerPage.getByTestId('self-service-purposes').locator('tr[data-purpose="marketing_sms"]');
+    // The switch input is visually hidden by Mantine; click its label track instead.
+    await row.locator('label').click();
+    await customerPage.getByTestId('self-service-saved').waitFor();
+    assert.equal(await row.getByRole('switch').isChecked(), true);
+    await customerPage.screenshot({ path: join(results, 'self-service.png'), fullPage: true });
+    await customerPage.close();
+    await page.reload();
+    await page.getByRole('tab', { name: 'Consent' }).click();
+    const staffRow = page.getByTestId('consent-current').locator('tr[data-purpose="marketing_sms"]');
+    await staffRow.getByTestId('consent-state').filter({ hasText: 'Granted' }).waitFor();
+    await staffRow.getByText('by the customer').waitFor();
+  });
+}

@@ -1,0 +1,106 @@
+// Customers: masked records, import, export, search, merge and undo, data quality.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+export default async function ({ page, base, password, results, step, context }) {
+  await step('the agent records a customer and sees it masked', async () => {
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('张三丰');
+    await dialog.getByLabel('Mobile').fill('12345');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText(/mainland mobile/).waitFor();
+    await dialog.getByLabel('Mobile').fill('138 1234 1234');
+    await dialog.getByLabel('National ID').fill('110105199001011232');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('customer-name').filter({ hasText: '张**' }).waitFor();
+    const profile = page.getByTestId('customer-profile');
+    await profile.getByText('138****1234').waitFor();
+    await profile.getByText('110***********1232').waitFor();
+    await profile.getByText('1990-**-**').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Reveal' }).count(), 0, 'agents cannot reveal');
+    await page.getByRole('tab', { name: 'Purchases' }).click();
+    await page.getByLabel('Product').fill('Broadband 1000M');
+    await page.getByLabel('Amount (¥)').fill('199.50');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('cell', { name: 'Broadband 1000M' }).waitFor();
+    await page.getByRole('cell', { name: 'CNY 199.50' }).waitFor();
+    await page.getByText('Spend by month').waitFor();
+    await page.screenshot({ path: join(results, 'purchases.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('cell', { name: '138****1234' }).waitFor();
+    await page.screenshot({ path: join(results, 'customers.png'), fullPage: true });
+  });
+
+  await step('a manager imports a CSV: good rows land, the bad one is reported with its line', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').fill('e2e.manager');
+    await page.getByLabel(/^Password/).fill('a-long-enough-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('current-user').filter({ hasText: 'Manager' }).waitFor();
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('button', { name: 'Import' }).click();
+    const csv = 'name,mobile,email\n李四,13900001111,li4@example.com\n王五,12345,\n张三丰,13812341234,\n';
+    await page.locator('input[type=file]').setInputFiles({ name: 'e2e.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
+    await page.getByTestId('import-created').filter({ hasText: '1' }).waitFor();
+    await page.getByTestId('import-existing').filter({ hasText: '1' }).waitFor();
+    await page.getByTestId('import-rejected').filter({ hasText: '1' }).waitFor();
+    await page.getByTestId('import-errors').getByRole('cell', { name: '3', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Download error report' }).waitFor();
+    await page.screenshot({ path: join(results, 'import.png'), fullPage: true });
+  });
+
+  await step('the manager exports the list as a job and downloads it', async () => {
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('button', { name: 'Export' }).click();
+    await page.getByTestId('export-start').click();
+    await page.getByText('2 customers exported').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+    assert.equal(download.suggestedFilename(), 'customers.csv');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('the manager finds customers by part of a name and by a whole mobile', async () => {
+    const search = page.getByLabel('Search customers');
+    await search.fill('张三丰');
+    await page.getByRole('cell', { name: '张三丰' }).waitFor();
+    await page.getByRole('cell', { name: '李四' }).waitFor({ state: 'detached' });
+    await search.fill('+86 139 0000 1111');
+    await page.getByRole('cell', { name: '李四' }).waitFor();
+    await page.getByRole('cell', { name: '张三丰' }).waitFor({ state: 'detached' });
+    await search.fill('');
+    await page.getByRole('cell', { name: '张三丰' }).waitFor();
+  });
+
+  await step('the manager reviews a duplicate, merges it and undoes the merge', async () => {
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('张三丰');
+    await dialog.getByLabel('Mobile').fill('13812341234');
+    await dialog.getByLabel('Email').fill('zsf@example.com');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('duplicates').waitFor();
+    await page.getByTestId('merge-open').first().click();
+    const preview = page.getByTestId('merge-preview');
+    await preview.getByRole('cell', { name: 'zsf@example.com' }).first().waitFor();
+    await page.screenshot({ path: join(results, 'merge.png'), fullPage: true });
+    await page.getByTestId('merge-confirm').click();
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByTestId('history').getByText('customer.merge', { exact: true }).waitFor();
+    await page.getByTestId('merge-undo').click();
+    await page.getByTestId('history').getByText('undone').waitFor();
+  });
+
+  await step('the manager runs the data-quality check and sees the accuracy per unit', async () => {
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('button', { name: 'Data quality' }).click();
+    await page.getByTestId('quality-run').click();
+    await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
+    await page.getByTestId('quality-table').getByRole('cell', { name: 'E2E Subsidiary' }).waitFor();
+    await page.getByText('Information accuracy').first().waitFor();
+    await page.screenshot({ path: join(results, 'quality.png'), fullPage: true });
+  });
+}
