@@ -143,7 +143,7 @@ impl ApiError {
             title: title.to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
-            instance: crate::http::observe::current_request_id(),
+            instance: crate::request::id(),
             errors: match self {
                 ApiError::Validation(errors) | ApiError::BadQuery(errors) => errors.clone(),
                 _ => Vec::new(),
@@ -197,6 +197,11 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A second row with the same unique key (a race the caller lost, or a duplicate it sent).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+}
+
 impl ApiError {
     /// The words of the error without its kind, for a job's `error` (which users read).
     pub fn message(self) -> String {
@@ -229,9 +234,7 @@ impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => ApiError::NotFound,
-            e if crate::db::is_unique_violation(&e) => {
-                ApiError::Conflict("a record with the same unique value exists".into())
-            }
+            e if is_unique_violation(&e) => ApiError::Conflict("a record with the same unique value exists".into()),
             e => ApiError::Internal(format!("database: {e}")),
         }
     }

@@ -25,6 +25,7 @@ pub mod org;
 pub mod outbox;
 pub mod partners;
 pub mod privacy;
+pub mod request;
 pub mod spa;
 pub mod startup;
 pub mod state;

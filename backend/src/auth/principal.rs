@@ -123,7 +123,7 @@ async fn identify(req: HttpRequest) -> Result<Principal, ApiError> {
     let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| ApiError::internal("state missing"))?;
     let token = bearer(&req)?;
     let ip = crate::http::extract::client_ip(&req, state.settings.trust_proxy);
-    let request_id = crate::http::observe::current_request_id();
+    let request_id = crate::request::id();
     if token.starts_with(API_KEY_PREFIX) {
         let hash = crate::crypto::sha256_hex(token.as_bytes());
         let key = state.db.run(move |conn| super::api_keys::store::authenticate(conn, &hash)).await?;

@@ -70,7 +70,7 @@ pub async fn login(
     let Body(input) = body;
     let ip = client_ip(&req, state.settings.trust_proxy);
     state.login.check_ip(&ip)?;
-    let actor = Actor::anonymous(&ip, crate::http::observe::current_request_id());
+    let actor = Actor::anonymous(&ip, crate::request::id());
     let max = state.settings.login_max_failures;
     let username = input.username.clone();
     let address = ip.clone();
@@ -127,7 +127,7 @@ pub async fn refresh(
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let Body(input) = body;
     let ip = client_ip(&req, state.settings.trust_proxy);
-    let actor = Actor::anonymous(&ip, crate::http::observe::current_request_id());
+    let actor = Actor::anonymous(&ip, crate::request::id());
     let outcome = state.db.write(move |c| sessions::refresh(c, &actor, &input.refresh_token)).await?;
     match outcome {
         Refreshed::Rotated(issued) => Ok(web::Json(tokens(&state, issued)?)),

@@ -112,7 +112,7 @@ pub fn actor(customer: &CustomerRow, ip: &str) -> Actor {
         id: Some(customer.id.clone()),
         kind: "customer".into(),
         unit_id: Some(customer.unit_id.clone()),
-        ..Actor::anonymous(ip, crate::http::observe::current_request_id())
+        ..Actor::anonymous(ip, crate::request::id())
     }
 }
 

@@ -146,14 +146,14 @@ impl DbPool {
         let pool = self.clone();
         let span = tracing::Span::current();
         let precondition = take_precondition();
-        let list = crate::http::pagination::current_list();
+        let list = crate::request::list();
         actix_web::web::block(move || {
             let _guard = span.enter();
             let mut conn = pool.get()?;
             if let Some(check) = precondition {
                 check(&mut conn)?;
             }
-            crate::http::pagination::on_thread(list, || f(&mut conn))
+            crate::request::on_thread(list, || f(&mut conn))
         })
         .await
         .map_err(|_| ApiError::internal("blocking pool closed"))?
@@ -258,6 +258,4 @@ pub fn new_id() -> String {
 }
 
 /// True when the error is a unique-constraint violation (mapped to 409 by callers).
-pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
-}
+pub use crate::error::is_unique_violation;

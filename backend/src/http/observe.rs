@@ -16,14 +16,6 @@ use tracing::Instrument;
 use crate::error::ApiError;
 
 tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(|id| id.clone()).ok()
-}
-
-tokio::task_local! {
     static RATE: std::cell::Cell<Option<crate::auth::throttle::RateState>>;
 }
 
@@ -101,7 +93,7 @@ pub async fn observe<B: MessageBody + 'static>(
     let method = req.method().to_string();
     let span = tracing::info_span!("request", request_id = %id, %method, path = %req.path());
     if let Some(refused) = refuse_early(&req) {
-        let mut res = REQUEST_ID.sync_scope(id.clone(), || actix_web::ResponseError::error_response(&refused));
+        let mut res = crate::request::sync_with_id(id.clone(), || actix_web::ResponseError::error_response(&refused));
         finish_headers(res.headers_mut(), &id, true);
         return Ok(req.into_response(res).map_into_right_body());
     }
@@ -129,13 +121,13 @@ pub async fn observe<B: MessageBody + 'static>(
         }
     });
     let rated = RATE.scope(std::cell::Cell::new(None), async move {
-        let res = crate::http::pagination::within_list(list, handled).await;
+        let res = crate::request::within_list(list, handled).await;
         (res, RATE.with(|r| r.get()))
     });
-    let (result, rate) = REQUEST_ID.scope(id.clone(), rated).instrument(span.clone()).await;
+    let (result, rate) = crate::request::with_id(id.clone(), rated).instrument(span.clone()).await;
     let res = result?;
     let res = not_modified(res);
-    let mut res = REQUEST_ID.sync_scope(id.clone(), || as_problem(res));
+    let mut res = crate::request::sync_with_id(id.clone(), || as_problem(res));
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = res.status().as_u16();
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());

@@ -57,14 +57,6 @@ fn cursor_key() -> &'static ring::hmac::Key {
     CURSOR_KEY.get_or_init(|| ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &crate::crypto::random_bytes::<32>()))
 }
 
-tokio::task_local! {
-    static LIST: String;
-}
-
-thread_local! {
-    static LIST_ON_THREAD: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
 /// Which list a request reads: its path and its query without `cursor` and `limit`, in a
 /// fixed order (a page size may change between pages; a filter may not).
 pub fn list_of(path: &str, query: &str) -> String {
@@ -77,24 +69,6 @@ pub fn list_of(path: &str, query: &str) -> String {
     format!("{path}?{}", filters.join("&"))
 }
 
-/// Runs a request's handling with its list known to the cursors it reads and writes.
-pub async fn within_list<F: std::future::Future>(list: String, f: F) -> F::Output {
-    LIST.scope(list, f).await
-}
-
-/// The list of the current request, to carry onto a blocking database thread.
-pub fn current_list() -> Option<String> {
-    LIST.try_with(|l| l.clone()).ok().or_else(|| LIST_ON_THREAD.with(|l| l.borrow().clone()))
-}
-
-/// Runs `f` on this (blocking) thread with the list of the request it serves.
-pub fn on_thread<T>(list: Option<String>, f: impl FnOnce() -> T) -> T {
-    let before = LIST_ON_THREAD.with(|l| l.replace(list));
-    let out = f();
-    LIST_ON_THREAD.with(|l| *l.borrow_mut() = before);
-    out
-}
-
 fn tag(list: &str, key: &str) -> String {
     let signed = ring::hmac::sign(cursor_key(), format!("{list}\u{0}{key}").as_bytes());
     URL_SAFE_NO_PAD.encode(&signed.as_ref()[..9])
@@ -102,7 +76,7 @@ fn tag(list: &str, key: &str) -> String {
 
 /// `base64url(key).tag`: opaque to clients, and checked when it comes back on the same list.
 pub fn encode_cursor(key: &str) -> String {
-    encode_cursor_for(&current_list().unwrap_or_default(), key)
+    encode_cursor_for(&crate::request::list().unwrap_or_default(), key)
 }
 
 /// A cursor for a named list (`list_of`), for tools that build URLs outside a request.
@@ -113,7 +87,7 @@ pub fn encode_cursor_for(list: &str, key: &str) -> String {
 /// The key a cursor carries; an empty, undecodable or other list's one is refused (422), never
 /// read as "from the start" or as an empty page.
 pub fn decode_cursor(raw: &str) -> Result<String, ApiError> {
-    let list = current_list().unwrap_or_default();
+    let list = crate::request::list().unwrap_or_default();
     raw.split_once('.')
         .and_then(|(body, mac)| {
             let key = String::from_utf8(URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
@@ -168,11 +142,11 @@ mod tests {
         let list = list_of("/api/v1/customers", "tag=vip&limit=20&cursor=abc&q=li");
         assert_eq!(list, "/api/v1/customers?q=li&tag=vip");
         assert_eq!(list, list_of("/api/v1/customers", "q=li&tag=vip&limit=50"), "page size and order may change");
-        let issued = on_thread(Some(list.clone()), || encode_cursor("0193-abc"));
+        let issued = crate::request::on_thread(Some(list.clone()), || encode_cursor("0193-abc"));
         assert_eq!(issued, encode_cursor_for(&list, "0193-abc"));
-        assert!(on_thread(Some(list), || decode_cursor(&issued)).is_ok());
+        assert!(crate::request::on_thread(Some(list), || decode_cursor(&issued)).is_ok());
         for other in [list_of("/api/v1/customers", "q=li"), list_of("/api/v1/users", "q=li&tag=vip")] {
-            assert!(on_thread(Some(other.clone()), || decode_cursor(&issued)).is_err(), "{other}");
+            assert!(crate::request::on_thread(Some(other.clone()), || decode_cursor(&issued)).is_err(), "{other}");
         }
     }
 
