@@ -109,7 +109,9 @@ async fn deliveries_are_signed_scoped_and_retried(app: TestApp) {
     let c2 = app.post("/api/v1/customers", &agent2, customer("林二", "13955550002")).await.expect(201).body;
     wait_for(&r1.got, 2).await;
     wait_for(&r2.got, 1).await;
-    actix_web::rt::time::sleep(Duration::from_millis(800)).await;
+    // Every event is fanned out: S1's subscription holds exactly the two it received.
+    drained(&app).await;
+    assert_eq!(deliveries_for(&app, &h1_id), 2);
 
     let got1 = r1.got.lock().unwrap().clone();
     assert_eq!(got1.len(), 2, "S1 gets its two events and nothing of S2");
@@ -160,7 +162,10 @@ async fn deliveries_are_signed_scoped_and_retried(app: TestApp) {
         .await
         .expect(204);
     app.post("/api/v1/customers", &agent1, customer("林三", "13955550003")).await.expect(201);
-    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+    // Once the fan-out has handled the new event, the disabled subscription holds no delivery
+    // of it (so its receiver can get none) — a condition, not a guess at how long to wait.
+    drained(&app).await;
+    assert_eq!(deliveries_for(&app, &h1_id), 2, "a disabled subscription gets nothing new");
     assert_eq!(r1.got.lock().unwrap().len(), 2);
 }
 both!(
@@ -226,6 +231,14 @@ async fn internal_addresses_are_refused_by_default(app: TestApp) {
 both!(internal_addresses_are_refused_by_default, internal_addresses_are_refused_by_default);
 
 /// Waits until every outbox event has been fanned out.
+/// How many deliveries the fan-out made for a subscription (each one its receiver gets).
+fn deliveries_for(app: &TestApp, hook: &str) -> i64 {
+    use diesel::prelude::*;
+    use guanxi::db::schema::webhook_deliveries as d;
+    let mut conn = app.state.db.get().unwrap();
+    d::table.filter(d::webhook_id.eq(hook)).count().get_result(&mut *conn).unwrap()
+}
+
 async fn drained(app: &TestApp) {
     use diesel::prelude::*;
     use guanxi::db::schema::outbox;
@@ -290,7 +303,8 @@ async fn partner_webhook_follows_consent(app: TestApp) {
     patch(consented.clone(), "engineer").await;
     drained(&app).await;
     wait_for(&r.got, 3).await;
-    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    drained(&app).await;
+    assert_eq!(deliveries_for(&app, created["webhook"]["id"].as_str().unwrap()), 3, "nothing more is on its way");
 
     let got = r.got.lock().unwrap().clone();
     let mut seen: Vec<(String, Value)> = got
