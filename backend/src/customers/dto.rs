@@ -8,21 +8,6 @@ use validator::Validate;
 use super::domain::checks;
 use crate::http::patch;
 
-/// The fields that describe the person (as the API names them): what a copy hands over, what an
-/// incident can name, what `clear_value` opens.
-pub const PERSONAL_FIELDS: [&str; 10] = [
-    "name",
-    "gender",
-    "birth_date",
-    "national_id",
-    "mobile",
-    "email",
-    "address",
-    "address_region",
-    "occupation",
-    "income_band",
-];
-
 crate::text_enum!(Gender { Male => "male", Female => "female" });
 crate::text_enum!(CustomerType { Individual => "individual", HouseholdMember => "household_member" });
 crate::text_enum!(IncomeBand { Low => "low", LowerMiddle => "lower_middle", Middle => "middle", UpperMiddle => "upper_middle", High => "high" });

@@ -5,6 +5,7 @@ pub mod access;
 pub mod bulk;
 pub mod domain;
 pub mod dto;
+pub mod fields;
 pub mod mask;
 pub mod merge;
 pub mod model;

@@ -40,8 +40,5 @@ pub struct CustomerRow {
     pub identity_bidx: Option<String>,
 }
 
-/// The encrypted columns, by their API field names.
 /// The table name bound into every ciphertext of a customer field.
 pub const TABLE: &str = "customers";
-
-pub const SENSITIVE: [&str; 5] = ["national_id", "mobile", "email", "address", "birth_date"];

@@ -11,7 +11,7 @@ use crate::org::scope::Scope;
 const RECORDS: [&str; 6] = ["purchases", "preferences", "feedback", "contacts", "consents", "tickets"];
 
 fn known_field(f: &str) -> bool {
-    crate::customers::dto::PERSONAL_FIELDS.contains(&f) || RECORDS.contains(&f)
+    crate::customers::fields::is_personal(f) || RECORDS.contains(&f)
 }
 
 const BATCH: i64 = 1000;

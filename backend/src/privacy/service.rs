@@ -19,7 +19,6 @@ use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 use crate::http::etag::{ended_version, IfMatch};
 
-use crate::customers::dto::PERSONAL_FIELDS as COPY_FIELDS;
 /// A person's records are few; this bounds a copy without paging.
 const COPY_LIMIT: i64 = 100_000;
 
@@ -120,7 +119,7 @@ pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &s
     }
     let row = writable(conn, p, &req.customer_id)?;
     let mut customer = serde_json::Map::new();
-    for f in COPY_FIELDS {
+    for f in crate::customers::fields::names() {
         customer.insert(f.to_owned(), clear_value(cipher, &row, f)?.map_or(Value::Null, Value::String));
     }
     let controller = crate::org::store::unit(conn, &row.unit_id)?.map(|u| u.name);
@@ -134,7 +133,8 @@ pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &s
     let consents = serde_json::to_value(consents).map_err(ApiError::internal)?;
     let shares = crate::partners::store::shares(conn, None, None, Some(&row.id), None, COPY_LIMIT)?;
     let shares = values::<_, crate::partners::model::Share>(shares)?;
-    let mut ev = Event::new("customer.copy", "customer", Some(&row.id)).fields(&COPY_FIELDS);
+    let copied: Vec<&str> = crate::customers::fields::names().collect();
+    let mut ev = Event::new("customer.copy", "customer", Some(&row.id)).fields(&copied);
     ev.purpose = Some("data_subject_request");
     audit::append(conn, &p.actor(), ev)?;
     Ok(json!({
