@@ -38,8 +38,7 @@ impl PageParams {
 
     /// The cursor of a list keyed by a sequence number (the audit log, a customer's history).
     pub fn seq_cursor(&self) -> Result<Option<i64>, ApiError> {
-        let invalid = || ApiError::field("cursor", "invalid", "cursor is not one this server issued");
-        self.cursor()?.map(|c| c.parse::<i64>().map_err(|_| invalid())).transpose()
+        self.cursor()?.map(|c| c.parse::<i64>().map_err(|_| invalid_cursor())).transpose()
     }
 }
 
@@ -74,6 +73,11 @@ fn tag(list: &str, key: &str) -> String {
     URL_SAFE_NO_PAD.encode(&signed.as_ref()[..9])
 }
 
+/// The one answer to a cursor this server did not issue for this list (422, naming `cursor`).
+pub fn invalid_cursor() -> ApiError {
+    ApiError::field("cursor", "invalid", "cursor is not one this server issued")
+}
+
 /// `base64url(key).tag`: opaque to clients, and checked when it comes back on the same list.
 pub fn encode_cursor(key: &str) -> String {
     encode_cursor_for(&crate::request::list().unwrap_or_default(), key)
@@ -93,7 +97,7 @@ pub fn decode_cursor(raw: &str) -> Result<String, ApiError> {
             let key = String::from_utf8(URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
             (!key.is_empty() && tag(&list, &key) == mac).then_some(key)
         })
-        .ok_or_else(|| ApiError::field("cursor", "invalid", "cursor is not one this server issued"))
+        .ok_or_else(invalid_cursor)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
