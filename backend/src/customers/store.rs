@@ -110,12 +110,11 @@ impl Sort {
 
     /// Where a page in this order starts, from the cursor's key.
     pub fn after(self, key: Option<String>) -> Result<After, crate::error::ApiError> {
-        let invalid = || crate::error::ApiError::field("cursor", "invalid", "cursor is not one this server issued");
         Ok(match (self, key) {
             (_, None) => After::Start,
             (Sort::NewestFirst, Some(id)) => After::Id(id),
             (Sort::Name, Some(k)) => {
-                let (name, id) = k.split_once('\u{1f}').ok_or_else(invalid)?;
+                let (name, id) = k.split_once('\u{1f}').ok_or_else(crate::http::pagination::invalid_cursor)?;
                 After::NameId(name.to_owned(), id.to_owned())
             }
         })
@@ -443,35 +442,38 @@ pub fn also_owned_by_others(conn: &mut DbConnection, ids: &[String], user: &str)
         .load(conn)
 }
 
-pub fn add_owner(conn: &mut DbConnection, customer: &str, user: &str) -> QueryResult<()> {
-    diesel::insert_into(customer_owners::table)
-        .values((customer_owners::customer_id.eq(customer), customer_owners::user_id.eq(user)))
-        .execute(conn)
-        .map(|_| ())
+/// Adds (customer, user) ownerships, in chunks.
+pub fn add_owners(conn: &mut DbConnection, pairs: &[(String, String)]) -> QueryResult<()> {
+    let rows: Vec<_> =
+        pairs.iter().map(|(c, u)| (customer_owners::customer_id.eq(c), customer_owners::user_id.eq(u))).collect();
+    crate::insert_chunks!(conn, customer_owners::table, rows, 500)
 }
 
 pub fn remove_owner_everywhere(conn: &mut DbConnection, user: &str) -> QueryResult<()> {
     diesel::delete(customer_owners::table.filter(customer_owners::user_id.eq(user))).execute(conn).map(|_| ())
 }
 
-/// A notification owed to the customer (`kind` and its parameters; never a sentence).
-pub fn insert_notification(
+/// Notifications owed to customers, one per (customer, payload JSON): a `kind` and its
+/// parameters, never a sentence.
+pub fn insert_notifications(
     conn: &mut DbConnection,
-    customer: &str,
     kind: &str,
-    payload: &serde_json::Value,
+    rows: &[(String, String)],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::insert_into(customer_notifications::table)
-        .values((
-            customer_notifications::id.eq(crate::db::new_id()),
-            customer_notifications::customer_id.eq(customer),
-            customer_notifications::kind.eq(kind),
-            customer_notifications::payload.eq(payload.to_string()),
-            customer_notifications::created_at.eq(at),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|(customer, payload)| {
+            (
+                customer_notifications::id.eq(crate::db::new_id()),
+                customer_notifications::customer_id.eq(customer),
+                customer_notifications::kind.eq(kind),
+                customer_notifications::payload.eq(payload),
+                customer_notifications::created_at.eq(at),
+            )
+        })
+        .collect();
+    crate::insert_chunks!(conn, customer_notifications::table, rows, 500)
 }
 
 /// The live-or-not rows of `ids`, newest first (callers have decided who may see them).

@@ -66,19 +66,24 @@ pub fn offboard(
             ));
         }
     }
-    // Ids only: a leaver may own many customers, but ids are small and the work below is per row.
+    // Ids only: a leaver may own many customers, but ids are small; owners and notifications go
+    // in as batches, the successors taking turns.
     let owned = customers::owned_by(conn, id)?;
-    let co_owned = customers::also_owned_by_others(conn, &owned, id)?;
+    let co_owned: std::collections::HashSet<String> =
+        customers::also_owned_by_others(conn, &owned, id)?.into_iter().collect();
     let t = now();
-    let (mut reassigned, mut notifications) = (0, 0);
-    for (i, customer) in owned.iter().filter(|c| !co_owned.contains(c)).enumerate() {
-        let successor = &successors[i % successors.len()];
-        customers::add_owner(conn, customer, successor)?;
-        let payload = serde_json::json!({ "previous_owner": id, "new_owner": successor });
-        customers::insert_notification(conn, customer, "owner_changed", &payload, t)?;
-        reassigned += 1;
-        notifications += 1;
-    }
+    let handed: Vec<(String, String)> =
+        owned.into_iter().filter(|c| !co_owned.contains(c)).zip(successors.iter().cycle().cloned()).collect();
+    customers::add_owners(conn, &handed)?;
+    let notes: Vec<(String, String)> = handed
+        .iter()
+        .map(|(customer, successor)| {
+            let payload = serde_json::json!({ "previous_owner": id, "new_owner": successor });
+            (customer.clone(), payload.to_string())
+        })
+        .collect();
+    customers::insert_notifications(conn, "owner_changed", &notes, t)?;
+    let (reassigned, notifications) = (handed.len() as i64, notes.len() as i64);
     customers::remove_owner_everywhere(conn, id)?;
     super::store::deactivate_user(conn, id, leaver.version, t)?;
     sessions::store::revoke_all_for_user(conn, id, "offboarded")?;
