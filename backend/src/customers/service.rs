@@ -9,6 +9,7 @@ use chrono::{NaiveDate, TimeDelta};
 use super::access::{readable, writable};
 use super::domain::{self, ResidentId};
 use super::dto::*;
+use super::fields::{self, Derived};
 use super::mask::{self, View};
 use super::model::CustomerRow;
 use super::store;
@@ -36,6 +37,20 @@ struct Clear {
     email: Option<String>,
     address: Option<String>,
     birth_date: Option<NaiveDate>,
+}
+
+impl Clear {
+    /// A parsed value in the canonical text that is sealed and blind-indexed.
+    fn text(&self, field: &str) -> Option<String> {
+        match field {
+            "national_id" => self.national_id.as_ref().map(|n| n.as_str().to_owned()),
+            "mobile" => self.mobile.clone(),
+            "email" => self.email.clone(),
+            "address" => self.address.clone(),
+            "birth_date" => self.birth_date.map(|b| b.to_string()),
+            _ => None,
+        }
+    }
 }
 
 fn parse_clear(
@@ -83,43 +98,20 @@ fn check_owners(conn: &mut DbConnection, p: &Principal, owners: &[String]) -> Re
 /// each ciphertext).
 fn seal(cipher: &FieldCipher, row: &mut CustomerRow, clear: &Clear) {
     let id = row.id.clone();
-    let enc = |col: &str, v: &str| cipher.encrypt(TABLE, col, &id, v);
-    if let Some(n) = &clear.national_id {
-        row.national_id = Some(enc("national_id", n.as_str()));
-        row.national_id_bidx = Some(cipher.blind_index("national_id", n.as_str()));
-    }
-    if let Some(m) = &clear.mobile {
-        row.mobile = Some(enc("mobile", m));
-        row.mobile_bidx = Some(cipher.blind_index("mobile", m));
-    }
-    if let Some(e) = &clear.email {
-        row.email = Some(enc("email", e));
-        row.email_bidx = Some(cipher.blind_index("email", e));
-    }
-    if let Some(a) = &clear.address {
-        row.address = Some(enc("address", a));
-        row.address_region = Some(domain::address_region(a)).filter(|r| !r.is_empty());
-    }
-    if let Some(b) = clear.birth_date {
-        row.birth_date = Some(enc("birth_date", &b.to_string()));
+    for f in fields::with(fields::SENSITIVE) {
+        let Some(v) = clear.text(f.name) else { continue };
+        (f.stored.set)(row, Some(cipher.encrypt(TABLE, f.name, &id, &v)));
+        match f.derived {
+            Derived::BlindIndex(s) => (s.set)(row, Some(cipher.blind_index(f.name, &v))),
+            Derived::Region(s) => (s.set)(row, Some(domain::address_region(&v)).filter(|r| !r.is_empty())),
+            Derived::Nothing => {}
+        }
     }
 }
 
 /// The value a merge-patch member sets, if it sets one.
 fn given(member: &Option<Option<String>>) -> Option<&str> {
     member.as_ref().and_then(|v| v.as_deref())
-}
-
-/// Clears a sensitive field and what is derived from it (its blind index, the address region).
-fn unseal(row: &mut CustomerRow, field: &str) {
-    match field {
-        "national_id" => (row.national_id, row.national_id_bidx) = (None, None),
-        "mobile" => (row.mobile, row.mobile_bidx) = (None, None),
-        "email" => (row.email, row.email_bidx) = (None, None),
-        "address" => (row.address, row.address_region) = (None, None),
-        "birth_date" => row.birth_date = None,
-        _ => {}
-    }
 }
 
 /// Name and birth date together identify a person well enough to flag a possible duplicate.
@@ -254,24 +246,9 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
+/// The fields a merge chooses between that hold a value.
 pub fn filled_fields(row: &CustomerRow) -> Vec<&'static str> {
-    [
-        ("name", true),
-        ("gender", row.gender.is_some()),
-        ("birth_date", row.birth_date.is_some()),
-        ("national_id", row.national_id.is_some()),
-        ("mobile", row.mobile.is_some()),
-        ("email", row.email.is_some()),
-        ("address", row.address.is_some()),
-        ("occupation", row.occupation.is_some()),
-        ("income_band", row.income_band.is_some()),
-        ("preferred_channel", row.preferred_channel.is_some()),
-        ("household_id", row.household_id.is_some()),
-    ]
-    .into_iter()
-    .filter(|(_, set)| *set)
-    .map(|(f, _)| f)
-    .collect()
+    fields::with(fields::MERGED).filter(|f| fields::is_set(row, f)).map(|f| f.name).collect()
 }
 
 pub fn update(
@@ -345,20 +322,12 @@ pub fn update(
         row.gender = gender.map(|g| g.as_str().to_owned());
         changed.push("gender");
     }
-    for (field, set) in [
-        ("national_id", clear.national_id.is_some()),
-        ("mobile", clear.mobile.is_some()),
-        ("email", clear.email.is_some()),
-        ("address", clear.address.is_some()),
-        ("birth_date", clear.birth_date.is_some()),
-    ] {
-        if set {
-            changed.push(field);
-        }
-    }
+    changed.extend(fields::with(fields::SENSITIVE).filter(|f| clear.text(f.name).is_some()).map(|f| f.name));
     seal(cipher, &mut row, &clear);
     for field in &nulled {
-        unseal(&mut row, field);
+        if let Some(f) = fields::find(field) {
+            fields::clear(&mut row, f);
+        }
         changed.push(field);
     }
     if changed.contains(&"name") || clear.birth_date.is_some() || nulled.contains(&"birth_date") {
@@ -420,19 +389,20 @@ pub fn open(
 /// A field's clear value by its API name, for disclosures the caller logs (partner shares,
 /// data-subject copies).
 pub fn clear_value(cipher: &FieldCipher, row: &CustomerRow, field: &str) -> Result<Option<String>, ApiError> {
-    Ok(match field {
-        "name" => Some(row.name.clone()),
-        "gender" => row.gender.clone(),
-        "address_region" => row.address_region.clone(),
-        "occupation" => row.occupation.clone(),
-        "income_band" => row.income_band.clone(),
-        "national_id" => open(cipher, row, field, &row.national_id)?,
-        "mobile" => open(cipher, row, field, &row.mobile)?,
-        "email" => open(cipher, row, field, &row.email)?,
-        "address" => open(cipher, row, field, &row.address)?,
-        "birth_date" => open(cipher, row, field, &row.birth_date)?,
-        _ => None,
-    })
+    let Some(f) = fields::find(field).filter(|f| f.personal()) else { return Ok(None) };
+    let stored = (f.stored.get)(row).map(str::to_owned);
+    if f.sensitive() {
+        open(cipher, row, f.name, &stored)
+    } else {
+        Ok(stored)
+    }
+}
+
+/// A sensitive field as the role may see it.
+fn shown(cipher: &FieldCipher, row: &CustomerRow, field: &str, v: View) -> Result<Option<String>, ApiError> {
+    let f = fields::find(field).filter(|f| f.sensitive()).ok_or_else(|| ApiError::internal(field))?;
+    let clear = clear_value(cipher, row, field)?;
+    Ok(clear.zip(f.mask).map(|(c, mask)| mask(&c, v)))
 }
 
 /// The response for a role: decrypts, then masks every sensitive field.
@@ -444,11 +414,9 @@ pub fn view(
     tags: Vec<String>,
 ) -> Result<Customer, ApiError> {
     let v = View::for_role(p.role);
-    let national_id = open(cipher, &row, "national_id", &row.national_id)?.map(|s| mask::national_id(&s, v));
-    let mobile = open(cipher, &row, "mobile", &row.mobile)?.map(|s| mask::mobile(&s, v));
-    let email = open(cipher, &row, "email", &row.email)?.map(|s| mask::email(&s, v));
-    let address = open(cipher, &row, "address", &row.address)?.map(|s| mask::address(&s, v));
-    let birth_date = open(cipher, &row, "birth_date", &row.birth_date)?.map(|s| mask::birth_date(&s, v));
+    let shown = |field| shown(cipher, &row, field, v);
+    let (national_id, mobile, email) = (shown("national_id")?, shown("mobile")?, shown("email")?);
+    let (address, birth_date) = (shown("address")?, shown("birth_date")?);
     Ok(Customer {
         name: mask::name(&row.name, v),
         gender: row.gender.as_deref().and_then(Gender::parse),
@@ -516,15 +484,7 @@ pub fn reveal(
     }
     let mut values = BTreeMap::new();
     for f in &fields {
-        let value = match f.as_str() {
-            "name" => Some(row.name.clone()),
-            "national_id" => open(cipher, &row, f, &row.national_id)?,
-            "mobile" => open(cipher, &row, f, &row.mobile)?,
-            "email" => open(cipher, &row, f, &row.email)?,
-            "address" => open(cipher, &row, f, &row.address)?,
-            _ => open(cipher, &row, f, &row.birth_date)?,
-        };
-        values.insert(f.clone(), value);
+        values.insert(f.clone(), clear_value(cipher, &row, f)?);
     }
     let names: Vec<&str> = fields.iter().map(String::as_str).collect();
     let mut ev = Event::new("customer.reveal", "customer", Some(id)).fields(&names);

@@ -10,7 +10,7 @@ use crate::audit::{self, Event};
 use crate::auth::Permission;
 use crate::crypto::field::FieldCipher;
 use crate::customers::dto::{Customer, CustomerQuery, SourceChannel};
-use crate::customers::{service, store};
+use crate::customers::{fields, service, store};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::jobs::files;
@@ -96,32 +96,13 @@ pub struct Payload {
     pub filter: store::Filter,
 }
 
-const COLUMNS: [&str; 24] = [
-    "id",
-    "unit_id",
-    "name",
-    "gender",
-    "birth_date",
-    "national_id",
-    "mobile",
-    "email",
-    "address",
-    "occupation",
-    "income_band",
-    "customer_type",
-    "preferred_channel",
-    "source_channel",
-    "source_supplier",
-    "source_legal_basis",
-    "household_id",
-    "tags",
-    "owner_ids",
-    "reachable",
-    "last_contact_at",
-    "last_purchase_at",
-    "created_at",
-    "updated_at",
-];
+/// The file's columns: the customer's fields as files carry them (`fields::FILE`), between the
+/// record's identity and what the system keeps about it.
+fn columns() -> Vec<&'static str> {
+    let record = ["tags", "owner_ids", "reachable", "last_contact_at", "last_purchase_at", "created_at", "updated_at"];
+    let fields = fields::with(fields::FILE).map(|f| f.name);
+    ["id", "unit_id"].into_iter().chain(fields).chain(record).collect()
+}
 
 /// A spreadsheet would run a cell starting with = + - @ as a formula: such cells get a leading
 /// apostrophe (OWASP "CSV injection").
@@ -134,11 +115,14 @@ fn cell(v: impl ToString) -> String {
     }
 }
 
-fn text<T: Serialize>(v: &Option<T>) -> String {
-    match v.as_ref().map(serde_json::to_value) {
-        Some(Ok(serde_json::Value::String(s))) => s,
-        Some(Ok(other)) => other.to_string(),
-        _ => String::new(),
+/// A value of the customer's JSON view as a cell: lists joined by `|`, absent values empty.
+fn text(v: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items.iter().map(|i| text(Some(i))).collect::<Vec<_>>().join("|"),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
     }
 }
 
@@ -151,37 +135,14 @@ fn csv_rows(records: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
     Ok(w.into_inner()?)
 }
 
-fn csv_record(c: &Customer) -> Vec<String> {
-    let time = |t: &Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
-    [
-        c.id.clone(),
-        c.unit_id.clone(),
-        c.name.clone(),
-        text(&c.gender),
-        text(&c.birth_date),
-        text(&c.national_id),
-        text(&c.mobile),
-        text(&c.email),
-        text(&c.address),
-        text(&c.occupation),
-        text(&c.income_band),
-        text(&Some(c.customer_type)),
-        text(&c.preferred_channel),
-        c.source.channel.as_str().to_owned(),
-        text(&c.source.supplier),
-        text(&c.source.legal_basis),
-        text(&c.household_id),
-        c.tags.join("|"),
-        c.owner_ids.join("|"),
-        c.reachable.to_string(),
-        time(&c.last_contact_at),
-        time(&c.last_purchase_at),
-        c.created_at.to_rfc3339(),
-        c.updated_at.to_rfc3339(),
-    ]
-    .into_iter()
-    .map(cell)
-    .collect()
+/// One line in the order of `columns` (the view the role would get: masked as it masks).
+fn csv_record(columns: &[&str], c: &Customer) -> Result<Vec<String>, ApiError> {
+    let view = serde_json::to_value(c)?;
+    let value = |col: &str| match col.strip_prefix("source_") {
+        Some(part) => view["source"].get(part),
+        None => view.get(col),
+    };
+    Ok(columns.iter().map(|col| cell(text(value(col)))).collect())
 }
 
 #[derive(Debug, Serialize)]
@@ -204,10 +165,11 @@ pub fn run(
     let total = store::count(conn, &scope, &viewer, &payload.filter)?;
     progress(0, Some(total))?;
     let file = payload.format.file_name();
+    let columns = columns();
     // Each page of the file is stored as it is made: memory holds one page, not the export.
     let mut out = files::PartWriter::start(conn, &job.id, file)?;
     let mut buf: Vec<u8> = match payload.format {
-        ExportFormat::Csv => csv_rows(&[COLUMNS.map(str::to_owned).to_vec()])?,
+        ExportFormat::Csv => csv_rows(&[columns.iter().map(|c| c.to_string()).collect()])?,
         ExportFormat::Json => b"[".to_vec(),
     };
     let (mut after, mut rows, mut bytes) = (store::After::Start, 0i64, 0usize);
@@ -217,7 +179,10 @@ pub fn run(
         let n = page.len() as i64;
         let views = service::views(conn, cipher, &p, page)?;
         match payload.format {
-            ExportFormat::Csv => buf.extend(csv_rows(&views.iter().map(csv_record).collect::<Vec<_>>())?),
+            ExportFormat::Csv => {
+                let lines = views.iter().map(|c| csv_record(&columns, c)).collect::<Result<Vec<_>, _>>()?;
+                buf.extend(csv_rows(&lines)?)
+            }
             ExportFormat::Json => {
                 for c in &views {
                     if rows > 0 || buf.len() > 1 {
@@ -247,8 +212,10 @@ pub fn run(
     crate::db::transaction(conn, |c| {
         out.part(c, cipher, &mut buf)?;
         out.finish(c, cipher, content_type)?;
-        let fields = ["name", "birth_date", "national_id", "mobile", "email", "address"];
-        audit::append(c, &p.actor(), Event::new("customer.export", "job", Some(&job.id)).fields(&fields))
+        // The name and every sensitive field leave in the file (masked as the role sees them).
+        let shown: Vec<&str> =
+            fields::ALL.iter().filter(|f| f.sensitive() || f.name == "name").map(|f| f.name).collect();
+        audit::append(c, &p.actor(), Event::new("customer.export", "job", Some(&job.id)).fields(&shown))
     })?;
     Ok(serde_json::to_value(Summary { format: payload.format, file, rows, bytes })?)
 }

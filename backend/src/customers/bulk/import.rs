@@ -15,7 +15,7 @@ use crate::auth::Permission;
 use crate::crypto::field::FieldCipher;
 use crate::customers::dto::*;
 use crate::customers::model::CustomerRow;
-use crate::customers::{service, store};
+use crate::customers::{fields, service, store};
 use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
 use crate::jobs::model::JobRow;
@@ -45,24 +45,9 @@ pub const CHUNK: usize = 10_000;
 const ERRORS_SHOWN: usize = 100;
 
 /// The columns a file may have, in any order; `name` is required.
-pub const COLUMNS: [&str; 16] = [
-    "name",
-    "gender",
-    "birth_date",
-    "national_id",
-    "mobile",
-    "email",
-    "address",
-    "occupation",
-    "income_band",
-    "customer_type",
-    "preferred_channel",
-    "source_channel",
-    "source_supplier",
-    "source_legal_basis",
-    "household_id",
-    "tags",
-];
+pub fn columns() -> Vec<&'static str> {
+    fields::with(fields::FILE).map(|f| f.name).chain(["tags"]).collect()
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Payload {
@@ -107,12 +92,9 @@ pub fn check_file(bytes: &[u8]) -> Result<(), ApiError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let header = reader.headers().map_err(|e| ApiError::field("file", "csv", e.to_string()))?;
     let names: Vec<&str> = header.iter().map(str::trim).collect();
-    if let Some(bad) = names.iter().find(|n| !COLUMNS.contains(n)) {
-        return Err(ApiError::field(
-            "file",
-            "column",
-            format!("unknown column `{bad}`; known: {}", COLUMNS.join(", ")),
-        ));
+    let known = columns();
+    if let Some(bad) = names.iter().find(|n| !known.contains(n)) {
+        return Err(ApiError::field("file", "column", format!("unknown column `{bad}`; known: {}", known.join(", "))));
     }
     if !names.contains(&"name") {
         return Err(ApiError::field("file", "column", "the header needs a `name` column"));

@@ -5,7 +5,8 @@ use super::store::{self as merges, MergeRow, Moved};
 use crate::audit::{self, Event};
 use crate::auth::{Permission, Principal};
 use crate::crypto::field::FieldCipher;
-use crate::customers::model::CustomerRow;
+use crate::customers::fields::{self, Derived, Field};
+use crate::customers::model::{CustomerRow, TABLE};
 use crate::customers::{service, store};
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
@@ -13,67 +14,18 @@ use crate::outbox::Topic;
 
 pub const UNDO_DAYS: i64 = 30;
 
-/// Fields a merge chooses between, in display order.
-const FIELDS: [&str; 11] = [
-    "name",
-    "gender",
-    "birth_date",
-    "national_id",
-    "mobile",
-    "email",
-    "address",
-    "occupation",
-    "income_band",
-    "preferred_channel",
-    "household_id",
-];
-
-fn is_set(row: &CustomerRow, field: &str) -> bool {
-    match field {
-        "name" => true,
-        "gender" => row.gender.is_some(),
-        "birth_date" => row.birth_date.is_some(),
-        "national_id" => row.national_id.is_some(),
-        "mobile" => row.mobile.is_some(),
-        "email" => row.email.is_some(),
-        "address" => row.address.is_some(),
-        "occupation" => row.occupation.is_some(),
-        "income_band" => row.income_band.is_some(),
-        "preferred_channel" => row.preferred_channel.is_some(),
-        _ => row.household_id.is_some(),
-    }
-}
-
-/// Copies one field from `src` into `dst`; sensitive values are decrypted and sealed again for
-/// the survivor's row (a ciphertext is bound to its row), blind indexes carry over unchanged.
-fn take(cipher: &FieldCipher, dst: &mut CustomerRow, src: &CustomerRow, field: &str) -> Result<(), ApiError> {
-    let reseal = |col: &str, v: &Option<String>| -> Result<Option<String>, ApiError> {
-        Ok(service::open(cipher, src, col, v)?.map(|clear| cipher.encrypt("customers", col, &dst.id, &clear)))
+/// Copies one field from `src` into `dst` with what derives from it; sensitive values are
+/// decrypted and sealed again for the survivor's row (a ciphertext is bound to its row), blind
+/// indexes and regions carry over unchanged.
+fn take(cipher: &FieldCipher, dst: &mut CustomerRow, src: &CustomerRow, f: &Field) -> Result<(), ApiError> {
+    let value = (f.stored.get)(src).map(str::to_owned);
+    let value = match f.sensitive() {
+        true => service::open(cipher, src, f.name, &value)?.map(|clear| cipher.encrypt(TABLE, f.name, &dst.id, &clear)),
+        false => value,
     };
-    match field {
-        "name" => dst.name = src.name.clone(),
-        "gender" => dst.gender = src.gender.clone(),
-        "birth_date" => dst.birth_date = reseal("birth_date", &src.birth_date)?,
-        "national_id" => {
-            dst.national_id = reseal("national_id", &src.national_id)?;
-            dst.national_id_bidx = src.national_id_bidx.clone();
-        }
-        "mobile" => {
-            dst.mobile = reseal("mobile", &src.mobile)?;
-            dst.mobile_bidx = src.mobile_bidx.clone();
-        }
-        "email" => {
-            dst.email = reseal("email", &src.email)?;
-            dst.email_bidx = src.email_bidx.clone();
-        }
-        "address" => {
-            dst.address = reseal("address", &src.address)?;
-            dst.address_region = src.address_region.clone();
-        }
-        "occupation" => dst.occupation = src.occupation.clone(),
-        "income_band" => dst.income_band = src.income_band.clone(),
-        "preferred_channel" => dst.preferred_channel = src.preferred_channel.clone(),
-        _ => dst.household_id = src.household_id.clone(),
+    (f.stored.set)(dst, value);
+    if let Derived::BlindIndex(s) | Derived::Region(s) = f.derived {
+        (s.set)(dst, (s.get)(src).map(str::to_owned));
     }
     Ok(())
 }
@@ -91,7 +43,7 @@ fn plan(
     source: &CustomerRow,
     prefer_source: &[String],
 ) -> Result<Plan, ApiError> {
-    if let Some(bad) = prefer_source.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+    if let Some(bad) = prefer_source.iter().find(|f| !fields::find(f).is_some_and(|f| f.is(fields::MERGED))) {
         return Err(ApiError::field("take_from_source", "unknown", format!("`{bad}` is not a mergeable field")));
     }
     let mut wanted: Vec<&str> = prefer_source.iter().map(String::as_str).collect();
@@ -101,14 +53,14 @@ fn plan(
     }
     let mut merged = target.clone();
     let (mut origin, mut taken) = (Vec::new(), Vec::new());
-    for f in FIELDS {
-        let (t, s) = (is_set(target, f), is_set(source, f));
-        let use_source = s && (!t || wanted.contains(&f));
+    for f in fields::with(fields::MERGED) {
+        let (t, s) = (fields::is_set(target, f), fields::is_set(source, f));
+        let use_source = s && (!t || wanted.contains(&f.name));
         if use_source {
             take(cipher, &mut merged, source, f)?;
-            taken.push(f);
+            taken.push(f.name);
         }
-        origin.push((f, if use_source { "source" } else { "target" }));
+        origin.push((f.name, if use_source { "source" } else { "target" }));
     }
     if taken.iter().any(|f| matches!(*f, "name" | "birth_date")) {
         let birth = service::open(cipher, &merged, "birth_date", &merged.birth_date)?;
