@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, Problem};
-use crate::http::observe::Metrics;
+use crate::http::metrics::Metrics;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod partners;
 pub mod privacy;
 pub mod request;
+pub mod routes;
 pub mod spa;
 pub mod startup;
 pub mod state;

@@ -59,7 +59,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     let (_, mut api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(crate::startup::configure_routes)
+        .configure(crate::routes::configure_routes)
         .split_for_parts();
     let types: Vec<String> = crate::error::PROBLEM_TYPES
         .iter()

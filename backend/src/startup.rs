@@ -9,8 +9,7 @@ use std::time::Duration;
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 use tokio::sync::watch;
-use utoipa_actix_web::service_config::ServiceConfig;
-use utoipa_actix_web::{scope, AppExt};
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
@@ -19,36 +18,7 @@ use crate::db::{migrate, DbPool};
 use crate::error::ApiError;
 use crate::http::{extract, observe};
 use crate::state::AppState;
-use crate::{audit, auth, customers, health, jobs, org, spa};
-
-/// Every documented route, registered once for the server and for the OpenAPI document.
-pub fn configure_routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope("/api/v1")
-            .configure(auth::routes::configure)
-            .configure(org::routes::configure)
-            .configure(customers::bulk::routes::configure)
-            .configure(customers::quality::routes::configure)
-            .configure(customers::routes::configure)
-            .configure(customers::merge::routes::configure)
-            .configure(customers::records::routes::configure)
-            .configure(auth::api_keys::routes::configure)
-            .configure(audit::routes::configure)
-            .configure(jobs::routes::configure)
-            .configure(crate::webhooks::routes::configure)
-            .configure(crate::consent::routes::configure)
-            .configure(crate::consent::link_routes::configure)
-            .configure(crate::partners::routes::configure)
-            .configure(crate::privacy::routes::configure)
-            .configure(crate::privacy::retention_routes::configure)
-            .configure(crate::keys::routes::configure)
-            .configure(crate::incidents::routes::configure),
-    )
-    .service(auth::routes::jwks)
-    .service(health::healthz)
-    .service(health::readyz)
-    .service(health::metrics);
-}
+use crate::{auth, customers, jobs, org, spa};
 
 pub struct Application {
     server: actix_web::dev::Server,
@@ -121,7 +91,7 @@ impl Application {
             TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let state = web::Data::new(AppState::new(db.clone(), settings.clone(), keys, bench));
-        let metrics = web::Data::new(observe::Metrics::default());
+        let metrics = web::Data::new(crate::http::metrics::Metrics::default());
         let swagger_spec = crate::openapi::spec();
         let static_dir = settings.static_dir.clone();
         let spa_built = static_dir.join("index.html").exists();
@@ -147,7 +117,7 @@ impl Application {
                 .app_data(extract::json_config())
                 .app_data(extract::path_config())
                 .app_data(web::PayloadConfig::new(customers::bulk::routes::MAX_UPLOAD))
-                .configure(configure_routes)
+                .configure(crate::routes::configure_routes)
                 .split_for_parts();
             let app = app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", swagger_spec.clone()));
             let app = app.configure(|cfg| {

@@ -67,7 +67,7 @@ pub async fn list_audit(
         before_seq,
         scope: crate::org::scope::Scope::of(&principal).narrowed().cloned(),
     };
-    let rows = state.db.run(move |conn| Ok(store::list(conn, &filter, limit + 1)?)).await?;
+    let rows = state.db.run_as(principal.owed(), move |conn| Ok(store::list(conn, &filter, limit + 1)?)).await?;
     let page = Page::from_rows(rows, limit, |r| r.seq.to_string());
     Ok(web::Json(Page { items: page.items.into_iter().map(AuditEntry::from).collect(), next_cursor: page.next_cursor }))
 }
@@ -93,7 +93,8 @@ pub async fn verify_audit(
 ) -> Result<web::Json<Verification>, ApiError> {
     principal.require(Permission::AuditRead)?;
     let checkpoint = q.into_inner().checkpoint.map(|jws| checkpoint::open(&state.tokens, &jws)).transpose()?;
-    let report = state.db.run(move |conn| service::verify(conn, checkpoint, |_, _| Ok(()))).await?;
+    let report =
+        state.db.run_as(principal.owed(), move |conn| service::verify(conn, checkpoint, |_, _| Ok(()))).await?;
     Ok(web::Json(report))
 }
 
@@ -110,7 +111,7 @@ pub async fn create_audit_checkpoint(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Permission::AuditRead)?;
     let st = state.clone();
-    let row = state.db.write(move |conn| checkpoint::sign(conn, &st.tokens)).await?;
+    let row = state.db.write_as(principal.owed(), move |conn| checkpoint::sign(conn, &st.tokens)).await?;
     Ok(HttpResponse::Created().json(Checkpoint::from(row)))
 }
 
@@ -128,7 +129,7 @@ pub async fn list_audit_checkpoints(
     principal.require(Permission::AuditRead)?;
     let limit = q.limit()?;
     let before = q.seq_cursor()?;
-    let rows = state.db.run(move |conn| checkpoint::list(conn, before, limit + 1)).await?;
+    let rows = state.db.run_as(principal.owed(), move |conn| checkpoint::list(conn, before, limit + 1)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.seq.to_string()).map(Checkpoint::from)))
 }
 
@@ -152,7 +153,7 @@ pub async fn start_audit_verification(
     let (by, unit) = (principal.id.clone(), principal.unit_id.clone());
     let job = state
         .db
-        .write(move |conn| {
+        .write_as(principal.owed(), move |conn| {
             let job = crate::jobs::store::enqueue(
                 conn,
                 super::service::VERIFY_JOB.name,

@@ -146,7 +146,7 @@ pub async fn logout(state: web::Data<AppState>, p: Principal) -> Result<HttpResp
     let session =
         p.session_id.clone().ok_or(ApiError::BadRequest("API keys have no session; revoke the key instead".into()))?;
     let actor = p.actor();
-    state.db.write(move |c| sessions::logout(c, &actor, &session)).await?;
+    state.db.write_as(p.owed(), move |c| sessions::logout(c, &actor, &session)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

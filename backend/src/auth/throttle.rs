@@ -42,6 +42,10 @@ pub struct PrincipalLimit {
 /// (limit, remaining, seconds until the allowance is whole again)
 pub type RateState = (u32, u32, u64);
 
+/// The caller's allowance, left on the request for the `RateLimit-*` headers of its response.
+#[derive(Debug, Clone, Copy)]
+pub struct RateNote(pub RateState);
+
 impl PrincipalLimit {
     pub fn per_minute(n: u32) -> PrincipalLimit {
         let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);

@@ -65,7 +65,7 @@ pub async fn issue_consent_link(
     let st = state.clone();
     let out = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             let customer = writable(c, &p, &id)?;
             let out = link::issue(&st.tokens, &customer, days)?;
             audit::append(c, &p.actor(), Event::new("consent.link_issue", "customer", Some(&customer.id)))?;

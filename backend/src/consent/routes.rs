@@ -24,7 +24,7 @@ pub async fn list_consents(
     p.require(Permission::ConsentRead)?;
     let out = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let customer = readable(c, &p, &id)?;
             service::overview(c, &customer.id)
         })
@@ -50,7 +50,7 @@ pub async fn record_consent(
     let Body(input) = body;
     let row = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             let customer = writable(c, &p, &id)?;
             service::append(c, &p.actor(), &customer, input, Some(&p.id))
         })
@@ -75,7 +75,7 @@ pub async fn check_consent(
     let q = q.into_inner();
     let out = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let customer = readable(c, &p, &id)?;
             service::check_purpose(c, &q.purpose)?;
             decide::decide(c, &customer.id, &q.purpose, q.channel, Some(&p.unit_path))
@@ -101,7 +101,7 @@ pub async fn consent_receipt(
     let st = state.clone();
     let out = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let customer = readable(c, &p, &id)?;
             service::receipt(c, &st.tokens, &customer, &consent_id)
         })
@@ -136,7 +136,7 @@ pub async fn create_privacy_notice(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
     let Body(input) = body;
-    let row = state.db.write(move |c| service::create_notice(c, &p, input)).await?;
+    let row = state.db.write_as(p.owed(), move |c| service::create_notice(c, &p, input)).await?;
     Ok(HttpResponse::Created().json(Notice::from(row)))
 }
 
@@ -154,7 +154,7 @@ pub async fn list_privacy_notices(
     p.require(Permission::ConsentRead)?;
     let (limit, before) = (q.limit()?, q.cursor()?);
     let scope = Scope::of(&p);
-    let rows = state.db.run(move |c| Ok(store::notices(c, &scope, before.as_deref(), limit + 1)?)).await?;
+    let rows = state.db.run_as(p.owed(), move |c| Ok(store::notices(c, &scope, before.as_deref(), limit + 1)?)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.id.clone()).map(Notice::from)))
 }
 

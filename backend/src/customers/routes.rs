@@ -46,7 +46,9 @@ pub async fn create_customer(
     let st = state.clone();
     let view = state
         .db
-        .write(move |c| service::create(c, &st.cipher, &p, input).and_then(|row| one_view(c, &st, &p, row)))
+        .write_as(p.owed(), move |c| {
+            service::create(c, &st.cipher, &p, input).and_then(|row| one_view(c, &st, &p, row))
+        })
         .await?;
     let location = format!("/api/v1/customers/{}", view.id);
     let mut res = reply(StatusCode::CREATED, &view);
@@ -67,8 +69,10 @@ pub async fn get_customer(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersRead)?;
     let (st, id) = (state.clone(), id.into_inner());
-    let view =
-        state.db.run(move |c| super::access::readable(c, &p, &id).and_then(|row| one_view(c, &st, &p, row))).await?;
+    let view = state
+        .db
+        .run_as(p.owed(), move |c| super::access::readable(c, &p, &id).and_then(|row| one_view(c, &st, &p, row)))
+        .await?;
     Ok(reply(StatusCode::OK, &view))
 }
 
@@ -92,7 +96,7 @@ pub async fn update_customer(
     let (st, id) = (state.clone(), id.into_inner());
     let view = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             service::update(c, &st.cipher, &p, &id, &expected, input).and_then(|row| one_view(c, &st, &p, row))
         })
         .await?;
@@ -112,8 +116,9 @@ pub async fn delete_customer(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersWrite)?;
     let expected = if_match(&req)?;
-    state.db.write(move |c| service::delete(c, &p, &id, &expected)).await?;
+    state.db.write_as(p.owed(), move |c| service::delete(c, &p, &id, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -135,7 +140,7 @@ pub async fn reveal_customer(
     p.require(Permission::CustomersReveal)?;
     let Body(input) = body;
     let st = state.clone();
-    let revealed = state.db.write(move |c| service::reveal(c, &st.cipher, &p, &id, input)).await?;
+    let revealed = state.db.write_as(p.owed(), move |c| service::reveal(c, &st.cipher, &p, &id, input)).await?;
     Ok(web::Json(revealed))
 }
 
@@ -164,7 +169,7 @@ pub async fn list_customers(
     let (scope, viewer) = (Scope::of(&p), p.id.clone());
     let page = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let rows = store::list(c, &scope, &viewer, &filter, sort, after, limit + 1)?;
             let page = Page::from_rows(rows, limit, |r| sort.key(r));
             Ok(Page { items: service::views(c, &st.cipher, &p, page.items)?, next_cursor: page.next_cursor })
@@ -187,7 +192,7 @@ pub async fn list_duplicates(
 ) -> Result<web::Json<Vec<DuplicateCandidate>>, ApiError> {
     p.require(Permission::CustomersRead)?;
     let st = state.clone();
-    let found = state.db.run(move |c| service::duplicates(c, &st.cipher, &p, &id)).await?;
+    let found = state.db.run_as(p.owed(), move |c| service::duplicates(c, &st.cipher, &p, &id)).await?;
     Ok(web::Json(found))
 }
 
@@ -209,7 +214,7 @@ pub async fn customer_history(
     let before = q.seq_cursor()?;
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             super::access::readable(c, &p, &id)?;
             Ok(store::history(c, &id, before, limit + 1)?)
         })

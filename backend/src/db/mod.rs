@@ -47,30 +47,41 @@ pub fn parse_url(url: &str) -> (Backend, String) {
 
 pub type Conn = PooledConnection<ConnectionManager<DbConnection>>;
 
-/// A check the current request owes before it may touch data (the live-session check of an
-/// access token). Run by the first `run`/`write` of the request inside its own blocking call —
-/// one trip to the pool instead of two — or, if the handler never used the database, by the
-/// request middleware afterwards.
-pub type Precondition = Box<dyn FnOnce(&mut DbConnection) -> Result<(), ApiError> + Send>;
+/// A check a caller owes before it may touch data (the live-session check of an access token).
+/// Its holder hands it to `run_as`/`write_as`, which run it inside the same blocking call as the
+/// work — one trip to the pool instead of two — and only once: clones share it, the first use
+/// takes it. If nothing took it (a handler that never reached the database), the request
+/// middleware runs it after the handler.
+#[derive(Clone, Default)]
+pub struct Owed(std::sync::Arc<std::sync::Mutex<Option<Check>>>);
 
-tokio::task_local! {
-    static PENDING: std::cell::RefCell<Option<Precondition>>;
+type Check = Box<dyn FnOnce(&mut DbConnection) -> Result<(), ApiError> + Send>;
+
+impl Owed {
+    pub fn new(check: impl FnOnce(&mut DbConnection) -> Result<(), ApiError> + Send + 'static) -> Owed {
+        Owed(std::sync::Arc::new(std::sync::Mutex::new(Some(Box::new(check)))))
+    }
+
+    /// Nothing owed (an API key, a session checked a moment ago).
+    pub fn nothing() -> Owed {
+        Owed::default()
+    }
+
+    /// Runs the check if it is still owed.
+    pub fn settle(&self, conn: &mut DbConnection) -> Result<(), ApiError> {
+        let check = self.0.lock().map_err(|_| ApiError::internal("owed check poisoned"))?.take();
+        check.map_or(Ok(()), |check| check(conn))
+    }
+
+    pub fn is_owed(&self) -> bool {
+        self.0.lock().map(|c| c.is_some()).unwrap_or(true)
+    }
 }
 
-/// Runs `fut` with room for one pending precondition (the request middleware does this).
-pub async fn with_precondition_slot<F: std::future::Future>(fut: F) -> F::Output {
-    PENDING.scope(std::cell::RefCell::new(None), fut).await
-}
-
-/// Leaves a precondition for the request's first database use. Outside a request: runs nowhere,
-/// so callers outside requests must not rely on it.
-pub fn set_precondition(check: Precondition) -> bool {
-    PENDING.try_with(|p| *p.borrow_mut() = Some(check)).is_ok()
-}
-
-/// Takes the pending precondition, if any (once per request).
-pub fn take_precondition() -> Option<Precondition> {
-    PENDING.try_with(|p| p.borrow_mut().take()).ok().flatten()
+impl std::fmt::Debug for Owed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_owed() { "Owed(check)" } else { "Owed(nothing)" })
+    }
 }
 
 /// Page cache per SQLite connection, in KiB.
@@ -137,22 +148,30 @@ impl DbPool {
         self.pool.get().map_err(ApiError::from)
     }
 
-    /// A read (or a self-contained statement) on a blocking thread.
+    /// A read (or a self-contained statement) on a blocking thread, for work no caller's session
+    /// governs (sign-in, public links, jobs, startup). A signed-in caller's work uses `run_as`.
     pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_as(Owed::nothing(), f).await
+    }
+
+    /// A read on a blocking thread for a caller who owes `owed` (`Principal::owed`): the check
+    /// runs first, on the same connection; if it fails, `f` does not run.
+    pub async fn run_as<T, F>(&self, owed: Owed, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.clone();
         let span = tracing::Span::current();
-        let precondition = take_precondition();
         let list = crate::request::list();
         actix_web::web::block(move || {
             let _guard = span.enter();
             let mut conn = pool.get()?;
-            if let Some(check) = precondition {
-                check(&mut conn)?;
-            }
+            owed.settle(&mut conn)?;
             crate::request::on_thread(list, || f(&mut conn))
         })
         .await
@@ -160,12 +179,22 @@ impl DbPool {
     }
 
     /// A write use case: one transaction on a blocking thread; everything in `f` commits together.
+    /// For work no caller's session governs; a signed-in caller's write uses `write_as`.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| transaction(conn, f)).await
+        self.write_as(Owed::nothing(), f).await
+    }
+
+    /// A write for a caller who owes `owed`: the check runs before the transaction opens.
+    pub async fn write_as<T, F>(&self, owed: Owed, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_as(owed, move |conn| transaction(conn, f)).await
     }
 }
 

@@ -5,6 +5,7 @@ pub mod etag;
 pub mod extract;
 pub mod idempotency;
 pub mod methods;
+pub mod metrics;
 pub mod observe;
 pub mod pagination;
 pub mod patch;

@@ -1,8 +1,6 @@
 //! One middleware for every request: a request id (echoed as `X-Request-Id`, quoted in problem
 //! documents), a tracing span, one log line, and the counters behind `/metrics`.
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
@@ -13,70 +11,8 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error};
 use tracing::Instrument;
 
+use super::metrics::Metrics;
 use crate::error::ApiError;
-
-tokio::task_local! {
-    static RATE: std::cell::Cell<Option<crate::auth::throttle::RateState>>;
-}
-
-/// Notes the caller's rate allowance for the `RateLimit-*` headers of this response.
-pub fn note_rate(state: crate::auth::throttle::RateState) {
-    let _ = RATE.try_with(|r| r.set(Some(state)));
-}
-
-const BUCKETS_MS: [f64; 10] = [1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 1000.0, 5000.0];
-
-#[derive(Default)]
-struct Series {
-    count: u64,
-    sum_ms: f64,
-    buckets: [u64; BUCKETS_MS.len()],
-}
-
-/// Request counts and latency histograms by method, route pattern and status.
-#[derive(Default)]
-pub struct Metrics {
-    series: Mutex<BTreeMap<(String, String, u16), Series>>,
-}
-
-impl Metrics {
-    fn record(&self, method: &str, route: &str, status: u16, ms: f64) {
-        let Ok(mut map) = self.series.lock() else { return };
-        let s = map.entry((method.to_owned(), route.to_owned(), status)).or_default();
-        s.count += 1;
-        s.sum_ms += ms;
-        for (i, le) in BUCKETS_MS.iter().enumerate() {
-            if ms <= *le {
-                s.buckets[i] += 1;
-            }
-        }
-    }
-
-    /// Prometheus text exposition.
-    pub fn render(&self) -> String {
-        use std::fmt::Write;
-        let mut out = String::from(
-            "# HELP guanxi_http_requests_total Requests served.\n# TYPE guanxi_http_requests_total counter\n",
-        );
-        let Ok(map) = self.series.lock() else { return out };
-        for ((m, r, st), s) in map.iter() {
-            let _ =
-                writeln!(out, "guanxi_http_requests_total{{method=\"{m}\",route=\"{r}\",status=\"{st}\"}} {}", s.count);
-        }
-        out.push_str("# HELP guanxi_http_request_duration_ms Request latency.\n# TYPE guanxi_http_request_duration_ms histogram\n");
-        for ((m, r, st), s) in map.iter() {
-            let labels = format!("method=\"{m}\",route=\"{r}\",status=\"{st}\"");
-            for (i, le) in BUCKETS_MS.iter().enumerate() {
-                let _ =
-                    writeln!(out, "guanxi_http_request_duration_ms_bucket{{{labels},le=\"{le}\"}} {}", s.buckets[i]);
-            }
-            let _ = writeln!(out, "guanxi_http_request_duration_ms_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
-            let _ = writeln!(out, "guanxi_http_request_duration_ms_sum{{{labels}}} {:.3}", s.sum_ms);
-            let _ = writeln!(out, "guanxi_http_request_duration_ms_count{{{labels}}} {}", s.count);
-        }
-        out
-    }
-}
 
 fn incoming_id(req: &ServiceRequest) -> Option<String> {
     let v = req.headers().get("x-request-id")?.to_str().ok()?;
@@ -99,33 +35,30 @@ pub async fn observe<B: MessageBody + 'static>(
     }
     let started = Instant::now();
     let list = crate::http::pagination::list_of(req.path(), req.query_string());
-    let handled = crate::db::with_precondition_slot(async move {
+    let handled = async move {
         let res = next.call(req).await?;
         // A handler that never touched the database still owes its principal's session check:
-        // run it now, and answer 401 instead if it fails.
-        match crate::db::take_precondition() {
-            None => Ok::<_, Error>(res.map_into_left_body()),
-            Some(check) => {
-                let Some(state) = res.request().app_data::<web::Data<crate::state::AppState>>().cloned() else {
-                    return Ok(res.map_into_left_body());
-                };
-                match state.db.run(move |c| check(c)).await {
-                    Ok(()) => Ok(res.map_into_left_body()),
-                    Err(e) => {
-                        let (req, _) = res.into_parts();
-                        let failed = actix_web::ResponseError::error_response(&e);
-                        Ok(ServiceResponse::new(req, failed).map_into_right_body())
-                    }
-                }
+        // settle it now, and answer 401 instead if it fails.
+        let owed = actix_web::HttpMessage::extensions(res.request()).get::<crate::db::Owed>().cloned();
+        let Some(owed) = owed.filter(crate::db::Owed::is_owed) else {
+            return Ok::<_, Error>(res.map_into_left_body());
+        };
+        let Some(state) = res.request().app_data::<web::Data<crate::state::AppState>>().cloned() else {
+            return Ok(res.map_into_left_body());
+        };
+        match state.db.run(move |c| owed.settle(c)).await {
+            Ok(()) => Ok(res.map_into_left_body()),
+            Err(e) => {
+                let (req, _) = res.into_parts();
+                let failed = actix_web::ResponseError::error_response(&e);
+                Ok(ServiceResponse::new(req, failed).map_into_right_body())
             }
         }
-    });
-    let rated = RATE.scope(std::cell::Cell::new(None), async move {
-        let res = crate::request::within_list(list, handled).await;
-        (res, RATE.with(|r| r.get()))
-    });
-    let (result, rate) = crate::request::with_id(id.clone(), rated).instrument(span.clone()).await;
-    let res = result?;
+    };
+    let listed = crate::request::within_list(list, handled);
+    let res = crate::request::with_id(id.clone(), listed).instrument(span.clone()).await?;
+    // The principal's extractor leaves the caller's allowance on the request.
+    let rate = actix_web::HttpMessage::extensions(res.request()).get::<crate::auth::throttle::RateNote>().map(|n| n.0);
     let res = not_modified(res);
     let mut res = crate::request::sync_with_id(id.clone(), || as_problem(res));
     let ms = started.elapsed().as_secs_f64() * 1000.0;

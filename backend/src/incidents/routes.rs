@@ -23,7 +23,7 @@ pub async fn create_incident(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::IncidentsManage)?;
     let Body(input) = body;
-    let row = state.db.write(move |c| service::create(c, &p, input)).await?;
+    let row = state.db.write_as(p.owed(), move |c| service::create(c, &p, input)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/incidents/{}", row.id)))
         .json(Incident::from_row(row, 0, 0)))
@@ -44,7 +44,7 @@ pub async fn list_incidents(
     let (limit, before) = (q.limit()?, q.cursor()?);
     let page = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let rows = store::list(c, &Scope::of(&p), before.as_deref(), limit + 1)?;
             let page = Page::from_rows(rows, limit, |r| r.id.clone());
             let items = service::with_counts(c, page.items)?;
@@ -68,7 +68,7 @@ pub async fn get_incident(
     p.require(Permission::IncidentsRead)?;
     let out = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let row = service::visible(c, &p, &id)?;
             service::with_counts(c, vec![row])?.pop().ok_or(ApiError::NotFound)
         })
@@ -90,7 +90,7 @@ pub async fn list_incident_actions(
     p.require(Permission::IncidentsRead)?;
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let row = service::visible(c, &p, &id)?;
             Ok(store::actions(c, &row.id)?)
         })
@@ -114,7 +114,7 @@ pub async fn record_incident_action(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::IncidentsManage)?;
     let Body(input) = body;
-    let row = state.db.write(move |c| service::record_action(c, &p, &id, input)).await?;
+    let row = state.db.write_as(p.owed(), move |c| service::record_action(c, &p, &id, input)).await?;
     Ok(HttpResponse::Created().json(IncidentAction::from(row)))
 }
 
@@ -133,7 +133,7 @@ pub async fn add_incident_customers(
 ) -> Result<web::Json<AffectedResult>, ApiError> {
     p.require(Permission::IncidentsManage)?;
     let Body(input) = body;
-    let out = state.db.write(move |c| service::add_affected(c, &p, &id, input)).await?;
+    let out = state.db.write_as(p.owed(), move |c| service::add_affected(c, &p, &id, input)).await?;
     Ok(web::Json(out))
 }
 
@@ -156,7 +156,7 @@ pub async fn list_incident_customers(
     let st = state.clone();
     let page = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let incident = service::visible(c, &p, &id)?;
             let ids = store::affected_ids(c, &incident.id, after.as_deref(), limit + 1)?;
             let page = Page::from_rows(ids, limit, String::clone);
@@ -183,7 +183,7 @@ pub async fn notify_incident_customers(
 ) -> Result<web::Json<NotifyResult>, ApiError> {
     p.require(Permission::IncidentsManage)?;
     let channel = body.0.channel;
-    let out = state.db.write(move |c| service::notify(c, &p, &id, channel)).await?;
+    let out = state.db.write_as(p.owed(), move |c| service::notify(c, &p, &id, channel)).await?;
     Ok(web::Json(out))
 }
 
@@ -199,7 +199,7 @@ pub async fn incident_report(
     id: web::Path<String>,
 ) -> Result<web::Json<IncidentReport>, ApiError> {
     p.require(Permission::IncidentsRead)?;
-    let out = state.db.write(move |c| service::report(c, &p, &id)).await?;
+    let out = state.db.write_as(p.owed(), move |c| service::report(c, &p, &id)).await?;
     Ok(web::Json(out))
 }
 

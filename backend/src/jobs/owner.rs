@@ -66,6 +66,7 @@ impl JobOwner {
             partner_id: None,
             ip: "job".into(),
             request_id: None,
+            owed: crate::db::Owed::nothing(),
         })
     }
 }

@@ -33,7 +33,7 @@ pub async fn get_job(
     let id = id.into_inner();
     let job = state
         .db
-        .run(move |conn| {
+        .run_as(principal.owed(), move |conn| {
             let job = store::get(conn, &id)?;
             let unit_path = match job.as_ref().and_then(|j| j.unit_id.clone()) {
                 Some(unit) => crate::org::store::unit_path(conn, &unit)?,
@@ -81,7 +81,9 @@ pub async fn list_jobs(
     let (limit, after) = (page.limit()?, page.cursor()?);
     let rows = state
         .db
-        .run(move |c| Ok(store::list_for(c, &principal.id, q.kind.as_deref(), after.as_deref(), limit + 1)?))
+        .run_as(principal.owed(), move |c| {
+            Ok(store::list_for(c, &principal.id, q.kind.as_deref(), after.as_deref(), limit + 1)?)
+        })
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |j| j.id.clone()).map(Job::from)))
 }
@@ -106,10 +108,10 @@ pub async fn get_job_file(
     principal.require(Permission::JobsRead)?;
     let (id, name) = path.into_inner();
     let (file_name, part_id, part_name) = (name.clone(), id.clone(), name.clone());
-    let st = state.clone();
+    let (st, owed) = (state.clone(), principal.owed());
     let file = state
         .db
-        .run(move |c| {
+        .run_as(principal.owed(), move |c| {
             let job = store::get(c, &id)?.filter(|j| j.created_by.as_deref() == Some(principal.id.as_str()));
             match job {
                 Some(j) if j.status == "succeeded" => Ok(super::files::get(c, &st.cipher, &id, &name)?),
@@ -129,12 +131,12 @@ pub async fn get_job_file(
     // Part by part, one small query each, so a large export never sits whole in memory.
     let (db, parts, st) = (state.db.clone(), file.parts, state.clone());
     let stream = futures_util::stream::unfold(0, move |seq| {
-        let (db, id, name, st) = (db.clone(), part_id.clone(), part_name.clone(), st.clone());
+        let (db, id, name, st, owed) = (db.clone(), part_id.clone(), part_name.clone(), st.clone(), owed.clone());
         async move {
             if seq >= parts {
                 return None;
             }
-            match db.run(move |c| Ok(super::files::part(c, &st.cipher, &id, &name, seq)?)).await {
+            match db.run_as(owed, move |c| Ok(super::files::part(c, &st.cipher, &id, &name, seq)?)).await {
                 Ok(Some(bytes)) => Some((Ok::<_, ApiError>(web::Bytes::from(bytes)), seq + 1)),
                 Ok(None) => Some((Err(ApiError::NotFound), parts)),
                 Err(e) => Some((Err(e), parts)),

@@ -39,7 +39,7 @@ pub async fn get_key_status(state: web::Data<AppState>, p: Principal) -> Result<
     let st = state.clone();
     let status = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let cipher = &st.cipher;
             let field_keys = cipher.field_key_ids();
             let blind_index_keys = cipher.blind_key_ids();
@@ -78,7 +78,7 @@ pub async fn start_key_rotation(state: web::Data<AppState>, p: Principal) -> Res
     let payload = serde_json::to_value(payload).map_err(ApiError::internal)?;
     let job = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             let job = crate::jobs::store::enqueue(c, reencrypt::KIND, &payload, Some(&p.id), Some(&p.unit_id))?;
             audit::append(c, &p.actor(), Event::new("keys.rotation_start", "job", Some(&job.id)))?;
             Ok(job)

@@ -32,7 +32,8 @@ pub async fn list_units(
     p.require(Permission::OrgRead)?;
     let (limit, after) = (q.limit()?, q.cursor()?);
     let scope = Scope::of(&p);
-    let rows = state.db.run(move |c| Ok(store::list_units(c, &scope, after.as_deref(), limit + 1)?)).await?;
+    let rows =
+        state.db.run_as(p.owed(), move |c| Ok(store::list_units(c, &scope, after.as_deref(), limit + 1)?)).await?;
     let page = Page::from_rows(rows, limit, |u| u.path.clone());
     Ok(web::Json(Page { items: page.items.into_iter().map(Unit::from).collect(), next_cursor: page.next_cursor }))
 }
@@ -49,7 +50,7 @@ pub async fn get_unit(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::OrgRead)?;
-    let unit = state.db.run(move |c| service::visible_unit(c, &p, &id)).await?;
+    let unit = state.db.run_as(p.owed(), move |c| service::visible_unit(c, &p, &id)).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, unit.version, &Unit::from(unit)))
 }
 
@@ -66,7 +67,7 @@ pub async fn create_unit(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::OrgWrite)?;
     let Body(input) = body;
-    let unit = state.db.write(move |c| service::create_unit(c, &p, input)).await?;
+    let unit = state.db.write_as(p.owed(), move |c| service::create_unit(c, &p, input)).await?;
     let location = format!("/api/v1/units/{}", unit.id);
     let mut res = with_etag(actix_web::http::StatusCode::CREATED, unit.version, &Unit::from(unit));
     res.headers_mut().insert(actix_web::http::header::LOCATION, location.parse().map_err(ApiError::internal)?);
@@ -90,7 +91,7 @@ pub async fn update_unit(
     p.require(Permission::OrgWrite)?;
     let Body(input) = body;
     let expected = if_match(&req)?;
-    let unit = state.db.write(move |c| service::update_unit(c, &p, &id, &expected, input)).await?;
+    let unit = state.db.write_as(p.owed(), move |c| service::update_unit(c, &p, &id, &expected, input)).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, unit.version, &Unit::from(unit)))
 }
 
@@ -109,7 +110,7 @@ pub async fn delete_unit(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::OrgWrite)?;
     let expected = if_match(&req)?;
-    state.db.write(move |c| service::delete_unit(c, &p, &id, &expected)).await?;
+    state.db.write_as(p.owed(), move |c| service::delete_unit(c, &p, &id, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -145,7 +146,7 @@ pub async fn list_users(
     let scope = Scope::of(&p);
     let (page, grants) = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let rows = store::list_users(c, &scope, &filter, after.as_deref(), limit + 1)?;
             let page = Page::from_rows(rows, limit, |u| u.id.clone());
             let ids: Vec<String> = page.items.iter().map(|u| u.id.clone()).collect();
@@ -180,7 +181,7 @@ pub async fn get_user(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::UsersRead)?;
-    let user = state.db.run(move |c| service::visible_user(c, &p, &id).and_then(|u| shown(c, u))).await?;
+    let user = state.db.run_as(p.owed(), move |c| service::visible_user(c, &p, &id).and_then(|u| shown(c, u))).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &user))
 }
 
@@ -200,7 +201,10 @@ pub async fn create_user(
     password::check_policy(&input.password)?;
     let pw = input.password.clone();
     let hash = state.login.hash_off_executor(move || password::hash(&pw)).await?;
-    let user = state.db.write(move |c| service::create_user(c, &p, input, hash).and_then(|u| shown(c, u))).await?;
+    let user = state
+        .db
+        .write_as(p.owed(), move |c| service::create_user(c, &p, input, hash).and_then(|u| shown(c, u)))
+        .await?;
     let location = format!("/api/v1/users/{}", user.id);
     let mut res = with_etag(actix_web::http::StatusCode::CREATED, user.version, &user);
     res.headers_mut().insert(actix_web::http::header::LOCATION, location.parse().map_err(ApiError::internal)?);
@@ -235,7 +239,7 @@ pub async fn update_user(
     };
     let user = state
         .db
-        .write(move |c| service::update_user(c, &p, &id, &expected, input, hash).and_then(|u| shown(c, u)))
+        .write_as(p.owed(), move |c| service::update_user(c, &p, &id, &expected, input, hash).and_then(|u| shown(c, u)))
         .await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &user))
 }
@@ -254,8 +258,9 @@ pub async fn offboard_user(
     id: web::Path<String>,
     body: Body<super::offboard::OffboardRequest>,
 ) -> Result<web::Json<super::offboard::OffboardResult>, ApiError> {
+    p.require(Permission::UsersWrite)?;
     let Body(input) = body;
-    let result = state.db.write(move |c| super::offboard::offboard(c, &p, &id, input)).await?;
+    let result = state.db.write_as(p.owed(), move |c| super::offboard::offboard(c, &p, &id, input)).await?;
     Ok(web::Json(result))
 }
 
@@ -271,12 +276,11 @@ pub async fn list_user_grants(
     p: Principal,
     q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Grant>>, ApiError> {
-    if !p.allows(Permission::UsersRead) && !p.allows(Permission::GrantsApprove) {
-        return Err(ApiError::Forbidden);
-    }
+    p.require_any(&[Permission::UsersRead, Permission::GrantsApprove])?;
     let (limit, after) = (q.limit()?, q.cursor()?);
     let scope = Scope::of(&p);
-    let rows = state.db.run(move |c| Ok(store::pending_grants(c, &scope, after.as_deref(), limit + 1)?)).await?;
+    let rows =
+        state.db.run_as(p.owed(), move |c| Ok(store::pending_grants(c, &scope, after.as_deref(), limit + 1)?)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |(g, _)| g.id.clone()).map(Grant::from)))
 }
 
@@ -292,7 +296,8 @@ pub async fn approve_user_grant(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = state.db.write(move |c| grants::approve(c, &p, &id).and_then(|u| shown(c, u))).await?;
+    p.require(Permission::GrantsApprove)?;
+    let user = state.db.write_as(p.owed(), move |c| grants::approve(c, &p, &id).and_then(|u| shown(c, u))).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, user.version, &user))
 }
 
@@ -307,7 +312,8 @@ pub async fn reject_user_grant(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    state.db.write(move |c| grants::reject(c, &p, &id)).await?;
+    p.require(Permission::GrantsApprove)?;
+    state.db.write_as(p.owed(), move |c| grants::reject(c, &p, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

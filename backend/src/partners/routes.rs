@@ -12,13 +12,8 @@ use crate::http::pagination::{Page, PageParams};
 use crate::org::scope::Scope;
 use crate::state::AppState;
 
-fn can_see_partners(p: &Principal) -> Result<(), ApiError> {
-    if p.allows(Permission::PrivacyManage) || p.allows(Permission::SharesRead) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
+/// Who may see partners and their agreements.
+const SEE_PARTNERS: [Permission; 2] = [Permission::PrivacyManage, Permission::SharesRead];
 
 /// Registers a partner with its confidentiality agreement (compliance).
 #[utoipa::path(
@@ -33,7 +28,7 @@ pub async fn create_partner(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
     let Body(input) = body;
-    let row = state.db.write(move |c| service::create(c, &p, input)).await?;
+    let row = state.db.write_as(p.owed(), move |c| service::create(c, &p, input)).await?;
     Ok(HttpResponse::Created().json(Partner::from(row)))
 }
 
@@ -48,9 +43,9 @@ pub async fn list_partners(
     p: Principal,
     q: crate::http::extract::Query<PageParams>,
 ) -> Result<web::Json<Page<Partner>>, ApiError> {
-    can_see_partners(&p)?;
+    p.require_any(&SEE_PARTNERS)?;
     let (limit, after) = (q.limit()?, q.cursor()?);
-    let rows = state.db.run(move |c| Ok(store::list(c, after.as_deref(), limit + 1)?)).await?;
+    let rows = state.db.run_as(p.owed(), move |c| Ok(store::list(c, after.as_deref(), limit + 1)?)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.code.clone()).map(Partner::from)))
 }
 
@@ -69,7 +64,7 @@ pub async fn create_sharing_agreement(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
     let Body(input) = body;
-    let row = state.db.write(move |c| service::add_agreement(c, &p, &id, input)).await?;
+    let row = state.db.write_as(p.owed(), move |c| service::add_agreement(c, &p, &id, input)).await?;
     Ok(HttpResponse::Created().json(Agreement::from(row)))
 }
 
@@ -84,10 +79,10 @@ pub async fn list_sharing_agreements(
     p: Principal,
     id: web::Path<String>,
 ) -> Result<web::Json<Vec<Agreement>>, ApiError> {
-    can_see_partners(&p)?;
+    p.require_any(&SEE_PARTNERS)?;
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             store::get(c, &id)?.ok_or(ApiError::NotFound)?;
             Ok(store::agreements(c, &id)?)
         })
@@ -113,7 +108,7 @@ pub async fn end_sharing_agreement(
     let (id, agreement_id) = path.into_inner();
     state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             let agreement = store::agreement(c, &id, &agreement_id)?.ok_or(ApiError::NotFound)?;
             expected.check(ended_version(!agreement.active))?;
             if store::end_agreement(c, &id, &agreement_id)? == 0 {
@@ -150,7 +145,7 @@ pub async fn create_partner_key(
     );
     let created = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             let partner = row.partner_id.clone().unwrap_or_default();
             store::get(c, &partner)?.ok_or(ApiError::NotFound)?;
             crate::auth::api_keys::store::insert(c, &row)?;
@@ -182,7 +177,7 @@ pub async fn create_partner_export(
     let partner_id = id.into_inner();
     let job = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             store::get(c, &partner_id)?.ok_or(ApiError::NotFound)?;
             agreement_for(c, &Scope::of(&p), &partner_id, &input.agreement_id, &input.purpose)?;
             let payload = Payload {
@@ -217,11 +212,12 @@ pub async fn create_partner_webhook(
     id: web::Path<String>,
     body: Body<crate::webhooks::model::CreatePartnerWebhook>,
 ) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::PrivacyManage)?;
     let Body(input) = body;
     let st = state.clone();
     let created = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             let allow = st.settings.webhook_allow_private;
             crate::webhooks::service::create_for_partner(c, &st.cipher, &p, &id, input, allow)
         })
@@ -245,7 +241,7 @@ pub async fn partner_read_customer(
 ) -> Result<web::Json<SharedCustomer>, ApiError> {
     p.require(Permission::PartnerApi)?;
     let st = state.clone();
-    let out = state.db.write(move |c| service::read_customer(c, &st.cipher, &p, &id, &q.purpose)).await?;
+    let out = state.db.write_as(p.owed(), move |c| service::read_customer(c, &st.cipher, &p, &id, &q.purpose)).await?;
     Ok(web::Json(out))
 }
 
@@ -266,7 +262,7 @@ pub async fn list_shares(
     let (limit, before) = (page.limit()?, page.cursor()?);
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let scope = Scope::of(&p);
             let (partner, customer) = (f.partner_id.as_deref(), f.customer_id.as_deref());
             Ok(store::shares(c, scope.narrowed(), partner, customer, before.as_deref(), limit + 1)?)
@@ -292,7 +288,7 @@ pub async fn list_customer_shares(
     let (limit, before) = (q.limit()?, q.cursor()?);
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let customer = crate::customers::access::readable(c, &p, &id)?;
             Ok(store::shares(c, None, None, Some(&customer.id), before.as_deref(), limit + 1)?)
         })

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::store::retention as store;
+use super::store::retention::{self as store, PolicyRow};
 use crate::audit::{self, Actor, Event};
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
@@ -34,16 +34,6 @@ pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
     run: |conn, _, job, progress| run(conn, job, progress),
 };
 const BATCH: i64 = 500;
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = crate::db::schema::retention_policies)]
-pub struct PolicyRow {
-    pub purpose: String,
-    pub days: i32,
-    pub updated_by: String,
-    pub updated_at: NaiveDateTime,
-    pub version: i64,
-}
 
 /// How long data may stay once a purpose (or the relationship) has lapsed.
 #[derive(Debug, Serialize, ToSchema)]

@@ -21,7 +21,7 @@ pub async fn list_retention_policies(
     p: Principal,
 ) -> Result<web::Json<Vec<RetentionPolicy>>, ApiError> {
     p.require(Permission::ConsentRead)?;
-    let rows = state.db.run(|c| Ok(super::store::retention::policies(c)?)).await?;
+    let rows = state.db.run_as(p.owed(), |c| Ok(super::store::retention::policies(c)?)).await?;
     Ok(web::Json(rows.into_iter().map(RetentionPolicy::from).collect()))
 }
 
@@ -47,7 +47,10 @@ pub async fn set_retention_policy(
         Err(ApiError::PreconditionRequired) => None,
         other => Some(other?),
     };
-    let row = state.db.write(move |c| retention::set(c, &p.actor(), &p.id, &purpose, expected.as_ref(), days)).await?;
+    let row = state
+        .db
+        .write_as(p.owed(), move |c| retention::set(c, &p.actor(), &p.id, &purpose, expected.as_ref(), days))
+        .await?;
     Ok(HttpResponse::Ok().insert_header(("ETag", etag(row.version))).json(RetentionPolicy::from(row)))
 }
 
@@ -66,7 +69,7 @@ pub async fn delete_retention_policy(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
     let expected = if_match(&req)?;
-    state.db.write(move |c| retention::remove(c, &p.actor(), &purpose, &expected)).await?;
+    state.db.write_as(p.owed(), move |c| retention::remove(c, &p.actor(), &purpose, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -87,7 +90,9 @@ pub async fn run_retention(
     let payload = serde_json::to_value(payload).map_err(ApiError::internal)?;
     let job = state
         .db
-        .write(move |c| Ok(crate::jobs::store::enqueue(c, retention::KIND, &payload, Some(&p.id), Some(&p.unit_id))?))
+        .write_as(p.owed(), move |c| {
+            Ok(crate::jobs::store::enqueue(c, retention::KIND, &payload, Some(&p.id), Some(&p.unit_id))?)
+        })
         .await?;
     Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/v1/jobs/{}", job.id))).json(Job::from(job)))
 }

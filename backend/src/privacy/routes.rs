@@ -24,7 +24,7 @@ pub async fn create_privacy_request(
     p.require(Permission::PrivacyRequests)?;
     let Body(input) = body;
     let days = state.settings.privacy_due_days;
-    let row = state.db.write(move |c| service::create(c, &p, input, days)).await?;
+    let row = state.db.write_as(p.owed(), move |c| service::create(c, &p, input, days)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/privacy-requests/{}", row.id)))
         .json(PrivacyRequest::from(row)))
@@ -48,7 +48,7 @@ pub async fn list_privacy_requests(
     let scope = Scope::of(&p);
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let filter = store::Filter {
                 scope,
                 status: q.status.map(RequestStatus::as_str),
@@ -73,7 +73,7 @@ pub async fn get_privacy_request(
     id: web::Path<String>,
 ) -> Result<web::Json<PrivacyRequest>, ApiError> {
     p.require(Permission::PrivacyRequests)?;
-    let row = state.db.run(move |c| service::visible_request(c, &p, &id)).await?;
+    let row = state.db.run_as(p.owed(), move |c| service::visible_request(c, &p, &id)).await?;
     Ok(web::Json(PrivacyRequest::from(row)))
 }
 
@@ -92,12 +92,12 @@ pub async fn complete_privacy_request(
     body: Body<CompleteRequest>,
 ) -> Result<web::Json<PrivacyRequest>, ApiError> {
     p.require(Permission::PrivacyManage)?;
-    let Body(input) = body;
-    let row = state.db.write(move |c| service::complete(c, &p, &id, input)).await?;
+    let (Body(input), owed) = (body, p.owed());
+    let row = state.db.write_as(p.owed(), move |c| service::complete(c, &p, &id, input)).await?;
     if row.kind == RequestKind::Deletion.as_str() {
         state
             .db
-            .run(|c| {
+            .run_as(owed, |c| {
                 crate::db::checkpoint_after_purge(c);
                 Ok(())
             })
@@ -120,7 +120,7 @@ pub async fn privacy_request_copy(
     p.require(Permission::PrivacyManage)?;
     let st = state.clone();
     let name = format!("attachment; filename=\"personal-data-{id}.json\"");
-    let doc = state.db.write(move |c| service::copy(c, &st.cipher, &p, &id)).await?;
+    let doc = state.db.write_as(p.owed(), move |c| service::copy(c, &st.cipher, &p, &id)).await?;
     Ok(HttpResponse::Ok().insert_header(("Content-Disposition", name)).json(doc))
 }
 
@@ -139,7 +139,7 @@ pub async fn place_legal_hold(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::PrivacyManage)?;
     let Body(input) = body;
-    let row = state.db.write(move |c| service::place_hold(c, &p, &id, input)).await?;
+    let row = state.db.write_as(p.owed(), move |c| service::place_hold(c, &p, &id, input)).await?;
     Ok(HttpResponse::Created().json(LegalHold::from(row)))
 }
 
@@ -157,7 +157,7 @@ pub async fn list_legal_holds(
     p.require(Permission::PrivacyRequests)?;
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             let customer = crate::customers::access::writable(c, &p, &id)?;
             Ok(store::holds(c, &customer.id)?)
         })
@@ -181,7 +181,7 @@ pub async fn release_legal_hold(
     p.require(Permission::PrivacyManage)?;
     let expected = if_match(&req)?;
     let (id, hold_id) = path.into_inner();
-    state.db.write(move |c| service::release_hold(c, &p, &id, &hold_id, &expected)).await?;
+    state.db.write_as(p.owed(), move |c| service::release_hold(c, &p, &id, &hold_id, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -29,8 +29,10 @@ pub async fn create_webhook(
     p.require(Permission::ApiKeysManage)?;
     let Body(input) = body;
     let st = state.clone();
-    let created =
-        state.db.write(move |c| service::create(c, &st.cipher, &p, input, st.settings.webhook_allow_private)).await?;
+    let created = state
+        .db
+        .write_as(p.owed(), move |c| service::create(c, &st.cipher, &p, input, st.settings.webhook_allow_private))
+        .await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -48,7 +50,7 @@ pub async fn list_webhooks(
     p.require(Permission::ApiKeysManage)?;
     let (limit, before) = (q.limit()?, q.cursor()?);
     let scope = Scope::of(&p);
-    let rows = state.db.run(move |c| Ok(store::list(c, &scope, before.as_deref(), limit + 1)?)).await?;
+    let rows = state.db.run_as(p.owed(), move |c| Ok(store::list(c, &scope, before.as_deref(), limit + 1)?)).await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.id.clone()).map(Webhook::from)))
 }
 
@@ -64,8 +66,9 @@ pub async fn disable_webhook(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::ApiKeysManage)?;
     let expected = if_match(&req)?;
-    state.db.write(move |c| service::disable(c, &p, &id, &expected)).await?;
+    state.db.write_as(p.owed(), move |c| service::disable(c, &p, &id, &expected)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -86,7 +89,7 @@ pub async fn list_webhook_deliveries(
     let (limit, before) = (q.limit()?, q.cursor()?);
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             service::visible(c, &p, &id)?;
             Ok(store::deliveries(c, &id, before.as_deref(), limit + 1)?)
         })

@@ -50,7 +50,7 @@ pub async fn list_api_keys(
     p.require(Permission::ApiKeysManage)?;
     let (limit, after) = (q.limit()?, q.cursor()?);
     let scope = Scope::of(&p);
-    let rows = state.db.run(move |c| Ok(store::list(c, &scope, after.as_deref(), limit + 1)?)).await?;
+    let rows = state.db.run_as(p.owed(), move |c| Ok(store::list(c, &scope, after.as_deref(), limit + 1)?)).await?;
     let page = Page::from_rows(rows, limit, |k| k.id.clone());
     Ok(web::Json(Page { items: page.items.into_iter().map(ApiKey::from).collect(), next_cursor: page.next_cursor }))
 }
@@ -84,7 +84,7 @@ pub async fn create_api_key(
     );
     let row = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             match crate::org::store::unit_path(c, &row.unit_id)? {
                 Some(path) if p.sees_unit_path(&path) => {}
                 _ => return Err(ApiError::field("unit_id", "not_found", "no such unit")),
@@ -117,7 +117,7 @@ pub async fn revoke_api_key(
     let expected = if_match(&req)?;
     state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             match store::get_with_path(c, &id)? {
                 Some((key, path)) if p.sees_unit_path(&path) => {
                     expected.check(ended_version(key.revoked_at.is_some()))?;

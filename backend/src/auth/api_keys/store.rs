@@ -7,6 +7,9 @@ use crate::db::schema::{api_keys, units};
 use crate::db::{now, DbConnection};
 use crate::org::scope::Scope;
 
+/// How every key begins: a bearer token with it is a key, without it an access token.
+pub const API_KEY_PREFIX: &str = "gx_";
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_keys)]
 pub struct ApiKeyRow {
@@ -82,11 +85,11 @@ impl ApiKeyRow {
         expires_at: Option<NaiveDateTime>,
         partner_id: Option<String>,
     ) -> (ApiKeyRow, String) {
-        let key = format!("{}{}", crate::auth::principal::API_KEY_PREFIX, crate::crypto::random_token());
+        let key = format!("{}{}", API_KEY_PREFIX, crate::crypto::random_token());
         let row = ApiKeyRow {
             id: crate::db::new_id(),
             name,
-            prefix: key[..crate::auth::principal::API_KEY_PREFIX.len() + 6].to_owned(),
+            prefix: key[..API_KEY_PREFIX.len() + 6].to_owned(),
             key_hash: crate::crypto::sha256_hex(key.as_bytes()),
             scopes,
             unit_id,

@@ -86,7 +86,7 @@ pub async fn import_customers(
     let st = state.clone();
     let job = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             let job = crate::jobs::store::enqueue(
                 c,
                 import::KIND,
@@ -127,7 +127,9 @@ pub async fn export_customers(
     let payload = serde_json::to_value(&payload).map_err(ApiError::internal)?;
     let job = state
         .db
-        .write(move |c| crate::jobs::store::enqueue_export(c, &EXPORT_KINDS, export::KIND, &payload, &p.id, &p.unit_id))
+        .write_as(p.owed(), move |c| {
+            crate::jobs::store::enqueue_export(c, &EXPORT_KINDS, export::KIND, &payload, &p.id, &p.unit_id)
+        })
         .await?;
     Ok(accepted(job))
 }

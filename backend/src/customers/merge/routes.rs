@@ -29,9 +29,9 @@ pub async fn merge_customer(
     let Body(input) = body;
     let st = state.clone();
     let outcome = if input.dry_run {
-        state.db.run(move |c| service::merge(c, &st.cipher, &p, &id, input)).await?
+        state.db.run_as(p.owed(), move |c| service::merge(c, &st.cipher, &p, &id, input)).await?
     } else {
-        state.db.write(move |c| service::merge(c, &st.cipher, &p, &id, input)).await?
+        state.db.write_as(p.owed(), move |c| service::merge(c, &st.cipher, &p, &id, input)).await?
     };
     Ok(web::Json(outcome))
 }
@@ -48,7 +48,7 @@ pub async fn list_merges(
     id: web::Path<String>,
 ) -> Result<web::Json<Vec<Merge>>, ApiError> {
     p.require(Permission::CustomersRead)?;
-    Ok(web::Json(state.db.run(move |c| service::list(c, &p, &id)).await?))
+    Ok(web::Json(state.db.run_as(p.owed(), move |c| service::list(c, &p, &id)).await?))
 }
 
 /// Undoes a merge (within 30 days, and only while the survivor is unchanged since — 409
@@ -65,7 +65,7 @@ pub async fn undo_merge(
     id: web::Path<String>,
 ) -> Result<web::Json<Merge>, ApiError> {
     p.require(Permission::CustomersMerge)?;
-    Ok(web::Json(state.db.write(move |c| service::undo(c, &p, &id)).await?))
+    Ok(web::Json(state.db.write_as(p.owed(), move |c| service::undo(c, &p, &id)).await?))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -32,7 +32,7 @@ pub async fn verify_customer_fields(
     fields.dedup();
     let list = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             let row = crate::customers::access::writable(c, &p, &id)?;
             let filled = service::filled_fields(&row);
             if let Some(empty) = fields.iter().find(|f| !filled.contains(&f.as_str())) {
@@ -65,7 +65,7 @@ pub async fn list_customer_verifications(
     p.require(Permission::CustomersRead)?;
     let list = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             crate::customers::access::readable(c, &p, &id)?;
             Ok(store::verifications(c, &id)?)
         })
@@ -86,7 +86,9 @@ pub async fn run_quality(state: web::Data<AppState>, p: Principal) -> Result<Htt
     let payload = serde_json::to_value(job::Payload { owner: Some(JobOwner::of(&p)) }).map_err(ApiError::internal)?;
     let job = state
         .db
-        .write(move |c| Ok(crate::jobs::store::enqueue(c, job::KIND, &payload, Some(&p.id), Some(&p.unit_id))?))
+        .write_as(p.owed(), move |c| {
+            Ok(crate::jobs::store::enqueue(c, job::KIND, &payload, Some(&p.id), Some(&p.unit_id))?)
+        })
         .await?;
     Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/v1/jobs/{}", job.id))).json(Job::from(job)))
 }
@@ -101,7 +103,7 @@ pub async fn run_quality(state: web::Data<AppState>, p: Principal) -> Result<Htt
 pub async fn get_quality(state: web::Data<AppState>, p: Principal) -> Result<web::Json<Vec<UnitQuality>>, ApiError> {
     p.require(Permission::CustomersRead)?;
     let scope = Scope::of(&p);
-    let rows = state.db.run(move |c| Ok(store::latest(c, &scope)?)).await?;
+    let rows = state.db.run_as(p.owed(), move |c| Ok(store::latest(c, &scope)?)).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|(unit_id, unit_name, customers, filled, verified, unreachable, inactive, at)| UnitQuality {

@@ -2,7 +2,7 @@ use actix_web::{get, post, web, HttpResponse};
 
 use super::dto::*;
 use super::store;
-use crate::auth::Principal;
+use crate::auth::{Permission, Principal};
 use crate::db::{new_id, now, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
@@ -26,10 +26,11 @@ where
     R: Send + 'static,
     V: From<R> + Send + 'static,
 {
+    p.require(Permission::CustomersRead)?;
     let (limit, before) = (q.limit()?, q.cursor()?);
     let rows = state
         .db
-        .run(move |c| {
+        .run_as(p.owed(), move |c| {
             super::readable(c, &p, &customer_id)?;
             Ok(load(c, &customer_id, before.as_deref(), limit + 1)?)
         })
@@ -66,10 +67,11 @@ pub async fn create_purchase(
     id: web::Path<String>,
     body: Body<CreatePurchase>,
 ) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersWrite)?;
     let Body(input) = body;
     let row = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             super::write(c, &p, &id, "purchase", Topic::PurchaseCreated, |c, customer| {
                 let row = PurchaseRow {
                     id: new_id(),
@@ -119,10 +121,11 @@ pub async fn create_preference(
     id: web::Path<String>,
     body: Body<CreatePreference>,
 ) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersWrite)?;
     let Body(input) = body;
     let row = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             super::write(c, &p, &id, "preference", Topic::PreferenceCreated, |c, customer| {
                 let row = PreferenceRow {
                     id: new_id(),
@@ -168,10 +171,11 @@ pub async fn create_feedback(
     id: web::Path<String>,
     body: Body<CreateFeedback>,
 ) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersWrite)?;
     let Body(input) = body;
     let row = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             super::write(c, &p, &id, "feedback", Topic::FeedbackCreated, |c, customer| {
                 let row = FeedbackRow {
                     id: new_id(),
@@ -220,10 +224,11 @@ pub async fn create_contact(
     id: web::Path<String>,
     body: Body<CreateContact>,
 ) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersWrite)?;
     let Body(input) = body;
     let row = state
         .db
-        .write(move |c| {
+        .write_as(p.owed(), move |c| {
             super::write(c, &p, &id, "contact", Topic::ContactCreated, |c, customer| {
                 let row = ContactRow {
                     id: new_id(),

@@ -5,7 +5,17 @@ use diesel::prelude::*;
 
 use crate::db::schema::{consents, customers, legal_holds, retention_policies};
 use crate::db::DbConnection;
-use crate::privacy::retention::PolicyRow;
+
+/// A retention policy as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = crate::db::schema::retention_policies)]
+pub struct PolicyRow {
+    pub purpose: String,
+    pub days: i32,
+    pub updated_by: String,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
 
 pub fn policies(conn: &mut DbConnection) -> QueryResult<Vec<PolicyRow>> {
     retention_policies::table.order(retention_policies::purpose.asc()).select(PolicyRow::as_select()).load(conn)

@@ -1,0 +1,36 @@
+//! Every documented route, registered once: the server mounts them, the OpenAPI document is
+//! collected from the same registrations.
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{audit, auth, customers, health, jobs, org};
+
+/// Every documented route, registered once for the server and for the OpenAPI document.
+pub fn configure_routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope("/api/v1")
+            .configure(auth::routes::configure)
+            .configure(org::routes::configure)
+            .configure(customers::bulk::routes::configure)
+            .configure(customers::quality::routes::configure)
+            .configure(customers::routes::configure)
+            .configure(customers::merge::routes::configure)
+            .configure(customers::records::routes::configure)
+            .configure(auth::api_keys::routes::configure)
+            .configure(audit::routes::configure)
+            .configure(jobs::routes::configure)
+            .configure(crate::webhooks::routes::configure)
+            .configure(crate::consent::routes::configure)
+            .configure(crate::consent::link_routes::configure)
+            .configure(crate::partners::routes::configure)
+            .configure(crate::privacy::routes::configure)
+            .configure(crate::privacy::retention_routes::configure)
+            .configure(crate::keys::routes::configure)
+            .configure(crate::incidents::routes::configure),
+    )
+    .service(auth::routes::jwks)
+    .service(health::healthz)
+    .service(health::readyz)
+    .service(health::metrics);
+}
