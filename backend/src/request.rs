@@ -1,5 +1,6 @@
 //! What the code handling one request may ask about it without being handed it: its id (for
-//! problem documents and the audit log) and the list it reads (cursors are bound to it). A leaf:
+//! problem documents and the audit log), the list it reads (cursors are bound to it) and the
+//! database statements it has sent so far (for `/metrics`). A leaf:
 //! it imports nothing of the crate, so errors, the database layer and the HTTP middleware can all
 //! use it without depending on one another.
 
@@ -9,6 +10,7 @@ use std::future::Future;
 tokio::task_local! {
     static ID: String;
     static LIST: String;
+    static STATEMENTS: std::cell::Cell<u64>;
 }
 
 thread_local! {
@@ -46,4 +48,15 @@ pub fn on_thread<T>(list: Option<String>, f: impl FnOnce() -> T) -> T {
     let out = f();
     LIST_ON_THREAD.with(|l| *l.borrow_mut() = before);
     out
+}
+
+/// Runs a request's handling counting the database statements it sends; returns them with the
+/// output.
+pub async fn counting_statements<F: Future>(f: F) -> (F::Output, u64) {
+    STATEMENTS.scope(std::cell::Cell::new(0), async move { (f.await, STATEMENTS.with(|n| n.get())) }).await
+}
+
+/// Adds statements sent for the current request (none outside a request).
+pub fn count_statements(n: u64) {
+    let _ = STATEMENTS.try_with(|c| c.set(c.get() + n));
 }

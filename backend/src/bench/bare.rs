@@ -14,19 +14,21 @@ async fn bare_me(state: web::Data<AppState>, ids: web::Path<(String, String)>) -
     Ok(HttpResponse::Ok().json(row))
 }
 
-/// The same queries as GET /customers/{id} (row with unit path, owners, tags), returning the
-/// stored row as it is: no token, no scope rule, no decryption, no masking.
+/// The same query as GET /customers/{id} (row with unit path, owners, tags in one statement),
+/// returning the stored row as it is: no token, no scope rule, no decryption, no masking.
 async fn bare_customer(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (row, owners, tags) = state
-        .db
-        .run(move |c| {
-            let (row, _path) = customers::store::get_with_path(c, &id)?.ok_or(ApiError::NotFound)?;
-            let (mut owners, mut tags) = customers::store::owners_and_tags(c, std::slice::from_ref(&row.id))?;
-            Ok((RawCustomer::from(&row), owners.remove(&row.id), tags.remove(&row.id)))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "row": row, "owners": owners, "tags": tags })))
+    let whole = state.db.run(move |c| customers::store::whole(c, &id)?.ok_or(ApiError::NotFound)).await?;
+    let row = RawCustomer::from(&whole.row);
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "row": row, "owners": whole.owners, "tags": whole.tags })))
+}
+
+/// TechEmpower's "single query": one prepared single-row `SELECT` by key, as JSON — the floor of
+/// any read through this stack and pool (B1-pg's reference).
+async fn bare_single(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let name = state.db.run(move |c| customers::store::name(c, &id)?.ok_or(ApiError::NotFound)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "name": name })))
 }
 
 /// The same list query as GET /customers?tag=… for a viewer, rows returned as stored.
@@ -94,5 +96,6 @@ impl From<&crate::customers::model::CustomerRow> for RawCustomer {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/bench/me/{sub}/{sid}", web::get().to(bare_me))
         .route("/bench/customers/{id}", web::get().to(bare_customer))
+        .route("/bench/single/{id}", web::get().to(bare_single))
         .route("/bench/customers-by-tag/{scope}/{viewer}/{tag}", web::get().to(bare_customers_by_tag));
 }

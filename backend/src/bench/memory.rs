@@ -74,7 +74,7 @@ struct Bytes {
 /// The customers table's size on disk (without its indexes) and its row count.
 fn table(state: &AppState) -> Result<(f64, i64), String> {
     let mut conn = state.db.get().map_err(|e| e.to_string())?;
-    let bytes = match &mut *conn {
+    let bytes = match &mut **conn {
         DbConnection::Postgres(c) => {
             diesel::sql_query("SELECT pg_table_size('customers') AS bytes").get_result::<Bytes>(c)
         }
@@ -84,7 +84,7 @@ fn table(state: &AppState) -> Result<(f64, i64), String> {
         }
     }
     .map_err(|e| format!("table size: {e}"))?;
-    let rows: i64 = crate::db::schema::customers::table.count().get_result(&mut *conn).map_err(|e| e.to_string())?;
+    let rows: i64 = crate::db::schema::customers::table.count().get_result(&mut **conn).map_err(|e| e.to_string())?;
     Ok((bytes.bytes as f64, rows))
 }
 

@@ -429,7 +429,9 @@ async fn customer_figures(
     }
     if state.settings.database_url.starts_with("postgres") && opts.wants("B1-pg") {
         let url = state.settings.database_url.clone();
-        figures.push(pgbench::figure(client, opts, &url, (Rc::new(api.clone()), auth.clone())).await?);
+        let single: Vec<String> = api.iter().map(|u| u.replace("/api/v1/customers/", "/bench/single/")).collect();
+        let (candidate, reference) = ((Rc::new(api.clone()), auth.clone()), (Rc::new(single), None));
+        figures.push(pgbench::figure(client, opts, &url, candidate, reference).await?);
     }
     if opts.wants("B6") {
         figures.extend(memory::figures(state, client, &token, opts.pairs.min(3)).await?);

@@ -266,7 +266,7 @@ pub async fn b3c(v: &Viewer<'_>, pairs: usize) -> Result<Vec<Figure>, String> {
     if terms.is_empty() {
         return Err("no name of three or more characters to search for".into());
     }
-    let trigram = match &mut *v.db.get().map_err(|e| e.to_string())? {
+    let trigram = match &mut **v.db.get().map_err(|e| e.to_string())? {
         DbConnection::Sqlite(_) => {
             "c.id IN (SELECT s.customer_id FROM customer_search s JOIN customer_names n ON n.rowid = s.id \
              WHERE customer_names MATCH ?)"

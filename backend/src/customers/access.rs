@@ -32,6 +32,18 @@ pub fn customer(conn: &mut DbConnection, p: &Principal, id: &str, access: Access
     }
 }
 
+/// A customer the caller may read, with its owners and tags: one statement when the caller
+/// reaches it as home unit or owner (the common case), the sharing decision only otherwise.
+pub fn readable_whole(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<store::Whole, ApiError> {
+    let whole = store::whole(conn, id)?.ok_or(ApiError::NotFound)?;
+    let home = p.sees_unit_path(&whole.unit_path) || whole.owners.contains(&p.id);
+    if home || shared_with(conn, p, id)? {
+        Ok(whole)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 /// A customer the caller may read (home, owned or shared with its unit).
 pub fn readable(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<CustomerRow, ApiError> {
     customer(conn, p, id, Access::Read)

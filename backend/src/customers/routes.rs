@@ -71,7 +71,10 @@ pub async fn get_customer(
     let (st, id) = (state.clone(), id.into_inner());
     let view = state
         .db
-        .run_as(p.owed(), move |c| super::access::readable(c, &p, &id).and_then(|row| one_view(c, &st, &p, row)))
+        .run_as(p.owed(), move |c| {
+            let whole = super::access::readable_whole(c, &p, &id)?;
+            service::view(&st.cipher, &p, whole.row, whole.owners, whole.tags)
+        })
         .await?;
     Ok(reply(StatusCode::OK, &view))
 }

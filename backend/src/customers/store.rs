@@ -23,6 +23,53 @@ pub fn get_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(C
         .optional()
 }
 
+/// A customer as a reader sees it, in one statement: the row, its unit's path, and its owners
+/// and tags (each sorted).
+pub struct Whole {
+    pub row: CustomerRow,
+    pub unit_path: String,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// The live customer with its unit path, owners and tags in one round trip: the two lists come
+/// back as JSON arrays from correlated subqueries (each backend spells the aggregate its way).
+pub fn whole(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Whole>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    let (owners, tags) = match Backend::of(conn) {
+        Backend::Postgres => (
+            "(SELECT coalesce(json_agg(o.user_id), '[]')::text FROM customer_owners o WHERE o.customer_id = customers.id)",
+            "(SELECT coalesce(json_agg(t.tag), '[]')::text FROM customer_tags t WHERE t.customer_id = customers.id)",
+        ),
+        Backend::Sqlite => (
+            "(SELECT json_group_array(o.user_id) FROM customer_owners o WHERE o.customer_id = customers.id)",
+            "(SELECT json_group_array(t.tag) FROM customer_tags t WHERE t.customer_id = customers.id)",
+        ),
+    };
+    let found = customers::table
+        .inner_join(units::table)
+        .filter(customers::id.eq(id))
+        .filter(customers::deleted_at.is_null())
+        .select((CustomerRow::as_select(), units::path, sql::<Text>(owners), sql::<Text>(tags)))
+        .first::<(CustomerRow, String, String, String)>(conn)
+        .optional()?;
+    let list = |json: &str| -> QueryResult<Vec<String>> {
+        let mut v: Vec<String> =
+            serde_json::from_str(json).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+        v.sort();
+        Ok(v)
+    };
+    found
+        .map(|(row, unit_path, owners, tags)| Ok(Whole { row, unit_path, owners: list(&owners)?, tags: list(&tags)? }))
+        .transpose()
+}
+
+/// A customer's (stored) name by id: one single-row statement, the bench's reference read.
+pub fn name(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
+    customers::table.find(id).select(customers::name).first(conn).optional()
+}
+
 pub fn is_owner(conn: &mut DbConnection, customer_id: &str, user_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         customer_owners::table
@@ -121,7 +168,7 @@ impl Sort {
     }
 }
 
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Filter {
     pub name_prefix: Option<String>,
     /// Blind indexes under every key (more than one only during a blind-index rotation).
@@ -217,6 +264,66 @@ fn tag_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<TagPl
     Ok(if tagged >= bound { TagPlan::Probe } else { TagPlan::List })
 }
 
+/// How a name search reaches its rows, chosen like the tag plan: a common term (thousands of
+/// matches) is cheaper to find by walking the sort order and testing each name, a rare one by
+/// reading its matches from the trigram index. Reading and sorting every match of a common
+/// three-character term before the first page made name search the slowest list (B3c).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NamePlan {
+    /// Read the term's matches from the trigram index (a rare term, or any count).
+    Index,
+    /// Walk the sort order and test each name (a common term alone).
+    Walk,
+}
+
+/// For a name term alone, with the same bound as the tag plan. The matches are counted through
+/// the trigram index up to the bound, so the count reads at most a few thousand entries.
+fn name_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<NamePlan> {
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let Some(Search::NameContains(term)) = &f.search else { return Ok(NamePlan::Index) };
+    let alone = Filter { search: None, ..f.clone() } == Filter::default();
+    if !alone {
+        return Ok(NamePlan::Index);
+    }
+    let customers = match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query("SELECT coalesce(max(rowid), 0) AS n FROM customers").get_result::<N>(c)?.n
+        }
+        // The planner's row estimate; before the first ANALYZE, a capped count.
+        DbConnection::Postgres(c) => {
+            diesel::sql_query(
+                "SELECT CASE WHEN t.reltuples >= 10000 THEN t.reltuples::bigint \
+                 ELSE (SELECT count(*) FROM (SELECT 1 FROM customers LIMIT 10000) s) END AS n \
+                 FROM pg_class t WHERE t.oid = 'customers'::regclass",
+            )
+            .get_result::<N>(c)?
+            .n
+        }
+    };
+    let bound = ((page.max(1) as f64) * (customers as f64)).sqrt().ceil() as i64;
+    let matches = match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(
+            "SELECT count(*) AS n FROM (SELECT 1 FROM customer_names WHERE customer_names MATCH ? LIMIT ?)",
+        )
+        .bind::<Text, _>(fts_phrase(term))
+        .bind::<BigInt, _>(bound)
+        .get_result::<N>(c)?,
+        DbConnection::Postgres(c) => {
+            diesel::sql_query("SELECT count(*) AS n FROM (SELECT 1 FROM customers WHERE name ILIKE $1 LIMIT $2) s")
+                .bind::<Text, _>(format!("%{}%", escape_like(term)))
+                .bind::<BigInt, _>(bound)
+                .get_result::<N>(c)?
+        }
+    }
+    .n;
+    Ok(if matches >= bound { NamePlan::Walk } else { NamePlan::Index })
+}
+
 /// Live customers visible to a principal (homed in `scope`, or owned by `viewer`)
 /// that pass the filter.
 fn filtered<'a>(
@@ -225,6 +332,7 @@ fn filtered<'a>(
     viewer: &str,
     f: &Filter,
     tags: TagPlan,
+    names: NamePlan,
 ) -> customers::BoxedQuery<'a, Multi> {
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text};
@@ -248,7 +356,7 @@ fn filtered<'a>(
     match &f.search {
         None => {}
         Some(Search::NameStarts(p)) => q = name_starts(q, backend, p),
-        Some(Search::NameContains(term)) => q = name_contains(q, backend, term),
+        Some(Search::NameContains(term)) => q = name_contains(q, backend, term, names),
         Some(Search::Mobile(v)) => q = q.filter(customers::mobile_bidx.eq_any(v.clone())),
         Some(Search::Email(v)) => q = q.filter(customers::email_bidx.eq_any(v.clone())),
         Some(Search::NationalId(v)) => q = q.filter(customers::national_id_bidx.eq_any(v.clone())),
@@ -314,27 +422,40 @@ fn name_starts<'a>(q: customers::BoxedQuery<'a, Multi>, backend: Backend, p: &st
 }
 
 /// Names containing `term` (case-insensitive), through the trigram index of each database.
+///
+/// Both databases match alike, whichever the plan: the substring, ASCII letters in either case
+/// (PostgreSQL's ILIKE on the "C"-collated column; SQLite's LIKE, also checked behind the
+/// trigram index, which would fold other scripts' cases too).
 fn name_contains<'a>(
     q: customers::BoxedQuery<'a, Multi>,
     backend: Backend,
     term: &str,
+    plan: NamePlan,
 ) -> customers::BoxedQuery<'a, Multi> {
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text};
-    match backend {
+    let pattern = format!("%{}%", escape_like(term));
+    match (backend, plan) {
         // pg_trgm GIN index (migration 000014).
-        Backend::Postgres => {
-            q.filter(sql::<Bool>("customers.name ILIKE ").bind::<Text, _>(format!("%{}%", escape_like(term))))
+        (Backend::Postgres, NamePlan::Index) => q.filter(sql::<Bool>("customers.name ILIKE ").bind::<Text, _>(pattern)),
+        // The same test on an expression no index serves, so the planner walks the sort order.
+        (Backend::Postgres, NamePlan::Walk) => {
+            q.filter(sql::<Bool>("(customers.name || '') ILIKE ").bind::<Text, _>(pattern))
         }
         // FTS5 trigram: a quoted phrase matches as a substring; quotes inside are doubled.
-        Backend::Sqlite => q.filter(
-            sql::<Bool>(
-                "customers.id IN (SELECT s.customer_id FROM customer_search s WHERE s.id IN \
-                 (SELECT rowid FROM customer_names WHERE customer_names MATCH ",
+        (Backend::Sqlite, NamePlan::Index) => q
+            .filter(
+                sql::<Bool>(
+                    "customers.id IN (SELECT s.customer_id FROM customer_search s WHERE s.id IN \
+                     (SELECT rowid FROM customer_names WHERE customer_names MATCH ",
+                )
+                .bind::<Text, _>(fts_phrase(term))
+                .sql("))"),
             )
-            .bind::<Text, _>(fts_phrase(term))
-            .sql("))"),
-        ),
+            .filter(sql::<Bool>("customers.name LIKE ").bind::<Text, _>(pattern).sql(" ESCAPE '\\'")),
+        (Backend::Sqlite, NamePlan::Walk) => {
+            q.filter(sql::<Bool>("+customers.name LIKE ").bind::<Text, _>(pattern).sql(" ESCAPE '\\'"))
+        }
     }
 }
 
@@ -353,8 +474,8 @@ pub fn list(
     after: After,
     limit: i64,
 ) -> QueryResult<Vec<CustomerRow>> {
-    let plan = tag_plan(conn, f, limit)?;
-    let mut q = filtered(Backend::of(conn), scope, viewer, f, plan);
+    let (tags, names) = (tag_plan(conn, f, limit)?, name_plan(conn, f, limit)?);
+    let mut q = filtered(Backend::of(conn), scope, viewer, f, tags, names);
     q = match (sort, after) {
         (Sort::NewestFirst, After::Id(id)) => q.filter(customers::id.lt(id)),
         // A row value: both databases turn it into one range of the (name, id) index; the
@@ -384,8 +505,8 @@ pub fn ids(
     before: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<String>> {
-    let plan = tag_plan(conn, f, limit)?;
-    let mut q = filtered(Backend::of(conn), scope, viewer, f, plan);
+    let (tags, names) = (tag_plan(conn, f, limit)?, name_plan(conn, f, limit)?);
+    let mut q = filtered(Backend::of(conn), scope, viewer, f, tags, names);
     if let Some(b) = before {
         q = q.filter(customers::id.lt(b.to_owned()));
     }
@@ -487,7 +608,7 @@ pub fn rows_by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<C
 
 /// How many customers `list` would walk through (for an export's progress).
 pub fn count(conn: &mut DbConnection, scope: &Scope, viewer: &str, f: &Filter) -> QueryResult<i64> {
-    filtered(Backend::of(conn), scope, viewer, f, TagPlan::List).count().get_result(conn)
+    filtered(Backend::of(conn), scope, viewer, f, TagPlan::List, NamePlan::Index).count().get_result(conn)
 }
 
 fn escape_like(s: &str) -> String {

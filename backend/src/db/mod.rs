@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, ManageConnection, Pool, PooledConnection};
 
 use crate::error::ApiError;
 
@@ -45,7 +45,84 @@ pub fn parse_url(url: &str) -> (Backend, String) {
     }
 }
 
-pub type Conn = PooledConnection<ConnectionManager<DbConnection>>;
+pub type Conn = PooledConnection<Manager>;
+
+/// A pooled connection, when it last went back to the pool, and how many statements it has sent
+/// (every query and every transaction command: the round trips a request pays).
+pub struct Pooled {
+    conn: DbConnection,
+    returned: std::time::Instant,
+    sent: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    sent_at_return: u64,
+}
+
+impl Pooled {
+    /// Statements sent since the connection last went back to the pool (its test query included).
+    fn sent_this_checkout(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed) - self.sent_at_return
+    }
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// A connection that went back to the pool this recently is handed out without a test query.
+/// Testing every checkout (r2d2's default) costs a round trip per request; a connection idle
+/// longer is tested first, as HikariCP does (its `aliveBypassWindowMs`). One that broke in the
+/// window fails its request and is dropped, not reused (`has_broken`).
+const TRUSTED_FOR: Duration = Duration::from_millis(500);
+
+/// diesel's manager, testing a connection on checkout only after it was idle for a while.
+#[derive(Debug)]
+pub struct Manager(ConnectionManager<DbConnection>);
+
+impl ManageConnection for Manager {
+    type Connection = Pooled;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Pooled, Self::Error> {
+        use diesel::connection::InstrumentationEvent as E;
+        let mut conn = self.0.connect()?;
+        let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = sent.clone();
+        conn.set_instrumentation(move |event: E<'_>| {
+            if matches!(
+                event,
+                E::StartQuery { .. }
+                    | E::BeginTransaction { .. }
+                    | E::CommitTransaction { .. }
+                    | E::RollbackTransaction { .. }
+            ) {
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        Ok(Pooled { conn, returned: std::time::Instant::now(), sent, sent_at_return: 0 })
+    }
+
+    fn is_valid(&self, c: &mut Pooled) -> Result<(), Self::Error> {
+        if c.returned.elapsed() < TRUSTED_FOR {
+            return Ok(());
+        }
+        self.0.is_valid(&mut c.conn)
+    }
+
+    /// Called as the connection goes back: stamps the time, drops it if it broke.
+    fn has_broken(&self, c: &mut Pooled) -> bool {
+        c.returned = std::time::Instant::now();
+        c.sent_at_return = c.sent.load(std::sync::atomic::Ordering::Relaxed);
+        self.0.has_broken(&mut c.conn)
+    }
+}
 
 /// A check a caller owes before it may touch data (the live-session check of an access token).
 /// Its holder hands it to `run_as`/`write_as`, which run it inside the same blocking call as the
@@ -92,8 +169,8 @@ struct SessionSettings {
     backend: Backend,
 }
 
-impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings {
-    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+impl CustomizeConnection<Pooled, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut Pooled) -> Result<(), diesel::r2d2::Error> {
         let sql = match self.backend {
             // FULL: an acknowledged write survives power loss (SECURITY.md, durability).
             // WAL itself is a property of the file, set once in `connect`.
@@ -114,7 +191,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings 
 
 #[derive(Clone)]
 pub struct DbPool {
-    pool: Pool<ConnectionManager<DbConnection>>,
+    pool: Pool<Manager>,
     pub backend: Backend,
 }
 
@@ -139,7 +216,7 @@ impl DbPool {
             .max_size(max_size)
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(SessionSettings { backend }))
-            .build(ConnectionManager::<DbConnection>::new(url))
+            .build(Manager(ConnectionManager::<DbConnection>::new(url)))
             .map_err(|e| format!("cannot open the database: {e}"))?;
         Ok(DbPool { pool, backend })
     }
@@ -168,14 +245,16 @@ impl DbPool {
         let pool = self.clone();
         let span = tracing::Span::current();
         let list = crate::request::list();
-        actix_web::web::block(move || {
+        let (out, sent) = actix_web::web::block(move || {
             let _guard = span.enter();
             let mut conn = pool.get()?;
-            owed.settle(&mut conn)?;
-            crate::request::on_thread(list, || f(&mut conn))
+            let out = owed.settle(&mut conn).and_then(|()| crate::request::on_thread(list, || f(&mut conn)));
+            Ok::<_, ApiError>((out, conn.sent_this_checkout()))
         })
         .await
-        .map_err(|_| ApiError::internal("blocking pool closed"))?
+        .map_err(|_| ApiError::internal("blocking pool closed"))??;
+        crate::request::count_statements(sent);
+        out
     }
 
     /// A write use case: one transaction on a blocking thread; everything in `f` commits together.

@@ -10,6 +10,7 @@ const BUCKETS_MS: [f64; 10] = [1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 10
 struct Series {
     count: u64,
     sum_ms: f64,
+    statements: u64,
     buckets: [u64; BUCKETS_MS.len()],
 }
 
@@ -20,11 +21,12 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub(super) fn record(&self, method: &str, route: &str, status: u16, ms: f64) {
+    pub(super) fn record(&self, method: &str, route: &str, status: u16, ms: f64, statements: u64) {
         let Ok(mut map) = self.series.lock() else { return };
         let s = map.entry((method.to_owned(), route.to_owned(), status)).or_default();
         s.count += 1;
         s.sum_ms += ms;
+        s.statements += statements;
         for (i, le) in BUCKETS_MS.iter().enumerate() {
             if ms <= *le {
                 s.buckets[i] += 1;
@@ -53,6 +55,13 @@ impl Metrics {
             let _ = writeln!(out, "guanxi_http_request_duration_ms_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
             let _ = writeln!(out, "guanxi_http_request_duration_ms_sum{{{labels}}} {:.3}", s.sum_ms);
             let _ = writeln!(out, "guanxi_http_request_duration_ms_count{{{labels}}} {}", s.count);
+        }
+        out.push_str(
+            "# HELP guanxi_http_request_db_statements_total Database statements sent (queries and transaction commands, a checkout's test query included).\n# TYPE guanxi_http_request_db_statements_total counter\n",
+        );
+        for ((m, r, st), s) in map.iter() {
+            let labels = format!("method=\"{m}\",route=\"{r}\",status=\"{st}\"");
+            let _ = writeln!(out, "guanxi_http_request_db_statements_total{{{labels}}} {}", s.statements);
         }
         out
     }

@@ -55,8 +55,9 @@ pub async fn observe<B: MessageBody + 'static>(
             }
         }
     };
-    let listed = crate::request::within_list(list, handled);
-    let res = crate::request::with_id(id.clone(), listed).instrument(span.clone()).await?;
+    let listed = crate::request::counting_statements(crate::request::within_list(list, handled));
+    let (res, statements) = crate::request::with_id(id.clone(), listed).instrument(span.clone()).await;
+    let res = res?;
     // The principal's extractor leaves the caller's allowance on the request.
     let rate = actix_web::HttpMessage::extensions(res.request()).get::<crate::auth::throttle::RateNote>().map(|n| n.0);
     let res = not_modified(res);
@@ -66,7 +67,7 @@ pub async fn observe<B: MessageBody + 'static>(
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     span.in_scope(|| tracing::info!(status, ms = format!("{ms:.2}"), %route, "served"));
     if let Some(m) = metrics {
-        m.record(&method, &route, status, ms);
+        m.record(&method, &route, status, ms, statements);
     }
     let api = crate::spa::is_api_path(res.request().path());
     finish_headers(res.headers_mut(), &id, api);

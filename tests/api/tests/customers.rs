@@ -316,7 +316,7 @@ async fn changes_versions_events_and_deletes(app: TestApp) {
         .filter(outbox::aggregate_id.eq(&id))
         .order(outbox::id)
         .select((outbox::topic, outbox::payload))
-        .load(&mut *conn)
+        .load(&mut **conn)
         .unwrap();
     let topics: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(topics, vec!["customer.created", "customer.updated", "customer.deleted"]);
@@ -358,7 +358,7 @@ async fn a_patch_clears_with_null(app: TestApp) {
         use diesel::prelude::*;
         use guanxi::db::schema::customers::dsl as c;
         let mut conn = app.state.db.get().unwrap();
-        c::customers.find(&id).select((c::mobile, c::mobile_bidx, c::address_region)).first(&mut *conn).unwrap()
+        c::customers.find(&id).select((c::mobile, c::mobile_bidx, c::address_region)).first(&mut **conn).unwrap()
     };
     assert_eq!(row, (None, None, None), "nothing of the cleared values is left");
     let r = change(json!({"occupation": null}), "W/\"1\", \"2\"").await.expect(200);
@@ -386,7 +386,7 @@ async fn no_clear_sensitive_value_at_rest(app: TestApp) {
             customers::address,
             customers::birth_date,
         ))
-        .first(&mut *conn)
+        .first(&mut **conn)
         .unwrap();
     let stored = format!("{row:?}");
     for clear in [NATIONAL_ID, "13812341234", "zhang.san@example.com", "建国路", "1990-01-01"] {
@@ -818,3 +818,71 @@ async fn unchanged_records_answer_304(app: TestApp) {
     assert_eq!(changed.body["occupation"], "教师");
 }
 both!(unchanged_records_answer_304, unchanged_records_answer_304);
+
+/// A read by id costs one statement (customer, unit, owners and tags together), two when the
+/// session check is due; a connection back from the pool a moment ago is not tested with a
+/// query of its own. Counted by the server itself (`/metrics`), on both databases.
+async fn a_read_is_at_most_two_statements(app: TestApp) {
+    let w = crate::fixtures::world(&app).await;
+    let id = crate::fixtures::customer(&app, &w.manager, "王五", "13800000001").await;
+    let path = format!("/api/v1/customers/{id}");
+    let tags = json!({"tags": ["vip", "家电"]});
+    app.send("PATCH", &path, Some(&w.manager), Some(tags), &[("If-Match", "*")]).await.expect(200);
+    const READS: u64 = 20;
+    for _ in 0..READS {
+        let c = app.get(&path, &w.manager).await.expect(200).body;
+        assert_eq!(c["tags"], json!(["vip", "家电"]));
+    }
+    let m = app.send("GET", "/metrics", None, None, &[("Authorization", "Bearer scrape-me")]).await.expect(200);
+    let text = m.body.as_str().unwrap().to_owned();
+    let series = |name: &str| -> u64 {
+        let key = format!(r#"{name}{{method="GET",route="/api/v1/customers/{{id}}",status="200"}} "#);
+        let line = text.lines().find_map(|l| l.strip_prefix(&key)).unwrap_or_else(|| panic!("{key} in {text}"));
+        line.trim().parse().unwrap()
+    };
+    let (reads, statements) = (series("guanxi_http_requests_total"), series("guanxi_http_request_db_statements_total"));
+    assert_eq!(reads, READS);
+    assert!((READS..=2 * READS).contains(&statements), "{statements} statements for {READS} reads");
+}
+both!(a_read_is_at_most_two_statements, a_read_is_at_most_two_statements, &[("GUANXI_METRICS_TOKEN", "scrape-me")]);
+
+/// A common name term is found by walking the list's order (its matches outnumber what a page
+/// needs), a rare one through the trigram index: the pages are the same either way, in order,
+/// scoped, and a cursor walks through all of them.
+async fn a_common_name_term_pages_like_a_rare_one(app: TestApp) {
+    let w = crate::fixtures::world(&app).await;
+    let mut expected = Vec::new();
+    for i in 0..30 {
+        let name = format!("客户小明{i:02}");
+        crate::fixtures::customer(&app, &w.manager, &name, &format!("139000000{i:02}")).await;
+        expected.push(name);
+    }
+    crate::fixtures::customer(&app, &w.manager, "王五", "13800000077").await;
+    crate::fixtures::customer(&app, &w.other_manager, "客户小明99", "13800000099").await;
+    let pages = |q: &'static str, sort: &'static str| {
+        let (app, token) = (&app, w.manager.clone());
+        async move {
+            let (mut names, mut cursor) = (Vec::new(), None::<String>);
+            loop {
+                let after = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
+                let path = format!("/api/v1/customers?limit=4&sort={sort}&q={}{after}", urlencoding(q));
+                let page = app.get(&path, &token).await.expect(200).body;
+                names.extend(page["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()));
+                match page["next_cursor"].as_str() {
+                    Some(c) => cursor = Some(c.to_owned()),
+                    None => break names,
+                }
+            }
+        }
+    };
+    // Common: all 30 in name order, four at a time; the other subsidiary's namesake never.
+    assert_eq!(pages("户小明", "name").await, expected);
+    let mut newest = pages("户小明", "-created").await;
+    assert_eq!(newest.len(), 30);
+    newest.sort();
+    assert_eq!(newest, expected);
+    // Rare: one match.
+    assert_eq!(pages("明07", "name").await, vec!["客户小明07"]);
+    assert!(pages("明99", "name").await.is_empty());
+}
+both!(a_common_name_term_pages_like_a_rare_one, a_common_name_term_pages_like_a_rare_one);

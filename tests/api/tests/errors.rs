@@ -86,7 +86,7 @@ async fn sqlite_runs_durable_wal_with_foreign_keys() {
     }
     let app = TestApp::start(crate::helpers::Db::Sqlite, &[]).await;
     let mut conn = app.state.db.get().unwrap();
-    let mut pragma = |sql: &str| diesel::sql_query(sql).load::<Pragma>(&mut *conn).unwrap().remove(0).v;
+    let mut pragma = |sql: &str| diesel::sql_query(sql).load::<Pragma>(&mut **conn).unwrap().remove(0).v;
     assert_eq!(pragma("SELECT journal_mode AS v FROM pragma_journal_mode"), "wal");
     assert_eq!(pragma("SELECT CAST(synchronous AS TEXT) AS v FROM pragma_synchronous"), "2", "FULL");
     assert_eq!(pragma("SELECT CAST(foreign_keys AS TEXT) AS v FROM pragma_foreign_keys"), "1");

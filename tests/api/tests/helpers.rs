@@ -279,7 +279,7 @@ impl TestApp {
     /// Runs SQL directly against the server's database (to play the attacker with DB access).
     pub fn sql(&self, sql: &str) -> usize {
         let mut conn = self.state.db.get().expect("connection");
-        diesel::sql_query(sql).execute(&mut *conn).expect("sql")
+        diesel::sql_query(sql).execute(&mut **conn).expect("sql")
     }
 }
 

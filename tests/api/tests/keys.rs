@@ -26,11 +26,11 @@ fn ciphertexts(app: &TestApp) -> Vec<String> {
             customers::address,
             customers::birth_date,
         ))
-        .load(&mut *conn)
+        .load(&mut **conn)
         .unwrap();
     let mut all: Vec<String> = rows.into_iter().flat_map(|(a, b, c, d, e)| [a, b, c, d, e]).flatten().collect();
-    all.extend(webhooks::table.select(webhooks::secret).load::<String>(&mut *conn).unwrap());
-    for snapshot in customer_merges::table.select(customer_merges::target_before).load::<String>(&mut *conn).unwrap() {
+    all.extend(webhooks::table.select(webhooks::secret).load::<String>(&mut **conn).unwrap());
+    for snapshot in customer_merges::table.select(customer_merges::target_before).load::<String>(&mut **conn).unwrap() {
         let row: Value = serde_json::from_str(&snapshot).unwrap();
         for col in ["national_id", "mobile", "email", "address", "birth_date"] {
             if let Some(v) = row[col].as_str() {
@@ -110,7 +110,7 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     )
     .await;
     let mut conn = new.state.db.get().unwrap();
-    let stored: Option<String> = customers::table.find(&c).select(customers::mobile).first(&mut *conn).unwrap();
+    let stored: Option<String> = customers::table.find(&c).select(customers::mobile).first(&mut **conn).unwrap();
     drop(conn);
     assert!(stored.unwrap().starts_with("k2:"));
 

@@ -64,7 +64,7 @@ fn built(app: &TestApp) -> BTreeMap<String, BTreeMap<String, bool>> {
         }
     };
     let mut conn = app.state.db.get().unwrap();
-    let columns: Vec<Column> = diesel::sql_query(sql).load(&mut *conn).unwrap();
+    let columns: Vec<Column> = diesel::sql_query(sql).load(&mut **conn).unwrap();
     let mut tables: BTreeMap<String, BTreeMap<String, bool>> = BTreeMap::new();
     for c in columns {
         // SQLite lets a TEXT primary key hold NULL unless told otherwise; diesel reads it as

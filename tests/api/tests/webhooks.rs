@@ -236,7 +236,7 @@ fn deliveries_for(app: &TestApp, hook: &str) -> i64 {
     use diesel::prelude::*;
     use guanxi::db::schema::webhook_deliveries as d;
     let mut conn = app.state.db.get().unwrap();
-    d::table.filter(d::webhook_id.eq(hook)).count().get_result(&mut *conn).unwrap()
+    d::table.filter(d::webhook_id.eq(hook)).count().get_result(&mut **conn).unwrap()
 }
 
 async fn drained(app: &TestApp) {
@@ -244,7 +244,7 @@ async fn drained(app: &TestApp) {
     use guanxi::db::schema::outbox;
     for _ in 0..200 {
         let mut conn = app.state.db.get().unwrap();
-        let left: i64 = outbox::table.filter(outbox::delivered_at.is_null()).count().get_result(&mut *conn).unwrap();
+        let left: i64 = outbox::table.filter(outbox::delivered_at.is_null()).count().get_result(&mut **conn).unwrap();
         if left == 0 {
             return;
         }
