@@ -4,7 +4,9 @@ use diesel::prelude::*;
 use crate::db::schema::customers;
 
 /// A stored customer. Sensitive columns hold ciphertexts (`crypto::field`), never clear values.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset, serde::Serialize, serde::Deserialize,
+)]
 #[diesel(table_name = customers, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CustomerRow {
     pub id: String,

@@ -8,6 +8,9 @@ use crate::db::schema::{audit_log, customer_notifications, customer_owners, cust
 use crate::db::{Backend, DbConnection};
 use crate::org::scope::Scope;
 
+mod whole;
+pub use whole::{whole, Whole};
+
 pub fn insert(conn: &mut DbConnection, row: &CustomerRow) -> QueryResult<()> {
     diesel::insert_into(customers::table).values(row).execute(conn).map(|_| ())
 }
@@ -21,48 +24,6 @@ pub fn get_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(C
         .select((CustomerRow::as_select(), units::path))
         .first(conn)
         .optional()
-}
-
-/// A customer as a reader sees it, in one statement: the row, its unit's path, and its owners
-/// and tags (each sorted).
-pub struct Whole {
-    pub row: CustomerRow,
-    pub unit_path: String,
-    pub owners: Vec<String>,
-    pub tags: Vec<String>,
-}
-
-/// The live customer with its unit path, owners and tags in one round trip: the two lists come
-/// back as JSON arrays from correlated subqueries (each backend spells the aggregate its way).
-pub fn whole(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Whole>> {
-    use diesel::dsl::sql;
-    use diesel::sql_types::Text;
-    let (owners, tags) = match Backend::of(conn) {
-        Backend::Postgres => (
-            "(SELECT coalesce(json_agg(o.user_id), '[]')::text FROM customer_owners o WHERE o.customer_id = customers.id)",
-            "(SELECT coalesce(json_agg(t.tag), '[]')::text FROM customer_tags t WHERE t.customer_id = customers.id)",
-        ),
-        Backend::Sqlite => (
-            "(SELECT json_group_array(o.user_id) FROM customer_owners o WHERE o.customer_id = customers.id)",
-            "(SELECT json_group_array(t.tag) FROM customer_tags t WHERE t.customer_id = customers.id)",
-        ),
-    };
-    let found = customers::table
-        .inner_join(units::table)
-        .filter(customers::id.eq(id))
-        .filter(customers::deleted_at.is_null())
-        .select((CustomerRow::as_select(), units::path, sql::<Text>(owners), sql::<Text>(tags)))
-        .first::<(CustomerRow, String, String, String)>(conn)
-        .optional()?;
-    let list = |json: &str| -> QueryResult<Vec<String>> {
-        let mut v: Vec<String> =
-            serde_json::from_str(json).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
-        v.sort();
-        Ok(v)
-    };
-    found
-        .map(|(row, unit_path, owners, tags)| Ok(Whole { row, unit_path, owners: list(&owners)?, tags: list(&tags)? }))
-        .transpose()
 }
 
 /// A customer's (stored) name by id: one single-row statement, the bench's reference read.
