@@ -2,6 +2,7 @@
 //! `run`/`write` helpers that keep blocking diesel calls off the async workers.
 
 pub mod migrate;
+pub mod prepared;
 pub mod schema;
 
 use std::time::Duration;

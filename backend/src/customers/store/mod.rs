@@ -8,7 +8,9 @@ use crate::db::schema::{audit_log, customer_notifications, customer_owners, cust
 use crate::db::{Backend, DbConnection};
 use crate::org::scope::Scope;
 
+mod plans;
 mod whole;
+use plans::{name_plan, tag_plan, NamePlan, TagPlan};
 pub use whole::{whole, Whole};
 
 pub fn insert(conn: &mut DbConnection, row: &CustomerRow) -> QueryResult<()> {
@@ -171,119 +173,6 @@ pub enum After {
 }
 
 type Multi = <DbConnection as diesel::Connection>::Backend;
-
-/// How a tag filter reaches its rows. PostgreSQL's planner chooses by itself; SQLite takes
-/// `id IN (tagged)` as "read every customer with the tag first", which for a common tag at a
-/// million customers (47,000 rows) costs far more than the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TagPlan {
-    /// Read the tag's rows from its index (a rare tag).
-    List,
-    /// Walk the sort order and probe each row's tag (a common tag).
-    Probe,
-}
-
-/// For a tag alone: walking reads about `page × customers ÷ tagged` rows, listing reads `tagged`:
-/// probing wins once `tagged ≥ √(page × customers)`. The count stops at that bound, so it reads at most a few
-/// thousand index entries; `max(rowid)` stands in for the number of customers.
-fn tag_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<TagPlan> {
-    use diesel::sql_types::{BigInt, Text};
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    // With any other filter the rows that pass are sparser than the tag alone says, and a walk
-    // can read a large part of the table for a page (B3b: 414 ms for every filter at once).
-    // No `..`: a new filter field has to be considered here.
-    let Filter {
-        tag: Some(tag),
-        name_prefix: None,
-        mobile_bidx: None,
-        email_bidx: None,
-        national_id_bidx: None,
-        owner_id: None,
-        unit_id: None,
-        household_id: None,
-        channel: None,
-        reachable: None,
-        created_from: None,
-        created_to: None,
-        search: None,
-    } = f
-    else {
-        return Ok(TagPlan::List);
-    };
-    let DbConnection::Sqlite(c) = conn else { return Ok(TagPlan::List) };
-    let customers = diesel::sql_query("SELECT coalesce(max(rowid), 0) AS n FROM customers").get_result::<N>(c)?.n;
-    let bound = ((page.max(1) as f64) * (customers as f64)).sqrt().ceil() as i64;
-    let tagged = diesel::sql_query("SELECT count(*) AS n FROM (SELECT 1 FROM customer_tags WHERE tag = ? LIMIT ?)")
-        .bind::<Text, _>(tag)
-        .bind::<BigInt, _>(bound)
-        .get_result::<N>(c)?
-        .n;
-    Ok(if tagged >= bound { TagPlan::Probe } else { TagPlan::List })
-}
-
-/// How a name search reaches its rows, chosen like the tag plan: a common term (thousands of
-/// matches) is cheaper to find by walking the sort order and testing each name, a rare one by
-/// reading its matches from the trigram index. Reading and sorting every match of a common
-/// three-character term before the first page made name search the slowest list (B3c).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum NamePlan {
-    /// Read the term's matches from the trigram index (a rare term, or any count).
-    Index,
-    /// Walk the sort order and test each name (a common term alone).
-    Walk,
-}
-
-/// For a name term alone, with the same bound as the tag plan. The matches are counted through
-/// the trigram index up to the bound, so the count reads at most a few thousand entries.
-fn name_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<NamePlan> {
-    use diesel::sql_types::{BigInt, Text};
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let Some(Search::NameContains(term)) = &f.search else { return Ok(NamePlan::Index) };
-    let alone = Filter { search: None, ..f.clone() } == Filter::default();
-    if !alone {
-        return Ok(NamePlan::Index);
-    }
-    let customers = match conn {
-        DbConnection::Sqlite(c) => {
-            diesel::sql_query("SELECT coalesce(max(rowid), 0) AS n FROM customers").get_result::<N>(c)?.n
-        }
-        // The planner's row estimate; before the first ANALYZE, a capped count.
-        DbConnection::Postgres(c) => {
-            diesel::sql_query(
-                "SELECT CASE WHEN t.reltuples >= 10000 THEN t.reltuples::bigint \
-                 ELSE (SELECT count(*) FROM (SELECT 1 FROM customers LIMIT 10000) s) END AS n \
-                 FROM pg_class t WHERE t.oid = 'customers'::regclass",
-            )
-            .get_result::<N>(c)?
-            .n
-        }
-    };
-    let bound = ((page.max(1) as f64) * (customers as f64)).sqrt().ceil() as i64;
-    let matches = match conn {
-        DbConnection::Sqlite(c) => diesel::sql_query(
-            "SELECT count(*) AS n FROM (SELECT 1 FROM customer_names WHERE customer_names MATCH ? LIMIT ?)",
-        )
-        .bind::<Text, _>(fts_phrase(term))
-        .bind::<BigInt, _>(bound)
-        .get_result::<N>(c)?,
-        DbConnection::Postgres(c) => {
-            diesel::sql_query("SELECT count(*) AS n FROM (SELECT 1 FROM customers WHERE name ILIKE $1 LIMIT $2) s")
-                .bind::<Text, _>(format!("%{}%", escape_like(term)))
-                .bind::<BigInt, _>(bound)
-                .get_result::<N>(c)?
-        }
-    }
-    .n;
-    Ok(if matches >= bound { NamePlan::Walk } else { NamePlan::Index })
-}
 
 /// Live customers visible to a principal (homed in `scope`, or owned by `viewer`)
 /// that pass the filter.
