@@ -66,27 +66,32 @@ pub fn replace_tags(conn: &mut DbConnection, customer_id: &str, tags: &[String])
 /// Values per customer id.
 pub type ByCustomer = HashMap<String, Vec<String>>;
 
-/// Owners and tags of a page of customers: two queries for the whole page (no N+1).
+/// Owners and tags of a page of customers, in one statement for the whole page (no N+1), each
+/// list sorted.
 pub fn owners_and_tags(conn: &mut DbConnection, ids: &[String]) -> QueryResult<(ByCustomer, ByCustomer)> {
-    let mut owners = ByCustomer::new();
-    for (c, u) in customer_owners::table
-        .filter(customer_owners::customer_id.eq_any(ids))
-        .order((customer_owners::customer_id, customer_owners::user_id))
-        .select((customer_owners::customer_id, customer_owners::user_id))
-        .load::<(String, String)>(conn)?
-    {
-        owners.entry(c).or_default().push(u);
+    use diesel::sql_types::Bool;
+    if ids.is_empty() {
+        return Ok((ByCustomer::new(), ByCustomer::new()));
     }
-    let mut tags = ByCustomer::new();
-    for (c, t) in customer_tags::table
-        .filter(customer_tags::customer_id.eq_any(ids))
-        .order((customer_tags::customer_id, customer_tags::tag))
-        .select((customer_tags::customer_id, customer_tags::tag))
-        .load::<(String, String)>(conn)?
-    {
-        tags.entry(c).or_default().push(t);
+    let owners = customer_owners::table.filter(customer_owners::customer_id.eq_any(ids)).select((
+        customer_owners::customer_id,
+        customer_owners::user_id,
+        true.into_sql::<Bool>(),
+    ));
+    let tags = customer_tags::table.filter(customer_tags::customer_id.eq_any(ids)).select((
+        customer_tags::customer_id,
+        customer_tags::tag,
+        false.into_sql::<Bool>(),
+    ));
+    let (mut by_owner, mut by_tag) = (ByCustomer::new(), ByCustomer::new());
+    // The multi-backend connection has no UNION; each backend's own connection has.
+    let rows: Vec<(String, String, bool)> = crate::on_backend!(conn, |c| owners.union_all(tags).load(c)?);
+    for (customer, value, is_owner) in rows {
+        let lists = if is_owner { &mut by_owner } else { &mut by_tag };
+        lists.entry(customer).or_default().push(value);
     }
-    Ok((owners, tags))
+    by_owner.values_mut().chain(by_tag.values_mut()).for_each(|v| v.sort());
+    Ok((by_owner, by_tag))
 }
 
 /// Compare-and-set update of the whole row; false when the version moved on.
