@@ -126,7 +126,7 @@ impl Application {
                 }
             });
             let app = if spa_built {
-                app.service(spa::files(static_dir.clone()))
+                app.service(spa::service(static_dir.clone()))
             } else {
                 app.default_service(web::to(spa::not_built))
             };

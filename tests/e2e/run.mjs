@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
+import firstLoad, { notFound } from './steps/first-load.mjs';
 import signIn from './steps/sign-in.mjs';
 import org from './steps/org.mjs';
 import session from './steps/session.mjs';
@@ -53,7 +54,7 @@ async function step(name, fn) {
 // One module of steps per domain, in order: later ones use what earlier ones created. A new
 // domain adds its module here.
 const world = { page, base, password, results, step, context };
-for (const steps of [signIn, org, session, customers, consent, incidents, keys]) {
+for (const steps of [firstLoad, signIn, notFound, org, session, customers, consent, incidents, keys]) {
   await steps(world);
 }
 

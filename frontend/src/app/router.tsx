@@ -1,54 +1,53 @@
+import { Center, Loader } from '@mantine/core';
 import { createBrowserRouter } from 'react-router';
 
 import { AppLayout } from '@/components/app-layout';
-import { ApiKeysPage } from '@/features/api-keys/api-keys-page';
-import { AuditPage } from '@/features/audit/audit-page';
-import { IncidentPage } from '@/features/incidents/incident-page';
-import { IncidentReportPage } from '@/features/incidents/incident-report-page';
-import { IncidentsPage } from '@/features/incidents/incidents-page';
-import { KeysPage } from '@/features/keys/keys-page';
 import { LoginPage } from '@/features/auth/login-page';
-import { ComingSoon } from '@/features/common/coming-soon';
-import { CustomerDetailPage } from '@/features/customers/customer-detail-page';
-import { CustomersPage } from '@/features/customers/customers-page';
-import { ImportPage } from '@/features/customers/import-page';
-import { QualityPage } from '@/features/customers/quality-page';
-import { DashboardPage } from '@/features/dashboard/dashboard-page';
-import { UnitsPage } from '@/features/org/units-page';
-import { UsersPage } from '@/features/org/users-page';
-import { SelfServicePage } from '@/features/self-service/self-service-page';
-import { PrivacyPage } from '@/features/privacy/privacy-page';
-import { WebhooksPage } from '@/features/webhooks/webhooks-page';
+import { NotFoundPage } from '@/features/common/not-found-page';
 
-const soon = ['segments', 'campaigns', 'tickets', 'kpi'].map((d) => ({
-  path: d,
-  element: <ComingSoon title={`nav.${d}`} />,
-}));
+// Each screen is its own file, fetched when first opened: the first load is the login form and
+// the frame, not every screen (and chart library) of the product.
+const loading = (
+  <Center h="60vh">
+    <Loader aria-label="…" />
+  </Center>
+);
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
-  { path: '/self-service/consent', element: <SelfServicePage /> },
-  { path: '/incidents/:id/report', element: <IncidentReportPage /> },
+  {
+    path: '/self-service/consent',
+    hydrateFallbackElement: loading,
+    lazy: async () => ({ Component: (await import('@/features/self-service/self-service-page')).SelfServicePage }),
+  },
+  {
+    path: '/incidents/:id/report',
+    hydrateFallbackElement: loading,
+    lazy: async () => ({ Component: (await import('@/features/incidents/incident-report-page')).IncidentReportPage }),
+  },
   {
     path: '/',
     element: <AppLayout />,
+    hydrateFallbackElement: loading,
     children: [
-      { index: true, element: <DashboardPage /> },
-      { path: 'customers', element: <CustomersPage /> },
-      { path: 'customers/import', element: <ImportPage /> },
-      { path: 'customers/quality', element: <QualityPage /> },
-      { path: 'customers/:id', element: <CustomerDetailPage /> },
-      { path: 'consent', element: <PrivacyPage /> },
-      { path: 'incidents', element: <IncidentsPage /> },
-      { path: 'incidents/:id', element: <IncidentPage /> },
-      { path: 'units', element: <UnitsPage /> },
-      { path: 'users', element: <UsersPage /> },
-      { path: 'api-keys', element: <ApiKeysPage /> },
-      { path: 'webhooks', element: <WebhooksPage /> },
-      { path: 'audit', element: <AuditPage /> },
-      { path: 'keys', element: <KeysPage /> },
-      ...soon,
-      { path: '*', element: <ComingSoon title="common.none" /> },
+      { index: true, lazy: async () => ({ Component: (await import('@/features/dashboard/dashboard-page')).DashboardPage }) },
+      { path: 'customers', lazy: async () => ({ Component: (await import('@/features/customers/customers-page')).CustomersPage }) },
+      { path: 'customers/import', lazy: async () => ({ Component: (await import('@/features/customers/import-page')).ImportPage }) },
+      { path: 'customers/quality', lazy: async () => ({ Component: (await import('@/features/customers/quality-page')).QualityPage }) },
+      {
+        path: 'customers/:id',
+        lazy: async () => ({ Component: (await import('@/features/customers/customer-detail-page')).CustomerDetailPage }),
+      },
+      { path: 'consent', lazy: async () => ({ Component: (await import('@/features/privacy/privacy-page')).PrivacyPage }) },
+      { path: 'incidents', lazy: async () => ({ Component: (await import('@/features/incidents/incidents-page')).IncidentsPage }) },
+      { path: 'incidents/:id', lazy: async () => ({ Component: (await import('@/features/incidents/incident-page')).IncidentPage }) },
+      { path: 'units', lazy: async () => ({ Component: (await import('@/features/org/units-page')).UnitsPage }) },
+      { path: 'users', lazy: async () => ({ Component: (await import('@/features/org/users-page')).UsersPage }) },
+      { path: 'api-keys', lazy: async () => ({ Component: (await import('@/features/api-keys/api-keys-page')).ApiKeysPage }) },
+      { path: 'webhooks', lazy: async () => ({ Component: (await import('@/features/webhooks/webhooks-page')).WebhooksPage }) },
+      { path: 'audit', lazy: async () => ({ Component: (await import('@/features/audit/audit-page')).AuditPage }) },
+      { path: 'keys', lazy: async () => ({ Component: (await import('@/features/keys/keys-page')).KeysPage }) },
+      { path: '*', element: <NotFoundPage /> },
     ],
   },
 ]);

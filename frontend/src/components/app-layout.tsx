@@ -1,4 +1,4 @@
-import { AppShell, Badge, Burger, Button, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { AppShell, Burger, Button, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink as RouterLink, Outlet, useLocation } from 'react-router';
@@ -10,14 +10,14 @@ import { useSession } from '@/lib/use-session';
 
 import { LanguageSwitch } from './language-switch';
 
-type Item = { to: string; label: string; permission?: string; soon?: boolean };
+type Item = { to: string; label: string; permission?: string };
 
 export function AppLayout() {
   const { t } = useTranslation();
   const session = useSession();
   const me = useMe();
   const location = useLocation();
-  const [opened, { toggle }] = useDisclosure();
+  const [opened, { toggle, close }] = useDisclosure();
 
   if (!session) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
 
@@ -26,10 +26,6 @@ export function AppLayout() {
     { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
     { to: '/consent', label: t('nav.consent'), permission: 'consent:read' },
     { to: '/incidents', label: t('nav.incidents'), permission: 'incidents:read' },
-    { to: '/segments', label: t('nav.segments'), soon: true },
-    { to: '/campaigns', label: t('nav.campaigns'), soon: true },
-    { to: '/tickets', label: t('nav.tickets'), soon: true },
-    { to: '/kpi', label: t('nav.kpi'), soon: true },
   ] as Item[]).filter((i) => !i.permission || can(me.data, i.permission));
   const admin: Item[] = [
     { to: '/units', label: t('nav.units'), permission: 'org:read' },
@@ -53,7 +49,8 @@ export function AppLayout() {
       end={i.to === '/'}
       label={i.label}
       active={i.to === '/' ? location.pathname === '/' : location.pathname.startsWith(i.to)}
-      rightSection={i.soon ? <Badge size="xs" variant="light" color="gray">{t('nav.soon')}</Badge> : null}
+      // On a phone the menu covers the page: a choice closes it.
+      onClick={close}
     />
   );
 

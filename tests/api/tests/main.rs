@@ -29,4 +29,5 @@ mod privacy;
 mod retention;
 mod self_service;
 mod sharing;
+mod web_ui;
 mod webhooks;
