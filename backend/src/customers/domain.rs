@@ -79,6 +79,13 @@ pub fn parse_mobile(raw: &str) -> Result<String, FieldError> {
     }
 }
 
+/// A tag as stored and matched: trimmed, Latin letters in lower case (`VIP`, `Vip` and `vip` are
+/// one tag), every other character as given. Only ASCII letters are folded, so that SQLite's
+/// `lower()` and this agree (migration 000022 folded the tags stored before).
+pub fn tag(raw: &str) -> String {
+    raw.trim().to_ascii_lowercase()
+}
+
 /// An email address, trimmed and lower-cased (the form the blind index is computed over).
 pub fn parse_email(raw: &str) -> Result<String, FieldError> {
     let value = raw.trim().to_lowercase();
@@ -157,6 +164,15 @@ pub fn address_region(address: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_fold_latin_letters_only() {
+        assert_eq!(tag(" VIP "), "vip");
+        assert_eq!(tag("WeChat会员"), "wechat会员");
+        // Not ASCII: kept as given (SQLite's lower() would not fold it either).
+        assert_eq!(tag("ÉLITE"), "Élite");
+        assert_eq!(tag("Ⅱ类"), "Ⅱ类");
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()

@@ -97,7 +97,7 @@ pub struct CreateCustomer {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub household_id: Option<String>,
-    /// Up to 20 tags of 1–32 characters.
+    /// Up to 20 tags of 1–32 characters. Latin letters are stored in lower case (`VIP` is `vip`).
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
     #[serde(default)]
@@ -176,7 +176,7 @@ pub struct UpdateCustomer {
     #[serde(default, deserialize_with = "patch::required")]
     #[schema(nullable = false)]
     pub reachable: Option<bool>,
-    /// Replaces the tags.
+    /// Replaces the tags (Latin letters stored in lower case).
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
     #[serde(default, deserialize_with = "patch::required")]
@@ -240,6 +240,7 @@ pub struct CustomerQuery {
     /// Exact resident id (with a valid check character), matched through its blind index.
     #[param(pattern = r"^[ \t\n\r\u3000]*[0-9]{17}[0-9Xx][ \t\n\r\u3000]*$")]
     pub national_id: Option<String>,
+    /// Customers with this tag; Latin letters match in either case.
     pub tag: Option<String>,
     pub owner_id: Option<String>,
     pub unit_id: Option<String>,

@@ -235,7 +235,12 @@ pub fn new_row(
     };
     seal(cipher, &mut row, &clear);
     row.identity_bidx = clear.birth_date.map(|b| identity_index(cipher, &row.name, &b.to_string()));
-    Ok((row, dedup(input.tags)))
+    Ok((row, tags(input.tags)))
+}
+
+/// Tags as stored: folded (`domain::tag`), each once, sorted.
+fn tags(v: Vec<String>) -> Vec<String> {
+    dedup(v.iter().map(|t| domain::tag(t)).collect())
 }
 
 fn dedup(mut v: Vec<String>) -> Vec<String> {
@@ -336,7 +341,7 @@ pub fn update(
         row.identity_bidx = birth.map(|b| identity_index(cipher, &row.name, &b));
     }
     if let Some(tags) = input.tags {
-        store::replace_tags(conn, id, &dedup(tags))?;
+        store::replace_tags(conn, id, &self::tags(tags))?;
         changed.push("tags");
     }
     if let Some(owners) = input.owner_ids {
@@ -530,7 +535,7 @@ pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter
             .national_id
             .map(|n| bidx("national_id", ResidentId::parse(&n, today()).map(|r| r.as_str().to_owned())))
             .transpose()?,
-        tag: q.tag,
+        tag: q.tag.map(|t| domain::tag(&t)),
         owner_id: q.owner_id,
         unit_id: q.unit_id,
         household_id: q.household_id,

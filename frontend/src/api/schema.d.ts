@@ -1986,7 +1986,7 @@ export interface components {
             owner_ids?: string[];
             preferred_channel?: null | components["schemas"]["ContactChannel"];
             source: components["schemas"]["Source"];
-            /** @description Up to 20 tags of 1–32 characters. */
+            /** @description Up to 20 tags of 1–32 characters. Latin letters are stored in lower case (`VIP` is `vip`). */
             tags?: string[];
         };
         CreateFeedback: {
@@ -3049,7 +3049,7 @@ export interface components {
             preferred_channel?: null | components["schemas"]["ContactChannel"];
             reachable?: boolean;
             source?: components["schemas"]["Source"];
-            /** @description Replaces the tags. */
+            /** @description Replaces the tags (Latin letters stored in lower case). */
             tags?: string[];
         };
         UpdateUnit: {
@@ -3599,6 +3599,7 @@ export interface operations {
                 email?: string;
                 /** @description Exact resident id (with a valid check character), matched through its blind index. */
                 national_id?: string;
+                /** @description Customers with this tag; Latin letters match in either case. */
                 tag?: string;
                 owner_id?: string;
                 unit_id?: string;

@@ -886,3 +886,24 @@ async fn a_common_name_term_pages_like_a_rare_one(app: TestApp) {
     assert!(pages("明99", "name").await.is_empty());
 }
 both!(a_common_name_term_pages_like_a_rare_one, a_common_name_term_pages_like_a_rare_one);
+
+/// A tag is one tag however its Latin letters are cased: stored folded, found in any case.
+async fn tags_ignore_the_case_of_latin_letters(app: TestApp) {
+    let w = crate::fixtures::world(&app).await;
+    let id = crate::fixtures::customer(&app, &w.manager, "周八", "13800000088").await;
+    let path = format!("/api/v1/customers/{id}");
+    let body = json!({"tags": ["VIP", "Vip", " vip ", "家电", "WeChat会员"]});
+    let c = app.send("PATCH", &path, Some(&w.manager), Some(body), &[("If-Match", "*")]).await.expect(200).body;
+    assert_eq!(c["tags"], json!(["vip", "wechat会员", "家电"]));
+    for tag in ["VIP", "vip", "vIp"] {
+        let found = app.get(&format!("/api/v1/customers?tag={tag}"), &w.manager).await.expect(200).body;
+        let ids: Vec<&str> = found["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, vec![id.as_str()], "tag={tag}");
+    }
+    let found = app.get(&format!("/api/v1/customers?tag={}", urlencoding("WECHAT会员")), &w.manager).await.expect(200);
+    assert_eq!(found.body["items"].as_array().map(Vec::len), Some(1));
+    // Other scripts are kept as given.
+    let none = app.get(&format!("/api/v1/customers?tag={}", urlencoding("家")), &w.manager).await.expect(200);
+    assert_eq!(none.body["items"].as_array().map(Vec::len), Some(0));
+}
+both!(tags_ignore_the_case_of_latin_letters, tags_ignore_the_case_of_latin_letters);
