@@ -239,6 +239,28 @@ fn deliveries_for(app: &TestApp, hook: &str) -> i64 {
     d::table.filter(d::webhook_id.eq(hook)).count().get_result(&mut **conn).unwrap()
 }
 
+/// Waits until `n` deliveries of the hook are recorded as delivered: the receiver has the
+/// request a moment before the worker records the attempt (and the share it stands for).
+async fn recorded(app: &TestApp, hook: &str, n: i64) {
+    use diesel::prelude::*;
+    use guanxi::db::schema::webhook_deliveries as d;
+    for _ in 0..200 {
+        let mut conn = app.state.db.get().unwrap();
+        let done: i64 = d::table
+            .filter(d::webhook_id.eq(hook))
+            .filter(d::status.eq("delivered"))
+            .count()
+            .get_result(&mut **conn)
+            .unwrap();
+        if done >= n {
+            return;
+        }
+        drop(conn);
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{n} deliveries were not recorded");
+}
+
 async fn drained(app: &TestApp) {
     use diesel::prelude::*;
     use guanxi::db::schema::outbox;
@@ -304,7 +326,9 @@ async fn partner_webhook_follows_consent(app: TestApp) {
     drained(&app).await;
     wait_for(&r.got, 3).await;
     drained(&app).await;
-    assert_eq!(deliveries_for(&app, created["webhook"]["id"].as_str().unwrap()), 3, "nothing more is on its way");
+    let hook = created["webhook"]["id"].as_str().unwrap();
+    assert_eq!(deliveries_for(&app, hook), 3, "nothing more is on its way");
+    recorded(&app, hook, 3).await;
 
     let got = r.got.lock().unwrap().clone();
     let mut seen: Vec<(String, Value)> = got
