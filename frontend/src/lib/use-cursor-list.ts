@@ -3,9 +3,14 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 export type CursorPage<T> = { items: T[]; next_cursor?: string | null };
 
 /** A keyset-paginated list: pages are fetched with the previous page's `next_cursor`. */
-export function useCursorList<T>(key: unknown[], fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>) {
+export function useCursorList<T>(
+  key: unknown[],
+  fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>,
+  enabled = true,
+) {
   const query = useInfiniteQuery({
     queryKey: key,
+    enabled,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) => fetchPage(pageParam),
     getNextPageParam: (last) => last.next_cursor ?? undefined,

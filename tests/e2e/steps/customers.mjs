@@ -75,6 +75,21 @@ export default async function ({ page, base, password, results, step, context })
     await page.getByRole('cell', { name: '张三丰' }).waitFor();
   });
 
+  await step('part of a number is explained, not answered with everyone; Back keeps the search', async () => {
+    const search = page.getByLabel('Search customers');
+    await search.fill('1998');
+    await page.getByTestId('partial-number').filter({ hasText: '4 digits are part of a number' }).waitFor();
+    await page.getByRole('cell', { name: '张三丰' }).waitFor({ state: 'detached' });
+    await search.fill('张三丰');
+    await page.getByRole('cell', { name: '张三丰' }).click();
+    await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+    await page.goBack();
+    await page.waitForURL(/\/customers\?q=/);
+    assert.equal(await page.getByLabel('Search customers').inputValue(), '张三丰');
+    await page.getByRole('cell', { name: '张三丰' }).waitFor();
+    await page.getByRole('cell', { name: '李四' }).waitFor({ state: 'detached' });
+  });
+
   await step('the manager reviews a duplicate, merges it and undoes the merge', async () => {
     await page.getByRole('button', { name: 'New customer' }).click();
     const dialog = page.getByRole('dialog');

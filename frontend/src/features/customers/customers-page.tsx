@@ -1,8 +1,8 @@
-import { Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue, useIntersection } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
@@ -18,26 +18,41 @@ export function CustomersPage() {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
   const navigate = useNavigate();
-  const [q, setQ] = useState('');
-  const [tag, setTag] = useState('');
+  // The search lives in the address: it can be shared, and Back returns to it.
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const tag = params.get('tag') ?? '';
+  const setFilter = (name: 'q' | 'tag', value: string) =>
+    setParams(
+      (p) => {
+        if (value) p.set(name, value);
+        else p.delete(name);
+        return p;
+      },
+      { replace: true },
+    );
   const [filters] = useDebouncedValue({ q: q.trim(), tag: tag.trim() }, 300);
-  // A number is searched whole (it is encrypted); half a mobile would only find nothing.
+  // Numbers are stored encrypted and found only whole: part of one is explained, not searched
+  // (and not silently dropped, which listed everyone).
   const digits = filters.q.replace(/[\s+-]/g, '');
-  const searchReady = !/^\d+$/.test(digits) || digits.length >= 11;
-  const list = useCursorList(['customers', filters], async (cursor) =>
-    unwrap(
-      await api.GET('/api/v1/customers', {
-        params: {
-          query: {
-            limit: 50,
-            cursor,
-            sort: filters.q ? 'name' : undefined,
-            q: searchReady ? filters.q || undefined : undefined,
-            tag: filters.tag || undefined,
+  const partialNumber = /^\d+$/.test(digits) && digits.length < 11;
+  const list = useCursorList(
+    ['customers', filters],
+    async (cursor) =>
+      unwrap(
+        await api.GET('/api/v1/customers', {
+          params: {
+            query: {
+              limit: 50,
+              cursor,
+              sort: filters.q ? 'name' : undefined,
+              q: filters.q || undefined,
+              tag: filters.tag || undefined,
+            },
           },
-        },
-      }),
-    ),
+        }),
+      ),
+    !partialNumber,
   );
   // Infinite scroll: the next page loads when the end of the table comes into view.
   const { ref, entry } = useIntersection({ threshold: 0.1 });
@@ -66,10 +81,21 @@ export function CustomersPage() {
           description={t('customers.searchHelp')}
           w={360}
           value={q}
-          onChange={(e) => setQ(e.currentTarget.value)}
+          onChange={(e) => setFilter('q', e.currentTarget.value)}
         />
-        <TextInput mt="auto" placeholder={t('customers.filterTag')} value={tag} onChange={(e) => setTag(e.currentTarget.value)} />
+        <TextInput
+          mt="auto"
+          aria-label={t('customers.filterTag')}
+          placeholder={t('customers.filterTag')}
+          value={tag}
+          onChange={(e) => setFilter('tag', e.currentTarget.value)}
+        />
       </Group>
+      {partialNumber && (
+        <Alert color="blue" data-testid="partial-number">
+          {t('customers.partialNumber', { count: digits.length })}
+        </Alert>
+      )}
       <ProblemAlert error={list.error} />
       <Card withBorder p={0}>
         <Table striped highlightOnHover>
@@ -84,7 +110,7 @@ export function CustomersPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {list.items.map((c) => (
+            {(partialNumber ? [] : list.items).map((c) => (
               <Table.Tr key={c.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/customers/${c.id}`)}>
                 <Table.Td>{c.name}</Table.Td>
                 <Table.Td>{c.mobile ?? '—'}</Table.Td>
@@ -100,7 +126,7 @@ export function CustomersPage() {
       <div ref={ref} />
       {list.isFetching && <Text c="dimmed" size="sm">{t('common.loading')}</Text>}
       {!list.hasNextPage && !list.isFetching && list.items.length > 0 && <Text c="dimmed" size="sm">{t('customers.noMore')}</Text>}
-      {!list.isFetching && list.items.length === 0 && <Text c="dimmed">{t('common.none')}</Text>}
+      {!partialNumber && !list.isFetching && list.items.length === 0 && <Text c="dimmed">{t('common.none')}</Text>}
       <ExportDialog opened={exporting} onClose={() => setExporting(false)} filters={filters} />
       <Modal opened={creating} onClose={() => setCreating(false)} title={t('customers.new')} size="lg">
         {creating && <CustomerForm editing={null} onDone={(c) => navigate(`/customers/${c.id}`)} />}
