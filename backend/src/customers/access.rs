@@ -24,9 +24,22 @@ pub enum Access {
 /// The customer if the principal may reach it for `access`; otherwise 404.
 pub fn customer(conn: &mut DbConnection, p: &Principal, id: &str, access: Access) -> Result<CustomerRow, ApiError> {
     let (row, path) = store::get_with_path(conn, id)?.ok_or(ApiError::NotFound)?;
-    let home = p.sees_unit_path(&path) || store::is_owner(conn, id, &p.id)?;
-    if home || (access == Access::Read && shared_with(conn, p, id)?) {
-        Ok(row)
+    admit(conn, p, id, &path, access, |c| Ok(store::is_owner(c, id, &p.id)?))?;
+    Ok(row)
+}
+
+/// The rule itself, once the customer's unit path is known: home unit or owner (asked only if
+/// the unit does not already decide), else sharing for reads; otherwise 404.
+fn admit(
+    conn: &mut DbConnection,
+    p: &Principal,
+    id: &str,
+    unit_path: &str,
+    access: Access,
+    owns: impl FnOnce(&mut DbConnection) -> Result<bool, ApiError>,
+) -> Result<(), ApiError> {
+    if p.sees_unit_path(unit_path) || owns(conn)? || (access == Access::Read && shared_with(conn, p, id)?) {
+        Ok(())
     } else {
         Err(ApiError::NotFound)
     }
@@ -36,12 +49,8 @@ pub fn customer(conn: &mut DbConnection, p: &Principal, id: &str, access: Access
 /// reaches it as home unit or owner (the common case), the sharing decision only otherwise.
 pub fn readable_whole(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<store::Whole, ApiError> {
     let whole = store::whole(conn, id)?.ok_or(ApiError::NotFound)?;
-    let home = p.sees_unit_path(&whole.unit_path) || whole.owners.contains(&p.id);
-    if home || shared_with(conn, p, id)? {
-        Ok(whole)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    admit(conn, p, id, &whole.unit_path, Access::Read, |_| Ok(whole.owners.contains(&p.id)))?;
+    Ok(whole)
 }
 
 /// A customer the caller may read (home, owned or shared with its unit).

@@ -25,29 +25,18 @@ macro_rules! prepared {
 
         impl<C> diesel::RunQueryDsl<C> for $name {}
 
-        impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for $name {
+        $crate::prepared!(@fragment $name, diesel::pg::Pg, $pg, $($field : $sql),*);
+        $crate::prepared!(@fragment $name, diesel::sqlite::Sqlite, $sqlite, $($field : $sql),*);
+    };
+    // The statement for one backend: its SQL with each `?` replaced by the next field's bind.
+    (@fragment $name:ident, $backend:ty, $text:expr, $($field:ident : $sql:ty),*) => {
+        impl diesel::query_builder::QueryFragment<$backend> for $name {
             fn walk_ast<'b>(
                 &'b self,
-                #[allow(unused_mut)] mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+                #[allow(unused_mut)] mut out: diesel::query_builder::AstPass<'_, 'b, $backend>,
             ) -> diesel::QueryResult<()> {
                 #[allow(unused_mut)]
-                let mut parts = $pg.split('?');
-                out.push_sql(parts.next().unwrap_or(""));
-                $(
-                    out.push_bind_param::<$sql, _>(&self.$field)?;
-                    out.push_sql(parts.next().unwrap_or(""));
-                )*
-                Ok(())
-            }
-        }
-
-        impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for $name {
-            fn walk_ast<'b>(
-                &'b self,
-                #[allow(unused_mut)] mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
-            ) -> diesel::QueryResult<()> {
-                #[allow(unused_mut)]
-                let mut parts = $sqlite.split('?');
+                let mut parts = $text.split('?');
                 out.push_sql(parts.next().unwrap_or(""));
                 $(
                     out.push_bind_param::<$sql, _>(&self.$field)?;
