@@ -5,15 +5,48 @@ use std::fmt;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// One failed field of a request body or query.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub use crate::i18n::Params;
+use crate::i18n::{self, Lang};
+
+/// One failed field of a request body or query: a stable code and its parameters; `message`
+/// says it in the request's language (filled in when the problem is written).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct FieldError {
     pub field: String,
     pub code: String,
+    /// The figures and values the code speaks of (`{"min": 1, "max": 100}`).
+    #[serde(default, skip_serializing_if = "Params::is_empty")]
+    #[schema(value_type = Object)]
+    pub params: Params,
     pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), code: code.into(), params: Params::new(), message: String::new() }
+    }
+
+    pub fn with(mut self, name: &str, value: impl Into<serde_json::Value>) -> FieldError {
+        self.params.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// With `message` in `lang`.
+    pub fn localised(mut self, lang: Lang) -> FieldError {
+        self.message = i18n::field_message(&self.field, &self.code, &self.params, lang);
+        self
+    }
+}
+
+/// Why a request was refused, beyond its problem type: a stable code (`merge_undo_expired`) and
+/// the parameters its words need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub code: &'static str,
+    pub params: Params,
 }
 
 /// RFC 9457 problem details.
@@ -22,8 +55,17 @@ pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The kind of problem in the request's language (`Accept-Language`: zh-CN by default, or en).
     pub title: String,
     pub status: u16,
+    /// A stable code for this particular refusal (`merge_undo_expired`), for clients that show
+    /// their own words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Params::is_empty")]
+    #[schema(value_type = Object)]
+    pub params: Params,
+    /// `code` with its parameters in the request's language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The request id, to quote when reporting the problem.
@@ -35,12 +77,13 @@ pub struct Problem {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("bad request: {0}")]
-    BadRequest(String),
+    #[error("bad request: {}", .0.code)]
+    BadRequest(Reason),
     /// A query string that does not parse, each failing parameter named.
     #[error("bad query")]
     BadQuery(Vec<FieldError>),
-    #[error("unauthorized")]
+    /// The reason's code (`token_invalid`).
+    #[error("unauthorized: {0}")]
     Unauthorized(&'static str),
     #[error("forbidden")]
     Forbidden,
@@ -51,8 +94,8 @@ pub enum ApiError {
     MethodNotAllowed(Vec<&'static str>),
     #[error("request headers too large")]
     HeadersTooLarge,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {}", .0.code)]
+    Conflict(Reason),
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("payload too large")]
@@ -96,56 +139,101 @@ impl ApiError {
         ApiError::Internal(cause.to_string())
     }
 
-    pub fn field(field: &str, code: &str, message: impl Into<String>) -> ApiError {
-        ApiError::Validation(vec![FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message: message.into(),
-        }])
+    /// One failed field; add its parameters with [`ApiError::with`].
+    pub fn field(field: &str, code: &str) -> ApiError {
+        ApiError::Validation(vec![FieldError::new(field, code)])
     }
 
-    fn code(&self) -> (&'static str, &'static str) {
+    pub fn conflict(code: &'static str) -> ApiError {
+        ApiError::Conflict(Reason { code, params: Params::new() })
+    }
+
+    pub fn bad_request(code: &'static str) -> ApiError {
+        ApiError::BadRequest(Reason { code, params: Params::new() })
+    }
+
+    /// Adds a parameter to the reason, or to the last field error.
+    pub fn with(mut self, name: &str, value: impl Into<serde_json::Value>) -> ApiError {
+        let value = value.into();
+        match &mut self {
+            ApiError::BadRequest(r) | ApiError::Conflict(r) => {
+                r.params.insert(name.to_owned(), value);
+            }
+            ApiError::Validation(list) | ApiError::BadQuery(list) => {
+                if let Some(last) = list.last_mut() {
+                    last.params.insert(name.to_owned(), value);
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+
+    fn kind(&self) -> &'static str {
         match self {
-            ApiError::BadRequest(_) | ApiError::BadQuery(_) => ("bad-request", "Bad request"),
-            ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
-            ApiError::Forbidden => ("forbidden", "Not allowed"),
-            ApiError::NotFound => ("not-found", "Not found"),
-            ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
-            ApiError::HeadersTooLarge => ("headers-too-large", "Request headers too large"),
-            ApiError::Conflict(_) => ("conflict", "Conflict"),
-            ApiError::PreconditionFailed => ("precondition-failed", "Version mismatch"),
-            ApiError::PayloadTooLarge => ("payload-too-large", "Request body too large"),
-            ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
-            ApiError::Validation(_) => ("validation", "Invalid request"),
-            ApiError::PreconditionRequired => ("precondition-required", "If-Match required"),
-            ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
-            ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
-            ApiError::Internal(_) => ("internal", "Internal error"),
+            ApiError::BadRequest(_) | ApiError::BadQuery(_) => "bad-request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed(_) => "method-not-allowed",
+            ApiError::HeadersTooLarge => "headers-too-large",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionFailed => "precondition-failed",
+            ApiError::PayloadTooLarge => "payload-too-large",
+            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::Validation(_) => "validation",
+            ApiError::PreconditionRequired => "precondition-required",
+            ApiError::TooManyRequests { .. } => "rate-limited",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
         }
     }
 
-    fn detail(&self) -> Option<String> {
+    /// The catalogue key and parameters of the detail, if the problem has one.
+    fn reason(&self) -> Option<(String, Option<&'static str>, Params)> {
+        let own = |kind: &str| Some((format!("problem.{kind}.detail"), None, Params::new()));
         match self {
-            ApiError::BadRequest(d) | ApiError::Conflict(d) => Some(d.clone()),
-            ApiError::Unauthorized(d) => Some((*d).to_owned()),
-            ApiError::PreconditionFailed => Some("the resource changed since it was read; fetch it again".into()),
-            ApiError::PreconditionRequired => Some("send If-Match with the current ETag".into()),
-            ApiError::TooManyRequests { retry_after_secs } => Some(format!("retry after {retry_after_secs} s")),
-            ApiError::Internal(_) => Some("the error was logged; quote the instance id".into()),
+            ApiError::BadRequest(r) => Some((format!("bad_request.{}", r.code), Some(r.code), r.params.clone())),
+            ApiError::Conflict(r) => Some((format!("conflict.{}", r.code), Some(r.code), r.params.clone())),
+            ApiError::Unauthorized(code) => Some((format!("unauthorized.{code}"), Some(*code), Params::new())),
+            ApiError::TooManyRequests { retry_after_secs } => Some((
+                "problem.rate-limited.detail".into(),
+                None,
+                Params::from([("seconds".to_owned(), (*retry_after_secs).into())]),
+            )),
+            ApiError::PreconditionFailed | ApiError::PreconditionRequired | ApiError::Internal(_) => own(self.kind()),
             _ => None,
         }
     }
 
+    /// The problem document in the current request's language.
     pub fn problem(&self) -> Problem {
-        let (code, title) = self.code();
+        self.problem_in(i18n::current())
+    }
+
+    pub fn problem_in(&self, lang: Lang) -> Problem {
+        let kind = self.kind();
+        let reason = self.reason();
+        let title = i18n::text(&format!("problem.{kind}"), &Params::new(), lang).unwrap_or_else(|| kind.to_owned());
+        let (code, params, detail) = match reason {
+            Some((key, code, params)) => {
+                let detail = i18n::text(&key, &params, lang).or_else(|| code.map(str::to_owned));
+                (code.map(str::to_owned), if code.is_some() { params } else { Params::new() }, detail)
+            }
+            None => (None, Params::new(), None),
+        };
         Problem {
-            kind: format!("https://guanxi.dev/problems/{code}"),
-            title: title.to_owned(),
+            kind: format!("https://guanxi.dev/problems/{kind}"),
+            title,
             status: self.status_code().as_u16(),
-            detail: self.detail(),
+            code,
+            params,
+            detail,
             instance: crate::request::id(),
             errors: match self {
-                ApiError::Validation(errors) | ApiError::BadQuery(errors) => errors.clone(),
+                ApiError::Validation(errors) | ApiError::BadQuery(errors) => {
+                    errors.iter().cloned().map(|e| e.localised(lang)).collect()
+                }
                 _ => Vec::new(),
             },
         }
@@ -203,12 +291,19 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
 }
 
 impl ApiError {
-    /// The words of the error without its kind, for a job's `error` (which users read).
-    pub fn message(self) -> String {
-        match self {
-            ApiError::BadRequest(m) | ApiError::Conflict(m) | ApiError::Unavailable(m) | ApiError::Internal(m) => m,
-            other => other.to_string(),
-        }
+    /// A job's `error` as stored: the problem's codes and parameters (its words are chosen when
+    /// the job is read, in the reader's language). Internal causes stay in the log.
+    pub fn stored(&self) -> StoredError {
+        let (code, params) = match self {
+            ApiError::BadRequest(r) | ApiError::Conflict(r) => (Some(r.code.to_owned()), r.params.clone()),
+            ApiError::Unauthorized(code) => (Some((*code).to_owned()), Params::new()),
+            _ => (None, Params::new()),
+        };
+        let errors = match self {
+            ApiError::Validation(list) | ApiError::BadQuery(list) => list.clone(),
+            _ => Vec::new(),
+        };
+        StoredError { kind: self.kind().to_owned(), code, params, errors }
     }
 }
 
@@ -234,7 +329,7 @@ impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => ApiError::NotFound,
-            e if is_unique_violation(&e) => ApiError::Conflict("a record with the same unique value exists".into()),
+            e if is_unique_violation(&e) => ApiError::conflict("duplicate"),
             e => ApiError::Internal(format!("database: {e}")),
         }
     }
@@ -269,14 +364,13 @@ fn flatten(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<Fie
         };
         match kind {
             ValidationErrorsKind::Field(errs) => out.extend(errs.iter().map(|e| {
+                // The bounds of a rule, never the value (it may be personal data).
+                let params = e.params.iter().filter(|(k, _)| *k != "value").map(|(k, v)| (k.to_string(), v.clone()));
                 FieldError {
                     field: path.clone(),
                     code: e.code.to_string(),
-                    message: e
-                        .message
-                        .as_ref()
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| format!("{path} is invalid ({})", e.code)),
+                    params: params.collect(),
+                    message: String::new(),
                 }
             })),
             ValidationErrorsKind::Struct(inner) => flatten(inner, &path, out),
@@ -289,6 +383,37 @@ fn flatten(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<Fie
     }
 }
 
+/// An error kept in a record (a failed job): codes and parameters, never words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredError {
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Params::is_empty")]
+    pub params: Params,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl StoredError {
+    /// The error in `lang`: its reason, else its field errors, else its kind.
+    pub fn message(&self, lang: Lang) -> String {
+        let prefix = match self.kind.as_str() {
+            "bad-request" => "bad_request",
+            other => other,
+        };
+        let reason = self.code.as_ref().and_then(|c| i18n::text(&format!("{prefix}.{c}"), &self.params, lang));
+        reason
+            .or_else(|| {
+                let fields: Vec<String> =
+                    self.errors.iter().map(|e| i18n::field_message(&e.field, &e.code, &e.params, lang)).collect();
+                (!fields.is_empty()).then(|| fields.join("; "))
+            })
+            .or_else(|| i18n::text(&format!("problem.{}", self.kind), &Params::new(), lang))
+            .unwrap_or_else(|| self.kind.clone())
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 #[cfg(test)]
@@ -298,14 +423,14 @@ mod tests {
     #[test]
     fn every_problem_type_is_listed() {
         let all = [
-            ApiError::BadRequest(String::new()),
+            ApiError::bad_request("unreadable"),
             ApiError::BadQuery(Vec::new()),
-            ApiError::Unauthorized(""),
+            ApiError::Unauthorized("token_missing"),
             ApiError::Forbidden,
             ApiError::NotFound,
             ApiError::MethodNotAllowed(Vec::new()),
             ApiError::HeadersTooLarge,
-            ApiError::Conflict(String::new()),
+            ApiError::conflict("duplicate"),
             ApiError::PreconditionFailed,
             ApiError::PayloadTooLarge,
             ApiError::UnsupportedMediaType,
@@ -316,9 +441,16 @@ mod tests {
             ApiError::Internal(String::new()),
         ];
         for e in all {
-            let (code, _) = e.code();
+            let code = e.kind();
             let listed = PROBLEM_TYPES.iter().find(|(c, _, _)| *c == code);
             assert_eq!(listed.map(|(_, s, _)| *s), Some(e.status_code().as_u16()), "{code}");
+            for lang in [Lang::ZhCn, Lang::En] {
+                let p = e.problem_in(lang);
+                assert_ne!(p.title, code, "{code} has no title in {lang:?}");
+                if let (Some(c), Some(d)) = (&p.code, &p.detail) {
+                    assert_ne!(c, d, "{code}/{c} has no words in {lang:?}");
+                }
+            }
         }
     }
 }

@@ -67,7 +67,7 @@ pub async fn metrics(
         .unwrap_or_default();
     // Compared as digests: equal-length, so the comparison's time tells nothing of the token.
     if crate::crypto::sha256_hex(given.as_bytes()) != crate::crypto::sha256_hex(expected.as_bytes()) {
-        return Err(ApiError::Unauthorized("metrics token required"));
+        return Err(ApiError::Unauthorized("metrics_token"));
     }
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(m.render()))
 }

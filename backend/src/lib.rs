@@ -15,6 +15,7 @@ pub mod demo_customers;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod i18n;
 pub mod incidents;
 pub mod job_kinds;
 pub mod jobs;

@@ -139,7 +139,7 @@ impl TokenService {
     }
 
     fn verify_uncached(&self, token: &str) -> Result<Claims, ApiError> {
-        let invalid = || ApiError::Unauthorized("invalid or expired token");
+        let invalid = || ApiError::Unauthorized("token_invalid");
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
         if header.typ.as_deref() != Some(TYP)
             || header.kid.as_deref() != Some(self.kid.as_str())

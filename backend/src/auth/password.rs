@@ -60,11 +60,9 @@ pub fn verify_dummy(password: &str) {
 pub fn check_policy(password: &str) -> Result<(), crate::error::ApiError> {
     let n = password.chars().count();
     if !(MIN_LENGTH..=MAX_LENGTH).contains(&n) {
-        return Err(crate::error::ApiError::field(
-            "password",
-            "length",
-            format!("a password has {MIN_LENGTH} to {MAX_LENGTH} characters"),
-        ));
+        return Err(crate::error::ApiError::field("password", "length")
+            .with("min", MIN_LENGTH)
+            .with("max", MAX_LENGTH));
     }
     Ok(())
 }

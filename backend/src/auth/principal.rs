@@ -109,12 +109,12 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or(ApiError::Unauthorized("missing bearer token"))?
+        .ok_or(ApiError::Unauthorized("token_missing"))?
         .to_str()
-        .map_err(|_| ApiError::Unauthorized("malformed authorization header"))?;
-    let (scheme, token) = value.split_once(' ').ok_or(ApiError::Unauthorized("malformed authorization header"))?;
+        .map_err(|_| ApiError::Unauthorized("authorization_malformed"))?;
+    let (scheme, token) = value.split_once(' ').ok_or(ApiError::Unauthorized("authorization_malformed"))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::Unauthorized("malformed authorization header"));
+        return Err(ApiError::Unauthorized("authorization_malformed"));
     }
     Ok(token.trim().to_owned())
 }
@@ -140,7 +140,7 @@ async fn identify(req: HttpRequest) -> Result<Principal, ApiError> {
     if token.starts_with(super::api_keys::store::API_KEY_PREFIX) {
         let hash = crate::crypto::sha256_hex(token.as_bytes());
         let key = state.db.run(move |conn| super::api_keys::store::authenticate(conn, &hash)).await?;
-        let key = key.ok_or(ApiError::Unauthorized("invalid API key"))?;
+        let key = key.ok_or(ApiError::Unauthorized("api_key_invalid"))?;
         return Ok(Principal {
             id: key.id,
             kind: PrincipalKind::Integration,
@@ -175,7 +175,7 @@ async fn identify(req: HttpRequest) -> Result<Principal, ApiError> {
                     live.remember(key, epoch);
                     Ok(())
                 }
-                _ => Err(ApiError::Unauthorized("session ended")),
+                _ => Err(ApiError::Unauthorized("session_ended")),
             }
         })
     };

@@ -131,8 +131,8 @@ pub async fn refresh(
     let outcome = state.db.write(move |c| sessions::refresh(c, &actor, &input.refresh_token)).await?;
     match outcome {
         Refreshed::Rotated(issued) => Ok(web::Json(tokens(&state, issued)?)),
-        Refreshed::Reused => Err(ApiError::Unauthorized("refresh token reused; the session has been ended")),
-        Refreshed::Invalid => Err(ApiError::Unauthorized("invalid or expired refresh token")),
+        Refreshed::Reused => Err(ApiError::Unauthorized("refresh_reused")),
+        Refreshed::Invalid => Err(ApiError::Unauthorized("refresh_invalid")),
     }
 }
 
@@ -143,8 +143,7 @@ pub async fn refresh(
 )]
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, p: Principal) -> Result<HttpResponse, ApiError> {
-    let session =
-        p.session_id.clone().ok_or(ApiError::BadRequest("API keys have no session; revoke the key instead".into()))?;
+    let session = p.session_id.clone().ok_or(ApiError::bad_request("api_key_no_session"))?;
     let actor = p.actor();
     state.db.write_as(p.owed(), move |c| sessions::logout(c, &actor, &session)).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -99,7 +99,7 @@ pub fn open(
     token: &str,
 ) -> Result<(CustomerRow, DateTime<Utc>), ApiError> {
     let claims: LinkClaims =
-        tokens.verify_document(LINK_TYP, token, true).ok_or(ApiError::Unauthorized("invalid or expired link"))?;
+        tokens.verify_document(LINK_TYP, token, true).ok_or(ApiError::Unauthorized("link_invalid"))?;
     let customer =
         crate::customers::store::get_with_path(conn, &claims.sub)?.map(|(c, _)| c).ok_or(ApiError::NotFound)?;
     let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);

@@ -37,7 +37,7 @@ fn link_caller(req: &HttpRequest) -> Result<LinkCaller, ApiError> {
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, t)| scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty())
         .map(|(_, t)| t.trim().to_owned())
-        .ok_or(ApiError::Unauthorized("missing consent link"))?;
+        .ok_or(ApiError::Unauthorized("link_missing"))?;
     let ip = client_ip(req, state.settings.trust_proxy);
     let (per_link, per_address) = &state.link_views;
     per_link.check(&crate::crypto::sha256_hex(token.as_bytes()))?;

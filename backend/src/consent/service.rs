@@ -24,7 +24,7 @@ pub fn check_purpose(conn: &mut DbConnection, purpose: &Purpose) -> Result<(), A
     if known {
         Ok(())
     } else {
-        Err(ApiError::field("purpose", "unknown", "not a consent purpose or a known partner"))
+        Err(ApiError::field("purpose", "unknown"))
     }
 }
 
@@ -49,23 +49,23 @@ pub fn append(
         (Some(ids), Purpose::IntraGroupSharing) if !ids.is_empty() && ids.len() <= 100 => {
             let found = crate::org::store::count_units(conn, ids)?;
             if found != ids.len() as i64 {
-                return Err(ApiError::field("scope", "unknown_unit", "every scope entry must be a unit id"));
+                return Err(ApiError::field("scope", "unknown_unit"));
             }
             Some(serde_json::to_string(ids).map_err(ApiError::internal)?)
         }
-        _ => return Err(ApiError::field("scope", "not_applicable", "a scope applies to intra_group_sharing only")),
+        _ => return Err(ApiError::field("scope", "not_applicable")),
     };
     let lineage = lineage(conn, &customer.unit_id)?;
     let notice = match &input.notice_id {
         Some(id) => Some(
             store::notice(conn, id)?
                 .filter(|n| lineage.contains(&n.unit_id))
-                .ok_or_else(|| ApiError::field("notice_id", "unknown", "no such notice for this customer's unit"))?,
+                .ok_or_else(|| ApiError::field("notice_id", "unknown"))?,
         ),
         None => store::current_notice(conn, &lineage)?,
     };
     if input.granted && notice.is_none() {
-        return Err(ApiError::field("notice_id", "no_notice", "publish a privacy notice before recording consent"));
+        return Err(ApiError::field("notice_id", "no_notice"));
     }
     let row = ConsentRow {
         id: new_id(),
@@ -111,14 +111,13 @@ pub fn create_notice(conn: &mut DbConnection, p: &Principal, input: CreateNotice
         Some(id) => id,
         None => p.scope_prefix().trim_matches('/').rsplit('/').next().unwrap_or_default().to_owned(),
     };
-    crate::org::service::visible_unit(conn, p, &unit_id)
-        .map_err(|_| ApiError::field("unit_id", "unknown", "no such unit in your scope"))?;
+    crate::org::service::visible_unit(conn, p, &unit_id).map_err(|_| ApiError::field("unit_id", "unknown"))?;
     if !LANGUAGES.contains(&input.language.as_str()) {
-        return Err(ApiError::field("language", "unsupported", "zh-CN or en"));
+        return Err(ApiError::field("language", "unsupported"));
     }
     for purpose in &input.purposes {
         check_purpose(conn, purpose)
-            .map_err(|_| ApiError::field("purposes", "unknown", format!("unknown purpose {purpose}")))?;
+            .map_err(|_| ApiError::field("purposes", "unknown").with("value", purpose.to_string()))?;
     }
     let row = NoticeRow {
         id: new_id(),
@@ -136,7 +135,7 @@ pub fn create_notice(conn: &mut DbConnection, p: &Principal, input: CreateNotice
     };
     store::insert_notice(conn, &row).map_err(|e| {
         if crate::db::is_unique_violation(&e) {
-            ApiError::Conflict("another version was published at the same moment; try again".into())
+            ApiError::conflict("notice_race")
         } else {
             e.into()
         }

@@ -5,8 +5,9 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::error::FieldError;
 
-fn err(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError { field: field.into(), code: code.into(), message: message.into() }
+/// The English words stay beside the code for readers of this file; users read the catalogue's.
+fn err(field: &str, code: &str, _english: &str) -> FieldError {
+    FieldError::new(field, code)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +113,6 @@ pub mod checks {
     fn as_validation(e: FieldError) -> ValidationError {
         let mut v = ValidationError::new("invalid");
         v.code = e.code.into();
-        v.message = Some(e.message.into());
         v
     }
 

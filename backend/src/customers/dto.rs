@@ -51,9 +51,7 @@ pub struct Source {
 
 fn third_party_names_its_supplier(source: &Source) -> Result<(), validator::ValidationError> {
     if source.channel == SourceChannel::ThirdParty && (source.supplier.is_none() || source.legal_basis.is_none()) {
-        let mut e = validator::ValidationError::new("third_party");
-        e.message = Some("a third-party list needs its supplier and the legal basis".into());
-        return Err(e);
+        return Err(validator::ValidationError::new("third_party"));
     }
     Ok(())
 }

@@ -75,11 +75,7 @@ fn parse_clear(
 
 fn check_tags(tags: &[String], errors: &mut Vec<FieldError>) {
     if tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > 32) {
-        errors.push(FieldError {
-            field: "tags".into(),
-            code: "length".into(),
-            message: "tags have 1 to 32 characters".into(),
-        });
+        errors.push(FieldError::new("tags", "length"));
     }
 }
 
@@ -88,7 +84,7 @@ fn check_owners(conn: &mut DbConnection, p: &Principal, owners: &[String]) -> Re
     for id in owners {
         match crate::org::store::user_with_path(conn, id)? {
             Some((u, path)) if u.active && p.sees_unit_path(&path) && u.role != "integration" => {}
-            _ => return Err(ApiError::field("owner_ids", "unknown", format!("no active colleague with id {id}"))),
+            _ => return Err(ApiError::field("owner_ids", "unknown").with("value", id.clone())),
         }
     }
     Ok(())
@@ -123,11 +119,7 @@ pub fn identity_index(cipher: &FieldCipher, name: &str, birth_date: &str) -> Str
 fn reconcile_id(clear: &mut Clear, gender: &mut Option<Gender>, errors: &mut Vec<FieldError>) {
     let Some(id) = &clear.national_id else { return };
     match clear.birth_date {
-        Some(b) if b != id.birth_date => errors.push(FieldError {
-            field: "birth_date".into(),
-            code: "mismatch".into(),
-            message: "the birth date differs from the one in the national id".into(),
-        }),
+        Some(b) if b != id.birth_date => errors.push(FieldError::new("birth_date", "mismatch")),
         _ => clear.birth_date = Some(id.birth_date),
     }
     let from_id = match id.gender {
@@ -135,11 +127,7 @@ fn reconcile_id(clear: &mut Clear, gender: &mut Option<Gender>, errors: &mut Vec
         domain::Gender::Female => Gender::Female,
     };
     match gender {
-        Some(g) if *g != from_id => errors.push(FieldError {
-            field: "gender".into(),
-            code: "mismatch".into(),
-            message: "the gender differs from the one in the national id".into(),
-        }),
+        Some(g) if *g != from_id => errors.push(FieldError::new("gender", "mismatch")),
         _ => *gender = Some(from_id),
     }
 }
@@ -552,7 +540,7 @@ pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter
 fn search_of(cipher: &FieldCipher, term: &str) -> Result<Option<store::Search>, ApiError> {
     let term = term.trim();
     if term.chars().count() > 100 {
-        return Err(ApiError::field("q", "too_long", "a search term has at most 100 characters"));
+        return Err(ApiError::field("q", "too_long"));
     }
     if term.is_empty() {
         return Ok(None);

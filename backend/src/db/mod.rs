@@ -246,10 +246,13 @@ impl DbPool {
         let pool = self.clone();
         let span = tracing::Span::current();
         let list = crate::request::list();
+        let lang = crate::i18n::current();
         let (out, sent) = actix_web::web::block(move || {
             let _guard = span.enter();
             let mut conn = pool.get()?;
-            let out = owed.settle(&mut conn).and_then(|()| crate::request::on_thread(list, || f(&mut conn)));
+            let out = owed
+                .settle(&mut conn)
+                .and_then(|()| crate::i18n::sync_with_lang(lang, || crate::request::on_thread(list, || f(&mut conn))));
             Ok::<_, ApiError>((out, conn.sent_this_checkout()))
         })
         .await

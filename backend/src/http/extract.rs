@@ -12,15 +12,30 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Validation(vec![FieldError {
-            field: field_of(&e.to_string()),
-            code: if e.to_string().starts_with(DUPLICATE) { "duplicate" } else { "invalid" }.into(),
-            message: e.to_string(),
-        }]),
-        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
-        _ => ApiError::BadRequest("unreadable request body".into()),
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            let message = e.to_string();
+            ApiError::Validation(vec![FieldError::new(field_of(&message), shape_code(&message))])
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::bad_request("json_malformed").with("line", e.line()).with("column", e.column())
+        }
+        _ => ApiError::bad_request("body_unreadable"),
     };
     api.into()
+}
+
+/// The code for serde's complaint. Its words are not passed on: they are English, and an
+/// "invalid value" quotes the value, which may be personal data.
+fn shape_code(message: &str) -> &'static str {
+    if message.starts_with(DUPLICATE) {
+        "duplicate"
+    } else if message.starts_with("missing field") {
+        "required"
+    } else if message.starts_with("unknown field") {
+        "unknown_field"
+    } else {
+        "invalid"
+    }
 }
 
 /// serde names the offending field in backticks ("unknown field `role`"); surface it.
@@ -29,7 +44,8 @@ fn field_of(message: &str) -> String {
 }
 
 fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::BadRequest(format!("invalid path parameter: {err}")).into()
+    tracing::debug!(%err, "path parameter");
+    ApiError::bad_request("path_invalid").into()
 }
 
 pub fn json_config() -> web::JsonConfig {
@@ -124,10 +140,10 @@ where
             let Strict(raw) = json.await?.into_inner();
             // Every body is an object: an array would otherwise fill a struct positionally.
             if !raw.is_object() {
-                return Err(ApiError::field("body", "object", "the request body must be a JSON object").into());
+                return Err(ApiError::field("body", "object").into());
             }
             if let Some(field) = find_nul(&raw, "") {
-                return Err(ApiError::field(&field, "nul", "text must not contain NUL characters").into());
+                return Err(ApiError::field(&field, "nul").into());
             }
             let value: T = serde_path_to_error::deserialize(raw).map_err(shape_error)?;
             value.validate().map_err(ApiError::from)?;
@@ -149,7 +165,7 @@ fn shape_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
         (".", None) => "body".to_owned(),
         (p, None) => p.to_owned(),
     };
-    ApiError::Validation(vec![FieldError { field, code: "invalid".into(), message }])
+    ApiError::Validation(vec![FieldError::new(field, shape_code(&message))])
 }
 
 /// A query string read into `T`, each failing parameter named in the 400 (`limit`, or `color` for
@@ -176,7 +192,7 @@ pub fn parse_query<T: serde::de::DeserializeOwned>(qs: &str) -> Result<T, ApiErr
         let message = e.inner().to_string();
         let field = if path == "." { field_of(&message) } else { path };
         let field = if field == "body" { "query".to_owned() } else { field };
-        ApiError::BadQuery(vec![FieldError { field, code: "invalid".into(), message }])
+        ApiError::BadQuery(vec![FieldError::new(field, shape_code(&message))])
     })
 }
 

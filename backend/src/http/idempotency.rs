@@ -39,7 +39,7 @@ enum Seen {
 }
 
 fn bad_key() -> ApiError {
-    ApiError::field("Idempotency-Key", "invalid", "1 to 255 visible ASCII characters")
+    ApiError::field("Idempotency-Key", "invalid")
 }
 
 pub async fn idempotency(mut req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -160,9 +160,7 @@ fn reserve(
                 })?;
             Ok(Seen::New)
         }
-        Some((f, _, _, _)) if f != fingerprint => {
-            Err(ApiError::field("Idempotency-Key", "reused", "this key was used for another request; send a new key"))
-        }
+        Some((f, _, _, _)) if f != fingerprint => Err(ApiError::field("Idempotency-Key", "reused")),
         Some((_, Some(status), headers, Some(sealed))) => {
             let body =
                 cipher.open_bytes(&context(caller, key), &sealed).map_err(|e| ApiError::internal(format!("{e:?}")))?;
@@ -174,7 +172,7 @@ fn reserve(
 }
 
 fn in_progress() -> ApiError {
-    ApiError::Conflict("a request with this Idempotency-Key is still running; retry shortly".into())
+    ApiError::conflict("idempotency_running")
 }
 
 fn keep(

@@ -5,7 +5,9 @@ use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use actix_web::http::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, Error};
@@ -25,11 +27,13 @@ pub async fn observe<B: MessageBody + 'static>(
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     let id = incoming_id(&req).unwrap_or_else(crate::db::new_id);
+    let lang = crate::i18n::negotiate(req.headers().get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().to_string();
     let span = tracing::info_span!("request", request_id = %id, %method, path = %req.path());
     if let Some(refused) = refuse_early(&req) {
-        let mut res = crate::request::sync_with_id(id.clone(), || actix_web::ResponseError::error_response(&refused));
+        let answer = || actix_web::ResponseError::error_response(&refused);
+        let mut res = crate::i18n::sync_with_lang(lang, || crate::request::sync_with_id(id.clone(), answer));
         finish_headers(res.headers_mut(), &id, true);
         return Ok(req.into_response(res).map_into_right_body());
     }
@@ -56,12 +60,13 @@ pub async fn observe<B: MessageBody + 'static>(
         }
     };
     let listed = crate::request::counting_statements(crate::request::within_list(list, handled));
-    let (res, statements) = crate::request::with_id(id.clone(), listed).instrument(span.clone()).await;
+    let in_lang = crate::i18n::with_lang(lang, listed);
+    let (res, statements) = crate::request::with_id(id.clone(), in_lang).instrument(span.clone()).await;
     let res = res?;
     // The principal's extractor leaves the caller's allowance on the request.
     let rate = actix_web::HttpMessage::extensions(res.request()).get::<crate::auth::throttle::RateNote>().map(|n| n.0);
     let res = not_modified(res);
-    let mut res = crate::request::sync_with_id(id.clone(), || as_problem(res));
+    let mut res = crate::i18n::sync_with_lang(lang, || crate::request::sync_with_id(id.clone(), || as_problem(res)));
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = res.status().as_u16();
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
@@ -97,7 +102,7 @@ fn refuse_early(req: &ServiceRequest) -> Option<ApiError> {
         }
     }
     if super::extract::has_encoded_nul(req.uri()) {
-        return Some(ApiError::BadRequest("the URL must not contain %00".into()));
+        return Some(ApiError::bad_request("url_nul"));
     }
     let header_bytes: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
     if header_bytes > MAX_HEADER_BYTES {
@@ -172,7 +177,7 @@ fn as_problem<B: MessageBody + 'static>(res: ServiceResponse<EitherBody<B>>) -> 
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
         s if s.is_server_error() => ApiError::internal(format!("framework answered {s}")),
-        s => ApiError::BadRequest(s.canonical_reason().unwrap_or("bad request").to_lowercase()),
+        _ => ApiError::bad_request("unreadable"),
     };
     let (req, _) = res.into_parts();
     let out = actix_web::ResponseError::error_response(&error);

@@ -28,7 +28,7 @@ impl PageParams {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::field("limit", "range", "limit must be between 1 and 500")),
+            Some(_) => Err(ApiError::field("limit", "range")),
         }
     }
 
@@ -75,7 +75,7 @@ fn tag(list: &str, key: &str) -> String {
 
 /// The one answer to a cursor this server did not issue for this list (422, naming `cursor`).
 pub fn invalid_cursor() -> ApiError {
-    ApiError::field("cursor", "invalid", "cursor is not one this server issued")
+    ApiError::field("cursor", "invalid")
 }
 
 /// `base64url(key).tag`: opaque to clients, and checked when it comes back on the same list.

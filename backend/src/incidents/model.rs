@@ -210,7 +210,7 @@ impl From<ActionRow> for IncidentAction {
         IncidentAction {
             kind: ActionKind::parse(&r.kind).unwrap_or(ActionKind::Other),
             id: r.id,
-            description: r.description,
+            description: crate::i18n::Coded::words(&r.description, crate::i18n::current()),
             taken_by: r.taken_by,
             taken_at: r.taken_at.and_utc(),
         }

@@ -36,10 +36,10 @@ pub fn with_counts(conn: &mut DbConnection, rows: Vec<IncidentRow>) -> Result<Ve
 
 pub fn create(conn: &mut DbConnection, p: &Principal, input: CreateIncident) -> Result<IncidentRow, ApiError> {
     if let Some(bad) = input.fields.iter().find(|f| !known_field(f)) {
-        return Err(ApiError::field("fields", "unknown", format!("`{bad}` is not a kind of customer information")));
+        return Err(ApiError::field("fields", "unknown").with("value", bad.clone()));
     }
     if input.detected_at < input.occurred_at {
-        return Err(ApiError::field("detected_at", "before_occurrence", "an incident is detected after it occurred"));
+        return Err(ApiError::field("detected_at", "before_occurrence"));
     }
     let t = now();
     let mut fields = input.fields;
@@ -78,7 +78,7 @@ pub fn record_action(
 ) -> Result<ActionRow, ApiError> {
     let incident = visible(conn, p, id)?;
     if incident.status == IncidentStatus::Closed.as_str() {
-        return Err(ApiError::Conflict("the incident is closed".into()));
+        return Err(ApiError::conflict("incident_closed"));
     }
     let t = now();
     let row = ActionRow {
@@ -113,13 +113,13 @@ pub fn add_affected(
 ) -> Result<AffectedResult, ApiError> {
     let incident = visible(conn, p, id)?;
     if input.customer_ids.is_none() && input.query.is_none() {
-        return Err(ApiError::field("customer_ids", "required", "give customer ids, a query, or both"));
+        return Err(ApiError::field("customer_ids", "required"));
     }
     let mut added = 0;
     if let Some(ids) = &input.customer_ids {
         let found = crate::customers::access::reachable_ids(conn, p, ids)?;
         if let Some(unknown) = ids.iter().find(|i| !found.contains(i)) {
-            return Err(ApiError::field("customer_ids", "unknown", format!("no customer {unknown}")));
+            return Err(ApiError::field("customer_ids", "unknown").with("value", unknown.clone()));
         }
         added += store::add_affected(conn, &incident.id, &found)?;
     }
@@ -163,8 +163,11 @@ pub fn notify(
         out.no_contact += batch.len() as i64 - reachable;
         store::insert_notifications(conn, &incident.id, channel.as_str(), &batch, t)?;
     }
-    let note =
-        format!("{}: {} notifications recorded, {} without an address", channel.as_str(), out.recorded, out.no_contact);
+    let note = crate::i18n::Coded::new("notifications_recorded")
+        .with("channel", channel.as_str())
+        .with("recorded", out.recorded)
+        .with("no_contact", out.no_contact)
+        .stored();
     let action = RecordAction { kind: ActionKind::Notification, description: note, taken_at: None };
     if incident.status != IncidentStatus::Closed.as_str() {
         record_action(conn, p, &incident.id, action)?;

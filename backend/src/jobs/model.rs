@@ -51,7 +51,10 @@ pub struct Job {
     pub errors: i64,
     #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
+    /// Why the job failed, in the request's language.
     pub error: Option<String>,
+    /// The stable code of that failure (`job_owner_inactive`, `validation`, …).
+    pub error_code: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -59,6 +62,7 @@ pub struct Job {
 
 impl From<JobRow> for Job {
     fn from(r: JobRow) -> Self {
+        let stored: Option<crate::error::StoredError> = r.error.as_deref().and_then(|s| serde_json::from_str(s).ok());
         Job {
             status: match r.status.as_str() {
                 "running" => JobStatus::Running,
@@ -72,7 +76,12 @@ impl From<JobRow> for Job {
             done: r.done,
             total: r.total,
             errors: r.errors,
-            error: r.error,
+            error_code: stored.as_ref().map(|e| e.code.clone().unwrap_or_else(|| e.kind.clone())),
+            error: r.error.map(|raw| match &stored {
+                Some(e) => e.message(crate::i18n::current()),
+                // Failures recorded before errors were stored as codes.
+                None => raw,
+            }),
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
             finished_at: r.finished_at.map(|t| t.and_utc()),

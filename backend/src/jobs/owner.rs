@@ -52,7 +52,7 @@ impl JobOwner {
             })
         };
         if !still {
-            return Err(ApiError::Conflict("the user or key that started this job may no longer act".into()));
+            return Err(ApiError::conflict("job_owner_inactive"));
         }
         Ok(Principal {
             id: self.id.clone(),

@@ -67,7 +67,7 @@ pub async fn run_one(
         let _g = span.enter();
         let mut conn = pool.get()?;
         if job.attempts > MAX_ATTEMPTS {
-            store::finish(&mut conn, &job.id, Err("gave up after repeated interruptions".into()))?;
+            store::finish(&mut conn, &job.id, Err(ApiError::conflict("job_interrupted").stored()))?;
             return Ok::<_, ApiError>(());
         }
         tracing::info!(attempt = job.attempts, "job started");
@@ -76,15 +76,15 @@ pub async fn run_one(
             if store::progress(&mut progress_conn, &job.id, &worker, done, total, LEASE)? {
                 Ok(())
             } else {
-                Err(ApiError::Conflict("job lease lost".into()))
+                Err(ApiError::conflict("job_lease_lost"))
             }
         };
         let outcome = match kind::find(kinds, &job.kind) {
             Some(k) => (k.run)(&mut conn, &state, &job, &mut progress),
-            None => Err(ApiError::Conflict(format!("unknown job kind `{}`", job.kind))),
+            None => Err(ApiError::conflict("job_kind_unknown").with("kind", job.kind.clone())),
         };
         tracing::info!(ok = outcome.is_ok(), "job finished");
-        store::finish(&mut conn, &job.id, outcome.map_err(|e| e.message()))?;
+        store::finish(&mut conn, &job.id, outcome.map_err(|e| e.stored()))?;
         Ok(())
     })
     .await

@@ -109,11 +109,15 @@ pub fn progress(
     Ok(n == 1)
 }
 
-pub fn finish(conn: &mut DbConnection, id: &str, result: Result<serde_json::Value, String>) -> QueryResult<()> {
+pub fn finish(
+    conn: &mut DbConnection,
+    id: &str,
+    result: Result<serde_json::Value, crate::error::StoredError>,
+) -> QueryResult<()> {
     let t: NaiveDateTime = now();
     let (status, result, error) = match result {
         Ok(v) => ("succeeded", Some(v.to_string()), None),
-        Err(e) => ("failed", None, Some(e)),
+        Err(e) => ("failed", None, Some(serde_json::to_string(&e).unwrap_or_default())),
     };
     diesel::update(jobs::table.find(id))
         .set((

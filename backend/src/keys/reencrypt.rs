@@ -96,13 +96,11 @@ pub fn run(
     let payload: Payload = serde_json::from_str(&job.payload)?;
     let p = payload.owner.acting(conn, crate::auth::Permission::KeysManage)?;
     if payload.field_key != cipher.field_key_id() || payload.blind_key != cipher.blind_key_id() {
-        return Err(ApiError::Conflict(format!(
-            "this server uses keys {} and {}, the run moves to {} and {}: restart every server with the new key files, then start the run again",
-            cipher.field_key_id(),
-            cipher.blind_key_id(),
-            payload.field_key,
-            payload.blind_key
-        )));
+        return Err(ApiError::conflict("keys_not_loaded")
+            .with("field_key", cipher.field_key_id())
+            .with("blind_key", cipher.blind_key_id())
+            .with("target_field_key", payload.field_key.as_str())
+            .with("target_blind_key", payload.blind_key.as_str()));
     }
     let (c_total, w_total, m_total) = store::counts(conn)?;
     let total = c_total + w_total + m_total;

@@ -33,15 +33,15 @@ pub fn create_user(
     password_hash: String,
 ) -> Result<String, ApiError> {
     if role == Role::Integration {
-        return Err(ApiError::BadRequest("integrations use API keys, not user accounts".into()));
+        return Err(ApiError::bad_request("integration_user"));
     }
     let unit = match unit_code {
         Some(code) => store::unit_by_code(conn, code)?
-            .ok_or_else(|| ApiError::BadRequest(format!("no unit with code `{code}`")))?,
+            .ok_or_else(|| ApiError::bad_request("unit_code_unknown").with("code", code))?,
         None => ensure_group(conn)?,
     };
     if store::user_by_username(conn, username)?.is_some() {
-        return Err(ApiError::Conflict(format!("the username `{username}` is taken")));
+        return Err(ApiError::conflict("username_taken").with("username", username));
     }
     let row = service::new_user(username, username, password_hash, role, &unit.id);
     store::insert_user(conn, &row)?;

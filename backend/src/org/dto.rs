@@ -65,7 +65,9 @@ fn code_chars(code: &str) -> Result<(), validator::ValidationError> {
     if code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         Ok(())
     } else {
-        Err(validator::ValidationError::new("format").with_message("letters, digits, - and _ only".into()))
+        let mut e = validator::ValidationError::new("format");
+        e.add_param("allowed".into(), &"A-Z a-z 0-9 - _");
+        Err(e)
     }
 }
 
@@ -73,8 +75,7 @@ fn username_chars(name: &str) -> Result<(), validator::ValidationError> {
     if name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c)) {
         Ok(())
     } else {
-        Err(validator::ValidationError::new("format")
-            .with_message("lower-case letters, digits, '.', '-' and '_' only".into()))
+        Err(validator::ValidationError::new("format"))
     }
 }
 

@@ -101,7 +101,7 @@ fn decidable(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<GrantRo
         return Err(ApiError::NotFound);
     }
     if grant.requested_by == p.id || grant.user_id == p.id {
-        return Err(ApiError::Conflict("a grant is approved by a second person, not its requester or its user".into()));
+        return Err(ApiError::conflict("grant_second_person"));
     }
     Ok(grant)
 }

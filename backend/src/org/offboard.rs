@@ -41,7 +41,7 @@ pub fn offboard(
     input: OffboardRequest,
 ) -> Result<OffboardResult, ApiError> {
     if id == p.id {
-        return Err(ApiError::Conflict("you cannot offboard yourself".into()));
+        return Err(ApiError::conflict("offboard_self"));
     }
     let leaver = visible_user(conn, p, id)?;
     // Successors come from the leaver's own subsidiary: the customers are homed there.
@@ -58,11 +58,7 @@ pub fn offboard(
                     && matches!(Role::parse(&u.role), Some(Role::Manager | Role::Agent | Role::Sales))
             });
         if !ok {
-            return Err(ApiError::field(
-                "successor_ids",
-                "invalid",
-                format!("{s} is not an active manager, agent or sales colleague of the same subsidiary"),
-            ));
+            return Err(ApiError::field("successor_ids", "invalid").with("value", s.clone()));
         }
     }
     // Ids only: a leaver may own many customers, but ids are small; owners and notifications go

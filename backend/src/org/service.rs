@@ -20,7 +20,7 @@ pub fn create_unit(conn: &mut DbConnection, p: &Principal, input: CreateUnit) ->
         Some(pid) => Some(
             store::unit(conn, pid)?
                 .filter(|u| p.sees_unit_path(&u.path))
-                .ok_or_else(|| ApiError::field("parent_id", "not_found", "no such unit"))?,
+                .ok_or_else(|| ApiError::field("parent_id", "not_found"))?,
         ),
         None => None,
     };
@@ -31,14 +31,10 @@ pub fn create_unit(conn: &mut DbConnection, p: &Principal, input: CreateUnit) ->
     };
     let parent_kind = parent.as_ref().map(|u| UnitKind::parse(&u.kind));
     if parent_kind != expected_parent {
-        return Err(ApiError::field(
-            "parent_id",
-            "hierarchy",
-            "a group has no parent, a subsidiary belongs to the group, a department to a subsidiary",
-        ));
+        return Err(ApiError::field("parent_id", "hierarchy"));
     }
     if input.kind == UnitKind::Group && store::group_unit(conn)?.is_some() {
-        return Err(ApiError::Conflict("the group unit exists already".into()));
+        return Err(ApiError::conflict("group_exists"));
     }
     let row = UnitRow::new(parent.as_ref(), input.kind.as_str(), &input.code, &input.name);
     store::insert_unit(conn, &row)?;
@@ -78,14 +74,16 @@ pub fn update_unit(
 pub fn delete_unit(conn: &mut DbConnection, p: &Principal, id: &str, expected: &IfMatch) -> Result<(), ApiError> {
     let unit = visible_unit(conn, p, id)?;
     if unit.kind == "group" {
-        return Err(ApiError::Conflict("the group unit cannot be deleted".into()));
+        return Err(ApiError::conflict("group_undeletable"));
     }
     let version = expected.check(unit.version)?;
     let [children, people, customers, keys] = store::unit_dependants(conn, id)?;
     if children + people + customers + keys > 0 {
-        return Err(ApiError::Conflict(format!(
-            "the unit still has {children} sub-units, {people} users, {customers} customers and {keys} API keys"
-        )));
+        return Err(ApiError::conflict("unit_not_empty")
+            .with("children", children)
+            .with("people", people)
+            .with("customers", customers)
+            .with("keys", keys));
     }
     if !store::delete_unit(conn, id, version)? {
         return Err(ApiError::PreconditionFailed);
@@ -103,7 +101,7 @@ pub fn visible_user(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<
 
 fn check_role(role: Role) -> Result<(), ApiError> {
     if role == Role::Integration {
-        return Err(ApiError::field("role", "invalid", "integrations use API keys, not user accounts"));
+        return Err(ApiError::field("role", "invalid"));
     }
     Ok(())
 }
@@ -111,7 +109,7 @@ fn check_role(role: Role) -> Result<(), ApiError> {
 fn unit_in_scope(conn: &mut DbConnection, p: &Principal, unit_id: &str) -> Result<(), ApiError> {
     match store::unit_path(conn, unit_id)? {
         Some(path) if p.sees_unit_path(&path) => Ok(()),
-        _ => Err(ApiError::field("unit_id", "not_found", "no such unit")),
+        _ => Err(ApiError::field("unit_id", "not_found")),
     }
 }
 
@@ -125,7 +123,7 @@ pub fn create_user(
     check_role(input.role)?;
     unit_in_scope(conn, p, &input.unit_id)?;
     if store::user_by_username(conn, &input.username)?.is_some() {
-        return Err(ApiError::Conflict("the username is taken".into()));
+        return Err(ApiError::conflict("username_taken"));
     }
     let mut row = new_user(&input.username, &input.display_name, password_hash, input.role, &input.unit_id);
     let mut asked =
@@ -181,7 +179,7 @@ pub fn update_user(
     }
     let self_demotion = input.role.is_some_and(|r| Some(r) != p.role) || input.active == Some(false);
     if id == p.id && self_demotion {
-        return Err(ApiError::Conflict("you cannot disable or change the role of your own account".into()));
+        return Err(ApiError::conflict("own_account"));
     }
     let mut changes = UserChanges {
         display_name: input.display_name,

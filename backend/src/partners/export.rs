@@ -72,12 +72,12 @@ pub fn agreement_for(
     let agreement = store::agreements(conn, partner_id)?
         .into_iter()
         .find(|a| a.id == agreement_id)
-        .ok_or_else(|| ApiError::field("agreement_id", "unknown", "no such agreement of this partner"))?;
+        .ok_or_else(|| ApiError::field("agreement_id", "unknown"))?;
     if !agreement.in_force(&today) {
-        return Err(ApiError::field("agreement_id", "not_in_force", "the agreement is not in force"));
+        return Err(ApiError::field("agreement_id", "not_in_force"));
     }
     if !AgreementRow::list(&agreement.purposes).iter().any(|p| p == purpose) {
-        return Err(ApiError::field("purpose", "not_agreed", "the agreement does not cover this purpose"));
+        return Err(ApiError::field("purpose", "not_agreed"));
     }
     let mut paths = Vec::new();
     for unit in AgreementRow::list(&agreement.unit_ids) {
@@ -86,7 +86,7 @@ pub fn agreement_for(
     let reach = scope.within(paths.iter().map(String::as_str));
     if reach.is_empty() {
         // An agreement for other units is not the caller's to use: as if it did not exist.
-        return Err(ApiError::field("agreement_id", "unknown", "no such agreement of this partner"));
+        return Err(ApiError::field("agreement_id", "unknown"));
     }
     Ok((agreement, reach))
 }
@@ -99,8 +99,7 @@ pub fn run(
 ) -> Result<serde_json::Value, ApiError> {
     let payload: Payload = serde_json::from_str(&job.payload)?;
     let p = payload.owner.acting(conn, crate::auth::Permission::PrivacyManage)?;
-    let partner =
-        store::get(conn, &payload.partner_id)?.ok_or_else(|| ApiError::Conflict("the partner is gone".into()))?;
+    let partner = store::get(conn, &payload.partner_id)?.ok_or_else(|| ApiError::conflict("partner_gone"))?;
     let scope = Scope::of(&p);
     let (agreement, reach) = agreement_for(conn, &scope, &partner.id, &payload.agreement_id, &payload.purpose)?;
     let fields = AgreementRow::list(&agreement.fields);

@@ -19,7 +19,7 @@ use crate::error::{ApiError, FieldError};
 
 fn date(field: &str, v: &str, errors: &mut Vec<FieldError>) {
     if NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err() {
-        errors.push(FieldError { field: field.into(), code: "date".into(), message: "YYYY-MM-DD".into() });
+        errors.push(FieldError::new(field, "date"));
     }
 }
 
@@ -34,7 +34,7 @@ fn fail_if(errors: Vec<FieldError>) -> Result<(), ApiError> {
 pub fn create(conn: &mut DbConnection, p: &Principal, input: CreatePartner) -> Result<PartnerRow, ApiError> {
     let mut errors = Vec::new();
     if !input.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        errors.push(FieldError { field: "code".into(), code: "format".into(), message: "a-z, 0-9 and -".into() });
+        errors.push(FieldError::new("code", "format").with("allowed", "a-z 0-9 -"));
     }
     date("nda_signed_on", &input.nda_signed_on, &mut errors);
     if let Some(e) = &input.nda_expires_on {
@@ -54,7 +54,7 @@ pub fn create(conn: &mut DbConnection, p: &Principal, input: CreatePartner) -> R
     };
     store::insert(conn, &row).map_err(|e| {
         if crate::db::is_unique_violation(&e) {
-            ApiError::Conflict("a partner with this code exists".into())
+            ApiError::conflict("partner_code_taken")
         } else {
             e.into()
         }
@@ -72,26 +72,14 @@ pub fn add_agreement(
     store::get(conn, partner_id)?.ok_or(ApiError::NotFound)?;
     let mut errors = Vec::new();
     if let Some(bad) = input.fields.iter().find(|f| !SHAREABLE.contains(&f.as_str())) {
-        errors.push(FieldError {
-            field: "fields".into(),
-            code: "unknown".into(),
-            message: format!("`{bad}` cannot be shared"),
-        });
+        errors.push(FieldError::new("fields", "not_shareable").with("value", bad.as_str()));
     }
     if input.purposes.iter().any(|x| x.trim().is_empty() || x.len() > 60) {
-        errors.push(FieldError {
-            field: "purposes".into(),
-            code: "format".into(),
-            message: "1–60 characters each".into(),
-        });
+        errors.push(FieldError::new("purposes", "format"));
     }
     for unit in &input.unit_ids {
         if crate::org::service::visible_unit(conn, p, unit).is_err() {
-            errors.push(FieldError {
-                field: "unit_ids".into(),
-                code: "unknown".into(),
-                message: "no such unit in your scope".into(),
-            });
+            errors.push(FieldError::new("unit_ids", "unknown"));
             break;
         }
     }
@@ -134,7 +122,7 @@ pub fn read_customer(
     let agreements: Vec<AgreementRow> =
         store::agreements(conn, partner_id)?.into_iter().filter(|a| a.in_force(&today)).collect();
     if !agreements.iter().any(|a| AgreementRow::list(&a.purposes).iter().any(|x| x == purpose)) {
-        return Err(ApiError::field("purpose", "not_agreed", "no agreement in force covers this purpose"));
+        return Err(ApiError::field("purpose", "not_agreed"));
     }
     let (row, path) = crate::customers::store::get_with_path(conn, customer_id)?.ok_or(ApiError::NotFound)?;
     // A partner key reaches no further than the scope of the unit that issued it.

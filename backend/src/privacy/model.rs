@@ -76,7 +76,7 @@ impl From<RequestRow> for PrivacyRequest {
             customer_id: r.customer_id,
             unit_id: r.unit_id,
             details: r.details,
-            outcome: r.outcome,
+            outcome: r.outcome.map(|o| crate::i18n::Coded::words(&o, crate::i18n::current())),
             due_at: r.due_at.and_utc(),
             created_by: r.created_by,
             created_at: r.created_at.and_utc(),

@@ -100,8 +100,8 @@ pub fn check_purpose(conn: &mut DbConnection, purpose: &str) -> Result<(), ApiEr
     if purpose == RELATIONSHIP {
         return Ok(());
     }
-    let purpose = crate::consent::purpose::Purpose::parse(purpose)
-        .ok_or_else(|| ApiError::field("purpose", "unknown", "not a consent purpose or a known partner"))?;
+    let purpose =
+        crate::consent::purpose::Purpose::parse(purpose).ok_or_else(|| ApiError::field("purpose", "unknown"))?;
     crate::consent::service::check_purpose(conn, &purpose)
 }
 

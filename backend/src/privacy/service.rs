@@ -18,6 +18,7 @@ use crate::customers::service::clear_value;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 use crate::http::etag::{ended_version, IfMatch};
+use crate::i18n::Coded;
 
 /// A person's records are few; this bounds a copy without paging.
 const COPY_LIMIT: i64 = 100_000;
@@ -28,8 +29,7 @@ pub fn create(
     input: CreateRequest,
     due_days: i64,
 ) -> Result<RequestRow, ApiError> {
-    let customer = writable(conn, p, &input.customer_id)
-        .map_err(|_| ApiError::field("customer_id", "not_found", "no such customer"))?;
+    let customer = writable(conn, p, &input.customer_id).map_err(|_| ApiError::field("customer_id", "not_found"))?;
     let t = now();
     let row = RequestRow {
         id: new_id(),
@@ -67,17 +67,17 @@ pub fn complete(
 ) -> Result<RequestRow, ApiError> {
     let req = visible_request(conn, p, id)?;
     if req.status != RequestStatus::Open.as_str() {
-        return Err(ApiError::Conflict("this request is closed".into()));
+        return Err(ApiError::conflict("request_closed"));
     }
     let note = input.note.unwrap_or_default();
     let (status, outcome) = match RequestKind::parse(&req.kind) {
         Some(RequestKind::Deletion) => match store::active_hold(conn, &req.customer_id)? {
-            Some(hold) => (RequestStatus::Rejected, format!("legal hold: {}", hold.reason)),
+            Some(hold) => (RequestStatus::Rejected, Coded::new("legal_hold").with("reason", hold.reason)),
             None => {
                 writable(conn, p, &req.customer_id)?;
                 store::anonymise::anonymise(conn, &req.customer_id)?;
                 audit::append(conn, &p.actor(), Event::new("customer.anonymise", "customer", Some(&req.customer_id)))?;
-                (RequestStatus::Completed, "personal data anonymised; statistics kept".to_owned())
+                (RequestStatus::Completed, Coded::new("anonymised"))
             }
         },
         Some(RequestKind::Withdrawal) => {
@@ -97,14 +97,15 @@ pub fn complete(
                 crate::consent::service::append(conn, &p.actor(), &customer, input, Some(&p.id))?;
                 withdrawn += 1;
             }
-            (RequestStatus::Completed, format!("{withdrawn} consents withdrawn"))
+            (RequestStatus::Completed, Coded::new("consents_withdrawn").with("count", withdrawn))
         }
-        Some(RequestKind::Access) => (RequestStatus::Completed, "copy provided".to_owned()),
-        _ => (RequestStatus::Completed, if note.is_empty() { "corrected".to_owned() } else { note.clone() }),
+        Some(RequestKind::Access) => (RequestStatus::Completed, Coded::new("copy_provided")),
+        _ => (RequestStatus::Completed, Coded::new("corrected")),
     };
-    let outcome = if note.is_empty() || outcome == note { outcome } else { format!("{outcome}; {note}") };
-    if !store::close(conn, &req.id, status.as_str(), &outcome, &p.id, now())? {
-        return Err(ApiError::Conflict("this request is closed".into()));
+    // The record keeps codes; a note is the person's own words.
+    let outcome = if note.is_empty() { outcome } else { outcome.with("note", note) };
+    if !store::close(conn, &req.id, status.as_str(), &outcome.stored(), &p.id, now())? {
+        return Err(ApiError::conflict("request_closed"));
     }
     audit::append(conn, &p.actor(), Event::new("privacy_request.complete", "customer", Some(&req.customer_id)))?;
     visible_request(conn, p, id)
@@ -115,7 +116,7 @@ pub fn complete(
 pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &str) -> Result<Value, ApiError> {
     let req = visible_request(conn, p, id)?;
     if req.kind != RequestKind::Access.as_str() {
-        return Err(ApiError::Conflict("only access requests have a copy".into()));
+        return Err(ApiError::conflict("not_access_request"));
     }
     let row = writable(conn, p, &req.customer_id)?;
     let mut customer = serde_json::Map::new();

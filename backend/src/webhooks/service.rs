@@ -9,14 +9,14 @@ use crate::http::etag::{ended_version, IfMatch};
 use crate::outbox::TopicFilter;
 
 pub fn check_url(url: &str, allow_internal: bool) -> Result<(), ApiError> {
-    let bad = |m: &str| ApiError::field("url", "invalid", m.to_owned());
-    let uri: actix_web::http::Uri = url.parse().map_err(|_| bad("not a URL"))?;
+    let bad = |code: &str| ApiError::field("url", code);
+    let uri: actix_web::http::Uri = url.parse().map_err(|_| bad("not_url"))?;
     if !matches!(uri.scheme_str(), Some("http" | "https")) {
-        return Err(bad("use an http or https URL"));
+        return Err(bad("scheme"));
     }
-    let host = uri.host().ok_or_else(|| bad("the URL needs a host"))?;
+    let host = uri.host().ok_or_else(|| bad("host"))?;
     if !allow_internal && super::address::host_is_internal(host) {
-        return Err(bad("internal addresses are not allowed"));
+        return Err(bad("internal"));
     }
     Ok(())
 }

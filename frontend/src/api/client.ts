@@ -1,5 +1,6 @@
 // The typed API client (types generated from openapi.yaml). Adds the bearer token, refreshing it
 // shortly before it expires; a 401 ends the session.
+import i18n from 'i18next';
 import createClient, { type Middleware } from 'openapi-fetch';
 
 import { expiresSoon, expiryOf, getSession, setSession, storedRefreshToken } from '@/lib/session';
@@ -49,6 +50,15 @@ const auth: Middleware = {
   },
 };
 
+/** The server words its problems (titles, details, field messages) in the UI's language. */
+const language: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('Accept-Language', i18n.language || 'zh-CN');
+    return request;
+  },
+};
+
+api.use(language);
 api.use(auth);
 
 /** A client without the staff session: the public self-service page authorises each call with
@@ -57,3 +67,5 @@ export const publicApi = createClient<paths>({
   baseUrl: globalThis.location?.origin ?? '',
   fetch: (request) => globalThis.fetch(request),
 });
+
+publicApi.use(language);

@@ -2270,11 +2270,16 @@ export interface components {
             source?: string | null;
             target?: string | null;
         };
-        /** @description One failed field of a request body or query. */
+        /**
+         * @description One failed field of a request body or query: a stable code and its parameters; `message`
+         *     says it in the request's language (filled in when the problem is written).
+         */
         FieldError: {
             code: string;
             field: string;
             message: string;
+            /** @description The figures and values the code speaks of (`{"min": 1, "max": 100}`). */
+            params?: Record<string, never>;
         };
         FieldVerification: {
             field: string;
@@ -2402,7 +2407,10 @@ export interface components {
              * @description Items processed so far.
              */
             done: number;
+            /** @description Why the job failed, in the request's language. */
             error?: string | null;
+            /** @description The stable code of that failure (`job_owner_inactive`, `validation`, …). */
+            error_code?: string | null;
             /**
              * Format: int64
              * @description Items that failed (e.g. rejected import rows).
@@ -2761,12 +2769,20 @@ export interface components {
         };
         /** @description RFC 9457 problem details. */
         Problem: {
+            /**
+             * @description A stable code for this particular refusal (`merge_undo_expired`), for clients that show
+             *     their own words.
+             */
+            code?: string | null;
+            /** @description `code` with its parameters in the request's language. */
             detail?: string | null;
             errors?: components["schemas"]["FieldError"][];
             /** @description The request id, to quote when reporting the problem. */
             instance?: string | null;
+            params?: Record<string, never>;
             /** Format: int32 */
             status: number;
+            /** @description The kind of problem in the request's language (`Accept-Language`: zh-CN by default, or en). */
             title: string;
             /** @description A URI naming the kind of problem. */
             type: string;

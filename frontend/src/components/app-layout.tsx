@@ -1,5 +1,6 @@
 import { AppShell, Burger, Button, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 
@@ -19,8 +20,6 @@ export function AppLayout() {
   const location = useLocation();
   const [opened, { toggle, close }] = useDisclosure();
 
-  if (!session) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
-
   const domains = ([
     { to: '/', label: t('nav.dashboard') },
     { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
@@ -35,6 +34,17 @@ export function AppLayout() {
     { to: '/audit', label: t('nav.audit'), permission: 'audit:read' },
     { to: '/keys', label: t('nav.keys'), permission: 'keys:manage' },
   ].filter((i) => can(me.data, i.permission));
+
+  // The tab names the page in the UI's language: the deepest menu entry the address is under.
+  const here = [...domains, ...admin]
+    .filter((i) => (i.to === '/' ? location.pathname === '/' : location.pathname.startsWith(i.to)))
+    .sort((a, b) => b.to.length - a.to.length)[0];
+  const title = here ? `${here.label} · ${t('app.name')}` : t('app.name');
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+
+  if (!session) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
 
   async function logout() {
     await api.POST('/api/v1/auth/logout');

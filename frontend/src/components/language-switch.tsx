@@ -8,7 +8,7 @@ export function LanguageSwitch() {
   return (
     <SegmentedControl
       size="xs"
-      aria-label="language"
+      aria-label={i18n.t('common.language')}
       value={i18n.language}
       onChange={setLanguage}
       data={LANGUAGES.map((l) => ({ value: l.value, label: l.label }))}

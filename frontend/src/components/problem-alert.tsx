@@ -12,7 +12,7 @@ export function ProblemAlert({ error }: { error: unknown }) {
       {problem?.detail && <Text size="sm">{problem.detail}</Text>}
       {problem?.errors?.map((e) => (
         <Text size="sm" key={e.field + e.code}>
-          {e.field}: {e.message}
+          {e.message}
         </Text>
       ))}
       {problem?.instance && (

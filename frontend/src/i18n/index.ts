@@ -24,6 +24,8 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
 });
 
+if (typeof document !== 'undefined') document.documentElement.lang = i18n.language;
+
 export function setLanguage(lang: string): void {
   localStorage.setItem(KEY, lang);
   document.documentElement.lang = lang;

@@ -36,7 +36,12 @@ async fn reused_refresh_token_revokes_the_family(app: TestApp) {
     // The thief replays the spent token: refused, and the whole session ends.
     let reuse =
         app.send("POST", "/api/v1/auth/refresh", None, Some(json!({"refresh_token": first})), &[]).await.problem(401);
-    assert!(reuse.body["detail"].as_str().unwrap().contains("reused"));
+    assert_eq!(reuse.body["code"], "refresh_reused");
+    assert!(
+        reuse.body["detail"].as_str().unwrap().contains("刷新令牌被重复使用"),
+        "Chinese unless asked: {}",
+        reuse.body
+    );
     app.send("POST", "/api/v1/auth/refresh", None, Some(json!({"refresh_token": second})), &[]).await.problem(401);
     app.get("/api/v1/me", &newest_access).await.problem(401);
     app.get("/api/v1/me", &access).await.problem(401);

@@ -160,6 +160,7 @@ async fn unreadable_files_are_refused_before_queueing(app: TestApp) {
     let url = "/api/v1/customers/imports";
     let p = app.upload(url, &manager, "text/csv", b"name,shoe_size\n".to_vec()).await.problem(422);
     assert_eq!(p.body["errors"][0]["field"], "file");
+    assert_eq!(p.body["errors"][0]["params"]["value"], "shoe_size");
     assert!(p.body["errors"][0]["message"].as_str().unwrap().contains("shoe_size"));
     app.upload(url, &manager, "text/csv", b"mobile\n13900000000\n".to_vec()).await.problem(422);
     app.upload(url, &manager, "text/csv", vec![b'n', b'a', b'm', b'e', b'\n', 0xff, 0xfe]).await.problem(422);
@@ -207,7 +208,8 @@ async fn imports_across_chunks(app: TestApp) {
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!(errors[0].0, bad_line);
     assert_eq!(errors[1], (duplicate_line, "duplicate"));
-    assert!(r["errors"][1]["message"].as_str().unwrap().contains("line 3"), "{r}");
+    assert_eq!(r["errors"][1]["params"]["first"], 3, "{r}");
+    assert!(r["errors"][1]["message"].as_str().unwrap().contains("第 3 行"), "{r}");
     let found = app.get("/api/v1/customers?q=13900000001", &manager).await.expect(200).body;
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "the first holder of the mobile only");
 }

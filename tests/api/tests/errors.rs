@@ -15,7 +15,11 @@ async fn bad_requests_are_problems(app: TestApp) {
         .problem(422);
     assert_eq!(unknown.body["errors"][0]["field"], "role");
     let missing = app.raw("POST", "/api/v1/auth/login", "application/json", r#"{"username":"a"}"#).await.problem(422);
-    assert!(missing.body["errors"][0]["message"].as_str().unwrap().contains("password"));
+    assert_eq!(
+        (&missing.body["errors"][0]["field"], &missing.body["errors"][0]["code"]),
+        (&json!("password"), &json!("required"))
+    );
+    assert_eq!(missing.body["errors"][0]["message"], "请填写密码");
 
     let huge = format!(r#"{{"username":"a","password":"{}"}}"#, "x".repeat(300 * 1024));
     let huge: &'static str = Box::leak(huge.into_boxed_str());

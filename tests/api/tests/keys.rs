@@ -132,7 +132,8 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     assert_eq!(new.get("/api/v1/keys", &admin).await.expect(200).body["stale"]["job_files"], 1);
     let refused = new.wait_job(stale_job["id"].as_str().unwrap(), &admin).await;
     assert_eq!(refused["status"], "failed");
-    assert!(refused["error"].as_str().unwrap().contains("restart every server"), "{refused}");
+    assert_eq!(refused["error_code"], "keys_not_loaded", "{refused}");
+    assert!(refused["error"].as_str().unwrap().contains("请用新密钥文件重启所有服务器"), "{refused}");
 
     // The run on the new keys moves everything.
     new.post("/api/v1/key-rotations", &w.manager, json!({})).await.problem(403);

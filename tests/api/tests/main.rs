@@ -21,6 +21,7 @@ mod incidents;
 mod jobs;
 mod jwt;
 mod keys;
+mod languages;
 mod migrations;
 mod openapi;
 mod org;

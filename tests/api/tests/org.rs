@@ -148,7 +148,8 @@ async fn only_empty_units_can_be_deleted(app: TestApp) {
         .send("DELETE", &format!("/api/v1/units/{s1}"), Some(&admin), None, &[("If-Match", "\"1\"")])
         .await
         .problem(409);
-    assert!(r.body["detail"].as_str().unwrap().contains("1 sub-units"));
+    assert_eq!((&r.body["code"], &r.body["params"]["children"]), (&json!("unit_not_empty"), &json!(1)));
+    assert!(r.body["detail"].as_str().unwrap().contains("1 个下级单元"), "{}", r.body);
     app.send("DELETE", &format!("/api/v1/units/{d1}"), Some(&admin), None, &[("If-Match", "\"1\"")]).await.problem(409);
     app.send("DELETE", &format!("/api/v1/units/{group}"), Some(&admin), None, &[("If-Match", "\"1\"")])
         .await

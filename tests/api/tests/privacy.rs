@@ -172,7 +172,7 @@ async fn access_and_withdrawal_requests(app: TestApp) {
 
     let withdrawal = request(&app, &w.agent, &id, "withdrawal").await;
     let done = complete(&app, &w.compliance, &withdrawal).await;
-    assert_eq!(done["outcome"], "2 consents withdrawn");
+    assert_eq!(done["outcome"], "已撤回 2 项同意");
     for purpose in ["marketing_sms", "profiling"] {
         let check = app.get(&format!("/api/v1/customers/{id}/consents/check?purpose={purpose}"), &w.agent).await;
         assert_eq!(check.expect(200).body["reason"], "withdrawn");

@@ -69,7 +69,7 @@ pub async fn create_api_key(
     p.require(Permission::ApiKeysManage)?;
     let Body(input) = body;
     if input.expires_at.is_some_and(|e| e <= chrono::Utc::now()) {
-        return Err(ApiError::field("expires_at", "past", "expires_at must be in the future"));
+        return Err(ApiError::field("expires_at", "past"));
     }
     let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
     scopes.sort();
@@ -87,7 +87,7 @@ pub async fn create_api_key(
         .write_as(p.owed(), move |c| {
             match crate::org::store::unit_path(c, &row.unit_id)? {
                 Some(path) if p.sees_unit_path(&path) => {}
-                _ => return Err(ApiError::field("unit_id", "not_found", "no such unit")),
+                _ => return Err(ApiError::field("unit_id", "not_found")),
             }
             store::insert(c, &row)?;
             audit::append(

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::org::{model::UserRow, store as org_store};
 
 pub fn bad_credentials() -> ApiError {
-    ApiError::Unauthorized("invalid username or password")
+    ApiError::Unauthorized("credentials_invalid")
 }
 
 /// The start of a login: whether this name may be tried from this address now, and whom it names.
@@ -61,7 +61,7 @@ pub struct Issued {
 }
 
 fn staff(conn: &mut DbConnection, user_id: &str, session_id: &str) -> Result<store::StaffSession, ApiError> {
-    store::staff_for_session(conn, user_id, session_id)?.ok_or(ApiError::Unauthorized("session ended"))
+    store::staff_for_session(conn, user_id, session_id)?.ok_or(ApiError::Unauthorized("session_ended"))
 }
 
 /// A successful login: resets the failure count, upgrades a weak hash, opens a session.

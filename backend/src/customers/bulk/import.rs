@@ -55,6 +55,9 @@ pub struct Payload {
     pub file_name: Option<String>,
     /// Used for rows whose own source columns are empty.
     pub default_source: Option<Source>,
+    /// The language of the request that started the import: the error file speaks it.
+    #[serde(default)]
+    pub lang: crate::i18n::Lang,
 }
 
 /// One rejected row.
@@ -63,6 +66,10 @@ pub struct RowError {
     pub line: u64,
     pub field: String,
     pub code: String,
+    #[serde(default, skip_serializing_if = "crate::error::Params::is_empty")]
+    #[schema(value_type = Object)]
+    pub params: crate::error::Params,
+    /// In the language of the request that started the import (the error file is written once).
     pub message: String,
 }
 
@@ -83,21 +90,19 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 /// Checks a file before it is queued: UTF-8, a header with `name` and only known columns.
 pub fn check_file(bytes: &[u8]) -> Result<(), ApiError> {
     let bytes = strip_bom(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        ApiError::field("file", "encoding", format!("the file is not UTF-8 (byte {})", e.valid_up_to()))
-    })?;
+    std::str::from_utf8(bytes).map_err(|e| ApiError::field("file", "encoding").with("byte", e.valid_up_to()))?;
     if bytes.contains(&0) {
-        return Err(ApiError::field("file", "nul", "the file contains NUL characters"));
+        return Err(ApiError::field("file", "nul"));
     }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let header = reader.headers().map_err(|e| ApiError::field("file", "csv", e.to_string()))?;
+    let header = reader.headers().map_err(|e| ApiError::field("file", "csv").with("cause", e.to_string()))?;
     let names: Vec<&str> = header.iter().map(str::trim).collect();
     let known = columns();
     if let Some(bad) = names.iter().find(|n| !known.contains(n)) {
-        return Err(ApiError::field("file", "column", format!("unknown column `{bad}`; known: {}", known.join(", "))));
+        return Err(ApiError::field("file", "column").with("value", *bad).with("known", known.join(", ")));
     }
     if !names.contains(&"name") {
-        return Err(ApiError::field("file", "column", "the header needs a `name` column"));
+        return Err(ApiError::field("file", "name_column"));
     }
     Ok(())
 }
@@ -120,11 +125,7 @@ fn parse_enum<T>(
     let v = value?;
     let parsed = parse(&v);
     if parsed.is_none() {
-        errors.push(FieldError {
-            field: col.into(),
-            code: "enum".into(),
-            message: format!("`{v}` is not a valid {col}"),
-        });
+        errors.push(FieldError::new(col, "enum").with("value", v.as_str()));
     }
     parsed
 }
@@ -156,11 +157,7 @@ fn to_input(h: &Header, rec: &csv::StringRecord, default: Option<&Source>) -> Re
         owner_ids: Vec::new(),
     };
     if source.is_none() && !errors.iter().any(|e| e.field == "source_channel") {
-        errors.push(FieldError {
-            field: "source_channel".into(),
-            code: "required".into(),
-            message: "each record needs its source: a source_channel column or a default for the file".into(),
-        });
+        errors.push(FieldError::new("source_channel", "row_required"));
     }
     if let Err(e) = validator::Validate::validate(&input) {
         if let ApiError::Validation(list) = ApiError::from(e) {
@@ -197,8 +194,7 @@ pub fn run(
 ) -> Result<serde_json::Value, ApiError> {
     let payload: Payload = serde_json::from_str(&job.payload)?;
     let p = payload.owner.acting(conn, Permission::CustomersWrite)?;
-    let file = files::get(conn, cipher, &job.id, UPLOAD)?
-        .ok_or_else(|| ApiError::Conflict("the uploaded file is gone".into()))?;
+    let file = files::get(conn, cipher, &job.id, UPLOAD)?.ok_or_else(|| ApiError::conflict("upload_gone"))?;
     let bytes = strip_bom(&file.content);
     let total = csv::ReaderBuilder::new().flexible(true).from_reader(bytes).records().count() as i64;
     let scope: HashSet<String> = store::scope_unit_ids(conn, &Scope::of(&p))?.into_iter().collect();
@@ -208,7 +204,7 @@ pub fn run(
     // writes the last (each is about half of the work). At most one chunk waits between them.
     let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Chunk>(1);
     let (landed, read_errors) = std::thread::scope(|s| {
-        let reader = s.spawn(|| prepare(bytes, cipher, &p, payload.default_source.as_ref(), to_writer));
+        let reader = s.spawn(|| prepare(bytes, cipher, &p, payload.default_source.as_ref(), payload.lang, to_writer));
         let landed = crate::db::with_bulk_cache(conn, |conn| -> Result<(), ApiError> {
             let mut done = 0;
             for chunk in chunks {
@@ -250,6 +246,7 @@ fn prepare(
     cipher: &FieldCipher,
     p: &crate::auth::Principal,
     default_source: Option<&Source>,
+    lang: crate::i18n::Lang,
     to_writer: std::sync::mpsc::SyncSender<Chunk>,
 ) -> Result<Vec<RowError>, ApiError> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
@@ -266,18 +263,16 @@ fn prepare(
             read += 1;
             let mut reject = |line: u64, list: Vec<FieldError>| {
                 rejected_lines += 1;
-                errors.extend(list.into_iter().map(|e| RowError {
-                    line,
-                    field: e.field,
-                    code: e.code,
-                    message: e.message,
+                errors.extend(list.into_iter().map(|e| {
+                    let e = e.localised(lang);
+                    RowError { line, field: e.field, code: e.code, params: e.params, message: e.message }
                 }));
             };
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line());
-                    reject(line, vec![FieldError { field: "row".into(), code: "csv".into(), message: e.to_string() }]);
+                    reject(line, vec![FieldError::new("row", "csv").with("cause", e.to_string())]);
                     continue;
                 }
             };
@@ -289,20 +284,9 @@ fn prepare(
                 Ok((row, tags)) => {
                     let ks: Vec<String> = keys(&row).iter().filter_map(|(_, k)| (*k).clone()).collect();
                     if ks.is_empty() {
-                        reject(line, vec![FieldError {
-                            field: "row".into(),
-                            code: "unidentifiable".into(),
-                            message: "a row needs a national id, mobile, email or birth date to be recognised on re-import".into(),
-                        }]);
+                        reject(line, vec![FieldError::new("row", "unidentifiable")]);
                     } else if let Some(first) = ks.iter().find_map(|k| seen.get(k)) {
-                        reject(
-                            line,
-                            vec![FieldError {
-                                field: "row".into(),
-                                code: "duplicate".into(),
-                                message: format!("the same person as line {first}"),
-                            }],
-                        );
+                        reject(line, vec![FieldError::new("row", "duplicate").with("first", *first)]);
                     } else {
                         ks.into_iter().for_each(|k| {
                             seen.insert(k, line);

@@ -75,14 +75,19 @@ pub async fn import_customers(
     let default_source = match q.source_channel {
         Some(channel) => Some(Source { channel, supplier: q.source_supplier, legal_basis: q.source_legal_basis }),
         None if q.source_supplier.is_some() || q.source_legal_basis.is_some() => {
-            return Err(ApiError::field("source_channel", "required", "a supplier or legal basis needs its channel"))
+            return Err(ApiError::field("source_channel", "required"))
         }
         None => None,
     };
     if q.file_name.as_ref().is_some_and(|n| n.chars().count() > 200 || n.contains('\0')) {
-        return Err(ApiError::field("file_name", "length", "a file name has at most 200 characters"));
+        return Err(ApiError::field("file_name", "length"));
     }
-    let payload = import::Payload { owner: JobOwner::of(&p), file_name: q.file_name, default_source };
+    let payload = import::Payload {
+        owner: JobOwner::of(&p),
+        file_name: q.file_name,
+        default_source,
+        lang: crate::i18n::current(),
+    };
     let st = state.clone();
     let job = state
         .db

@@ -44,7 +44,7 @@ fn plan(
     prefer_source: &[String],
 ) -> Result<Plan, ApiError> {
     if let Some(bad) = prefer_source.iter().find(|f| !fields::find(f).is_some_and(|f| f.is(fields::MERGED))) {
-        return Err(ApiError::field("take_from_source", "unknown", format!("`{bad}` is not a mergeable field")));
+        return Err(ApiError::field("take_from_source", "unknown").with("value", bad.clone()));
     }
     let mut wanted: Vec<&str> = prefer_source.iter().map(String::as_str).collect();
     // Birth date and gender follow the national id they are read from.
@@ -95,11 +95,11 @@ pub fn merge(
     input: MergeRequest,
 ) -> Result<MergeOutcome, ApiError> {
     if input.source_id == target_id {
-        return Err(ApiError::field("source_id", "same", "a customer cannot be merged into itself"));
+        return Err(ApiError::field("source_id", "same"));
     }
     let target = crate::customers::access::writable(conn, p, target_id)?;
     let source = crate::customers::access::writable(conn, p, &input.source_id).map_err(|e| match e {
-        ApiError::NotFound => ApiError::field("source_id", "unknown", "no such customer"),
+        ApiError::NotFound => ApiError::field("source_id", "unknown"),
         other => other,
     })?;
     if target.version != input.target_version || source.version != input.source_version {
@@ -216,17 +216,17 @@ pub fn undo(conn: &mut DbConnection, p: &Principal, merge_id: &str) -> Result<Me
     let m = merges::get(conn, merge_id)?.ok_or(ApiError::NotFound)?;
     let target = crate::customers::access::writable(conn, p, &m.target_id)?;
     if m.undone_at.is_some() {
-        return Err(ApiError::Conflict("this merge was already undone".into()));
+        return Err(ApiError::conflict("merge_undone"));
     }
     if m.target_before == crate::privacy::store::anonymise::ERASED {
-        return Err(ApiError::Conflict("a customer of this merge was erased; it cannot be undone".into()));
+        return Err(ApiError::conflict("merge_erased"));
     }
     let t = now();
     if t - m.merged_at > TimeDelta::days(UNDO_DAYS) {
-        return Err(ApiError::Conflict(format!("merges can be undone for {UNDO_DAYS} days")));
+        return Err(ApiError::conflict("merge_undo_expired").with("days", UNDO_DAYS));
     }
     if target.version != m.target_version {
-        return Err(ApiError::Conflict("the merged customer changed since the merge; undo would lose that".into()));
+        return Err(ApiError::conflict("merge_target_changed"));
     }
     let (mut source, _) = store::get_any_with_path(conn, &m.source_id)?.ok_or(ApiError::NotFound)?;
     let moved: Moved = serde_json::from_str(&m.moved).map_err(ApiError::internal)?;

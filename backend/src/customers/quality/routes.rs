@@ -36,7 +36,7 @@ pub async fn verify_customer_fields(
             let row = crate::customers::access::writable(c, &p, &id)?;
             let filled = service::filled_fields(&row);
             if let Some(empty) = fields.iter().find(|f| !filled.contains(&f.as_str())) {
-                return Err(ApiError::field("fields", "empty", format!("`{empty}` has no value to verify")));
+                return Err(ApiError::field("fields", "empty").with("value", empty.clone()));
             }
             store::verify(c, &id, &fields, &p.id)?;
             let names: Vec<&str> = fields.iter().map(String::as_str).collect();

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Center, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 
@@ -15,6 +15,10 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const title = `${t('auth.title')} · ${t('app.name')}`;
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
   if (session) return <Navigate to="/" replace />;
 
