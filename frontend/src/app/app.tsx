@@ -1,6 +1,7 @@
 import '@mantine/core/styles.css';
 
 import { Center, Loader, MantineProvider } from '@mantine/core';
+
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { RouterProvider } from 'react-router';
@@ -9,6 +10,7 @@ import { refreshSession } from '@/api/client';
 import { getSession, storedRefreshToken, subscribe } from '@/lib/session';
 
 import { router } from './router';
+import { contrast, theme } from './theme';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
@@ -26,7 +28,7 @@ export function App() {
     if (!ready) void refreshSession().finally(() => setReady(true));
   }, [ready]);
   return (
-    <MantineProvider>
+    <MantineProvider theme={theme} cssVariablesResolver={contrast}>
       <QueryClientProvider client={queryClient}>
         {ready ? (
           <RouterProvider router={router} />

@@ -10,6 +10,7 @@ import { GRANTABLE_SCOPES, type GrantableScope } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
+import { ListTable } from '@/components/list-table';
 
 
 export function ApiKeysPage() {
@@ -44,12 +45,12 @@ export function ApiKeysPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('apiKeys.title')}</Title>
+        <Title order={1} size="h2">{t('apiKeys.title')}</Title>
         <Button onClick={() => setOpen(true)}>{t('apiKeys.new')}</Button>
       </Group>
       <ProblemAlert error={list.error ?? revoke.error} />
       <Card withBorder p={0}>
-        <Table striped>
+        <ListTable striped>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('common.name')}</Table.Th>
@@ -76,7 +77,7 @@ export function ApiKeysPage() {
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
+        </ListTable>
       </Card>
       <Modal opened={open} onClose={close} title={t('apiKeys.new')}>
         {created ? (

@@ -11,6 +11,7 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { JobProgress } from '@/features/jobs/job-progress';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
+import { ListTable } from '@/components/list-table';
 
 function VerificationResult({ v }: { v: Verification }) {
   const { t } = useTranslation();
@@ -37,7 +38,7 @@ export function AuditPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('audit.title')}</Title>
+        <Title order={1} size="h2">{t('audit.title')}</Title>
         <Group>
           <Button onClick={() => verify.mutate()} loading={verify.isPending}>{t('audit.verify')}</Button>
           <Button variant="light" onClick={() => startJob.mutate()} loading={startJob.isPending}>{t('audit.verifyJob')}</Button>
@@ -48,7 +49,7 @@ export function AuditPage() {
       <ProblemAlert error={list.error ?? verify.error ?? startJob.error} />
       <TextInput placeholder={t('audit.filterAction')} value={action} onChange={(e) => setAction(e.currentTarget.value)} w={300} />
       <Card withBorder p={0}>
-        <Table striped>
+        <ListTable striped>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>#</Table.Th>
@@ -75,7 +76,7 @@ export function AuditPage() {
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
+        </ListTable>
       </Card>
       {list.hasNextPage && (
         <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>

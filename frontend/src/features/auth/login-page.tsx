@@ -43,7 +43,7 @@ export function LoginPage() {
         <form onSubmit={submit}>
           <Stack>
             <div>
-              <Title order={2}>{t('app.name')}</Title>
+              <Title order={1} size="h2">{t('app.name')}</Title>
               <Text c="dimmed" size="sm">{t('app.tagline')}</Text>
             </div>
             <TextInput label={t('auth.username')} name="username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} required autoFocus />

@@ -99,7 +99,7 @@ export function CustomerDetailPage() {
     <Stack>
       <Group justify="space-between">
         <Group>
-          <Title order={2} data-testid="customer-name">{c.name}</Title>
+          <Title order={1} size="h2" data-testid="customer-name">{c.name}</Title>
           {c.tags.map((tg) => <Badge key={tg} variant="light">{tg}</Badge>)}
           <Badge color={c.reachable ? 'green' : 'gray'}>{c.reachable ? t('customers.reachable') : t('customers.unreachable')}</Badge>
         </Group>

@@ -9,6 +9,7 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
+import { ListTable } from '@/components/list-table';
 
 /** Members of the customer's household in the user's scope (CUS-6). */
 export function HouseholdTab({ customerId, householdId }: { customerId: string; householdId?: string | null }) {
@@ -70,7 +71,7 @@ export function HistoryTab({ customerId }: { customerId: string }) {
           )}
         </Text>
       ))}
-      <Table striped>
+      <ListTable striped>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('audit.at')}</Table.Th>
@@ -89,7 +90,7 @@ export function HistoryTab({ customerId }: { customerId: string }) {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ListTable>
       {history.hasNextPage && (
         <Button variant="default" onClick={() => void history.fetchNextPage()}>{t('common.loadMore')}</Button>
       )}

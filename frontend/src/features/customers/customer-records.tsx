@@ -9,6 +9,7 @@ import { ApiProblem, unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useCursorList, type CursorPage } from '@/lib/use-cursor-list';
+import { ListTable } from '@/components/list-table';
 
 type Kind = 'purchases' | 'preferences' | 'feedback' | 'contacts';
 
@@ -96,7 +97,7 @@ export function PurchasesTab({ customerId, canWrite }: { customerId: string; can
               </ResponsiveContainer>
             </Card>
           )}
-          <Table striped>
+          <ListTable striped>
             <Table.Tbody>
               {items.map((p) => (
                 <Table.Tr key={p.id}>
@@ -107,7 +108,7 @@ export function PurchasesTab({ customerId, canWrite }: { customerId: string; can
                 </Table.Tr>
               ))}
             </Table.Tbody>
-          </Table>
+          </ListTable>
         </>
       }
     />
@@ -134,9 +135,9 @@ export function PreferencesTab({ customerId, canWrite }: { customerId: string; c
           <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
         </Group>
       )}
-      table={<Table striped><Table.Tbody>{items.map((p) => (
+      table={<ListTable striped><Table.Tbody>{items.map((p) => (
         <Table.Tr key={p.id}><Table.Td>{t(`enums.pref.${p.category}`)}</Table.Td><Table.Td>{p.value}</Table.Td></Table.Tr>
-      ))}</Table.Tbody></Table>}
+      ))}</Table.Tbody></ListTable>}
     />
   );
 }
@@ -164,9 +165,9 @@ export function FeedbackTab({ customerId, canWrite }: { customerId: string; canW
           <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
         </Group>
       )}
-      table={<Table striped><Table.Tbody>{items.map((f) => (
+      table={<ListTable striped><Table.Tbody>{items.map((f) => (
         <Table.Tr key={f.id}><Table.Td>{formatTime(f.created_at, i18n.language)}</Table.Td><Table.Td>{t(`enums.feedback.${f.kind}`)}</Table.Td><Table.Td>{f.content}</Table.Td></Table.Tr>
-      ))}</Table.Tbody></Table>}
+      ))}</Table.Tbody></ListTable>}
     />
   );
 }
@@ -197,14 +198,14 @@ export function ContactsTab({ customerId, canWrite }: { customerId: string; canW
           <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
         </Group>
       )}
-      table={<Table striped><Table.Tbody>{items.map((c) => (
+      table={<ListTable striped><Table.Tbody>{items.map((c) => (
         <Table.Tr key={c.id}>
           <Table.Td>{formatTime(c.occurred_at, i18n.language)}</Table.Td>
           <Table.Td>{t(`enums.contact.${c.kind}`)} · {t(`enums.direction.${c.direction}`)}</Table.Td>
           <Table.Td>{c.reached ? '✓' : '✗'}</Table.Td>
           <Table.Td>{c.summary}</Table.Td>
         </Table.Tr>
-      ))}</Table.Tbody></Table>}
+      ))}</Table.Tbody></ListTable>}
     />
   );
 }

@@ -13,6 +13,7 @@ import { useCursorList } from '@/lib/use-cursor-list';
 
 import { CustomerForm } from './customer-form';
 import { ExportDialog } from './export-dialog';
+import { ListTable } from '@/components/list-table';
 
 export function CustomersPage() {
   const { t, i18n } = useTranslation();
@@ -66,7 +67,7 @@ export function CustomersPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('customers.title')}</Title>
+        <Title order={1} size="h2">{t('customers.title')}</Title>
         <Group>
           <Button variant="default" onClick={() => navigate('/customers/quality')}>{t('quality.title')}</Button>
           {can(me, 'customers:import') && <Button variant="default" onClick={() => navigate('/customers/import')}>{t('import.title')}</Button>}
@@ -98,7 +99,7 @@ export function CustomersPage() {
       )}
       <ProblemAlert error={list.error} />
       <Card withBorder p={0}>
-        <Table striped highlightOnHover>
+        <ListTable striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('customers.name')}</Table.Th>
@@ -121,7 +122,7 @@ export function CustomersPage() {
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
+        </ListTable>
       </Card>
       <div ref={ref} />
       {list.isFetching && <Text c="dimmed" size="sm">{t('common.loading')}</Text>}

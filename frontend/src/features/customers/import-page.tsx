@@ -10,6 +10,7 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
+import { ListTable } from '@/components/list-table';
 
 const SOURCES = ['sales', 'service', 'survey', 'self_web', 'self_hotline', 'self_app'] as const;
 type SourceChannel = (typeof SOURCES)[number];
@@ -50,7 +51,7 @@ function ImportOutcome({ job }: { job: Job }) {
               {t('import.downloadErrors')}
             </Button>
           </Group>
-          <Table striped data-testid="import-errors">
+          <ListTable striped data-testid="import-errors">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('import.line')}</Table.Th>
@@ -67,7 +68,7 @@ function ImportOutcome({ job }: { job: Job }) {
                 </Table.Tr>
               ))}
             </Table.Tbody>
-          </Table>
+          </ListTable>
         </>
       )}
     </Stack>
@@ -98,7 +99,7 @@ export function ImportPage() {
   });
   return (
     <Stack>
-      <Title order={2}>{t('import.title')}</Title>
+      <Title order={1} size="h2">{t('import.title')}</Title>
       <Alert color="blue">
         <Text size="sm">{t('import.help')}</Text>
         <Code block mt="xs">name,national_id,mobile,email,gender,birth_date,address,tags,source_channel</Code>
@@ -129,7 +130,7 @@ export function ImportPage() {
       <ProblemAlert error={start.error} />
       {jobId && <Card withBorder><JobProgress id={jobId}>{(j) => <ImportOutcome job={j} />}</JobProgress></Card>}
       <Title order={4}>{t('import.history')}</Title>
-      <Table striped>
+      <ListTable striped>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('import.started')}</Table.Th>
@@ -153,7 +154,7 @@ export function ImportPage() {
             );
           })}
         </Table.Tbody>
-      </Table>
+      </ListTable>
     </Stack>
   );
 }

@@ -46,7 +46,7 @@ export function QualityPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('quality.title')}</Title>
+        <Title order={1} size="h2">{t('quality.title')}</Title>
         {can(me, 'customers:quality') && (
           <Button onClick={() => run.mutate()} loading={run.isPending} data-testid="quality-run">{t('quality.run')}</Button>
         )}

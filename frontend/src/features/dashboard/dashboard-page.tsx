@@ -1,82 +1,162 @@
-import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Link } from 'react-router';
 
-import { api } from '@/api/client';
-import { unwrap } from '@/api/problem';
-import { STAFF_ROLES } from '@/api/types';
 import { can, useMe } from '@/features/auth/use-me';
+import { formatTime } from '@/lib/format';
 
-function Stat({ label, value }: { label: string; value: string | number }) {
+import { useAuditChain, useMyCustomers, useOpenIncidents, usePendingGrants, useRequestsDue, useUnitCount, useUserCount } from './api';
+
+/** One worklist: a heading, its rows, and what to do when it is empty. */
+function Worklist({ title, testId, empty, rows, footer }: { title: string; testId: string; empty: string; rows: ReactNode[] | undefined; footer?: ReactNode }) {
   return (
-    <Card withBorder>
-      <Text size="sm" c="dimmed">{label}</Text>
-      <Text fw={700} size="xl">{value}</Text>
+    <Card withBorder data-testid={testId}>
+      <Title order={2} size="h4" mb="sm">
+        {title}
+      </Title>
+      {rows === undefined ? null : rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {empty}
+        </Text>
+      ) : (
+        <Stack gap={6}>{rows}</Stack>
+      )}
+      {footer}
     </Card>
   );
 }
 
 export function DashboardPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const me = useMe().data;
-  const units = useQuery({
-    queryKey: ['units', 'all'],
-    enabled: can(me, 'org:read'),
-    queryFn: async () => unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500 } } })),
-  });
-  const users = useQuery({
-    queryKey: ['users', 'dashboard'],
-    enabled: can(me, 'users:read'),
-    queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 500 } } })),
-  });
-  const chain = useQuery({
-    queryKey: ['audit', 'verify'],
-    enabled: can(me, 'audit:read'),
-    queryFn: async () => unwrap(await api.GET('/api/v1/audit/verify')),
-  });
-  const myUnit = units.data?.items.find((u) => u.id === me?.unit_id);
-  const byRole = STAFF_ROLES.map((role) => ({
-    role: t(`roles.${role}`),
-    count: users.data?.items.filter((u) => u.role === role).length ?? 0,
-  }));
+  const lang = i18n.language;
+  const mine = useMyCustomers(me?.id, can(me, 'customers:read'));
+  const requests = useRequestsDue(can(me, 'privacy:requests'));
+  const incidents = useOpenIncidents(can(me, 'incidents:read'));
+  const chain = useAuditChain(can(me, 'audit:read'));
+  const units = useUnitCount(can(me, 'org:write'));
+  const users = useUserCount(can(me, 'users:write'));
+  const grants = usePendingGrants(can(me, 'users:write') || can(me, 'grants:approve'));
 
   return (
     <Stack>
-      <Title order={2} data-testid="dashboard-title">{t('dashboard.welcome', { name: me?.name ?? '' })}</Title>
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-        <Stat label={t('dashboard.yourRole')} value={me?.role ? t(`roles.${me.role}`) : '—'} />
-        <Stat label={t('dashboard.yourUnit')} value={myUnit?.name ?? '—'} />
-        {units.data && <Stat label={t('dashboard.units')} value={units.data.items.length} />}
-        {users.data && <Stat label={t('dashboard.users')} value={users.data.items.length} />}
+      <div>
+        <Title order={1} size="h2" data-testid="dashboard-title">
+          {t('dashboard.welcome', { name: me?.name ?? '' })}
+        </Title>
+        {me && (
+          <Text c="dimmed" size="sm">
+            {t(`roles.${me.role}`)}
+          </Text>
+        )}
+      </div>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        {can(me, 'customers:read') && (
+          <Worklist
+            title={t('dashboard.myCustomers')}
+            testId="my-customers"
+            empty={t('dashboard.myCustomersEmpty')}
+            rows={mine.data?.items.map((c) => (
+              <Group key={c.id} justify="space-between" wrap="nowrap">
+                <Anchor component={Link} to={`/customers/${c.id}`} size="sm">
+                  {c.name}
+                </Anchor>
+                <Text size="xs" c="dimmed">
+                  {c.last_contact_at ? t('dashboard.lastContact', { when: formatTime(c.last_contact_at, lang) }) : t('dashboard.neverContacted')}
+                </Text>
+              </Group>
+            ))}
+            footer={
+              <Anchor component={Link} to="/customers" size="sm" mt="sm" display="block">
+                {t('dashboard.allCustomers')}
+              </Anchor>
+            }
+          />
+        )}
+        {can(me, 'privacy:requests') && (
+          <Worklist
+            title={t('dashboard.requestsDue')}
+            testId="requests-due"
+            empty={t('dashboard.requestsEmpty')}
+            rows={requests.data?.items.map((r) => (
+              <Group key={r.id} justify="space-between" wrap="nowrap">
+                <Anchor component={Link} to="/consent" size="sm">
+                  {t(`privacy.kinds.${r.kind}`)}
+                </Anchor>
+                {r.overdue ? (
+                  <Badge color="red" variant="light">
+                    {t('privacy.overdue')}
+                  </Badge>
+                ) : (
+                  <Text size="xs" c="dimmed">
+                    {t('dashboard.dueOn', { date: formatTime(r.due_at, lang) })}
+                  </Text>
+                )}
+              </Group>
+            ))}
+            footer={
+              requests.data && requests.data.overdue > 0 ? (
+                <Text size="sm" c="red.8" mt="sm">
+                  {t('dashboard.overdueCount', { count: requests.data.overdue })}
+                </Text>
+              ) : null
+            }
+          />
+        )}
+        {can(me, 'incidents:read') && (
+          <Worklist
+            title={t('dashboard.openIncidents')}
+            testId="open-incidents"
+            empty={t('dashboard.incidentsEmpty')}
+            rows={incidents.data?.map((i) => (
+              <Group key={i.id} justify="space-between" wrap="nowrap">
+                <Anchor component={Link} to={`/incidents/${i.id}`} size="sm">
+                  {i.title}
+                </Anchor>
+                <Badge variant="light">{t(`incidents.statuses.${i.status}`)}</Badge>
+              </Group>
+            ))}
+          />
+        )}
+        {chain.data && (
+          <Card withBorder data-testid="audit-chain">
+            <Title order={2} size="h4" mb="sm">
+              {t('dashboard.auditChain')}
+            </Title>
+            <Group>
+              {chain.data.ok ? (
+                <Badge color="green">{t('dashboard.intact')}</Badge>
+              ) : (
+                <Badge color="red">{t('dashboard.broken', { seq: chain.data.first_broken_seq })}</Badge>
+              )}
+              <Text c="dimmed" size="sm">
+                {t('dashboard.entries', { count: chain.data.checked })}
+              </Text>
+            </Group>
+          </Card>
+        )}
+        {(units.data || users.data || grants.data) && (
+          <Card withBorder data-testid="organisation">
+            <Title order={2} size="h4" mb="sm">
+              {t('dashboard.organisation')}
+            </Title>
+            <Stack gap={6}>
+              {units.data && (
+                <Text size="sm">{t('dashboard.unitCount', { count: units.data.items.length })}</Text>
+              )}
+              {users.data && (
+                <Text size="sm">{t('dashboard.userCount', { count: users.data.items.length })}</Text>
+              )}
+              {grants.data && (
+                <Text size="sm" c={grants.data.items.length ? 'orange.9' : 'dimmed'}>
+                  {grants.data.items.length ? t('dashboard.pendingGrants', { count: grants.data.items.length }) : t('dashboard.noPending')}
+                </Text>
+              )}
+            </Stack>
+          </Card>
+        )}
       </SimpleGrid>
-      {users.data && (
-        <Card withBorder>
-          <Title order={4} mb="sm">{t('dashboard.usersByRole')}</Title>
-          <ResponsiveContainer width="100%" height={240}>
-            <BarChart data={byRole}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="role" />
-              <YAxis allowDecimals={false} />
-              <Tooltip />
-              <Bar dataKey="count" fill="#228be6" isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
-        </Card>
-      )}
-      {chain.data && (
-        <Card withBorder>
-          <Group>
-            <Title order={4}>{t('dashboard.auditChain')}</Title>
-            {chain.data.ok ? (
-              <Badge color="green">{t('dashboard.intact')}</Badge>
-            ) : (
-              <Badge color="red">{t('dashboard.broken', { seq: chain.data.first_broken_seq })}</Badge>
-            )}
-            <Text c="dimmed" size="sm">{t('dashboard.entries', { count: chain.data.checked })}</Text>
-          </Group>
-        </Card>
-      )}
     </Stack>
   );
 }

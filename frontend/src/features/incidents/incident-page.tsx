@@ -104,7 +104,7 @@ export function IncidentPage() {
     <Stack>
       <Anchor component={Link} to="/incidents">← {t('incidents.title')}</Anchor>
       <Group justify="space-between">
-        <Title order={2}>{i.title}</Title>
+        <Title order={1} size="h2">{i.title}</Title>
         <Group>
           <Badge color={severityColor[i.severity]}>{t(`incidents.severities.${i.severity}`)}</Badge>
           <Badge variant="outline" data-testid="incident-status">{t(`incidents.statuses.${i.status}`)}</Badge>

@@ -38,7 +38,7 @@ export function IncidentReportPage() {
       <ProblemAlert error={report.error} />
       {r && (
         <Stack data-testid="incident-report">
-          <Title order={2}>{t('incidents.reportTitle')}</Title>
+          <Title order={1} size="h2">{t('incidents.reportTitle')}</Title>
           <Text size="sm">{t('incidents.generated', { at: at(r.generated_at), controller: r.controller })}</Text>
           <Table withTableBorder withColumnBorders>
             <Table.Tbody>

@@ -10,6 +10,7 @@ import type { components } from '@/api/schema';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
+import { ListTable } from '@/components/list-table';
 
 type Category = components['schemas']['IncidentCategory'];
 type Severity = components['schemas']['Severity'];
@@ -98,7 +99,7 @@ export function IncidentsPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('incidents.title')}</Title>
+        <Title order={1} size="h2">{t('incidents.title')}</Title>
         {can(me, 'incidents:manage') && (
           <Button variant={creating ? 'default' : 'filled'} onClick={() => setCreating(!creating)}>{t('incidents.new')}</Button>
         )}
@@ -106,7 +107,7 @@ export function IncidentsPage() {
       {creating && <NewIncident />}
       <ProblemAlert error={list.error} />
       {list.data?.items.length === 0 && <Text c="dimmed">{t('incidents.none')}</Text>}
-      <Table striped data-testid="incident-list">
+      <ListTable striped data-testid="incident-list">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('incidents.detectedAt')}</Table.Th>
@@ -129,7 +130,7 @@ export function IncidentsPage() {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ListTable>
     </Stack>
   );
 }

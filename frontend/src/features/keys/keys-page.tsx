@@ -29,7 +29,7 @@ export function KeysPage() {
   );
   return (
     <Stack>
-      <Title order={2}>{t('keys.title')}</Title>
+      <Title order={1} size="h2">{t('keys.title')}</Title>
       <Text c="dimmed" size="sm">{t('keys.intro')}</Text>
       <ProblemAlert error={status.error ?? start.error} />
       {s && (

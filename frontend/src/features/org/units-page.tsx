@@ -8,6 +8,7 @@ import { ApiProblem, unwrap } from '@/api/problem';
 import type { Unit } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
+import { ListTable } from '@/components/list-table';
 
 function depth(unit: Unit, all: Unit[]): number {
   let d = 0;
@@ -87,12 +88,12 @@ export function UnitsPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('units.title')}</Title>
+        <Title order={1} size="h2">{t('units.title')}</Title>
         {writable && <Button onClick={() => setEditing('new')}>{t('units.new')}</Button>}
       </Group>
       <ProblemAlert error={units.error ?? remove.error} />
       <Card withBorder p={0}>
-        <Table striped highlightOnHover>
+        <ListTable striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('common.name')}</Table.Th>
@@ -119,7 +120,7 @@ export function UnitsPage() {
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
+        </ListTable>
       </Card>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('units.new') : t('common.edit')}>
         {editing !== null && <UnitForm units={all} editing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}

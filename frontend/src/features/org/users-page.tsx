@@ -10,6 +10,7 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
+import { ListTable } from '@/components/list-table';
 
 function UserForm({ editing, onDone }: { editing: User | null; onDone: (saved?: User) => void }) {
   const { t } = useTranslation();
@@ -124,7 +125,7 @@ function PendingGrants({ approver }: { approver: boolean }) {
         <Title order={4}>{t('users.grantsTitle')}</Title>
         <Text size="sm" c="dimmed">{t('users.grantsHelp')}</Text>
         <ProblemAlert error={decide.error} />
-        <Table>
+        <ListTable>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('users.username')}</Table.Th>
@@ -158,7 +159,7 @@ function PendingGrants({ approver }: { approver: boolean }) {
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
+        </ListTable>
       </Stack>
     </Card>
   );
@@ -178,7 +179,7 @@ export function UsersPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('users.title')}</Title>
+        <Title order={1} size="h2">{t('users.title')}</Title>
         <Group>
           <Select placeholder={t('common.role')} clearable value={role} onChange={setRole} w={180}
             data={STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
@@ -189,7 +190,7 @@ export function UsersPage() {
       <PendingGrants approver={can(me, 'grants:approve')} />
       <ProblemAlert error={list.error} />
       <Card withBorder p={0}>
-        <Table striped highlightOnHover>
+        <ListTable striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('users.username')}</Table.Th>
@@ -223,7 +224,7 @@ export function UsersPage() {
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
+        </ListTable>
       </Card>
       {list.hasNextPage && (
         <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>

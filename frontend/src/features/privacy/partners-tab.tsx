@@ -9,6 +9,7 @@ import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
 import { downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
+import { ListTable } from '@/components/list-table';
 
 const SHAREABLE = ['name', 'gender', 'birth_date', 'mobile', 'email', 'address', 'address_region', 'national_id'];
 
@@ -113,7 +114,7 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
   return (
     <Stack gap="xs" pl="md" data-testid="partner-detail">
       <ProblemAlert error={agreements.error ?? create.error ?? end.error ?? issueKey.error ?? exportFile.error ?? hook.error} />
-      <Table>
+      <ListTable>
         <Table.Tbody>
           {agreements.data?.map((a) => (
             <Table.Tr key={a.id}>
@@ -146,7 +147,7 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ListTable>
       {agreements.data?.length === 0 && <Text c="dimmed" size="sm">{t('partners.noAgreements')}</Text>}
       {manage && (
         <Group align="end">
@@ -210,7 +211,7 @@ export function PartnersTab() {
       <ProblemAlert error={partners.error} />
       {manage && <NewPartner />}
       {partners.data?.items.length === 0 && <Text c="dimmed">{t('privacy.none')}</Text>}
-      <Table striped>
+      <ListTable striped>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('privacy.code')}</Table.Th>
@@ -242,7 +243,7 @@ export function PartnersTab() {
             </Fragment>
           ))}
         </Table.Tbody>
-      </Table>
+      </ListTable>
     </Stack>
   );
 }

@@ -13,6 +13,7 @@ import { formatTime } from '@/lib/format';
 
 import { PartnersTab } from './partners-tab';
 import { RetentionTab } from './retention-tab';
+import { ListTable } from '@/components/list-table';
 
 /** The data-subject request queue with due dates; compliance carries requests out. */
 function RequestsTab() {
@@ -46,7 +47,7 @@ function RequestsTab() {
       <Checkbox label={t('privacy.onlyOverdue')} checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} />
       <ProblemAlert error={requests.error ?? complete.error ?? download.error} />
       {requests.data?.items.length === 0 && <Text c="dimmed">{t('privacy.none')}</Text>}
-      <Table striped>
+      <ListTable striped>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('privacy.kind')}</Table.Th>
@@ -82,7 +83,7 @@ function RequestsTab() {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ListTable>
     </Stack>
   );
 }
@@ -106,7 +107,7 @@ function NoticesTab() {
   return (
     <Stack>
       <ProblemAlert error={notices.error} />
-      <Table striped>
+      <ListTable striped>
         <Table.Tbody>
           {notices.data?.items.map((n) => (
             <Table.Tr key={n.id}>
@@ -118,7 +119,7 @@ function NoticesTab() {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ListTable>
       {can(me, 'privacy:manage') && (
         <Card withBorder>
           <Stack>
@@ -162,7 +163,7 @@ function SharesTab() {
     <Stack>
       <ProblemAlert error={shares.error} />
       {shares.data?.items.length === 0 && <Text c="dimmed">{t('privacy.none')}</Text>}
-      <Table striped>
+      <ListTable striped>
         <Table.Tbody>
           {shares.data?.items.map((s) => (
             <Table.Tr key={s.id}>
@@ -175,7 +176,7 @@ function SharesTab() {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ListTable>
     </Stack>
   );
 }
@@ -186,7 +187,7 @@ export function PrivacyPage() {
   const partnersVisible = can(me, 'privacy:manage') || can(me, 'shares:read');
   return (
     <Stack>
-      <Title order={2}>{t('privacy.title')}</Title>
+      <Title order={1} size="h2">{t('privacy.title')}</Title>
       <Tabs defaultValue="requests" keepMounted={false}>
         <Tabs.List>
           {can(me, 'privacy:requests') && <Tabs.Tab value="requests">{t('privacy.requests')}</Tabs.Tab>}

@@ -40,7 +40,7 @@ export function SelfServicePage() {
     <Container size="sm" py="lg">
       <Stack>
         <Group justify="space-between">
-          <Title order={2}>{t('selfService.title')}</Title>
+          <Title order={1} size="h2">{t('selfService.title')}</Title>
           <LanguageSwitch />
         </Group>
         {token === '' && <Alert color="orange">{t('selfService.noLink')}</Alert>}

@@ -10,6 +10,7 @@ import { TOPIC_FILTERS, type TopicFilter } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
+import { ListTable } from '@/components/list-table';
 
 
 function Deliveries({ id }: { id: string }) {
@@ -21,7 +22,7 @@ function Deliveries({ id }: { id: string }) {
   return (
     <Stack>
       <ProblemAlert error={list.error} />
-      <Table striped>
+      <ListTable striped>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('webhooks.topic')}</Table.Th>
@@ -42,7 +43,7 @@ function Deliveries({ id }: { id: string }) {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ListTable>
       {list.items.length === 0 && !list.isFetching && <Text c="dimmed">{t('common.none')}</Text>}
     </Stack>
   );
@@ -80,13 +81,13 @@ export function WebhooksPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('webhooks.title')}</Title>
+        <Title order={1} size="h2">{t('webhooks.title')}</Title>
         <Button onClick={() => setOpen(true)}>{t('webhooks.new')}</Button>
       </Group>
       <Text size="sm" c="dimmed">{t('webhooks.help')}</Text>
       <ProblemAlert error={list.error ?? disable.error} />
       <Card withBorder p={0}>
-        <Table striped>
+        <ListTable striped>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>URL</Table.Th>
@@ -114,7 +115,7 @@ export function WebhooksPage() {
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
+        </ListTable>
       </Card>
       <Modal opened={open} onClose={close} title={t('webhooks.new')}>
         {secret ? (
