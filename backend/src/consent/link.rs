@@ -92,7 +92,7 @@ pub fn issue(tokens: &TokenService, customer: &CustomerRow, valid_days: i64) -> 
 }
 
 /// The customer a link is for, with its expiry; 401 for a bad or expired link, 404 once the
-/// customer was deleted or anonymised (both set `deleted_at`).
+/// customer was deleted or anonymised (both set `deleted_at`; a merge leads on instead).
 pub fn open(
     conn: &mut DbConnection,
     tokens: &TokenService,
@@ -100,8 +100,9 @@ pub fn open(
 ) -> Result<(CustomerRow, DateTime<Utc>), ApiError> {
     let claims: LinkClaims =
         tokens.verify_document(LINK_TYP, token, true).ok_or(ApiError::Unauthorized("link_invalid"))?;
-    let customer =
-        crate::customers::store::get_with_path(conn, &claims.sub)?.map(|(c, _)| c).ok_or(ApiError::NotFound)?;
+    // A link sent before the customer's record was merged opens the record it was merged into.
+    let id = crate::customers::merge::service::merged_into(conn, &claims.sub)?.unwrap_or(claims.sub);
+    let customer = crate::customers::store::get_with_path(conn, &id)?.map(|(c, _)| c).ok_or(ApiError::NotFound)?;
     let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
     Ok((customer, expires))
 }

@@ -308,3 +308,17 @@ pub struct HistoryEntry {
     pub fields: Vec<String>,
     pub purpose: Option<String>,
 }
+
+/// How many customers a list's filters select.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerCount {
+    /// Exact when `exact`; otherwise the cap (10,000) — there are more.
+    pub count: i64,
+    pub exact: bool,
+}
+
+/// Where a merged customer's record went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergedInto {
+    pub merged_into: String,
+}

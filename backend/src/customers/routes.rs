@@ -2,7 +2,8 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::dto::{
-    CreateCustomer, Customer, CustomerQuery, DuplicateCandidate, HistoryEntry, RevealRequest, Revealed, UpdateCustomer,
+    CreateCustomer, Customer, CustomerCount, CustomerQuery, DuplicateCandidate, HistoryEntry, MergedInto,
+    RevealRequest, Revealed, UpdateCustomer,
 };
 use super::{service, store};
 use crate::auth::{Permission, Principal};
@@ -59,7 +60,12 @@ pub async fn create_customer(
 /// One customer, masked for the caller's role. Another unit's customer is 404.
 #[utoipa::path(
     tag = "customers", operation_id = "get_customer", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Customer, headers(("ETag" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+    responses(
+        (status = 200, body = Customer, headers(("ETag" = String))),
+        (status = 307, description = "The customer was merged into another one, which the caller may read: `Location` names it.",
+            body = MergedInto, headers(("Location" = String))),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")
+    )
 )]
 #[get("/customers/{id}")]
 pub async fn get_customer(
@@ -69,14 +75,21 @@ pub async fn get_customer(
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersRead)?;
     let (st, id) = (state.clone(), id.into_inner());
-    let view = state
+    let found = state
         .db
-        .run_as(p.owed(), move |c| {
-            let whole = super::access::readable_whole(c, &p, &id)?;
-            service::view(&st.cipher, &p, whole.row, whole.owners, whole.tags)
+        .run_as(p.owed(), move |c| match super::access::readable_whole(c, &p, &id) {
+            Ok(whole) => service::view(&st.cipher, &p, whole.row, whole.owners, whole.tags).map(Ok),
+            // A merged record's id leads to the one it was merged into.
+            Err(ApiError::NotFound) => super::merge::service::surviving(c, &p, &id)?.map(Err).ok_or(ApiError::NotFound),
+            Err(e) => Err(e),
         })
         .await?;
-    Ok(reply(StatusCode::OK, &view))
+    match found {
+        Ok(view) => Ok(reply(StatusCode::OK, &view)),
+        Err(successor) => Ok(HttpResponse::TemporaryRedirect()
+            .insert_header(("Location", format!("/api/v1/customers/{successor}")))
+            .json(MergedInto { merged_into: successor })),
+    }
 }
 
 /// Changes a customer; absent fields stay. Needs `If-Match`.
@@ -181,6 +194,29 @@ pub async fn list_customers(
     Ok(web::Json(page))
 }
 
+/// Up to this many customers a list's count is exact; beyond it the count says "more than".
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How many customers a list's filters select (the filters of `GET /customers`; `limit`,
+/// `cursor` and `sort` do not matter): exact up to 10,000, beyond that `count` is 10,000 and
+/// `exact` is false. At most 10,001 rows are read, however large the table.
+#[utoipa::path(
+    tag = "customers", operation_id = "count_customers", params(CustomerQuery), security(("bearer" = [])),
+    responses((status = 200, body = CustomerCount), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/customers/count")]
+pub async fn count_customers(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: crate::http::extract::Query<CustomerQuery>,
+) -> Result<web::Json<CustomerCount>, ApiError> {
+    p.require(Permission::CustomersRead)?;
+    let filter = service::filter_of(&state.cipher, q.into_inner())?;
+    let (scope, viewer) = (Scope::of(&p), p.id.clone());
+    let n = state.db.run_as(p.owed(), move |c| Ok(store::count_up_to(c, &scope, &viewer, &filter, COUNT_CAP)?)).await?;
+    Ok(web::Json(CustomerCount { count: n.min(COUNT_CAP), exact: n <= COUNT_CAP }))
+}
+
 /// Customers who may be the same person as this one (shared mobile, email or national id, or the
 /// same name and birth date), for a person to review. Nothing is merged automatically.
 #[utoipa::path(
@@ -234,6 +270,7 @@ pub async fn customer_history(
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_customers)
+        .service(count_customers)
         .service(create_customer)
         .service(get_customer)
         .service(update_customer)

@@ -129,6 +129,33 @@ impl Coded {
     }
 }
 
+/// The words of `key` in `lang`, as the catalogue has them.
+pub fn words(key: &str, lang: Lang) -> Option<&'static str> {
+    catalogue::lookup(key).map(|(zh, en)| if lang == Lang::En { en } else { zh })
+}
+
+/// Which of `codes` the words name under `prefix` (in either language, case and surrounding
+/// space ignored): `code_named("label.", "手机号", ["name", "mobile"])` is `mobile`. A code
+/// names itself.
+pub fn code_named<'a>(prefix: &str, words: &str, codes: &[&'a str]) -> Option<&'a str> {
+    let words = words.trim();
+    codes.iter().copied().find(|code| {
+        *code == words
+            || catalogue::lookup(&format!("{prefix}{code}"))
+                .is_some_and(|(zh, en)| zh == words || en.eq_ignore_ascii_case(words))
+    })
+}
+
+/// The code under `prefix` whose words (either language, case and surrounding space ignored)
+/// are `words`: `code_for("value.gender.", "女")` is `female`.
+pub fn code_for(prefix: &str, words: &str) -> Option<&'static str> {
+    let words = words.trim();
+    catalogue::ENTRIES.iter().find_map(|(key, zh, en)| {
+        let code = key.strip_prefix(prefix)?;
+        (*zh == words || en.eq_ignore_ascii_case(words)).then_some(code)
+    })
+}
+
 /// A field error's message: the entry for this field and code, else for the code (the length
 /// and range rules by which bounds they have), else the generic one. `{field}` reads as the
 /// field's label; indices in a path do not matter (`contacts[2].kind` reads `contacts.kind`).

@@ -254,6 +254,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many customers a list's filters select (the filters of `GET /customers`; `limit`,
+         *     `cursor` and `sort` do not matter): exact up to 10,000, beyond that `count` is 10,000 and
+         *     `exact` is false. At most 10,001 rows are read, however large the table.
+         */
+        get: operations["count_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/exports": {
         parameters: {
             query?: never;
@@ -287,7 +308,10 @@ export interface paths {
         put?: never;
         /**
          * Starts a CSV import job (managers).
-         * @description The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8, header row; columns: name, gender, birth_date,
+         * @description The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8 with or
+         *     without BOM, or GB18030/GBK as Excel saves on Chinese Windows — other bytes are refused;
+         *     header row, each column by its code or its label in Chinese or English, coded values likewise
+         *     (`female` or 女); `GET /customers/imports/template` gives the headers); columns: name, gender, birth_date,
          *     national_id, mobile, email, address, occupation, income_band, customer_type,
          *     preferred_channel, source_channel, source_supplier, source_legal_basis, household_id, tags
          *     separated by `|`). Poll `GET /jobs/{id}`; rejected rows are listed with their line in the
@@ -296,6 +320,26 @@ export interface paths {
          *     running a file twice creates nobody twice.
          */
         post: operations["import_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An empty import file with the column headers in the caller's language (`Accept-Language`),
+         *     UTF-8 with a byte-order mark so that Excel and WPS open it with the Chinese intact.
+         */
+        get: operations["import_template"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2159,6 +2203,15 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description How many customers a list's filters select. */
+        CustomerCount: {
+            /**
+             * Format: int64
+             * @description Exact when `exact`; otherwise the cap (10,000) — there are more.
+             */
+            count: number;
+            exact: boolean;
+        };
         /** @description A customer as another record refers to it. */
         CustomerRef: {
             id: string;
@@ -2537,6 +2590,10 @@ export interface components {
              * @description The surviving customer's version as the caller last saw it (412 otherwise).
              */
             target_version: number;
+        };
+        /** @description Where a merged customer's record went. */
+        MergedInto: {
+            merged_into: string;
         };
         /** @description Related records that move to the survivor. */
         MoveCounts: {
@@ -3692,6 +3749,63 @@ export interface operations {
             };
         };
     };
+    count_customers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Search: a whole mobile, email or resident id (matched through its blind index), or else
+                 *     text found anywhere in the name (3 or more characters; a shorter term matches the start of
+                 *     the name). Parts of an encrypted value are not searchable.
+                 */
+                q?: string;
+                /** @description Name starts with this. */
+                name?: string;
+                /** @description Exact mobile (any common format), matched through its blind index. */
+                mobile?: string;
+                /** @description Exact email, matched through its blind index. */
+                email?: string;
+                /** @description Exact resident id (with a valid check character), matched through its blind index. */
+                national_id?: string;
+                /** @description Customers with this tag; Latin letters match in either case. */
+                tag?: string;
+                owner_id?: string;
+                unit_id?: string;
+                /** @description Members of one household (CUS-6). */
+                household_id?: string;
+                channel?: components["schemas"]["SourceChannel"];
+                reachable?: boolean;
+                /** @description Created at or after (RFC 3339). */
+                created_from?: string;
+                /** @description Created before (RFC 3339). */
+                created_to?: string;
+                sort?: components["schemas"]["Sort"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCount"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     export_customers: {
         parameters: {
             query?: never;
@@ -3757,6 +3871,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             "4XX": {
@@ -3845,6 +3986,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description The customer was merged into another one, which the caller may read: `Location` names it. */
+            307: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergedInto"];
                 };
             };
             "4XX": {

@@ -1,18 +1,30 @@
 import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
 
 import { Center, Loader, MantineProvider } from '@mantine/core';
 
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { Notifications } from '@mantine/notifications';
+import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { RouterProvider } from 'react-router';
 
 import { refreshSession } from '@/api/client';
+import { toast, type ToastMeta } from '@/lib/notify';
 import { getSession, storedRefreshToken, subscribe } from '@/lib/session';
 
 import { router } from './router';
 import { contrast, theme } from './theme';
 
+// Every save says so: a toast after each successful change, unless its screen shows the outcome.
+const mutationCache = new MutationCache({
+  onSuccess: (_data, _vars, _ctx, mutation) => {
+    const meta = mutation.meta as ToastMeta | undefined;
+    if (meta?.toast !== false) toast(meta?.toast ?? 'common.saved');
+  },
+});
+
 const queryClient = new QueryClient({
+  mutationCache,
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
 });
 
@@ -29,6 +41,7 @@ export function App() {
   }, [ready]);
   return (
     <MantineProvider theme={theme} cssVariablesResolver={contrast}>
+      <Notifications position="top-center" />
       <QueryClientProvider client={queryClient}>
         {ready ? (
           <RouterProvider router={router} />

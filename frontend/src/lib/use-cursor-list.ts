@@ -4,7 +4,7 @@ export type CursorPage<T> = { items: T[]; next_cursor?: string | null };
 
 /** A keyset-paginated list: pages are fetched with the previous page's `next_cursor`. */
 export function useCursorList<T>(
-  key: unknown[],
+  key: readonly unknown[],
   fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>,
   enabled = true,
 ) {

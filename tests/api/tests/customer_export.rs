@@ -40,6 +40,11 @@ async fn export_is_scoped_masked_and_audited(app: TestApp) {
     }
     app.post("/api/v1/customers", &agent, customer("公式", "13900001009", "=HYPERLINK(\"x\")")).await.expect(201);
     app.post("/api/v1/customers", &other, customer("别家", "13900002000", "工程师")).await.expect(201);
+    // The count the export dialog states before anything leaves: what the export will hold.
+    let count = app.get("/api/v1/customers/count", &manager).await.expect(200).body;
+    assert_eq!(count, json!({"count": 6, "exact": true}), "S1's six, not S2's");
+    let narrowed = app.get("/api/v1/customers/count?tag=export&q=13900001003", &manager).await.expect(200).body;
+    assert_eq!(narrowed["count"], 1);
 
     app.post("/api/v1/customers/exports", &agent, json!({"format": "csv"})).await.problem(403);
     let started = app.post("/api/v1/customers/exports", &manager, json!({"format": "csv"})).await.expect(202);
@@ -48,6 +53,13 @@ async fn export_is_scoped_masked_and_audited(app: TestApp) {
     assert_eq!((job["result"]["rows"].as_i64(), job["total"].as_i64()), (Some(6), Some(6)));
     let csv = download(&app, &manager, &job).await;
     assert_eq!(csv.lines().count(), 7, "header + six of S1's customers:\n{csv}");
+    // As a spreadsheet opens it: UTF-8 announced by a BOM, headers and coded values in the
+    // language of the request (Chinese unless asked otherwise).
+    assert!(csv.starts_with('\u{feff}'), "a BOM so that Excel and WPS read UTF-8");
+    let header: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().next().unwrap().split(',').collect();
+    assert_eq!(&header[..2], ["客户编号", "组织单元"], "{header:?}");
+    assert!(header.contains(&"手机号") && header.contains(&"来源渠道"), "{header:?}");
+    assert!(csv.contains(",销售,"), "the source channel in words:\n{csv}");
     assert!(!csv.contains("别家"), "another subsidiary's customer is not exported");
     assert!(!csv.contains("13900001001"), "no clear mobile in a masked export");
     assert!(csv.contains("'=HYPERLINK"), "formula cells are neutralised:\n{csv}");

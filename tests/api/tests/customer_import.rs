@@ -198,6 +198,11 @@ async fn imports_across_chunks(app: TestApp) {
     let r = &job["result"];
     let expected = (Some(rows as i64), Some(rows as i64 - 2), Some(2));
     assert_eq!((r["rows"].as_i64(), r["created"].as_i64(), r["rejected"].as_i64()), expected, "{r}");
+    // More than the count's cap: "10,000+", read without counting every row.
+    let count = app.get("/api/v1/customers/count", &manager).await.expect(200).body;
+    assert_eq!(count, serde_json::json!({"count": 10_000, "exact": false}));
+    let some = app.get("/api/v1/customers/count?tag=none-has-it", &manager).await.expect(200).body;
+    assert_eq!(some, serde_json::json!({"count": 0, "exact": true}));
     assert_eq!((job["done"].as_i64(), job["errors"].as_i64()), (Some(rows as i64), Some(2)));
     let errors: Vec<(u64, &str)> = r["errors"]
         .as_array()
@@ -214,3 +219,49 @@ async fn imports_across_chunks(app: TestApp) {
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "the first holder of the mobile only");
 }
 both!(imports_across_chunks, imports_across_chunks);
+
+/// What Excel on Chinese Windows saves: GBK, Chinese headers and values. The names land intact
+/// (never as mojibake), the template comes in the caller's language, and bytes no encoding reads
+/// are refused with where they are.
+async fn spreadsheet_files_in_chinese(app: TestApp) {
+    let admin = app.admin().await;
+    let group = app.group_id(&admin).await;
+    let (_, manager) = app.user(&admin, "manager1", "manager", &group).await;
+    let template = app.send("GET", "/api/v1/customers/imports/template", Some(&manager), None, &[]).await.expect(200);
+    let text = match &template.body {
+        serde_json::Value::String(s) => s.clone(),
+        other => panic!("{other}"),
+    };
+    assert!(text.starts_with('\u{feff}'), "a BOM so that Excel and WPS read UTF-8");
+    let headers: Vec<&str> = text.trim_start_matches('\u{feff}').trim_end().split(',').collect();
+    assert!(headers.contains(&"姓名") && headers.contains(&"手机号") && headers.contains(&"性别"), "{headers:?}");
+    let en = [("Accept-Language", "en")];
+    let template = app.send("GET", "/api/v1/customers/imports/template", Some(&manager), None, &en).await.expect(200);
+    assert!(template.body.as_str().unwrap().contains("mobile"));
+
+    let csv = "姓名,手机号,性别,来源渠道\n张三丰,13800138000,男,销售\n李四,13900139000,female,service\n王五,13700137000,未知,服务\n";
+    let (gbk, _, lossy) = encoding_rs::GBK.encode(csv);
+    assert!(!lossy && std::str::from_utf8(&gbk).is_err(), "the file is GBK, not UTF-8");
+    let url = "/api/v1/customers/imports";
+    let started = app.upload(url, &manager, "text/csv", gbk.into_owned()).await.expect(202);
+    let job = app.wait_job(started.body["id"].as_str().unwrap(), &manager).await;
+    assert_eq!((job["result"]["created"].as_i64(), job["result"]["rejected"].as_i64()), (Some(2), Some(1)), "{job}");
+    assert_eq!(
+        (job["result"]["errors"][0]["field"].as_str(), job["result"]["errors"][0]["code"].as_str()),
+        (Some("gender"), Some("enum"))
+    );
+    assert_eq!(job["result"]["errors"][0]["params"]["value"], "未知", "the cell as written, decoded");
+    let found = app.get("/api/v1/customers?name=%E5%BC%A0%E4%B8%89%E4%B8%B0", &manager).await.expect(200).body;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "the name was stored as written: {found}");
+    let id = found["items"][0]["id"].as_str().unwrap();
+    let one = app.get(&format!("/api/v1/customers/{id}"), &manager).await.expect(200).body;
+    assert_eq!((one["gender"].as_str(), one["source"]["channel"].as_str()), (Some("male"), Some("sales")), "{one}");
+
+    let unreadable = [b"name\n".as_slice(), &[0x81, 0x20, b'\n']].concat();
+    let p = app.upload(url, &manager, "text/csv", unreadable).await.problem(422);
+    assert_eq!(
+        (p.body["errors"][0]["code"].as_str(), &p.body["errors"][0]["params"]["byte"]),
+        (Some("encoding"), &serde_json::json!(5))
+    );
+}
+both!(spreadsheet_files_in_chinese, spreadsheet_files_in_chinese);

@@ -100,13 +100,26 @@ async fn merge_dry_run_merge_and_undo(app: TestApp) {
     wrong["take_from_source"] = json!(["version"]);
     app.post(&url, &w.manager, wrong).await.problem(422);
 
+    // A self-service link the customer received for the record about to be merged away.
+    let link =
+        app.post(&format!("/api/v1/customers/{}/consent-links", w.b), &w.agent, json!({})).await.expect(201).body;
+    let link = link["token"].as_str().unwrap().to_owned();
+
     // The merge, taking the source's name as well.
     let mut req = request(&w, &a0, &b0, false);
     req["take_from_source"] = json!(["name"]);
     let done = app.post(&url, &w.manager, req).await.expect(200).body;
     assert_eq!(done["customer"]["name"], "王晓明");
     let merge_id = done["merge"]["id"].as_str().unwrap().to_owned();
-    app.get(&format!("/api/v1/customers/{}", w.b), &w.manager).await.problem(404);
+    // The merged id leads to the survivor (a bookmark, a privacy request, an old link), for those
+    // who may read it; for anyone else it stays "not found".
+    // (307 with `Location`; this client follows it, as browsers and most clients do.)
+    let old = app.get(&format!("/api/v1/customers/{}", w.b), &w.manager).await.expect(200).body;
+    assert_eq!((old["id"].as_str(), old["name"].as_str()), (Some(w.a.as_str()), Some("王晓明")));
+    app.get(&format!("/api/v1/customers/{}", w.b), &w.other).await.problem(404);
+    // The link already sent opens the surviving record: the same person.
+    let view = app.get("/api/v1/self-service/consents", &link).await.expect(200).body;
+    assert_eq!(view["display_name"], "王**");
     let (a1, ap1, ac1) = state(&app, &w.manager, &w.a).await;
     assert_eq!((ap1, ac1), (3, 1), "records moved to the survivor");
     assert_eq!(a1["tags"], json!(["a", "b"]));

@@ -31,7 +31,13 @@ export default async function ({ page, base, password, results, step, context })
     await page.getByRole('dialog').getByText('KI-CR-v1.1.0').waitFor();
     await page.keyboard.press('Escape');
     await row.getByTestId('consent-withdraw').click();
+    // Withdrawing cannot be taken back: the dialog says what it means before anything changes.
+    const confirm = page.getByRole('dialog').filter({ hasText: 'nobody may use' });
+    await confirm.waitFor();
+    await row.getByTestId('consent-state').filter({ hasText: 'Granted' }).waitFor();
+    await page.getByTestId('consent-withdraw-confirm').click();
     await row.getByTestId('consent-state').filter({ hasText: 'Withdrawn' }).waitFor();
+    await page.getByText('Saved').first().waitFor();
     assert.equal(await panel.getByTestId('consent-history').locator('tr').count(), 2, 'grant and withdrawal both kept');
   });
 

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
+import iconv from 'iconv-lite';
+
 export default async function ({ page, base, password, results, step, context }) {
   await step('the agent records a customer and sees it masked', async () => {
     await page.getByRole('link', { name: 'Customers' }).click();
@@ -53,11 +55,29 @@ export default async function ({ page, base, password, results, step, context })
     await page.screenshot({ path: join(results, 'import.png'), fullPage: true });
   });
 
+  await step('a GBK file, as Excel saves it on Chinese Windows, lands with its Chinese intact', async () => {
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByTestId('import-template').waitFor();
+    const gbk = iconv.encode('姓名,手机号,性别,来源渠道\n赵六,13900002222,女,销售\n', 'gbk');
+    assert.throws(() => new TextDecoder('utf-8', { fatal: true }).decode(gbk), 'the file is not UTF-8');
+    await page.locator('input[type=file]').setInputFiles({ name: 'excel-gbk.csv', mimeType: 'text/csv', buffer: gbk });
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
+    await page.getByTestId('import-created').filter({ hasText: '1' }).waitFor();
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Search customers').fill('赵六');
+    await page.getByRole('cell', { name: '赵六' }).waitFor();
+    await page.getByLabel('Search customers').fill('');
+  });
+
   await step('the manager exports the list as a job and downloads it', async () => {
     await page.getByRole('link', { name: 'Customers' }).click();
     await page.getByRole('button', { name: 'Export' }).click();
-    await page.getByTestId('export-start').click();
-    await page.getByText('2 customers exported').waitFor();
+    // The dialog states how many people leave before anything does.
+    await page.getByTestId('export-count').filter({ hasText: '3 customers will be exported' }).waitFor();
+    await page.getByRole('button', { name: 'Export 3 customers' }).click();
+    await page.getByText('3 customers exported').waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
     assert.equal(download.suggestedFilename(), 'customers.csv');
     await page.keyboard.press('Escape');
@@ -67,11 +87,17 @@ export default async function ({ page, base, password, results, step, context })
     const search = page.getByLabel('Search customers');
     await search.fill('张三丰');
     await page.getByRole('cell', { name: '张三丰' }).waitFor();
+    await page.getByTestId('customer-count').filter({ hasText: /^1 customer$/ }).waitFor();
     await page.getByRole('cell', { name: '李四' }).waitFor({ state: 'detached' });
     await search.fill('+86 139 0000 1111');
     await page.getByRole('cell', { name: '李四' }).waitFor();
     await page.getByRole('cell', { name: '张三丰' }).waitFor({ state: 'detached' });
-    await search.fill('');
+    // The customer page's back link returns to the list with its search.
+    await search.fill('张三丰');
+    await page.getByRole('link', { name: '张三丰' }).click();
+    await page.getByTestId('back-to-list').click();
+    await page.waitForURL((u) => u.pathname === '/customers' && u.searchParams.get('q') === '张三丰');
+    await page.getByLabel('Search customers').fill('');
     await page.getByRole('cell', { name: '张三丰' }).waitFor();
   });
 
@@ -98,11 +124,18 @@ export default async function ({ page, base, password, results, step, context })
     await dialog.getByLabel('Email').fill('zsf@example.com');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('duplicates').waitFor();
+    const duplicate = await page.getByTestId('duplicates').getByRole('link').first().getAttribute('href');
     await page.getByTestId('merge-open').first().click();
     const preview = page.getByTestId('merge-preview');
     await preview.getByRole('cell', { name: 'zsf@example.com' }).first().waitFor();
     await page.screenshot({ path: join(results, 'merge.png'), fullPage: true });
     await page.getByTestId('merge-confirm').click();
+    await page.getByRole('tab', { name: 'History' }).waitFor();
+    const survivor = new URL(page.url()).pathname;
+    // The merged record's old address (a bookmark, a privacy request) leads to the survivor.
+    await page.goto(`${base}${duplicate}`);
+    await page.getByTestId('merged-notice').waitFor();
+    await page.waitForURL((u) => u.pathname === survivor);
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByTestId('history').getByText('customer.merge', { exact: true }).waitFor();
     await page.getByTestId('merge-undo').click();

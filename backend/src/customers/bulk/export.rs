@@ -9,6 +9,7 @@ use validator::Validate;
 use crate::audit::{self, Event};
 use crate::auth::Permission;
 use crate::crypto::field::FieldCipher;
+use crate::customers::bulk::sheet;
 use crate::customers::dto::{Customer, CustomerQuery, SourceChannel};
 use crate::customers::{fields, service, store};
 use crate::db::DbConnection;
@@ -94,6 +95,9 @@ pub struct Payload {
     pub owner: JobOwner,
     pub format: ExportFormat,
     pub filter: store::Filter,
+    /// The language of the request that asked for it: a CSV's headers and coded values speak it.
+    #[serde(default)]
+    pub lang: crate::i18n::Lang,
 }
 
 /// The file's columns: the customer's fields as files carry them (`fields::FILE`), between the
@@ -135,14 +139,15 @@ fn csv_rows(records: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
     Ok(w.into_inner()?)
 }
 
-/// One line in the order of `columns` (the view the role would get: masked as it masks).
-fn csv_record(columns: &[&str], c: &Customer) -> Result<Vec<String>, ApiError> {
+/// One line in the order of `columns` (the view the role would get: masked as it masks), coded
+/// values in the reader's words.
+fn csv_record(columns: &[&str], c: &Customer, lang: crate::i18n::Lang) -> Result<Vec<String>, ApiError> {
     let view = serde_json::to_value(c)?;
     let value = |col: &str| match col.strip_prefix("source_") {
         Some(part) => view["source"].get(part),
         None => view.get(col),
     };
-    Ok(columns.iter().map(|col| cell(text(value(col)))).collect())
+    Ok(columns.iter().map(|col| cell(sheet::value_words(col, &text(value(col)), lang))).collect())
 }
 
 #[derive(Debug, Serialize)]
@@ -169,7 +174,10 @@ pub fn run(
     // Each page of the file is stored as it is made: memory holds one page, not the export.
     let mut out = files::PartWriter::start(conn, &job.id, file)?;
     let mut buf: Vec<u8> = match payload.format {
-        ExportFormat::Csv => csv_rows(&[columns.iter().map(|c| c.to_string()).collect()])?,
+        ExportFormat::Csv => {
+            let headers = columns.iter().map(|c| sheet::header(c, payload.lang)).collect();
+            [sheet::BOM, &csv_rows(&[headers])?].concat()
+        }
         ExportFormat::Json => b"[".to_vec(),
     };
     let (mut after, mut rows, mut bytes) = (store::After::Start, 0i64, 0usize);
@@ -180,7 +188,8 @@ pub fn run(
         let views = service::views(conn, cipher, &p, page)?;
         match payload.format {
             ExportFormat::Csv => {
-                let lines = views.iter().map(|c| csv_record(&columns, c)).collect::<Result<Vec<_>, _>>()?;
+                let lines =
+                    views.iter().map(|c| csv_record(&columns, c, payload.lang)).collect::<Result<Vec<_>, _>>()?;
                 buf.extend(csv_rows(&lines)?)
             }
             ExportFormat::Json => {

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, Event};
 use crate::auth::Permission;
 use crate::crypto::field::FieldCipher;
+use crate::customers::bulk::sheet;
 use crate::customers::dto::*;
 use crate::customers::model::CustomerRow;
 use crate::customers::{fields, service, store};
@@ -83,25 +84,22 @@ pub struct Summary {
     pub errors: Vec<RowError>,
 }
 
-fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-}
-
-/// Checks a file before it is queued: UTF-8, a header with `name` and only known columns.
+/// Checks a file before it is queued: UTF-8 or GB18030, a header with `name` and only known
+/// columns (by code or by label, in either language).
 pub fn check_file(bytes: &[u8]) -> Result<(), ApiError> {
-    let bytes = strip_bom(bytes);
-    std::str::from_utf8(bytes).map_err(|e| ApiError::field("file", "encoding").with("byte", e.valid_up_to()))?;
+    let text = sheet::decode(bytes)?;
+    let bytes = text.as_bytes();
     if bytes.contains(&0) {
         return Err(ApiError::field("file", "nul"));
     }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let header = reader.headers().map_err(|e| ApiError::field("file", "csv").with("cause", e.to_string()))?;
-    let names: Vec<&str> = header.iter().map(str::trim).collect();
     let known = columns();
-    if let Some(bad) = names.iter().find(|n| !known.contains(n)) {
-        return Err(ApiError::field("file", "column").with("value", *bad).with("known", known.join(", ")));
+    let names: Vec<Option<&str>> = header.iter().map(|h| sheet::column(h, &known)).collect();
+    if let Some(bad) = header.iter().zip(&names).find_map(|(h, n)| n.is_none().then_some(h)) {
+        return Err(ApiError::field("file", "column").with("value", bad.trim()).with("known", known.join(", ")));
     }
-    if !names.contains(&"name") {
+    if !names.contains(&Some("name")) {
         return Err(ApiError::field("file", "name_column"));
     }
     Ok(())
@@ -123,7 +121,7 @@ fn parse_enum<T>(
     errors: &mut Vec<FieldError>,
 ) -> Option<T> {
     let v = value?;
-    let parsed = parse(&v);
+    let parsed = parse(&sheet::value_code(col, &v));
     if parsed.is_none() {
         errors.push(FieldError::new(col, "enum").with("value", v.as_str()));
     }
@@ -195,7 +193,8 @@ pub fn run(
     let payload: Payload = serde_json::from_str(&job.payload)?;
     let p = payload.owner.acting(conn, Permission::CustomersWrite)?;
     let file = files::get(conn, cipher, &job.id, UPLOAD)?.ok_or_else(|| ApiError::conflict("upload_gone"))?;
-    let bytes = strip_bom(&file.content);
+    let text = sheet::decode(&file.content)?;
+    let bytes = text.as_bytes();
     let total = csv::ReaderBuilder::new().flexible(true).from_reader(bytes).records().count() as i64;
     let scope: HashSet<String> = store::scope_unit_ids(conn, &Scope::of(&p))?.into_iter().collect();
     let mut summary = Summary { file_name: payload.file_name.clone(), rows: total, ..Summary::default() };
@@ -250,7 +249,9 @@ fn prepare(
     to_writer: std::sync::mpsc::SyncSender<Chunk>,
 ) -> Result<Vec<RowError>, ApiError> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let header = Header(rdr.headers()?.iter().enumerate().map(|(i, n)| (n.trim().to_owned(), i)).collect());
+    let known = columns();
+    let named = |(i, h): (usize, &str)| sheet::column(h, &known).map(|c| (c.to_owned(), i));
+    let header = Header(rdr.headers()?.iter().enumerate().filter_map(named).collect());
     let mut errors: Vec<RowError> = Vec::new();
     let mut rejected_lines = 0;
     // Keys already taken by an earlier row of this file, with that row's line.

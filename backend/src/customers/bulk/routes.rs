@@ -1,4 +1,4 @@
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -44,7 +44,10 @@ impl utoipa::ToSchema for CsvFile {}
 
 /// Starts a CSV import job (managers).
 ///
-/// The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8, header row; columns: name, gender, birth_date,
+/// The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8 with or
+/// without BOM, or GB18030/GBK as Excel saves on Chinese Windows — other bytes are refused;
+/// header row, each column by its code or its label in Chinese or English, coded values likewise
+/// (`female` or 女); `GET /customers/imports/template` gives the headers); columns: name, gender, birth_date,
 /// national_id, mobile, email, address, occupation, income_band, customer_type,
 /// preferred_channel, source_channel, source_supplier, source_legal_basis, household_id, tags
 /// separated by `|`). Poll `GET /jobs/{id}`; rejected rows are listed with their line in the
@@ -106,6 +109,30 @@ pub async fn import_customers(
     Ok(accepted(job))
 }
 
+/// An empty import file with the column headers in the caller's language (`Accept-Language`),
+/// UTF-8 with a byte-order mark so that Excel and WPS open it with the Chinese intact.
+#[utoipa::path(
+    tag = "customers", operation_id = "import_template", security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/customers/imports/template")]
+pub async fn import_template(p: Principal) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::CustomersImport)?;
+    let lang = crate::i18n::current();
+    let headers: Vec<String> = import::columns().iter().map(|c| super::sheet::header(c, lang)).collect();
+    let mut file = super::sheet::BOM.to_vec();
+    let mut w = csv::Writer::from_writer(&mut file);
+    w.write_record(&headers)?;
+    w.flush().map_err(ApiError::internal)?;
+    drop(w);
+    let name =
+        if lang == crate::i18n::Lang::En { "customer-import-template.csv" } else { "customer-import-template-zh.csv" };
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}\"")))
+        .body(file))
+}
+
 fn accepted(job: crate::jobs::model::JobRow) -> HttpResponse {
     HttpResponse::Accepted().insert_header(("Location", format!("/api/v1/jobs/{}", job.id))).json(Job::from(job))
 }
@@ -128,7 +155,7 @@ pub async fn export_customers(
     let Body(input) = body;
     let format = input.format;
     let filter = crate::customers::service::filter_of(&state.cipher, input.into_query())?;
-    let payload = export::Payload { owner: JobOwner::of(&p), format, filter };
+    let payload = export::Payload { owner: JobOwner::of(&p), format, filter, lang: crate::i18n::current() };
     let payload = serde_json::to_value(&payload).map_err(ApiError::internal)?;
     let job = state
         .db
@@ -143,5 +170,5 @@ pub async fn export_customers(
 pub const EXPORT_KINDS: [&str; 2] = [export::KIND, crate::partners::export::KIND];
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(import_customers).service(export_customers);
+    cfg.service(import_template).service(import_customers).service(export_customers);
 }

@@ -258,3 +258,31 @@ pub fn undo(conn: &mut DbConnection, p: &Principal, merge_id: &str) -> Result<Me
     row.undone_at = Some(t);
     to_dto(row)
 }
+
+/// Where a merged customer lives on: the surviving record, following merges of merges, if the
+/// caller may read it (otherwise nothing, as for any record out of reach). Old ids in links,
+/// bookmarks and privacy requests lead there instead of to "not found".
+pub fn surviving(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<Option<String>, ApiError> {
+    let Some(current) = merged_into(conn, id)? else { return Ok(None) };
+    match crate::customers::access::readable(conn, p, &current) {
+        Ok(_) => Ok(Some(current)),
+        Err(ApiError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The record a merged customer's id now lives in, following merges of merges; `None` when the
+/// id was never merged away (or the merge was undone). For the customer's own link, which needs
+/// no staff member's reach: the person is the same.
+pub fn merged_into(conn: &mut DbConnection, id: &str) -> Result<Option<String>, ApiError> {
+    let mut current = id.to_owned();
+    // A chain is as long as the merges made one after another; ten is far beyond real use and
+    // bounds the walk whatever the table holds.
+    for _ in 0..10 {
+        match merges::successor_of(conn, &current)? {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    Ok((current != id).then_some(current))
+}

@@ -98,6 +98,17 @@ pub fn get(conn: &mut DbConnection, id: &str) -> QueryResult<Option<MergeRow>> {
     customer_merges::table.find(id).select(MergeRow::as_select()).first(conn).optional()
 }
 
+/// The customer a merged one went into (its latest merge not undone), by the source index.
+pub fn successor_of(conn: &mut DbConnection, source_id: &str) -> QueryResult<Option<String>> {
+    customer_merges::table
+        .filter(customer_merges::source_id.eq(source_id))
+        .filter(customer_merges::undone_at.is_null())
+        .order(customer_merges::id.desc())
+        .select(customer_merges::target_id)
+        .first(conn)
+        .optional()
+}
+
 /// Merges into a customer, newest first.
 pub fn into(conn: &mut DbConnection, target_id: &str) -> QueryResult<Vec<MergeRow>> {
     customer_merges::table

@@ -466,6 +466,16 @@ pub fn count(conn: &mut DbConnection, scope: &Scope, viewer: &str, f: &Filter) -
     filtered(Backend::of(conn), scope, viewer, f, TagPlan::List, NamePlan::Index).count().get_result(conn)
 }
 
+/// How many customers the filter selects, reading at most `cap` + 1 rows: a list's count is exact
+/// while it is small and "more than `cap`" otherwise, never a scan of a million rows.
+pub fn count_up_to(conn: &mut DbConnection, scope: &Scope, viewer: &str, f: &Filter, cap: i64) -> QueryResult<i64> {
+    let ones: Vec<i32> = filtered(Backend::of(conn), scope, viewer, f, TagPlan::List, NamePlan::Index)
+        .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+        .limit(cap + 1)
+        .load(conn)?;
+    Ok(ones.len() as i64)
+}
+
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -11,6 +11,7 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
+import { ConfirmButton } from '@/components/confirm-button';
 
 
 export function ApiKeysPage() {
@@ -71,7 +72,8 @@ export function ApiKeysPage() {
                   {k.revoked_at ? (
                     <Badge color="gray">{t('apiKeys.revoked')}</Badge>
                   ) : (
-                    <Button size="xs" color="red" variant="subtle" onClick={() => revoke.mutate(k)}>{t('apiKeys.revoke')}</Button>
+                    <ConfirmButton size="xs" variant="subtle" message={t('apiKeys.confirmRevoke', { name: k.name })}
+                      onConfirm={() => revoke.mutate(k)} data-testid="api-key-revoke">{t('apiKeys.revoke')}</ConfirmButton>
                   )}
                 </Table.Td>
               </Table.Tr>

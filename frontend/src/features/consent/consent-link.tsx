@@ -6,6 +6,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
+import { toast } from '@/lib/notify';
 
 /** Staff: issue a consent link for the customer and copy it. */
 export function ConsentLinkButton({ customerId }: { customerId: string }) {
@@ -24,7 +25,9 @@ export function ConsentLinkButton({ customerId }: { customerId: string }) {
           {t('selfService.issue')}
         </Button>
         {issue.data && (
-          <Button variant="subtle" onClick={() => navigator.clipboard?.writeText(url)}>{t('selfService.copy')}</Button>
+          <Button variant="subtle" onClick={() => void navigator.clipboard?.writeText(url).then(() => toast('common.copied'))}>
+            {t('selfService.copy')}
+          </Button>
         )}
       </Group>
       <ProblemAlert error={issue.error} />

@@ -12,6 +12,7 @@ import { formatTime } from '@/lib/format';
 
 import { ConsentLinkButton } from './consent-link';
 import { DisclosuresTable } from './disclosures-table';
+import { ConfirmButton } from '@/components/confirm-button';
 
 type Channel = components['schemas']['ConsentChannel'];
 type Receipt = components['schemas']['Receipt'];
@@ -97,16 +98,16 @@ export function ConsentTab({ customerId }: { customerId: string }) {
               <Table.Td>
                 <Group gap="xs">
                   {writable && c.granted && (
-                    <Button
+                    <ConfirmButton
                       size="compact-xs"
-                      color="red"
                       variant="light"
                       loading={record.isPending}
-                      onClick={() => record.mutate({ p: c.purpose, granted: false })}
+                      message={t('consent.confirmWithdraw', { purpose: t(`consent.purposes.${c.purpose}`) })}
+                      onConfirm={() => record.mutate({ p: c.purpose, granted: false })}
                       data-testid="consent-withdraw"
                     >
                       {t('consent.withdraw')}
-                    </Button>
+                    </ConfirmButton>
                   )}
                   <Button size="compact-xs" variant="default" onClick={() => showReceipt.mutate(c.id)}>
                     {t('consent.receipt')}

@@ -1,8 +1,8 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
@@ -93,10 +93,26 @@ export function CustomerDetailPage() {
   const [verifying, setVerifying] = useState(false);
   const c = customer.data;
   const writable = can(me, 'customers:write');
+  const navigate = useNavigate();
+  const location = useLocation();
+  const state = (location.state ?? {}) as { list?: string; mergedFrom?: string };
+  // An old id (a bookmark, a privacy request, a link) of a merged record: the API answered with
+  // the surviving one; the address follows it and the page says why.
+  useEffect(() => {
+    if (c && c.id !== id) navigate(`/customers/${c.id}`, { replace: true, state: { ...state, mergedFrom: id } });
+  }, [c, id, navigate, state]);
   if (customer.error) return <ProblemAlert error={customer.error} />;
   if (!c) return <Loader />;
   return (
     <Stack>
+      <Anchor component={Link} to={`/customers${state.list ?? ''}`} size="sm" data-testid="back-to-list">
+        ← {t('customers.backToList')}
+      </Anchor>
+      {state.mergedFrom && (
+        <Alert color="blue" data-testid="merged-notice">
+          {t('customers.mergedNotice')}
+        </Alert>
+      )}
       <Group justify="space-between">
         <Group>
           <Title order={1} size="h2" data-testid="customer-name">{c.name}</Title>

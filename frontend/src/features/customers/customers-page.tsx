@@ -1,8 +1,8 @@
-import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue, useIntersection } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
@@ -11,6 +11,7 @@ import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
+import { countText, customerKeys, useCustomerCount } from './api';
 import { CustomerForm } from './customer-form';
 import { ExportDialog } from './export-dialog';
 import { ListTable } from '@/components/list-table';
@@ -37,8 +38,9 @@ export function CustomersPage() {
   // (and not silently dropped, which listed everyone).
   const digits = filters.q.replace(/[\s+-]/g, '');
   const partialNumber = /^\d+$/.test(digits) && digits.length < 11;
+  const count = useCustomerCount(filters, !partialNumber);
   const list = useCursorList(
-    ['customers', filters],
+    customerKeys.list(filters),
     async (cursor) =>
       unwrap(
         await api.GET('/api/v1/customers', {
@@ -62,6 +64,8 @@ export function CustomersPage() {
     if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
   const [creating, setCreating] = useState(false);
+  // The customer page's back link returns to this list with its search.
+  const back = { list: params.toString() ? `?${params.toString()}` : '' };
   const [exporting, setExporting] = useState(false);
 
   return (
@@ -91,6 +95,11 @@ export function CustomersPage() {
           value={tag}
           onChange={(e) => setFilter('tag', e.currentTarget.value)}
         />
+        {count.data && (
+          <Text size="sm" c="dimmed" mt="auto" data-testid="customer-count">
+            {t('customers.count', { count: count.data.count, shown: countText(count.data, i18n.language) })}
+          </Text>
+        )}
       </Group>
       {partialNumber && (
         <Alert color="blue" data-testid="partial-number">
@@ -112,8 +121,13 @@ export function CustomersPage() {
           </Table.Thead>
           <Table.Tbody>
             {(partialNumber ? [] : list.items).map((c) => (
-              <Table.Tr key={c.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/customers/${c.id}`)}>
-                <Table.Td>{c.name}</Table.Td>
+              <Table.Tr key={c.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/customers/${c.id}`, { state: back })}>
+                <Table.Td>
+                  {/* A real link: reachable with Tab, opened with Enter, and in a new tab. */}
+                  <Anchor component={Link} to={`/customers/${c.id}`} state={back} onClick={(e) => e.stopPropagation()}>
+                    {c.name}
+                  </Anchor>
+                </Table.Td>
                 <Table.Td>{c.mobile ?? '—'}</Table.Td>
                 <Table.Td>{c.national_id ?? '—'}</Table.Td>
                 <Table.Td>{c.tags.map((tg) => <Badge key={tg} variant="light" mr={4}>{tg}</Badge>)}</Table.Td>
@@ -123,6 +137,11 @@ export function CustomersPage() {
             ))}
           </Table.Tbody>
         </ListTable>
+        {!partialNumber && list.isSuccess && list.items.length === 0 && (
+          <Text c="dimmed" size="sm" p="md" data-testid="customers-empty">
+            {filters.q || filters.tag ? t('customers.emptySearch') : t('customers.emptyAll')}
+          </Text>
+        )}
       </Card>
       <div ref={ref} />
       {list.isFetching && <Text c="dimmed" size="sm">{t('common.loading')}</Text>}

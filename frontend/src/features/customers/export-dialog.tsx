@@ -8,11 +8,14 @@ import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
 
-type Filters = { q?: string; tag?: string };
+import { countText, useCustomerCount, type ListFilters } from './api';
 
 /** Exports what the list's filters select, masked for the user's role, as a background job. */
-export function ExportDialog({ opened, onClose, filters }: { opened: boolean; onClose: () => void; filters: Filters }) {
-  const { t } = useTranslation();
+export function ExportDialog({ opened, onClose, filters }: { opened: boolean; onClose: () => void; filters: ListFilters }) {
+  const { t, i18n } = useTranslation();
+  // Personal data leaves the system: the dialog says how many people before anything starts.
+  const count = useCustomerCount(filters, opened);
+  const shown = count.data ? countText(count.data, i18n.language) : '…';
   const [format, setFormat] = useState<'csv' | 'json'>('csv');
   const [jobId, setJobId] = useState<string | null>(null);
   const start = useMutation({
@@ -33,8 +36,18 @@ export function ExportDialog({ opened, onClose, filters }: { opened: boolean; on
       <Stack>
         <Text size="sm" c="dimmed">{t('export.help')}</Text>
         <SegmentedControl value={format} onChange={(v) => setFormat(v as 'csv' | 'json')} data={['csv', 'json']} />
-        <Button onClick={() => start.mutate()} loading={start.isPending} disabled={!!jobId} data-testid="export-start">
-          {t('export.start')}
+        {count.data && (
+          <Text size="sm" fw={500} data-testid="export-count">
+            {t('export.confirm', { count: count.data.count, shown })}
+          </Text>
+        )}
+        <Button
+          onClick={() => start.mutate()}
+          loading={start.isPending}
+          disabled={!!jobId || !count.data || count.data.count === 0}
+          data-testid="export-start"
+        >
+          {t('export.start', { count: count.data?.count ?? 0, shown })}
         </Button>
         <ProblemAlert error={start.error} />
         {jobId && (

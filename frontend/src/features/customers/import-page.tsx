@@ -7,7 +7,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { Job } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
-import { downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
+import { downloadFile, downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
@@ -89,8 +89,9 @@ export function ImportPage() {
       return unwrap(
         await api.POST('/api/v1/customers/imports', {
           params: { query: { file_name: file.name, source_channel: source ?? undefined } },
-          body: (await file.text()) as never,
-          bodySerializer: (b: unknown) => b as string,
+          // The bytes as saved: the server reads UTF-8 and GBK alike (decoding here would garble GBK).
+          body: file as never,
+          bodySerializer: (b: unknown) => b as Blob,
           headers: { 'Content-Type': 'text/csv' },
         }),
       );
@@ -102,7 +103,10 @@ export function ImportPage() {
       <Title order={1} size="h2">{t('import.title')}</Title>
       <Alert color="blue">
         <Text size="sm">{t('import.help')}</Text>
-        <Code block mt="xs">name,national_id,mobile,email,gender,birth_date,address,tags,source_channel</Code>
+        <Button variant="white" size="xs" mt="xs" data-testid="import-template"
+          onClick={() => void downloadFile('/api/v1/customers/imports/template', t('import.templateFile'))}>
+          {t('import.template')}
+        </Button>
       </Alert>
       <Card withBorder>
         <Group align="end">

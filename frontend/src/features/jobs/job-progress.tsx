@@ -1,3 +1,4 @@
+import i18n from 'i18next';
 import { Alert, Badge, Group, Progress, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -48,8 +49,13 @@ export function JobProgress({ id, children }: { id: string; children?: (job: Job
 
 /** Downloads a file a job wrote (the API answers only to the user who started the job). */
 export async function downloadJobFile(jobId: string, name: string) {
-  const res = await fetch(`/api/v1/jobs/${encodeURIComponent(jobId)}/files/${encodeURIComponent(name)}`, {
-    headers: { Authorization: `Bearer ${getSession()?.accessToken ?? ''}` },
+  await downloadFile(`/api/v1/jobs/${encodeURIComponent(jobId)}/files/${encodeURIComponent(name)}`, name);
+}
+
+/** Saves what an API path answers as a file, with the caller's session and language. */
+export async function downloadFile(path: string, name: string) {
+  const res = await fetch(path, {
+    headers: { Authorization: `Bearer ${getSession()?.accessToken ?? ''}`, 'Accept-Language': i18n.language },
   });
   if (!res.ok) throw new Error(`download failed: ${res.status}`);
   const url = URL.createObjectURL(await res.blob());

@@ -9,6 +9,7 @@ import type { Unit } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
 import { ListTable } from '@/components/list-table';
+import { ConfirmButton } from '@/components/confirm-button';
 
 function depth(unit: Unit, all: Unit[]): number {
   let d = 0;
@@ -112,8 +113,8 @@ export function UnitsPage() {
                   <Table.Td>
                     <Button size="xs" variant="subtle" onClick={() => setEditing(u)}>{t('common.edit')}</Button>
                     {u.kind !== 'group' && (
-                      <Button size="xs" variant="subtle" color="red"
-                        onClick={() => window.confirm(t('units.confirmDelete')) && remove.mutate(u)}>{t('common.delete')}</Button>
+                      <ConfirmButton size="xs" variant="subtle" message={t('units.confirmDelete')}
+                        onConfirm={() => remove.mutate(u)}>{t('common.delete')}</ConfirmButton>
                     )}
                   </Table.Td>
                 )}

@@ -11,6 +11,7 @@ import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
+import { ConfirmButton } from '@/components/confirm-button';
 
 function UserForm({ editing, onDone }: { editing: User | null; onDone: (saved?: User) => void }) {
   const { t } = useTranslation();
@@ -93,9 +94,10 @@ function OffboardForm({ leaver, onDone }: { leaver: User; onDone: () => void }) 
       {offboard.data && <Alert color="green">{t('users.offboardDone', offboard.data)}</Alert>}
       <Group justify="flex-end">
         <Button variant="default" onClick={onDone}>{t('common.cancel')}</Button>
-        <Button color="red" onClick={() => offboard.mutate()} loading={offboard.isPending} disabled={!successors.length || !!offboard.data}>
+        <ConfirmButton onConfirm={() => offboard.mutate()} loading={offboard.isPending} disabled={!successors.length || !!offboard.data}
+          message={t('users.confirmOffboard')}>
           {t('users.offboard')}
-        </Button>
+        </ConfirmButton>
       </Group>
     </Stack>
   );

@@ -14,6 +14,7 @@ import { formatTime } from '@/lib/format';
 import { PartnersTab } from './partners-tab';
 import { RetentionTab } from './retention-tab';
 import { ListTable } from '@/components/list-table';
+import { ConfirmButton } from '@/components/confirm-button';
 
 /** The data-subject request queue with due dates; compliance carries requests out. */
 function RequestsTab() {
@@ -74,9 +75,16 @@ function RequestsTab() {
                     <Button size="compact-xs" variant="default" onClick={() => download.mutate(r.id)}>{t('privacy.copy')}</Button>
                   )}
                   {manage && r.status === 'open' && (
-                    <Button size="compact-xs" loading={complete.isPending} onClick={() => complete.mutate(r.id)}>
+                    <ConfirmButton
+                      size="compact-xs"
+                      color="blue"
+                      loading={complete.isPending}
+                      message={t(`privacy.confirmComplete.${r.kind}`)}
+                      onConfirm={() => complete.mutate(r.id)}
+                      data-testid="privacy-complete"
+                    >
                       {t('privacy.complete')}
-                    </Button>
+                    </ConfirmButton>
                   )}
                 </Group>
               </Table.Td>

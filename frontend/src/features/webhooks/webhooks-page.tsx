@@ -11,6 +11,7 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
+import { ConfirmButton } from '@/components/confirm-button';
 
 
 function Deliveries({ id }: { id: string }) {
@@ -106,7 +107,8 @@ export function WebhooksPage() {
                   <Group gap="xs">
                     <Button size="xs" variant="default" onClick={() => setViewing(w.id)}>{t('webhooks.deliveries')}</Button>
                     {w.active ? (
-                      <Button size="xs" color="red" variant="light" onClick={() => disable.mutate(w)}>{t('webhooks.disable')}</Button>
+                      <ConfirmButton size="xs" variant="light" message={t('webhooks.confirmDisable', { url: w.url })}
+                        onConfirm={() => disable.mutate(w)} data-testid="webhook-disable">{t('webhooks.disable')}</ConfirmButton>
                     ) : (
                       <Badge color="gray">{t('webhooks.disabled')}</Badge>
                     )}
