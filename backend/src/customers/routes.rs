@@ -211,7 +211,13 @@ pub async fn count_customers(
     q: crate::http::extract::Query<CustomerQuery>,
 ) -> Result<web::Json<CustomerCount>, ApiError> {
     p.require(Permission::CustomersRead)?;
-    let filter = service::filter_of(&state.cipher, q.into_inner())?;
+    let q = q.into_inner();
+    // The list's paging parameters are accepted for a shared query string, and held to the same
+    // rules, though they do not change the count.
+    let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
+    page.limit()?;
+    q.sort.unwrap_or_default().after(page.cursor()?)?;
+    let filter = service::filter_of(&state.cipher, q)?;
     let (scope, viewer) = (Scope::of(&p), p.id.clone());
     let n = state.db.run_as(p.owed(), move |c| Ok(store::count_up_to(c, &scope, &viewer, &filter, COUNT_CAP)?)).await?;
     Ok(web::Json(CustomerCount { count: n.min(COUNT_CAP), exact: n <= COUNT_CAP }))

@@ -51,6 +51,8 @@ pub struct CreateRequest {
 pub struct PrivacyRequest {
     pub id: String,
     pub customer_id: String,
+    /// The customer as the caller may see them (masked); absent once the record is gone.
+    pub customer: Option<crate::customers::summary::CustomerRef>,
     pub unit_id: String,
     pub kind: RequestKind,
     pub status: RequestStatus,
@@ -74,6 +76,7 @@ impl From<RequestRow> for PrivacyRequest {
             status,
             id: r.id,
             customer_id: r.customer_id,
+            customer: None,
             unit_id: r.unit_id,
             details: r.details,
             outcome: r.outcome.map(|o| crate::i18n::Coded::words(&o, crate::i18n::current())),
@@ -104,10 +107,23 @@ pub struct RequestQuery {
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
+    /// What was done, in the officer's words. Required for a correction (what was corrected).
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub note: Option<String>,
+    /// How the customer received their copy (access requests).
+    pub delivery: Option<CopyDelivery>,
 }
+
+crate::text_enum!(
+    /// How an access request's copy reached the customer.
+    CopyDelivery {
+        Email => "email",
+        Post => "post",
+        InPerson => "in_person",
+        Download => "download",
+    }
+);
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = legal_holds)]

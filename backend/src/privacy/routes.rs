@@ -24,10 +24,17 @@ pub async fn create_privacy_request(
     p.require(Permission::PrivacyRequests)?;
     let Body(input) = body;
     let days = state.settings.privacy_due_days;
-    let row = state.db.write_as(p.owed(), move |c| service::create(c, &p, input, days)).await?;
+    let st = state.clone();
+    let shown = state
+        .db
+        .write_as(p.owed(), move |c| {
+            let row = service::create(c, &p, input, days)?;
+            service::shown_one(c, &st.cipher, &p, row)
+        })
+        .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/privacy-requests/{}", row.id)))
-        .json(PrivacyRequest::from(row)))
+        .insert_header(("Location", format!("/api/v1/privacy-requests/{}", shown.id)))
+        .json(shown))
 }
 
 /// Requests of the caller's scope, newest first; `overdue=true` lists open ones past due.
@@ -45,8 +52,8 @@ pub async fn list_privacy_requests(
     let q = q.into_inner();
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let (limit, before) = (page.limit()?, page.cursor()?);
-    let scope = Scope::of(&p);
-    let rows = state
+    let (scope, st) = (Scope::of(&p), state.clone());
+    let page = state
         .db
         .run_as(p.owed(), move |c| {
             let filter = store::Filter {
@@ -55,10 +62,12 @@ pub async fn list_privacy_requests(
                 overdue_at: q.overdue.unwrap_or(false).then(crate::db::now),
                 customer_id: q.customer_id.as_deref(),
             };
-            Ok(store::list(c, filter, before.as_deref(), limit + 1)?)
+            let rows = store::list(c, filter, before.as_deref(), limit + 1)?;
+            let page = Page::from_rows(rows, limit, |r| r.id.clone());
+            Ok(Page { items: service::shown(c, &st.cipher, &p, page.items)?, next_cursor: page.next_cursor })
         })
         .await?;
-    Ok(web::Json(Page::from_rows(rows, limit, |r| r.id.clone()).map(PrivacyRequest::from)))
+    Ok(web::Json(page))
 }
 
 /// One request with its due date and outcome.
@@ -73,8 +82,15 @@ pub async fn get_privacy_request(
     id: web::Path<String>,
 ) -> Result<web::Json<PrivacyRequest>, ApiError> {
     p.require(Permission::PrivacyRequests)?;
-    let row = state.db.run_as(p.owed(), move |c| service::visible_request(c, &p, &id)).await?;
-    Ok(web::Json(PrivacyRequest::from(row)))
+    let st = state.clone();
+    let shown = state
+        .db
+        .run_as(p.owed(), move |c| {
+            let row = service::visible_request(c, &p, &id)?;
+            service::shown_one(c, &st.cipher, &p, row)
+        })
+        .await?;
+    Ok(web::Json(shown))
 }
 
 /// Carries a request out (compliance). A deletion blocked by a legal hold closes as `rejected`
@@ -93,8 +109,15 @@ pub async fn complete_privacy_request(
 ) -> Result<web::Json<PrivacyRequest>, ApiError> {
     p.require(Permission::PrivacyManage)?;
     let (Body(input), owed) = (body, p.owed());
-    let row = state.db.write_as(p.owed(), move |c| service::complete(c, &p, &id, input)).await?;
-    if row.kind == RequestKind::Deletion.as_str() {
+    let st = state.clone();
+    let shown = state
+        .db
+        .write_as(p.owed(), move |c| {
+            let row = service::complete(c, &p, &id, input)?;
+            service::shown_one(c, &st.cipher, &p, row)
+        })
+        .await?;
+    if shown.kind == RequestKind::Deletion {
         state
             .db
             .run_as(owed, |c| {
@@ -103,7 +126,7 @@ pub async fn complete_privacy_request(
             })
             .await?;
     }
-    Ok(web::Json(PrivacyRequest::from(row)))
+    Ok(web::Json(shown))
 }
 
 /// The copy for an access request: everything held about the customer, machine-readable.

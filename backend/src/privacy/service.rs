@@ -99,7 +99,11 @@ pub fn complete(
             }
             (RequestStatus::Completed, Coded::new("consents_withdrawn").with("count", withdrawn))
         }
-        Some(RequestKind::Access) => (RequestStatus::Completed, Coded::new("copy_provided")),
+        Some(RequestKind::Access) => match input.delivery {
+            Some(d) => (RequestStatus::Completed, Coded::new("copy_provided_by").with("delivery", d.as_str())),
+            None => (RequestStatus::Completed, Coded::new("copy_provided")),
+        },
+        _ if note.is_empty() => return Err(ApiError::field("note", "correction_required")),
         _ => (RequestStatus::Completed, Coded::new("corrected")),
     };
     // The record keeps codes; a note is the person's own words.
@@ -199,4 +203,35 @@ pub fn release_hold(
         return Err(ApiError::NotFound);
     }
     audit::append(conn, &p.actor(), Event::new("legal_hold.release", "customer", Some(customer_id)))
+}
+
+/// Requests as the caller sees them: each with its customer's masked reference (one statement for
+/// the page, however many requests).
+pub fn shown(
+    conn: &mut DbConnection,
+    cipher: &crate::crypto::field::FieldCipher,
+    p: &Principal,
+    rows: Vec<RequestRow>,
+) -> Result<Vec<PrivacyRequest>, ApiError> {
+    let mut ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let refs = crate::customers::summary::summaries(conn, cipher, p, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let customer = refs.iter().find(|c| c.id == r.customer_id).cloned();
+            PrivacyRequest { customer, ..PrivacyRequest::from(r) }
+        })
+        .collect())
+}
+
+/// One request as the caller sees it.
+pub fn shown_one(
+    conn: &mut DbConnection,
+    cipher: &crate::crypto::field::FieldCipher,
+    p: &Principal,
+    row: RequestRow,
+) -> Result<PrivacyRequest, ApiError> {
+    shown(conn, cipher, p, vec![row])?.pop().ok_or(ApiError::NotFound)
 }

@@ -1910,6 +1910,8 @@ export interface components {
          *     (unless a legal hold blocks it), correction records the note after the edit was made.
          */
         CompleteRequest: {
+            delivery?: null | components["schemas"]["CopyDelivery"];
+            /** @description What was done, in the officer's words. Required for a correction (what was corrected). */
             note?: string | null;
         };
         Consent: {
@@ -1975,6 +1977,11 @@ export interface components {
         ContactChannel: "sms" | "email" | "phone" | "push" | "wechat" | "mail";
         /** @enum {string} */
         ContactKind: "call" | "visit" | "message" | "email";
+        /**
+         * @description How an access request's copy reached the customer.
+         * @enum {string}
+         */
+        CopyDelivery: "email" | "post" | "in_person" | "download";
         /**
          * @description What a partner may receive: these fields, for these purposes, of customers homed in these
          *     units (or below them).
@@ -2812,6 +2819,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             created_by: string;
+            customer?: null | components["schemas"]["CustomerRef"];
             customer_id: string;
             details?: string | null;
             /** Format: date-time */

@@ -198,6 +198,26 @@ async fn access_and_withdrawal_requests(app: TestApp) {
     assert_eq!(all["items"].as_array().unwrap().len(), 3);
     let theirs = app.get("/api/v1/privacy-requests", &w.other_manager).await.expect(200).body;
     assert!(theirs["items"].as_array().unwrap().is_empty());
+    // The queue names each customer as the caller may see them (masked), not by a bare id.
+    let masked = |r: &Value| r["customer"]["name"].as_str().is_some_and(|n| n.starts_with('欧') && n != NAME);
+    assert!(all["items"].as_array().unwrap().iter().all(masked), "{all}");
+    assert_eq!(all["items"][0]["customer"]["id"], id.as_str());
+
+    // A correction closes with what was corrected; an access request with how the copy went out.
+    let url = format!("/api/v1/privacy-requests/{lid}/complete");
+    let p = app.post(&url, &w.compliance, json!({})).await.problem(422);
+    assert_eq!(
+        (p.body["errors"][0]["field"].as_str(), p.body["errors"][0]["code"].as_str()),
+        (Some("note"), Some("correction_required"))
+    );
+    let done = app.post(&url, &w.compliance, json!({"note": "住址已更正"})).await.expect(200).body;
+    assert_eq!(done["outcome"], "已更正；备注：住址已更正");
+    let access = request(&app, &w.agent, &id, "access").await;
+    let url = format!("/api/v1/privacy-requests/{}/complete", access["id"].as_str().unwrap());
+    let en = [("Accept-Language", "en")];
+    let done =
+        app.send("POST", &url, Some(&w.compliance), Some(json!({"delivery": "post"})), &en).await.expect(200).body;
+    assert_eq!(done["outcome"], "copy provided by post");
     app.get(&format!("/api/v1/privacy-requests/{lid}"), &w.other_manager).await.problem(404);
     let bad = json!({"customer_id": "nobody", "kind": "deletion"});
     assert_eq!(

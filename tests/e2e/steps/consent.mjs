@@ -62,4 +62,29 @@ export default async function ({ page, base, password, results, step, context })
     await staffRow.getByTestId('consent-state').filter({ hasText: 'Granted' }).waitFor();
     await staffRow.getByText('by the customer').waitFor();
   });
+
+  await step('compliance logs an access request on the customer page and completes it in the queue', async () => {
+    await page.getByTestId('request-open').click();
+    await page.getByTestId('request-kind').click();
+    await page.getByRole('option', { name: 'Access / copy' }).click();
+    await page.getByRole('dialog').getByText('a copy of the personal data').waitFor();
+    await page.getByTestId('request-log').click();
+    await page.getByText('Request logged').first().waitFor();
+    await page.getByRole('link', { name: 'Consent & privacy' }).click();
+    const queue = page.getByTestId('privacy-requests');
+    // The queue names the customer, masked as this role sees them, not by a bare id.
+    const row = queue.getByRole('row').filter({ hasText: 'Access / copy' }).first();
+    await row.getByRole('link', { name: /^李/ }).waitFor();
+    await row.getByTestId('privacy-complete').click();
+    const confirm = page.getByTestId('request-complete-confirm');
+    assert.equal(await confirm.isDisabled(), true, 'an access request closes with how the copy went out');
+    await page.getByTestId('request-delivery').click();
+    await page.getByRole('option', { name: 'Post' }).click();
+    await confirm.click();
+    await row.getByText('copy provided by post').waitFor();
+    await page.screenshot({ path: join(results, 'privacy-requests.png'), fullPage: true });
+    // Back to the customer (the incident steps start from the customer's page).
+    await row.getByRole('link', { name: /^李/ }).click();
+    await page.getByTestId('customer-profile').waitFor();
+  });
 }

@@ -12,6 +12,7 @@ import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 
 import { ConsentTab } from '@/features/consent/consent-tab';
+import { LogRequestDialog } from '@/features/privacy/request-dialogs';
 
 import { CustomerForm } from './customer-form';
 import { HistoryTab, HouseholdTab } from './customer-history';
@@ -91,6 +92,7 @@ export function CustomerDetailPage() {
   const [editing, setEditing] = useState(false);
   const [revealing, setRevealing] = useState(false);
   const [verifying, setVerifying] = useState(false);
+  const [logging, setLogging] = useState(false);
   const c = customer.data;
   const writable = can(me, 'customers:write');
   const navigate = useNavigate();
@@ -120,12 +122,16 @@ export function CustomerDetailPage() {
           <Badge color={c.reachable ? 'green' : 'gray'}>{c.reachable ? t('customers.reachable') : t('customers.unreachable')}</Badge>
         </Group>
         <Group>
+          {can(me, 'privacy:requests') && (
+            <Button variant="default" onClick={() => setLogging(true)} data-testid="request-open">{t('privacy.log')}</Button>
+          )}
           {can(me, 'customers:reveal') && <Button variant="light" color="orange" onClick={() => setRevealing(true)}>{t('customers.reveal')}</Button>}
           {writable && <Button variant="light" onClick={() => setVerifying(true)}>{t('quality.verify')}</Button>}
           {writable && <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
         </Group>
       </Group>
       <PossibleDuplicates c={c} />
+      {logging && <LogRequestDialog customerId={c.id} opened onClose={() => setLogging(false)} />}
       <Card withBorder>
         <Tabs defaultValue="profile" keepMounted={false}>
           <Tabs.List>

@@ -14,24 +14,18 @@ import { formatTime } from '@/lib/format';
 import { PartnersTab } from './partners-tab';
 import { RetentionTab } from './retention-tab';
 import { ListTable } from '@/components/list-table';
-import { ConfirmButton } from '@/components/confirm-button';
+import { useRequestQueue, type RequestKind } from './api';
+import { CompleteRequestDialog } from './request-dialogs';
 
 /** The data-subject request queue with due dates; compliance carries requests out. */
 function RequestsTab() {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
-  const client = useQueryClient();
   const [overdue, setOverdue] = useState(false);
-  const requests = useQuery({
-    queryKey: ['privacy-requests', overdue],
-    queryFn: async () => unwrap(await api.GET('/api/v1/privacy-requests', { params: { query: { overdue, limit: 200 } } })),
-  });
-  const complete = useMutation({
-    mutationFn: async (id: string) =>
-      unwrap(await api.POST('/api/v1/privacy-requests/{id}/complete', { params: { path: { id } }, body: {} })),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['privacy-requests'] }),
-  });
+  const requests = useRequestQueue(overdue);
+  const [completing, setCompleting] = useState<{ id: string; kind: RequestKind } | null>(null);
   const download = useMutation({
+    meta: { toast: false },
     mutationFn: async (id: string) => {
       const doc = unwrap(await api.GET('/api/v1/privacy-requests/{id}/copy', { params: { path: { id } } }));
       const url = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' }));
@@ -46,8 +40,9 @@ function RequestsTab() {
   return (
     <Stack data-testid="privacy-requests">
       <Checkbox label={t('privacy.onlyOverdue')} checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} />
-      <ProblemAlert error={requests.error ?? complete.error ?? download.error} />
+      <ProblemAlert error={requests.error ?? download.error} />
       {requests.data?.items.length === 0 && <Text c="dimmed">{t('privacy.none')}</Text>}
+      {completing && <CompleteRequestDialog request={completing} onClose={() => setCompleting(null)} />}
       <ListTable striped>
         <Table.Thead>
           <Table.Tr>
@@ -63,7 +58,13 @@ function RequestsTab() {
           {requests.data?.items.map((r) => (
             <Table.Tr key={r.id}>
               <Table.Td>{t(`privacy.kinds.${r.kind}`)}</Table.Td>
-              <Table.Td><Anchor component={Link} to={`/customers/${r.customer_id}`}>{r.customer_id.slice(-8)}</Anchor></Table.Td>
+              <Table.Td>
+                {r.customer ? (
+                  <Anchor component={Link} to={`/customers/${r.customer.id}`}>{r.customer.name}</Anchor>
+                ) : (
+                  <Text size="sm" c="dimmed">{t('privacy.customerGone')}</Text>
+                )}
+              </Table.Td>
               <Table.Td>
                 {formatTime(r.due_at, i18n.language)} {r.overdue && <Badge color="red">{t('privacy.overdue')}</Badge>}
               </Table.Td>
@@ -75,16 +76,9 @@ function RequestsTab() {
                     <Button size="compact-xs" variant="default" onClick={() => download.mutate(r.id)}>{t('privacy.copy')}</Button>
                   )}
                   {manage && r.status === 'open' && (
-                    <ConfirmButton
-                      size="compact-xs"
-                      color="blue"
-                      loading={complete.isPending}
-                      message={t(`privacy.confirmComplete.${r.kind}`)}
-                      onConfirm={() => complete.mutate(r.id)}
-                      data-testid="privacy-complete"
-                    >
+                    <Button size="compact-xs" onClick={() => setCompleting(r)} data-testid="privacy-complete">
                       {t('privacy.complete')}
-                    </ConfirmButton>
+                    </Button>
                   )}
                 </Group>
               </Table.Td>
