@@ -32,4 +32,5 @@ pub mod spa;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod trail;
 pub mod webhooks;

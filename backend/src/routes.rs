@@ -4,7 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, customers, health, jobs, org};
+use crate::{audit, auth, customers, health, jobs, org, trail};
 
 /// Every documented route, registered once for the server and for the OpenAPI document.
 pub fn configure_routes(cfg: &mut ServiceConfig) {
@@ -18,6 +18,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(customers::merge::routes::configure)
             .configure(customers::records::routes::configure)
             .configure(auth::api_keys::routes::configure)
+            .configure(trail::routes::configure)
             .configure(audit::routes::configure)
             .configure(jobs::routes::configure)
             .configure(crate::webhooks::routes::configure)

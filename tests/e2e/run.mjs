@@ -19,6 +19,7 @@ import incidents from './steps/incidents.mjs';
 import keys from './steps/keys.mjs';
 import languages from './steps/languages.mjs';
 import accessibility from './steps/accessibility.mjs';
+import audit from './steps/audit.mjs';
 
 const base = process.env.GUANXI_URL ?? 'http://127.0.0.1:8080';
 const password = process.env.GUANXI_ADMIN_PASSWORD;
@@ -56,7 +57,7 @@ async function step(name, fn) {
 // One module of steps per domain, in order: later ones use what earlier ones created. A new
 // domain adds its module here.
 const world = { page, base, password, results, step, context };
-for (const steps of [firstLoad, signIn, notFound, org, session, customers, consent, incidents, keys, languages, accessibility]) {
+for (const steps of [firstLoad, signIn, notFound, org, session, customers, consent, incidents, keys, languages, accessibility, audit]) {
   await steps(world);
 }
 

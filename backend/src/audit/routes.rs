@@ -3,8 +3,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::checkpoint::{self, Checkpoint};
-use super::model::{AuditEntry, Verification};
-use super::{service, store};
+use super::model::Verification;
+use super::service;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::{Page, PageParams};
@@ -14,62 +14,10 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// Only entries by this user or API key.
-    pub actor_id: Option<String>,
-    /// Only this action, e.g. `auth.login`.
-    pub action: Option<String>,
-    pub resource_type: Option<String>,
-    pub resource_id: Option<String>,
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
 pub struct VerifyQuery {
     /// A signed checkpoint (its JWS) kept outside the database: the chain must still hold the
     /// entry it names, unchanged.
     pub checkpoint: Option<String>,
-}
-
-/// The audit log, newest first.
-///
-/// For compliance officers and auditors. Entries name fields, never their values.
-#[utoipa::path(
-    tag = "audit",
-    operation_id = "list_audit",
-    params(AuditQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, body = Page<AuditEntry>),
-        (status = "4XX", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/audit")]
-pub async fn list_audit(
-    state: web::Data<AppState>,
-    principal: Principal,
-    q: crate::http::extract::Query<AuditQuery>,
-) -> Result<web::Json<Page<AuditEntry>>, ApiError> {
-    principal.require(Permission::AuditRead)?;
-    let q = q.into_inner();
-    let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
-    let limit = page.limit()?;
-    let before_seq = page.seq_cursor()?;
-    let filter = store::Filter {
-        actor_id: q.actor_id,
-        action: q.action,
-        resource_type: q.resource_type,
-        resource_id: q.resource_id,
-        before_seq,
-        scope: crate::org::scope::Scope::of(&principal).narrowed().cloned(),
-    };
-    let rows = state.db.run_as(principal.owed(), move |conn| Ok(store::list(conn, &filter, limit + 1)?)).await?;
-    let page = Page::from_rows(rows, limit, |r| r.seq.to_string());
-    Ok(web::Json(Page { items: page.items.into_iter().map(AuditEntry::from).collect(), next_cursor: page.next_cursor }))
 }
 
 /// Recomputes the hash chain now and reports the first broken link.
@@ -169,8 +117,7 @@ pub async fn start_audit_verification(
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_audit)
-        .service(verify_audit)
+    cfg.service(verify_audit)
         .service(start_audit_verification)
         .service(create_audit_checkpoint)
         .service(list_audit_checkpoints);

@@ -1,3 +1,4 @@
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::AuditRow;
@@ -43,6 +44,9 @@ pub struct Filter {
     pub resource_type: Option<String>,
     pub resource_id: Option<String>,
     pub before_seq: Option<i64>,
+    /// Entries at or after / before these times (the `at` index serves a date on its own).
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
     /// The caller's scope prefix: entries of actors in it, or about customers homed in it. None
     /// for the group, which sees every entry (system and self-service ones too).
     pub scope: Option<Scope>,
@@ -65,6 +69,12 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
     }
     if let Some(seq) = f.before_seq {
         q = q.filter(audit_log::seq.lt(seq));
+    }
+    if let Some(t) = f.from {
+        q = q.filter(audit_log::at.ge(t));
+    }
+    if let Some(t) = f.to {
+        q = q.filter(audit_log::at.lt(t));
     }
     if let Some(scope) = &f.scope {
         let units_in = || scope.unit_ids();

@@ -78,6 +78,11 @@ pub fn count_users(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
+/// Display names of these users (one statement for a page of references).
+pub fn display_names(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)
+}
+
 pub fn user(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
     users::table.find(id).select(UserRow::as_select()).first(conn).optional()
 }

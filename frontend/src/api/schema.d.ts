@@ -64,7 +64,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The audit log, newest first.
+         * The audit log, newest first: who (by name), about whom (masked), why, which fields, from
+         *     where.
          * @description For compliance officers and auditors. Entries name fields, never their values.
          */
         get: operations["list_audit"];
@@ -2674,11 +2675,6 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
-        Page_AuditEntry: {
-            items: components["schemas"]["AuditEntry"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
-            next_cursor: string | null;
-        };
         Page_Checkpoint: {
             items: components["schemas"]["Checkpoint"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
@@ -2756,6 +2752,11 @@ export interface components {
         };
         Page_Share: {
             items: components["schemas"]["Share"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
+        Page_TrailEntry: {
+            items: components["schemas"]["TrailEntry"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
@@ -3060,6 +3061,12 @@ export interface components {
         Topic: "customer.created" | "customer.updated" | "customer.deleted" | "customer.merged" | "customer.unmerged" | "customer.restored" | "customer.purchase.created" | "customer.preference.created" | "customer.feedback.created" | "customer.contact.created" | "consent.changed" | "user.offboarded";
         /** @description What a subscription names: one topic, every `customer.*` topic, or everything (`*`). */
         TopicFilter: components["schemas"]["Family"] | components["schemas"]["Topic"];
+        /** @description An entry with the names a reviewer reads it by. */
+        TrailEntry: components["schemas"]["AuditEntry"] & {
+            /** @description The acting user's display name (absent for keys, customers and the system). */
+            actor_name?: string | null;
+            customer?: null | components["schemas"]["CustomerRef"];
+        };
         Unit: {
             code: string;
             /** Format: date-time */
@@ -3351,10 +3358,15 @@ export interface operations {
             query?: {
                 /** @description Only entries by this user or API key. */
                 actor_id?: string;
-                /** @description Only this action, e.g. `auth.login`. */
+                /** @description Only this action, e.g. `customer.reveal`. */
                 action?: string;
                 resource_type?: string;
+                /** @description Only entries about this resource (with `resource_type=customer`: this customer). */
                 resource_id?: string;
+                /** @description Only entries at or after this time. */
+                from?: string;
+                /** @description Only entries before this time. */
+                to?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -3369,7 +3381,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_AuditEntry"];
+                    "application/json": components["schemas"]["Page_TrailEntry"];
                 };
             };
             "4XX": {

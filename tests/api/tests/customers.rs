@@ -169,6 +169,29 @@ async fn reveal_needs_a_purpose_and_is_audited(app: TestApp) {
     assert_eq!(entry["purpose"], "identity_verification");
     assert_eq!(entry["fields"], json!(["mobile", "national_id"]));
     assert!(!log.body.to_string().contains("13812341234"), "the audit log names fields, never values");
+    // "Who revealed whose ID number, and why": the person by name, the customer masked for the
+    // reader, found by customer and by day.
+    assert_eq!(entry["actor_name"], "manager1");
+    let as_compliance_sees = app.get(&format!("/api/v1/customers/{id}"), &w.compliance).await.expect(200).body;
+    assert_eq!((&entry["customer"]["id"], &entry["customer"]["name"]), (&json!(id), &as_compliance_sees["name"]));
+    let about =
+        app.get(&format!("/api/v1/audit?resource_type=customer&resource_id={id}"), &w.auditor).await.expect(200).body;
+    let actions: Vec<&str> = about["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["customer.reveal", "customer.create"], "{about}");
+    // The auditor reads the customer masked, exactly as its own list masks them.
+    let as_auditor_sees = app.get(&format!("/api/v1/customers/{id}"), &w.auditor).await.expect(200).body;
+    assert_eq!(about["items"][0]["customer"]["name"], as_auditor_sees["name"]);
+    assert_ne!(as_auditor_sees["name"], "张三丰");
+    let today = chrono::Utc::now().date_naive();
+    let day = |d: chrono::NaiveDate| format!("{d}T00:00:00Z");
+    let tomorrow = today.succ_opt().unwrap();
+    let since_tomorrow =
+        app.get(&format!("/api/v1/audit?action=customer.reveal&from={}", day(tomorrow)), &w.compliance).await;
+    assert_eq!(since_tomorrow.expect(200).body["items"], json!([]));
+    let until_tomorrow = app
+        .get(&format!("/api/v1/audit?action=customer.reveal&from={}&to={}", day(today), day(tomorrow)), &w.compliance)
+        .await;
+    assert_eq!(until_tomorrow.expect(200).body["items"].as_array().unwrap().len(), 1);
 
     // Rate limit: 20 reveals per user per hour.
     for _ in 1..20 {

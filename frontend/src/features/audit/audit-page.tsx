@@ -1,8 +1,8 @@
-import { Alert, Badge, Button, Card, Code, Group, Stack, Table, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Alert, Anchor, Badge, Button, Card, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
@@ -22,16 +22,66 @@ function VerificationResult({ v }: { v: Verification }) {
   );
 }
 
+/** Filters of the trail, kept in the address (shareable; Back returns to them). */
+const FILTERS = ['actor', 'customer', 'action', 'from', 'to'] as const;
+type Filter = (typeof FILTERS)[number];
+
+/** A date field's day as the start of that day in the reader's time zone (`to` is exclusive). */
+function dayStart(day: string, plusDays = 0): string | undefined {
+  if (!day) return undefined;
+  const d = new Date(`${day}T00:00:00`);
+  d.setDate(d.getDate() + plusDays);
+  return d.toISOString();
+}
+
 export function AuditPage() {
   const { t, i18n } = useTranslation();
-  const [action, setAction] = useState('');
-  const [debounced] = useDebouncedValue(action.trim(), 300);
-  const list = useCursorList(['audit', debounced], async (cursor) =>
-    unwrap(await api.GET('/api/v1/audit', { params: { query: { limit: 50, cursor, action: debounced || undefined } } })),
+  const [params, setParams] = useSearchParams();
+  const value = (f: Filter) => params.get(f) ?? '';
+  const set = (f: Filter, v: string | null) =>
+    setParams(
+      (p) => {
+        if (v) p.set(f, v);
+        else p.delete(f);
+        return p;
+      },
+      { replace: true },
+    );
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, value(f)])) as Record<Filter, string>;
+  const list = useCursorList(['audit', filters], async (cursor) =>
+    unwrap(
+      await api.GET('/api/v1/audit', {
+        params: {
+          query: {
+            limit: 50,
+            cursor,
+            action: filters.action || undefined,
+            actor_id: filters.actor || undefined,
+            resource_type: filters.customer ? 'customer' : undefined,
+            resource_id: filters.customer || undefined,
+            from: dayStart(filters.from),
+            to: dayStart(filters.to, 1),
+          },
+        },
+      }),
+    ),
   );
-  const verify = useMutation({ mutationFn: async () => unwrap(await api.GET('/api/v1/audit/verify')) });
+  const people = useQuery({
+    queryKey: ['users', 'audit-filter'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 500 } } })),
+  });
+  const actions = useMemo(
+    () =>
+      Object.keys(i18n.getResourceBundle(i18n.language, 'translation')?.auditActions ?? {})
+        .map((code) => ({ value: code, label: t(`auditActions.${code}`) }))
+        .sort((a, b) => a.label.localeCompare(b.label, i18n.language)),
+    [i18n, t],
+  );
+  const purpose = (p: string) => t(`enums.purpose.${p}`, { defaultValue: t(`consent.purposes.${p}`, { defaultValue: p }) });
+  const verify = useMutation({ meta: { toast: false }, mutationFn: async () => unwrap(await api.GET('/api/v1/audit/verify')) });
   const [jobId, setJobId] = useState<string | null>(null);
   const startJob = useMutation({
+    meta: { toast: false },
     mutationFn: async () => unwrap(await api.POST('/api/v1/audit/verifications')),
     onSuccess: (job) => setJobId(job.id),
   });
@@ -47,29 +97,71 @@ export function AuditPage() {
       {verify.data && <VerificationResult v={verify.data} />}
       {jobId && <JobProgress id={jobId}>{(j) => j.result && <VerificationResult v={j.result as unknown as Verification} />}</JobProgress>}
       <ProblemAlert error={list.error ?? verify.error ?? startJob.error} />
-      <TextInput placeholder={t('audit.filterAction')} value={action} onChange={(e) => setAction(e.currentTarget.value)} w={300} />
+      <Group align="end" data-testid="audit-filters">
+        <Select
+          label={t('audit.person')}
+          placeholder={t('audit.anyone')}
+          data={(people.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))}
+          value={filters.actor || null}
+          onChange={(v) => set('actor', v)}
+          searchable
+          clearable
+          w={220}
+        />
+        <Select
+          label={t('audit.action')}
+          placeholder={t('audit.anyAction')}
+          data={actions}
+          value={filters.action || null}
+          onChange={(v) => set('action', v)}
+          searchable
+          clearable
+          w={240}
+          data-testid="audit-action"
+        />
+        <TextInput type="date" label={t('audit.from')} value={filters.from} onChange={(e) => set('from', e.currentTarget.value)} />
+        <TextInput type="date" label={t('audit.to')} value={filters.to} onChange={(e) => set('to', e.currentTarget.value)} />
+      </Group>
+      {filters.customer && (
+        <Alert color="blue" data-testid="audit-customer-filter">
+          <Group justify="space-between">
+            <Text size="sm">{t('audit.aboutCustomer')}</Text>
+            <Button size="compact-xs" variant="light" onClick={() => set('customer', null)}>{t('audit.clear')}</Button>
+          </Group>
+        </Alert>
+      )}
       <Card withBorder p={0}>
         <ListTable striped>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>#</Table.Th>
               <Table.Th>{t('audit.at')}</Table.Th>
               <Table.Th>{t('audit.actor')}</Table.Th>
               <Table.Th>{t('audit.action')}</Table.Th>
-              <Table.Th>{t('audit.resource')}</Table.Th>
+              <Table.Th>{t('audit.customer')}</Table.Th>
+              <Table.Th>{t('audit.purpose')}</Table.Th>
               <Table.Th>{t('audit.fields')}</Table.Th>
+              <Table.Th>{t('audit.address')}</Table.Th>
               <Table.Th>{t('audit.outcome')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
-          <Table.Tbody>
+          <Table.Tbody data-testid="audit-entries">
             {list.items.map((e) => (
               <Table.Tr key={e.seq}>
-                <Table.Td>{e.seq}</Table.Td>
                 <Table.Td>{formatTime(e.at, i18n.language)}</Table.Td>
-                <Table.Td>{e.actor_kind}{e.actor_role ? ` · ${t(`roles.${e.actor_role}`)}` : ''}</Table.Td>
-                <Table.Td><Code>{e.action}</Code></Table.Td>
-                <Table.Td>{e.resource_type}</Table.Td>
-                <Table.Td>{e.fields.join(', ')}</Table.Td>
+                <Table.Td>
+                  {e.actor_name ?? (e.actor_id ? e.actor_kind : t('audit.system'))}
+                  {e.actor_role ? <Text size="xs" c="dimmed">{t(`roles.${e.actor_role}`)}</Text> : null}
+                </Table.Td>
+                <Table.Td>
+                  {t(`auditActions.${e.action}`, { defaultValue: e.action })}
+                  <Text size="xs" c="dimmed"><Code>{e.action}</Code></Text>
+                </Table.Td>
+                <Table.Td>
+                  {e.customer ? <Anchor component={Link} to={`/customers/${e.customer.id}`}>{e.customer.name}</Anchor> : '—'}
+                </Table.Td>
+                <Table.Td>{e.purpose ? purpose(e.purpose) : '—'}</Table.Td>
+                <Table.Td>{e.fields.join(', ') || '—'}</Table.Td>
+                <Table.Td>{e.ip ?? '—'}</Table.Td>
                 <Table.Td>
                   <Badge color={e.outcome === 'success' ? 'green' : 'orange'} variant="light">{e.outcome}</Badge>
                 </Table.Td>

@@ -122,6 +122,11 @@ export function CustomerDetailPage() {
           <Badge color={c.reachable ? 'green' : 'gray'}>{c.reachable ? t('customers.reachable') : t('customers.unreachable')}</Badge>
         </Group>
         <Group>
+          {can(me, 'audit:read') && (
+            <Button variant="subtle" component={Link} to={`/audit?customer=${c.id}`} data-testid="customer-audit">
+              {t('audit.forCustomer')}
+            </Button>
+          )}
           {can(me, 'privacy:requests') && (
             <Button variant="default" onClick={() => setLogging(true)} data-testid="request-open">{t('privacy.log')}</Button>
           )}
