@@ -3,6 +3,8 @@
 use diesel::prelude::*;
 
 use crate::auth::{password, Role};
+use crate::consent::model::CreateNotice;
+use crate::consent::purpose::Purpose;
 use crate::crypto::field::FieldCipher;
 use crate::db::{transaction, DbPool};
 use crate::demo_customers::Home;
@@ -29,6 +31,72 @@ fn unit(
     store::insert_unit(conn, &row)?;
     Ok(row)
 }
+
+/// The group's privacy notices (zh-CN and en), published by the group's compliance officer as in
+/// a real start: without one, no consent can be recorded.
+fn publish_notices(conn: &mut crate::db::DbConnection, group: &UnitRow) -> Result<(), ApiError> {
+    let Some((officer, path)) = store::user_by_username(conn, "group.compliance")?
+        .map(|u| store::user_with_path(conn, &u.id))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(());
+    };
+    let p = crate::auth::Principal {
+        id: officer.id.clone(),
+        kind: crate::auth::principal::PrincipalKind::Staff,
+        name: officer.display_name.clone(),
+        role: Some(Role::Compliance),
+        unit_id: officer.unit_id.clone(),
+        unit_path: path,
+        scopes: Vec::new(),
+        session_id: None,
+        partner_id: None,
+        ip: "seed-demo".into(),
+        request_id: None,
+        owed: crate::db::Owed::nothing(),
+    };
+    let purposes: Vec<Purpose> = ["marketing_sms", "marketing_email", "profiling", "intra_group_sharing"]
+        .iter()
+        .filter_map(|p| Purpose::parse(p))
+        .collect();
+    for (language, title, method, scope, retention, body) in NOTICES {
+        if crate::consent::store::latest_version(conn, &group.id, language)? > 0 {
+            continue;
+        }
+        let input = CreateNotice {
+            unit_id: Some(group.id.clone()),
+            language: language.to_owned(),
+            title: title.to_owned(),
+            purposes: purposes.clone(),
+            method: method.to_owned(),
+            scope: scope.to_owned(),
+            retention: retention.to_owned(),
+            body: body.to_owned(),
+        };
+        crate::consent::service::create_notice(conn, &p, input)?;
+    }
+    Ok(())
+}
+
+const NOTICES: [(&str, &str, &str, &str, &str, &str); 2] = [
+    (
+        "zh-CN",
+        "个人信息保护告知书",
+        "电子化存储，敏感信息加密处理，按角色脱敏展示",
+        "姓名、手机号、电子邮箱、购买记录；在集团内共享用于服务与营销",
+        "业务关系终止后 3 年",
+        "我们依据《个人信息保护法》处理您的个人信息，仅用于向您提供服务、经您同意的营销与分析。您可随时查阅、更正、撤回同意或要求删除。",
+    ),
+    (
+        "en",
+        "Privacy notice",
+        "Stored electronically; sensitive data encrypted and masked by role",
+        "Name, mobile, email, purchases; shared within the group for service and marketing",
+        "3 years after the relationship ends",
+        "We process your personal information under the PIPL only to serve you and, with your consent, for marketing and analysis. You may access, correct, withdraw consent or ask for deletion at any time.",
+    ),
+];
 
 pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), String> {
     let mut conn = db.get().map_err(|e| e.to_string())?;
@@ -57,6 +125,7 @@ pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), Str
                 created.push(username);
             }
         }
+        publish_notices(c, &group)?;
         Ok(created)
     })
     .map_err(|e| e.to_string())?;

@@ -140,7 +140,8 @@ pub async fn create_privacy_notice(
     Ok(HttpResponse::Created().json(Notice::from(row)))
 }
 
-/// Notices of the caller's scope, every version, newest first.
+/// Notices of the caller's scope and of the units above it (whose notices apply to the caller's
+/// customers too), every version, newest first.
 #[utoipa::path(
     tag = "consent", operation_id = "list_privacy_notices", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = Page<Notice>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
@@ -154,7 +155,11 @@ pub async fn list_privacy_notices(
     p.require(Permission::ConsentRead)?;
     let (limit, before) = (q.limit()?, q.cursor()?);
     let scope = Scope::of(&p);
-    let rows = state.db.run_as(p.owed(), move |c| Ok(store::notices(c, &scope, before.as_deref(), limit + 1)?)).await?;
+    let above: Vec<String> = p.unit_path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let rows = state
+        .db
+        .run_as(p.owed(), move |c| Ok(store::notices(c, &scope, &above, before.as_deref(), limit + 1)?))
+        .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.id.clone()).map(Notice::from)))
 }
 

@@ -74,15 +74,18 @@ pub fn current_notice(conn: &mut DbConnection, unit_ids: &[String]) -> QueryResu
 }
 
 /// Notices of the units in the scope, newest first.
+/// Notices of the scope's units and of `above` (the caller's own unit and its parents, whose
+/// notices apply to the caller's customers too).
 pub fn notices(
     conn: &mut DbConnection,
     scope: &Scope,
+    above: &[String],
     before: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<NoticeRow>> {
     let in_scope = scope.unit_ids();
     let mut q = privacy_notices::table
-        .filter(privacy_notices::unit_id.eq_any(in_scope))
+        .filter(privacy_notices::unit_id.eq_any(in_scope).or(privacy_notices::unit_id.eq_any(above.to_vec())))
         .select(NoticeRow::as_select())
         .into_boxed();
     if let Some(b) = before {

@@ -1,4 +1,5 @@
 import type { components } from './schema';
+import { roleValues } from '@/api/schema';
 
 type Schemas = components['schemas'];
 export type Me = Schemas['Me'];
@@ -10,7 +11,8 @@ export type AuditEntry = Schemas['AuditEntry'];
 export type Job = Schemas['Job'];
 export type Verification = Schemas['Verification'];
 
-export const STAFF_ROLES: Role[] = ['admin', 'compliance', 'manager', 'agent', 'sales', 'auditor'];
+/** Roles a person can have (integrations use API keys), from the API's own list. */
+export const STAFF_ROLES: Role[] = roleValues.filter((r) => r !== 'integration');
 export type Customer = Schemas['Customer'];
 export type CreateCustomer = Schemas['CreateCustomer'];
 export type RevealPurpose = Schemas['RevealPurpose'];

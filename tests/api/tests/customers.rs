@@ -593,6 +593,15 @@ async fn demo_customers_follow_the_rules(app: TestApp) {
     assert!(purchases["items"].as_array().unwrap().len() >= 3);
     app.get(&format!("/api/v1/customers/{id}"), &sh_agent).await.problem(404);
     assert_eq!(app.get("/api/v1/customers?limit=500", &sh_agent).await.body["items"].as_array().unwrap().len(), 20);
+    // The demo publishes the group's notices (once, in both languages), so the first consent a
+    // manager records succeeds instead of asking for a notice only compliance can publish.
+    let notices = app.get("/api/v1/privacy-notices", &bj).await.expect(200).body;
+    let languages: Vec<&str> =
+        notices["items"].as_array().unwrap().iter().map(|n| n["language"].as_str().unwrap()).collect();
+    assert_eq!(languages.len(), 2, "{notices}");
+    assert!(languages.contains(&"zh-CN") && languages.contains(&"en"));
+    let consent = json!({"purpose": "marketing_sms", "granted": true, "channel": "paper", "evidence": "demo form"});
+    app.post(&format!("/api/v1/customers/{id}/consents"), &bj, consent).await.expect(201);
 }
 both!(demo_customers_follow_the_rules, demo_customers_follow_the_rules);
 

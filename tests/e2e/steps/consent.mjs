@@ -8,8 +8,14 @@ export default async function ({ page, base, password, results, step, context })
     await page.getByLabel('Username').fill('e2e.compliance');
     await page.getByLabel(/^Password/).fill('a-long-enough-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Consent & privacy' }).click();
-    await page.getByRole('tab', { name: 'Privacy notices' }).click();
+    // On a fresh system the panel explains that a notice comes first, and leads to it.
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: '李四', exact: true }).click();
+    await page.getByRole('tab', { name: 'Consent' }).click();
+    await page.getByTestId('consent-no-notice').waitFor();
+    assert.equal(await page.getByTestId('consent-grant').count(), 0, 'no form that can only fail');
+    await page.getByRole('link', { name: 'Publish a privacy notice' }).click();
+    await page.getByRole('tab', { name: 'Privacy notices', selected: true }).waitFor();
     await page.getByLabel('Title', { exact: true }).fill('E2E privacy notice');
     await page.getByLabel('Processing method').fill('Stored encrypted');
     await page.getByLabel('Scope', { exact: true }).fill('Name, mobile');

@@ -122,6 +122,8 @@ export default async function ({ page, base, password, results, step, context })
     await dialog.getByLabel('Name').fill('张三丰');
     await dialog.getByLabel('Mobile').fill('13812341234');
     await dialog.getByLabel('Email').fill('zsf@example.com');
+    // The same mobile is already a customer: the form says so while it is being filled in.
+    await dialog.getByTestId('existing-customers').getByRole('link', { name: /^张/ }).waitFor();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('duplicates').waitFor();
     const duplicate = await page.getByTestId('duplicates').getByRole('link').first().getAttribute('href');

@@ -1,7 +1,8 @@
-import { Badge, Button, Card, Code, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Code, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
@@ -77,6 +78,14 @@ export function ConsentTab({ customerId }: { customerId: string }) {
     onSuccess: setReceipt,
   });
   const writable = can(me, 'consent:write');
+  // Consent is given to a published notice: on a fresh system there is none yet, and the panel
+  // says so (and who can fix it) instead of failing on the first try.
+  const notices = useQuery({
+    queryKey: ['privacy-notices', 'any'],
+    enabled: writable,
+    queryFn: async () => unwrap(await api.GET('/api/v1/privacy-notices', { params: { query: { limit: 1 } } })),
+  });
+  const noNotice = notices.data?.items.length === 0;
   const current = overview.data?.current ?? [];
   return (
     <Stack data-testid="consent-panel">
@@ -118,8 +127,18 @@ export function ConsentTab({ customerId }: { customerId: string }) {
           ))}
         </Table.Tbody>
       </Table>
-      {writable && <ConsentLinkButton customerId={customerId} />}
-      {writable && (
+      {writable && noNotice && (
+        <Alert color="yellow" title={t('consent.noNoticeTitle')} data-testid="consent-no-notice">
+          <Text size="sm">{t('consent.noNotice')}</Text>
+          {can(me, 'privacy:manage') && (
+            <Anchor component={Link} to="/consent?tab=notices" size="sm">
+              {t('consent.publishNotice')}
+            </Anchor>
+          )}
+        </Alert>
+      )}
+      {writable && !noNotice && <ConsentLinkButton customerId={customerId} />}
+      {writable && !noNotice && (
         <Card withBorder>
           <Group align="end">
             <Select

@@ -1,16 +1,19 @@
-import { Button, Group, Select, SimpleGrid, Stack, TagsInput, TextInput, Textarea } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Anchor, Button, Group, Select, SimpleGrid, Stack, TagsInput, Text, TextInput, Textarea } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import { api } from '@/api/client';
 import { ApiProblem, unwrap } from '@/api/problem';
 import type { CreateCustomer, Customer } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
+import { contactChannelValues, customerTypeValues, incomeBandValues, sourceChannelValues } from '@/api/schema';
 
-const SOURCES = ['sales', 'service', 'survey', 'third_party', 'self_web', 'self_hotline', 'self_app'] as const;
-const CHANNELS = ['sms', 'email', 'phone', 'push', 'wechat', 'mail'] as const;
-const INCOME = ['low', 'lower_middle', 'middle', 'upper_middle', 'high'] as const;
+const SOURCES = sourceChannelValues;
+const CHANNELS = contactChannelValues;
+const INCOME = incomeBandValues;
 
 type Draft = Record<string, string>;
 
@@ -73,7 +76,8 @@ export function CustomerForm({ editing, onDone }: { editing: Customer | null; on
   );
   return (
     <Stack>
-      <SimpleGrid cols={2}>
+      {!editing && <ExistingCustomers mobile={d.mobile ?? ''} nationalId={d.national_id ?? ''} />}
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
         {field('name', 'customers.name', editing?.name)}
         {field('mobile', 'customers.mobile', editing?.mobile ?? '13812345678')}
         {field('national_id', 'customers.nationalId', editing?.national_id ?? undefined)}
@@ -83,10 +87,10 @@ export function CustomerForm({ editing, onDone }: { editing: Customer | null; on
       </SimpleGrid>
       <Textarea label={t('customers.address')} name="address" value={d.address ?? ''} placeholder={editing?.address ?? undefined}
         onChange={(e) => set('address')(e.currentTarget.value)} error={errors.address} autosize minRows={1} />
-      <SimpleGrid cols={2}>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
         {!editing && (
           <Select label={t('customers.type')} value={d.customer_type ?? null} onChange={set('customer_type')} allowDeselect={false}
-            data={['individual', 'household_member'].map((v) => ({ value: v, label: t(`enums.customer_type.${v}`) }))} />
+            data={customerTypeValues.map((v) => ({ value: v, label: t(`enums.customer_type.${v}`) }))} />
         )}
         <Select label={t('customers.incomeBand')} value={d.income_band || null} onChange={set('income_band')} clearable
           data={INCOME.map((v) => ({ value: v, label: t(`enums.income_band.${v}`) }))} />
@@ -96,7 +100,7 @@ export function CustomerForm({ editing, onDone }: { editing: Customer | null; on
           data={SOURCES.map((v) => ({ value: v, label: t(`enums.source.${v}`) }))} />
       </SimpleGrid>
       {d.source === 'third_party' && (
-        <SimpleGrid cols={2}>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {field('supplier', 'customers.supplier')}
           {field('legal_basis', 'customers.legalBasis')}
         </SimpleGrid>
@@ -107,5 +111,40 @@ export function CustomerForm({ editing, onDone }: { editing: Customer | null; on
         <Button onClick={() => save.mutate()} loading={save.isPending}>{t('common.save')}</Button>
       </Group>
     </Stack>
+  );
+}
+
+/** While a new customer is typed in: anyone in reach with the same whole mobile or ID number, so
+ * that a second record is not made for the same person (found by blind index, never by part). */
+function ExistingCustomers({ mobile, nationalId }: { mobile: string; nationalId: string }) {
+  const { t } = useTranslation();
+  // Strings, not an object: a new object each render would restart the wait forever.
+  const [typedMobile] = useDebouncedValue(mobile.replace(/[\s()-]/g, ''), 400);
+  const [typedId] = useDebouncedValue(nationalId.trim(), 400);
+  const typed = { mobile: typedMobile, nationalId: typedId };
+  const whole = { mobile: /^(\+?86)?1[3-9]\d{9}$/.test(typed.mobile), nationalId: /^\d{17}[\dXx]$/.test(typed.nationalId) };
+  const found = useQuery({
+    queryKey: ['customers', 'existing', typed],
+    enabled: whole.mobile || whole.nationalId,
+    queryFn: async () => {
+      const ask = async (query: { mobile?: string; national_id?: string }) =>
+        unwrap(await api.GET('/api/v1/customers', { params: { query: { ...query, limit: 3 } } })).items;
+      const lists = await Promise.all([
+        whole.mobile ? ask({ mobile: typed.mobile }) : [],
+        whole.nationalId ? ask({ national_id: typed.nationalId }) : [],
+      ]);
+      return [...new Map(lists.flat().map((c) => [c.id, c])).values()];
+    },
+  });
+  if (!found.data?.length) return null;
+  return (
+    <Alert color="yellow" title={t('customers.existingTitle')} data-testid="existing-customers">
+      {found.data.map((c) => (
+        <Text size="sm" key={c.id}>
+          <Anchor component={Link} to={`/customers/${c.id}`}>{c.name}</Anchor> · {c.mobile ?? ''}
+        </Text>
+      ))}
+      <Text size="xs" c="dimmed" mt={4}>{t('customers.existingHelp')}</Text>
+    </Alert>
   );
 }

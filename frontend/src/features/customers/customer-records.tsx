@@ -1,4 +1,4 @@
-import { Button, Card, Group, NumberInput, Select, Stack, Switch, Table, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, NumberInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useCursorList, type CursorPage } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
+import { contactKindValues, directionValues, feedbackKindValues, preferenceCategoryValues, salesChannelValues } from '@/api/schema';
 
 type Kind = 'purchases' | 'preferences' | 'feedback' | 'contacts';
 
@@ -51,6 +52,32 @@ function Section({ form, table, error, more }: { form: ReactNode; table: ReactNo
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** Spend per month from the first purchase to the last, months without a purchase at 0 (a gap
+ * is information), the latest 24 months at most. */
+export function monthlySpend(items: { amount_fen: number; purchased_at: string }[]): { month: string; total: number }[] {
+  if (items.length === 0) return [];
+  const byMonth = new Map<string, number>();
+  for (const p of items) byMonth.set(p.purchased_at.slice(0, 7), (byMonth.get(p.purchased_at.slice(0, 7)) ?? 0) + p.amount_fen / 100);
+  const months = [...byMonth.keys()].sort();
+  const [first, last] = [months[0]!, months[months.length - 1]!];
+  const out: { month: string; total: number }[] = [];
+  let [y, m] = first.split('-').map(Number) as [number, number];
+  for (;;) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    out.push({ month: key, total: Math.round((byMonth.get(key) ?? 0) * 100) / 100 });
+    if (key >= last) break;
+    m += 1;
+    if (m > 12) [y, m] = [y + 1, 1];
+  }
+  return out.slice(-24);
+}
+/** Now as a `datetime-local` value (the reader's clock, to the minute). */
+const nowLocal = () => {
+  const d = new Date();
+  d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+  return d.toISOString().slice(0, 16);
+};
 const yuan = (fen: number) => (fen / 100).toLocaleString(undefined, { minimumFractionDigits: 2 });
 
 export function PurchasesTab({ customerId, canWrite }: { customerId: string; canWrite: boolean }) {
@@ -65,10 +92,10 @@ export function PurchasesTab({ customerId, canWrite }: { customerId: string; can
       params: { path: { id: customerId } },
       body: { product, amount_fen: Math.round(Number(amount) * 100), channel: channel as 'store', purchased_at: `${date}T12:00:00Z` },
     })), () => { setProduct(''); setAmount(''); });
-  const items = list.items as { id: string; product: string; amount_fen: number; currency: string; channel: string; purchased_at: string }[];
-  const byMonth = new Map<string, number>();
-  for (const p of items) byMonth.set(p.purchased_at.slice(0, 7), (byMonth.get(p.purchased_at.slice(0, 7)) ?? 0) + p.amount_fen / 100);
-  const chart = [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, total]) => ({ month, total }));
+  type Purchase = { id: string; product: string; amount_fen: number; currency: string; channel: string; purchased_at: string };
+  // Newest first, whatever order the pages came in.
+  const items = [...(list.items as Purchase[])].sort((a, b) => b.purchased_at.localeCompare(a.purchased_at));
+  const chart = monthlySpend(items);
   return (
     <Section more={list} error={add.error ?? list.error}
       form={canWrite && (
@@ -76,7 +103,7 @@ export function PurchasesTab({ customerId, canWrite }: { customerId: string; can
           <TextInput label={t('records.product')} value={product} onChange={(e) => setProduct(e.currentTarget.value)} />
           <NumberInput label={t('records.amount')} value={amount} onChange={setAmount} decimalScale={2} w={140} />
           <Select label={t('records.channel')} value={channel} onChange={setChannel} w={130} allowDeselect={false}
-            data={['store', 'online', 'phone', 'agent', 'app'].map((v) => ({ value: v, label: t(`enums.sales_channel.${v}`) }))} />
+            data={salesChannelValues.map((v) => ({ value: v, label: t(`enums.sales_channel.${v}`) }))} />
           <TextInput label={t('records.purchasedAt')} type="date" value={date} onChange={(e) => setDate(e.currentTarget.value)} />
           <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
         </Group>
@@ -97,7 +124,16 @@ export function PurchasesTab({ customerId, canWrite }: { customerId: string; can
               </ResponsiveContainer>
             </Card>
           )}
+          {list.isSuccess && items.length === 0 && <Text size="sm" c="dimmed">{t('records.noPurchases')}</Text>}
           <ListTable striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('records.purchasedAt')}</Table.Th>
+                <Table.Th>{t('records.product')}</Table.Th>
+                <Table.Th>{t('records.channel')}</Table.Th>
+                <Table.Th ta="right">{t('records.amountColumn')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
             <Table.Tbody>
               {items.map((p) => (
                 <Table.Tr key={p.id}>
@@ -130,7 +166,7 @@ export function PreferencesTab({ customerId, canWrite }: { customerId: string; c
       form={canWrite && (
         <Group align="end">
           <Select label={t('records.category')} value={category} onChange={setCategory} allowDeselect={false}
-            data={['interest', 'habit', 'brand', 'product', 'communication'].map((v) => ({ value: v, label: t(`enums.pref.${v}`) }))} />
+            data={preferenceCategoryValues.map((v) => ({ value: v, label: t(`enums.pref.${v}`) }))} />
           <TextInput label={t('records.value')} value={value} onChange={(e) => setValue(e.currentTarget.value)} />
           <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
         </Group>
@@ -158,9 +194,9 @@ export function FeedbackTab({ customerId, canWrite }: { customerId: string; canW
       form={canWrite && (
         <Group align="end">
           <Select label={t('records.kind')} value={kind} onChange={setKind} allowDeselect={false} w={140}
-            data={['opinion', 'suggestion', 'complaint'].map((v) => ({ value: v, label: t(`enums.feedback.${v}`) }))} />
+            data={feedbackKindValues.map((v) => ({ value: v, label: t(`enums.feedback.${v}`) }))} />
           <Select label={t('records.channel')} value={channel} onChange={setChannel} allowDeselect={false} w={120}
-            data={['call', 'visit', 'message', 'email'].map((v) => ({ value: v, label: t(`enums.contact.${v}`) }))} />
+            data={contactKindValues.map((v) => ({ value: v, label: t(`enums.contact.${v}`) }))} />
           <TextInput label={t('records.content')} value={content} onChange={(e) => setContent(e.currentTarget.value)} style={{ flex: 1 }} />
           <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
         </Group>
@@ -179,26 +215,39 @@ export function ContactsTab({ customerId, canWrite }: { customerId: string; canW
   const [direction, setDirection] = useState<string | null>('outbound');
   const [reached, setReached] = useState(true);
   const [summary, setSummary] = useState('');
+  // A logged call is often one that came in earlier: when it happened is part of the form.
+  const [when, setWhen] = useState(nowLocal());
   const add = useAdd(customerId, 'contacts', async () =>
     unwrap(await api.POST('/api/v1/customers/{id}/contacts', {
       params: { path: { id: customerId } },
-      body: { kind: kind as 'call', direction: direction as 'outbound', reached, summary, occurred_at: new Date().toISOString() },
-    })), () => setSummary(''));
+      body: { kind: kind as 'call', direction: direction as 'outbound', reached, summary, occurred_at: new Date(when).toISOString() },
+    })), () => { setSummary(''); setWhen(nowLocal()); });
   const items = list.items as { id: string; kind: string; direction: string; reached: boolean; summary: string; occurred_at: string }[];
   return (
     <Section more={list} error={add.error ?? list.error}
       form={canWrite && (
         <Group align="end">
           <Select label={t('records.kind')} value={kind} onChange={setKind} allowDeselect={false} w={120}
-            data={['call', 'visit', 'message', 'email'].map((v) => ({ value: v, label: t(`enums.contact.${v}`) }))} />
+            data={contactKindValues.map((v) => ({ value: v, label: t(`enums.contact.${v}`) }))} />
           <Select label={t('records.direction')} value={direction} onChange={setDirection} allowDeselect={false} w={120}
-            data={['inbound', 'outbound'].map((v) => ({ value: v, label: t(`enums.direction.${v}`) }))} />
+            data={directionValues.map((v) => ({ value: v, label: t(`enums.direction.${v}`) }))} />
+          <TextInput label={t('records.occurredAt')} type="datetime-local" value={when} max={nowLocal()}
+            onChange={(e) => setWhen(e.currentTarget.value)} data-testid="contact-when" />
           <Switch label={t('records.reached')} checked={reached} onChange={(e) => setReached(e.currentTarget.checked)} />
           <TextInput label={t('records.summary')} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} style={{ flex: 1 }} />
           <Button onClick={() => add.mutate()} loading={add.isPending}>{t('records.add')}</Button>
         </Group>
       )}
-      table={<ListTable striped><Table.Tbody>{items.map((c) => (
+      table={<ListTable striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('records.occurredAt')}</Table.Th>
+            <Table.Th>{t('records.kind')}</Table.Th>
+            <Table.Th>{t('records.reached')}</Table.Th>
+            <Table.Th>{t('records.summary')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>{items.map((c) => (
         <Table.Tr key={c.id}>
           <Table.Td>{formatTime(c.occurred_at, i18n.language)}</Table.Td>
           <Table.Td>{t(`enums.contact.${c.kind}`)} · {t(`enums.direction.${c.direction}`)}</Table.Td>

@@ -11,8 +11,10 @@ import { downloadFile, downloadJobFile, JobProgress } from '@/features/jobs/job-
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
+import { sourceChannelValues } from '@/api/schema';
 
-const SOURCES = ['sales', 'service', 'survey', 'self_web', 'self_hotline', 'self_app'] as const;
+// A third-party list needs its supplier and legal basis per file, which this form does not ask.
+const SOURCES = sourceChannelValues.filter((s) => s !== 'third_party');
 type SourceChannel = (typeof SOURCES)[number];
 
 type ImportResult = {

@@ -7,13 +7,14 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { RevealField, RevealPurpose } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
+import { revealFieldValues, revealPurposeValues } from '@/api/schema';
 
-const FIELDS = ['name', 'mobile', 'national_id', 'email', 'address', 'birth_date'] as const;
+const FIELDS = revealFieldValues;
 const LABELS: Record<string, string> = {
   name: 'customers.name', mobile: 'customers.mobile', national_id: 'customers.nationalId', email: 'customers.email',
   address: 'customers.address', birth_date: 'customers.birthDate',
 };
-const PURPOSES: RevealPurpose[] = ['service_request', 'identity_verification', 'complaint_handling', 'legal_request', 'data_subject_request'];
+const PURPOSES = revealPurposeValues;
 
 /** Full values need a stated purpose; the server audits each reveal and limits how many. */
 export function RevealDialog({ customerId, opened, onClose }: { customerId: string; opened: boolean; onClose: () => void }) {

@@ -7,8 +7,9 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { Customer, QualityField } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
+import { qualityFieldValues } from '@/api/schema';
 
-const FIELDS = ['name', 'gender', 'birth_date', 'national_id', 'mobile', 'email', 'address', 'occupation', 'income_band'] as const satisfies readonly QualityField[];
+const FIELDS = qualityFieldValues;
 
 /** Marks the fields just confirmed with the customer as verified (feeds the accuracy rate). */
 export function VerifyDialog({ c, opened, onClose }: { c: Customer; opened: boolean; onClose: () => void }) {

@@ -12,11 +12,12 @@ import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 
 import { severityColor } from './incidents-page';
+import { notifyChannelValues } from '@/api/schema';
 
 type ActionKind = components['schemas']['ActionKind'];
 type NotifyChannel = components['schemas']['NotifyChannel'];
 const ACTIONS: ActionKind[] = ['investigation', 'containment', 'remediation', 'regulator_report', 'closure', 'other'];
-const CHANNELS: NotifyChannel[] = ['sms', 'email', 'letter', 'phone'];
+const CHANNELS = notifyChannelValues;
 
 /** Adding affected customers: pasted ids, and/or everyone with a tag or in a unit. */
 function Affected({ id, onChange }: { id: string; onChange: () => void }) {

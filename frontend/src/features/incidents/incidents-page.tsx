@@ -11,12 +11,13 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/features/auth/use-me';
 import { formatTime } from '@/lib/format';
 import { ListTable } from '@/components/list-table';
+import { incidentCategoryValues, severityValues } from '@/api/schema';
 
 type Category = components['schemas']['IncidentCategory'];
 type Severity = components['schemas']['Severity'];
 
-export const CATEGORIES: Category[] = ['leak', 'tampering', 'loss', 'unauthorised_access', 'other'];
-export const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical'];
+export const CATEGORIES = incidentCategoryValues;
+export const SEVERITIES = severityValues;
 export const FIELDS = [
   'name', 'gender', 'birth_date', 'national_id', 'mobile', 'email', 'address', 'address_region', 'occupation', 'income_band',
   'purchases', 'preferences', 'feedback', 'contacts', 'consents', 'tickets',

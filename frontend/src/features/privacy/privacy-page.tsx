@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Card, Checkbox, Group, Select, Stack, Table, Tab
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
@@ -187,10 +187,13 @@ export function PrivacyPage() {
   const { t } = useTranslation();
   const me = useMe().data;
   const partnersVisible = can(me, 'privacy:manage') || can(me, 'shares:read');
+  // The open tab is in the address, so a link can lead straight to it (`?tab=notices`).
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'requests';
   return (
     <Stack>
       <Title order={1} size="h2">{t('privacy.title')}</Title>
-      <Tabs defaultValue="requests" keepMounted={false}>
+      <Tabs value={tab} onChange={(v) => setParams(v && v !== 'requests' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List>
           {can(me, 'privacy:requests') && <Tabs.Tab value="requests">{t('privacy.requests')}</Tabs.Tab>}
           <Tabs.Tab value="notices">{t('privacy.notices')}</Tabs.Tab>

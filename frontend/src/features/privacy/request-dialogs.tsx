@@ -5,9 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '@/components/problem-alert';
 
 import { useCompleteRequest, useLogRequest, type CopyDelivery, type RequestKind } from './api';
+import { copyDeliveryValues, requestKindValues } from '@/api/schema';
 
-const KINDS: RequestKind[] = ['access', 'correction', 'withdrawal', 'deletion'];
-const DELIVERIES: CopyDelivery[] = ['email', 'post', 'in_person', 'download'];
+const KINDS = requestKindValues;
+const DELIVERIES = copyDeliveryValues;
 
 /** Logs what a customer asked for (from the customer's page): the kind and their words. */
 export function LogRequestDialog({ customerId, opened, onClose }: { customerId: string; opened: boolean; onClose: () => void }) {

@@ -1100,7 +1100,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Notices of the caller's scope, every version, newest first. */
+        /**
+         * Notices of the caller's scope and of the units above it (whose notices apply to the caller's
+         *     customers too), every version, newest first.
+         */
         get: operations["list_privacy_notices"];
         put?: never;
         /** Publishes a new version of a privacy notice (compliance). */
@@ -7104,3 +7107,45 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const actionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActionKind"]> = ["investigation", "containment", "remediation", "regulator_report", "notification", "closure", "other"];
+export const consentChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsentChannel"]> = ["paper", "web_form", "app", "call_recording", "in_person", "self_service", "merge"];
+export const contactChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ContactChannel"]> = ["sms", "email", "phone", "push", "wechat", "mail"];
+export const contactKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ContactKind"]> = ["call", "visit", "message", "email"];
+export const copyDeliveryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CopyDelivery"]> = ["email", "post", "in_person", "download"];
+export const customerTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CustomerType"]> = ["individual", "household_member"];
+export const decisionReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionReason"]> = ["granted", "withdrawn", "no_consent", "out_of_scope", "channel_mismatch"];
+export const directionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Direction"]> = ["inbound", "outbound"];
+export const exportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportFormat"]> = ["csv", "json"];
+export const familyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Family"]> = ["*", "customer.*"];
+export const feedbackKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedbackKind"]> = ["opinion", "suggestion", "complaint"];
+export const genderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Gender"]> = ["male", "female"];
+export const grantableScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GrantableScope"]> = ["org:read", "jobs:read", "audit:read"];
+export const incidentCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IncidentCategory"]> = ["leak", "tampering", "loss", "unauthorised_access", "other"];
+export const incidentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IncidentStatus"]> = ["open", "contained", "closed"];
+export const incomeBandValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IncomeBand"]> = ["low", "lower_middle", "middle", "upper_middle", "high"];
+export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "succeeded", "failed"];
+export const marketingChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MarketingChannel"]> = ["sms", "email", "phone", "push"];
+export const notifyChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotifyChannel"]> = ["sms", "email", "letter", "phone"];
+export const preferenceCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PreferenceCategory"]> = ["interest", "habit", "brand", "product", "communication"];
+export const principalKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PrincipalKind"]> = ["staff", "integration"];
+export const purposeOneOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Purpose"]> = ["marketing_sms", "marketing_email", "marketing_phone", "marketing_push", "profiling", "intra_group_sharing", "sensitive_pi"];
+export const qualityFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QualityField"]> = ["name", "gender", "birth_date", "national_id", "mobile", "email", "address", "occupation", "income_band"];
+export const requestKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestKind"]> = ["access", "correction", "withdrawal", "deletion"];
+export const requestStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestStatus"]> = ["open", "completed", "rejected"];
+export const revealFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RevealField"]> = ["national_id", "mobile", "email", "address", "birth_date", "name"];
+export const revealPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RevealPurpose"]> = ["service_request", "identity_verification", "complaint_handling", "legal_request", "data_subject_request"];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "compliance", "manager", "agent", "sales", "auditor", "integration"];
+export const salesChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesChannel"]> = ["store", "online", "phone", "agent", "app"];
+export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
+export const sortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Sort"]> = ["-created", "name"];
+export const sourceChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SourceChannel"]> = ["sales", "service", "survey", "third_party", "self_web", "self_hotline", "self_app"];
+export const topicValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Topic"]> = ["customer.created", "customer.updated", "customer.deleted", "customer.merged", "customer.unmerged", "customer.restored", "customer.purchase.created", "customer.preference.created", "customer.feedback.created", "customer.contact.created", "consent.changed", "user.offboarded"];
+export const unitKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UnitKind"]> = ["group", "subsidiary", "department"];
