@@ -34,7 +34,9 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   if (result.error !== undefined || !result.response.ok) {
     const err = result.error;
     throw new ApiProblem(
-      isProblem(err) ? err : { type: 'about:blank', title: result.response.statusText || 'Error', status: result.response.status },
+      isProblem(err)
+        ? err
+        : { type: 'about:blank', title: result.response.statusText || 'Error', status: result.response.status },
     );
   }
   return result.data as T;

@@ -23,8 +23,19 @@ export type TopicFilter = Schemas['TopicFilter'];
 export type GrantableScope = Schemas['GrantableScope'];
 /** Every subscription a webhook may name, families first; `satisfies` keeps it in step with the API. */
 export const TOPIC_FILTERS = [
-  '*', 'customer.*', 'customer.created', 'customer.updated', 'customer.deleted', 'customer.merged',
-  'customer.unmerged', 'customer.restored', 'customer.purchase.created', 'customer.preference.created',
-  'customer.feedback.created', 'customer.contact.created', 'consent.changed', 'user.offboarded',
+  '*',
+  'customer.*',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'customer.merged',
+  'customer.unmerged',
+  'customer.restored',
+  'customer.purchase.created',
+  'customer.preference.created',
+  'customer.feedback.created',
+  'customer.contact.created',
+  'consent.changed',
+  'user.offboarded',
 ] as const satisfies readonly TopicFilter[];
 export const GRANTABLE_SCOPES = ['org:read', 'jobs:read', 'audit:read'] as const satisfies readonly GrantableScope[];

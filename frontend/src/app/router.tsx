@@ -31,16 +31,31 @@ export const router = createBrowserRouter([
     hydrateFallbackElement: loading,
     children: [
       { index: true, lazy: async () => ({ Component: (await import('@/features/dashboard/dashboard-page')).DashboardPage }) },
-      { path: 'customers', lazy: async () => ({ Component: (await import('@/features/customers/customers-page')).CustomersPage }) },
-      { path: 'customers/import', lazy: async () => ({ Component: (await import('@/features/customers/import-page')).ImportPage }) },
-      { path: 'customers/quality', lazy: async () => ({ Component: (await import('@/features/customers/quality-page')).QualityPage }) },
+      {
+        path: 'customers',
+        lazy: async () => ({ Component: (await import('@/features/customers/customers-page')).CustomersPage }),
+      },
+      {
+        path: 'customers/import',
+        lazy: async () => ({ Component: (await import('@/features/customers/import-page')).ImportPage }),
+      },
+      {
+        path: 'customers/quality',
+        lazy: async () => ({ Component: (await import('@/features/customers/quality-page')).QualityPage }),
+      },
       {
         path: 'customers/:id',
         lazy: async () => ({ Component: (await import('@/features/customers/customer-detail-page')).CustomerDetailPage }),
       },
       { path: 'consent', lazy: async () => ({ Component: (await import('@/features/privacy/privacy-page')).PrivacyPage }) },
-      { path: 'incidents', lazy: async () => ({ Component: (await import('@/features/incidents/incidents-page')).IncidentsPage }) },
-      { path: 'incidents/:id', lazy: async () => ({ Component: (await import('@/features/incidents/incident-page')).IncidentPage }) },
+      {
+        path: 'incidents',
+        lazy: async () => ({ Component: (await import('@/features/incidents/incidents-page')).IncidentsPage }),
+      },
+      {
+        path: 'incidents/:id',
+        lazy: async () => ({ Component: (await import('@/features/incidents/incident-page')).IncidentPage }),
+      },
       { path: 'units', lazy: async () => ({ Component: (await import('@/features/org/units-page')).UnitsPage }) },
       { path: 'users', lazy: async () => ({ Component: (await import('@/features/org/users-page')).UsersPage }) },
       { path: 'api-keys', lazy: async () => ({ Component: (await import('@/features/api-keys/api-keys-page')).ApiKeysPage }) },

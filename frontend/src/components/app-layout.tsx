@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 
 import { api } from '@/api/client';
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { setSession } from '@/lib/session';
 import { useSession } from '@/lib/use-session';
 
@@ -20,12 +20,14 @@ export function AppLayout() {
   const location = useLocation();
   const [opened, { toggle, close }] = useDisclosure();
 
-  const domains = ([
-    { to: '/', label: t('nav.dashboard') },
-    { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
-    { to: '/consent', label: t('nav.consent'), permission: 'consent:read' },
-    { to: '/incidents', label: t('nav.incidents'), permission: 'incidents:read' },
-  ] as Item[]).filter((i) => !i.permission || can(me.data, i.permission));
+  const domains = (
+    [
+      { to: '/', label: t('nav.dashboard') },
+      { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
+      { to: '/consent', label: t('nav.consent'), permission: 'consent:read' },
+      { to: '/incidents', label: t('nav.incidents'), permission: 'incidents:read' },
+    ] as Item[]
+  ).filter((i) => !i.permission || can(me.data, i.permission));
   const admin: Item[] = [
     { to: '/units', label: t('nav.units'), permission: 'org:read' },
     { to: '/users', label: t('nav.users'), permission: 'users:read' },
@@ -67,29 +69,39 @@ export function AppLayout() {
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.menu')} />
             <Title order={4}>{t('app.name')}</Title>
           </Group>
-          <Group>
+          {/* On a phone the header keeps one line: the user's name moves into the menu. */}
+          <Group wrap="nowrap" gap="xs">
             <LanguageSwitch />
             {me.data ? (
-              <Text size="sm" data-testid="current-user">
+              <Text size="sm" data-testid="current-user" visibleFrom="sm">
                 {me.data.name} · {me.data.role ? t(`roles.${me.data.role}`) : ''}
               </Text>
             ) : (
               <Loader size="xs" />
             )}
-            <Button variant="subtle" size="xs" onClick={logout}>{t('auth.logout')}</Button>
+            <Button variant="subtle" size="xs" onClick={logout}>
+              {t('auth.logout')}
+            </Button>
           </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
         <ScrollArea>
+          {me.data && (
+            <Text size="sm" hiddenFrom="sm" px="sm" pb="xs">
+              {me.data.name} · {me.data.role ? t(`roles.${me.data.role}`) : ''}
+            </Text>
+          )}
           {domains.map(link)}
           {admin.length > 0 && (
-            <Text size="xs" c="dimmed" mt="md" mb={4} px="sm">{t('nav.admin')}</Text>
+            <Text size="xs" c="dimmed" mt="md" mb={4} px="sm">
+              {t('nav.admin')}
+            </Text>
           )}
           {admin.map(link)}
         </ScrollArea>

@@ -15,7 +15,15 @@ type Props = ButtonProps & {
 };
 
 /** A button for an irreversible or wide action: it asks first, saying what will happen. */
-export function ConfirmButton({ children, message, confirmLabel, onConfirm, color = 'red', 'data-testid': testId, ...button }: Props) {
+export function ConfirmButton({
+  children,
+  message,
+  confirmLabel,
+  onConfirm,
+  color = 'red',
+  'data-testid': testId,
+  ...button
+}: Props) {
   const { t } = useTranslation();
   const [opened, { open, close }] = useDisclosure(false);
   return (

@@ -93,6 +93,12 @@ export default async function ({ page, base, password, results, step }) {
         return header && h1 ? h1.top < header.bottom : false;
       });
       assert.ok(!covered, `${link}: the header covers the heading`);
+      // Nor does the header's own content spill out of it over the page.
+      const spills = await page.evaluate(() => {
+        const header = document.querySelector('header');
+        return header ? header.scrollHeight > header.clientHeight + 1 || header.scrollWidth > header.clientWidth + 1 : true;
+      });
+      assert.ok(!spills, `${link}: the header's content overflows it at phone width`);
     }
     await page.screenshot({ path: join(results, 'phone-dashboard.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -13,7 +13,6 @@ import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
 import { ConfirmButton } from '@/components/confirm-button';
 
-
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
@@ -46,7 +45,9 @@ export function ApiKeysPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('apiKeys.title')}</Title>
+        <Title order={1} size="h2">
+          {t('apiKeys.title')}
+        </Title>
         <Button onClick={() => setOpen(true)}>{t('apiKeys.new')}</Button>
       </Group>
       <ProblemAlert error={list.error ?? revoke.error} />
@@ -65,15 +66,30 @@ export function ApiKeysPage() {
             {list.items.map((k) => (
               <Table.Tr key={k.id}>
                 <Table.Td>{k.name}</Table.Td>
-                <Table.Td><Code>{k.prefix}…</Code></Table.Td>
-                <Table.Td>{k.scopes.map((s) => <Badge key={s} variant="light" mr={4}>{s}</Badge>)}</Table.Td>
+                <Table.Td>
+                  <Code>{k.prefix}…</Code>
+                </Table.Td>
+                <Table.Td>
+                  {k.scopes.map((s) => (
+                    <Badge key={s} variant="light" mr={4}>
+                      {s}
+                    </Badge>
+                  ))}
+                </Table.Td>
                 <Table.Td>{formatTime(k.last_used_at, i18n.language)}</Table.Td>
                 <Table.Td>
                   {k.revoked_at ? (
                     <Badge color="gray">{t('apiKeys.revoked')}</Badge>
                   ) : (
-                    <ConfirmButton size="xs" variant="subtle" message={t('apiKeys.confirmRevoke', { name: k.name })}
-                      onConfirm={() => revoke.mutate(k)} data-testid="api-key-revoke">{t('apiKeys.revoke')}</ConfirmButton>
+                    <ConfirmButton
+                      size="xs"
+                      variant="subtle"
+                      message={t('apiKeys.confirmRevoke', { name: k.name })}
+                      onConfirm={() => revoke.mutate(k)}
+                      data-testid="api-key-revoke"
+                    >
+                      {t('apiKeys.revoke')}
+                    </ConfirmButton>
                   )}
                 </Table.Td>
               </Table.Tr>
@@ -85,17 +101,36 @@ export function ApiKeysPage() {
         {created ? (
           <Stack>
             <Alert color="yellow">{t('apiKeys.shownOnce')}</Alert>
-            <Code block data-testid="new-api-key">{created}</Code>
+            <Code block data-testid="new-api-key">
+              {created}
+            </Code>
             <Button onClick={close}>OK</Button>
           </Stack>
         ) : (
           <Stack>
-            <TextInput label={t('common.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fields.name} required />
-            <Checkbox.Group label={t('apiKeys.scopes')} value={scopes} onChange={(v) => setScopes(v as GrantableScope[])} error={fields.scopes}>
-              <Group mt="xs">{GRANTABLE_SCOPES.map((s) => <Checkbox key={s} value={s} label={s} />)}</Group>
+            <TextInput
+              label={t('common.name')}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={fields.name}
+              required
+            />
+            <Checkbox.Group
+              label={t('apiKeys.scopes')}
+              value={scopes}
+              onChange={(v) => setScopes(v as GrantableScope[])}
+              error={fields.scopes}
+            >
+              <Group mt="xs">
+                {GRANTABLE_SCOPES.map((s) => (
+                  <Checkbox key={s} value={s} label={s} />
+                ))}
+              </Group>
             </Checkbox.Group>
             <ProblemAlert error={Object.keys(fields).length ? null : create.error} />
-            <Button onClick={() => create.mutate()} loading={create.isPending}>{t('common.create')}</Button>
+            <Button onClick={() => create.mutate()} loading={create.isPending}>
+              {t('common.create')}
+            </Button>
           </Stack>
         )}
       </Modal>

@@ -1,24 +1,29 @@
-import { Alert, Anchor, Badge, Button, Card, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { Verification } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
-import { JobProgress } from '@/features/jobs/job-progress';
+import { JobProgress } from '@/components/job-progress';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
+import { CustomerRef } from '@/components/customer-ref';
 import { ListTable } from '@/components/list-table';
 
 function VerificationResult({ v }: { v: Verification }) {
   const { t } = useTranslation();
   return v.ok ? (
-    <Alert color="green" data-testid="verify-result">{t('audit.ok', { checked: v.checked })}</Alert>
+    <Alert color="green" data-testid="verify-result">
+      {t('audit.ok', { checked: v.checked })}
+    </Alert>
   ) : (
-    <Alert color="red" data-testid="verify-result">{t('audit.bad', { seq: v.first_broken_seq, reason: v.reason })}</Alert>
+    <Alert color="red" data-testid="verify-result">
+      {t('audit.bad', { seq: v.first_broken_seq, reason: v.reason })}
+    </Alert>
   );
 }
 
@@ -88,14 +93,22 @@ export function AuditPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('audit.title')}</Title>
+        <Title order={1} size="h2">
+          {t('audit.title')}
+        </Title>
         <Group>
-          <Button onClick={() => verify.mutate()} loading={verify.isPending}>{t('audit.verify')}</Button>
-          <Button variant="light" onClick={() => startJob.mutate()} loading={startJob.isPending}>{t('audit.verifyJob')}</Button>
+          <Button onClick={() => verify.mutate()} loading={verify.isPending}>
+            {t('audit.verify')}
+          </Button>
+          <Button variant="light" onClick={() => startJob.mutate()} loading={startJob.isPending}>
+            {t('audit.verifyJob')}
+          </Button>
         </Group>
       </Group>
       {verify.data && <VerificationResult v={verify.data} />}
-      {jobId && <JobProgress id={jobId}>{(j) => j.result && <VerificationResult v={j.result as unknown as Verification} />}</JobProgress>}
+      {jobId && (
+        <JobProgress id={jobId}>{(j) => j.result && <VerificationResult v={j.result as unknown as Verification} />}</JobProgress>
+      )}
       <ProblemAlert error={list.error ?? verify.error ?? startJob.error} />
       <Group align="end" data-testid="audit-filters">
         <Select
@@ -119,14 +132,21 @@ export function AuditPage() {
           w={240}
           data-testid="audit-action"
         />
-        <TextInput type="date" label={t('audit.from')} value={filters.from} onChange={(e) => set('from', e.currentTarget.value)} />
+        <TextInput
+          type="date"
+          label={t('audit.from')}
+          value={filters.from}
+          onChange={(e) => set('from', e.currentTarget.value)}
+        />
         <TextInput type="date" label={t('audit.to')} value={filters.to} onChange={(e) => set('to', e.currentTarget.value)} />
       </Group>
       {filters.customer && (
         <Alert color="blue" data-testid="audit-customer-filter">
           <Group justify="space-between">
             <Text size="sm">{t('audit.aboutCustomer')}</Text>
-            <Button size="compact-xs" variant="light" onClick={() => set('customer', null)}>{t('audit.clear')}</Button>
+            <Button size="compact-xs" variant="light" onClick={() => set('customer', null)}>
+              {t('audit.clear')}
+            </Button>
           </Group>
         </Alert>
       )}
@@ -150,20 +170,26 @@ export function AuditPage() {
                 <Table.Td>{formatTime(e.at, i18n.language)}</Table.Td>
                 <Table.Td>
                   {e.actor_name ?? (e.actor_id ? e.actor_kind : t('audit.system'))}
-                  {e.actor_role ? <Text size="xs" c="dimmed">{t(`roles.${e.actor_role}`)}</Text> : null}
+                  {e.actor_role ? (
+                    <Text size="xs" c="dimmed">
+                      {t(`roles.${e.actor_role}`)}
+                    </Text>
+                  ) : null}
                 </Table.Td>
                 <Table.Td>
                   {t(`auditActions.${e.action}`, { defaultValue: e.action })}
-                  <Text size="xs" c="dimmed"><Code>{e.action}</Code></Text>
+                  <Text size="xs" c="dimmed">
+                    <Code>{e.action}</Code>
+                  </Text>
                 </Table.Td>
-                <Table.Td>
-                  {e.customer ? <Anchor component={Link} to={`/customers/${e.customer.id}`}>{e.customer.name}</Anchor> : '—'}
-                </Table.Td>
+                <Table.Td>{e.resource_type === 'customer' ? <CustomerRef customer={e.customer} /> : '—'}</Table.Td>
                 <Table.Td>{e.purpose ? purpose(e.purpose) : '—'}</Table.Td>
                 <Table.Td>{e.fields.join(', ') || '—'}</Table.Td>
                 <Table.Td>{e.ip ?? '—'}</Table.Td>
                 <Table.Td>
-                  <Badge color={e.outcome === 'success' ? 'green' : 'orange'} variant="light">{e.outcome}</Badge>
+                  <Badge color={e.outcome === 'success' ? 'green' : 'orange'} variant="light">
+                    {e.outcome}
+                  </Badge>
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -29,7 +29,13 @@ describe('LoginPage', () => {
   it('shows the server problem and stays signed out on a failed login', async () => {
     setLanguage('en');
     const problem = { type: 'x', title: 'Authentication required', status: 401, detail: 'invalid username or password' };
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(problem), { status: 401, headers: { 'content-type': 'application/problem+json' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify(problem), { status: 401, headers: { 'content-type': 'application/problem+json' } }),
+      ),
+    );
     renderLogin();
     fireEvent.change(screen.getByLabelText(/Username/), { target: { value: 'admin' } });
     fireEvent.change(screen.getByLabelText(/Password/), { target: { value: 'wrong' } });

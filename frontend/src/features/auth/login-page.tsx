@@ -43,13 +43,36 @@ export function LoginPage() {
         <form onSubmit={submit}>
           <Stack>
             <div>
-              <Title order={1} size="h2">{t('app.name')}</Title>
-              <Text c="dimmed" size="sm">{t('app.tagline')}</Text>
+              <Title order={1} size="h2">
+                {t('app.name')}
+              </Title>
+              <Text c="dimmed" size="sm">
+                {t('app.tagline')}
+              </Text>
             </div>
-            <TextInput label={t('auth.username')} name="username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} required autoFocus />
-            <PasswordInput label={t('auth.password')} name="password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
-            {error && <Alert color="red" role="alert">{error}</Alert>}
-            <Button type="submit" loading={busy}>{t('auth.submit')}</Button>
+            <TextInput
+              label={t('auth.username')}
+              name="username"
+              value={username}
+              onChange={(e) => setUsername(e.currentTarget.value)}
+              required
+              autoFocus
+            />
+            <PasswordInput
+              label={t('auth.password')}
+              name="password"
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              required
+            />
+            {error && (
+              <Alert color="red" role="alert">
+                {error}
+              </Alert>
+            )}
+            <Button type="submit" loading={busy}>
+              {t('auth.submit')}
+            </Button>
             <LanguageSwitch />
           </Stack>
         </form>

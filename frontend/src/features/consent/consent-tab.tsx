@@ -1,4 +1,19 @@
-import { Alert, Anchor, Badge, Button, Card, Code, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,32 +23,20 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { components } from '@/api/schema';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 
+import { PURPOSES, purposeLabel } from '@/lib/purposes';
+
+// How staff record a consent (self-service and merge are recorded by the system).
+const CHANNELS: Channel[] = ['paper', 'web_form', 'app', 'call_recording', 'in_person'];
+
 import { ConsentLinkButton } from './consent-link';
-import { DisclosuresTable } from './disclosures-table';
+import { DisclosuresTable } from '@/components/disclosures-table';
 import { ConfirmButton } from '@/components/confirm-button';
 
 type Channel = components['schemas']['ConsentChannel'];
 type Receipt = components['schemas']['Receipt'];
-
-export const PURPOSES = [
-  'marketing_sms',
-  'marketing_email',
-  'marketing_phone',
-  'marketing_push',
-  'profiling',
-  'intra_group_sharing',
-  'sensitive_pi',
-] as const;
-const CHANNELS: Channel[] = ['paper', 'web_form', 'app', 'call_recording', 'in_person'];
-
-/** A purpose's label: the fixed ones are translated, a partner's shows the partner code. */
-export function purposeLabel(t: (k: string, o?: Record<string, string>) => string, purpose: string) {
-  const partner = purpose.match(/^partner_sharing:(.+)$/);
-  return partner ? t('consent.partnerPurpose', { code: partner[1] ?? '' }) : t(`consent.purposes.${purpose}`);
-}
 
 /** The customer's consents: current state per purpose, record or withdraw, receipts, history,
  * and who received the customer's data (disclosures). */
@@ -103,7 +106,10 @@ export function ConsentTab({ customerId }: { customerId: string }) {
                 </Badge>
               </Table.Td>
               <Table.Td>{formatTime(c.recorded_at, i18n.language)}</Table.Td>
-              <Table.Td>{t(`consent.channels.${c.channel}`)}{c.self_service ? ` · ${t('consent.selfService')}` : ''}</Table.Td>
+              <Table.Td>
+                {t(`consent.channels.${c.channel}`)}
+                {c.self_service ? ` · ${t('consent.selfService')}` : ''}
+              </Table.Td>
               <Table.Td>
                 <Group gap="xs">
                   {writable && c.granted && (
@@ -184,8 +190,12 @@ export function ConsentTab({ customerId }: { customerId: string }) {
       {shares.data && <DisclosuresTable shares={shares.data.items} />}
       <Modal opened={!!receipt} onClose={() => setReceipt(null)} title={t('consent.receipt')} size="lg">
         <Stack>
-          <Text size="sm" c="dimmed">{t('consent.receiptHelp')}</Text>
-          <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{receipt?.jws}</Code>
+          <Text size="sm" c="dimmed">
+            {t('consent.receiptHelp')}
+          </Text>
+          <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
+            {receipt?.jws}
+          </Code>
           <Code block>{JSON.stringify(receipt?.claims, null, 2)}</Code>
         </Stack>
       </Modal>

@@ -20,7 +20,11 @@ export function useCustomerCount(filters: ListFilters, enabled = true) {
     // Imports and merges change it behind the list's back: read it afresh each time it is shown.
     staleTime: 0,
     queryFn: async () =>
-      unwrap(await api.GET('/api/v1/customers/count', { params: { query: { q: filters.q || undefined, tag: filters.tag || undefined } } })),
+      unwrap(
+        await api.GET('/api/v1/customers/count', {
+          params: { query: { q: filters.q || undefined, tag: filters.tag || undefined } },
+        }),
+      ),
   });
 }
 

@@ -8,11 +8,11 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { Customer } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 
-import { ConsentTab } from '@/features/consent/consent-tab';
-import { LogRequestDialog } from '@/features/privacy/request-dialogs';
+import { ConsentTab } from '@/features/consent';
+import { LogRequestDialog } from '@/features/privacy';
 
 import { CustomerForm } from './customer-form';
 import { HistoryTab, HouseholdTab } from './customer-history';
@@ -24,7 +24,9 @@ import { VerifyDialog } from './verify-dialog';
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
-      <Text size="xs" c="dimmed">{label}</Text>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
       <Text>{children ?? '—'}</Text>
     </div>
   );
@@ -42,7 +44,9 @@ function Profile({ c }: { c: Customer }) {
       <Field label={t('customers.address')}>{c.address}</Field>
       <Field label={t('customers.occupation')}>{c.occupation}</Field>
       <Field label={t('customers.incomeBand')}>{c.income_band ? t(`enums.income_band.${c.income_band}`) : null}</Field>
-      <Field label={t('customers.preferredChannel')}>{c.preferred_channel ? t(`enums.channel.${c.preferred_channel}`) : null}</Field>
+      <Field label={t('customers.preferredChannel')}>
+        {c.preferred_channel ? t(`enums.channel.${c.preferred_channel}`) : null}
+      </Field>
       <Field label={t('customers.type')}>{t(`enums.customer_type.${c.customer_type}`)}</Field>
       <Field label={t('customers.source')}>
         {t(`enums.source.${c.source.channel}`)}
@@ -67,8 +71,11 @@ function PossibleDuplicates({ c }: { c: Customer }) {
     <Alert color="yellow" title={t('customers.duplicates')} data-testid="duplicates">
       {found.data.map((d) => (
         <Text size="sm" key={d.customer.id}>
-          <Anchor component={Link} to={`/customers/${d.customer.id}`}>{d.customer.name}</Anchor>
-          {' · '}{d.customer.mobile ?? ''} · {d.reasons.map((r) => t(`customers.reason_${r}`)).join(', ')}{' '}
+          <Anchor component={Link} to={`/customers/${d.customer.id}`}>
+            {d.customer.name}
+          </Anchor>
+          {' · '}
+          {d.customer.mobile ?? ''} · {d.reasons.map((r) => t(`customers.reason_${r}`)).join(', ')}{' '}
           {can(me, 'customers:merge') && (
             <Button size="compact-xs" variant="light" onClick={() => setMerging(d.customer)} data-testid="merge-open">
               {t('merge.review')}
@@ -97,7 +104,7 @@ export function CustomerDetailPage() {
   const writable = can(me, 'customers:write');
   const navigate = useNavigate();
   const location = useLocation();
-  const state = (location.state ?? {}) as { list?: string; mergedFrom?: string };
+  const state = location.state as { list?: string; mergedFrom?: string } | null;
   // An old id (a bookmark, a privacy request, a link) of a merged record: the API answered with
   // the surviving one; the address follows it and the page says why.
   useEffect(() => {
@@ -107,19 +114,27 @@ export function CustomerDetailPage() {
   if (!c) return <Loader />;
   return (
     <Stack>
-      <Anchor component={Link} to={`/customers${state.list ?? ''}`} size="sm" data-testid="back-to-list">
+      <Anchor component={Link} to={`/customers${state?.list ?? ''}`} size="sm" data-testid="back-to-list">
         ← {t('customers.backToList')}
       </Anchor>
-      {state.mergedFrom && (
+      {state?.mergedFrom && (
         <Alert color="blue" data-testid="merged-notice">
           {t('customers.mergedNotice')}
         </Alert>
       )}
       <Group justify="space-between">
         <Group>
-          <Title order={1} size="h2" data-testid="customer-name">{c.name}</Title>
-          {c.tags.map((tg) => <Badge key={tg} variant="light">{tg}</Badge>)}
-          <Badge color={c.reachable ? 'green' : 'gray'}>{c.reachable ? t('customers.reachable') : t('customers.unreachable')}</Badge>
+          <Title order={1} size="h2" data-testid="customer-name">
+            {c.name}
+          </Title>
+          {c.tags.map((tg) => (
+            <Badge key={tg} variant="light">
+              {tg}
+            </Badge>
+          ))}
+          <Badge color={c.reachable ? 'green' : 'gray'}>
+            {c.reachable ? t('customers.reachable') : t('customers.unreachable')}
+          </Badge>
         </Group>
         <Group>
           {can(me, 'audit:read') && (
@@ -128,10 +143,20 @@ export function CustomerDetailPage() {
             </Button>
           )}
           {can(me, 'privacy:requests') && (
-            <Button variant="default" onClick={() => setLogging(true)} data-testid="request-open">{t('privacy.log')}</Button>
+            <Button variant="default" onClick={() => setLogging(true)} data-testid="request-open">
+              {t('privacy.log')}
+            </Button>
           )}
-          {can(me, 'customers:reveal') && <Button variant="light" color="orange" onClick={() => setRevealing(true)}>{t('customers.reveal')}</Button>}
-          {writable && <Button variant="light" onClick={() => setVerifying(true)}>{t('quality.verify')}</Button>}
+          {can(me, 'customers:reveal') && (
+            <Button variant="light" color="orange" onClick={() => setRevealing(true)}>
+              {t('customers.reveal')}
+            </Button>
+          )}
+          {writable && (
+            <Button variant="light" onClick={() => setVerifying(true)}>
+              {t('quality.verify')}
+            </Button>
+          )}
           {writable && <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
         </Group>
       </Group>
@@ -143,21 +168,47 @@ export function CustomerDetailPage() {
             {['profile', 'consent', 'purchases', 'preferences', 'feedback', 'contacts', 'household', 'history']
               .filter((tab) => tab !== 'consent' || can(me, 'consent:read'))
               .map((tab) => (
-              <Tabs.Tab key={tab} value={tab}>{t(`customers.${tab}`)}</Tabs.Tab>
-            ))}
+                <Tabs.Tab key={tab} value={tab}>
+                  {t(`customers.${tab}`)}
+                </Tabs.Tab>
+              ))}
           </Tabs.List>
-          <Tabs.Panel value="profile" pt="md"><Profile c={c} /></Tabs.Panel>
-          <Tabs.Panel value="consent" pt="md"><ConsentTab customerId={c.id} /></Tabs.Panel>
-          <Tabs.Panel value="purchases" pt="md"><PurchasesTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
-          <Tabs.Panel value="preferences" pt="md"><PreferencesTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
-          <Tabs.Panel value="feedback" pt="md"><FeedbackTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
-          <Tabs.Panel value="contacts" pt="md"><ContactsTab customerId={c.id} canWrite={writable} /></Tabs.Panel>
-          <Tabs.Panel value="household" pt="md"><HouseholdTab customerId={c.id} householdId={c.household_id} /></Tabs.Panel>
-          <Tabs.Panel value="history" pt="md"><HistoryTab customerId={c.id} /></Tabs.Panel>
+          <Tabs.Panel value="profile" pt="md">
+            <Profile c={c} />
+          </Tabs.Panel>
+          <Tabs.Panel value="consent" pt="md">
+            <ConsentTab customerId={c.id} />
+          </Tabs.Panel>
+          <Tabs.Panel value="purchases" pt="md">
+            <PurchasesTab customerId={c.id} canWrite={writable} />
+          </Tabs.Panel>
+          <Tabs.Panel value="preferences" pt="md">
+            <PreferencesTab customerId={c.id} canWrite={writable} />
+          </Tabs.Panel>
+          <Tabs.Panel value="feedback" pt="md">
+            <FeedbackTab customerId={c.id} canWrite={writable} />
+          </Tabs.Panel>
+          <Tabs.Panel value="contacts" pt="md">
+            <ContactsTab customerId={c.id} canWrite={writable} />
+          </Tabs.Panel>
+          <Tabs.Panel value="household" pt="md">
+            <HouseholdTab customerId={c.id} householdId={c.household_id} />
+          </Tabs.Panel>
+          <Tabs.Panel value="history" pt="md">
+            <HistoryTab customerId={c.id} />
+          </Tabs.Panel>
         </Tabs>
       </Card>
       <Modal opened={editing} onClose={() => setEditing(false)} title={t('common.edit')} size="lg">
-        {editing && <CustomerForm editing={c} onDone={() => { setEditing(false); void customer.refetch(); }} />}
+        {editing && (
+          <CustomerForm
+            editing={c}
+            onDone={() => {
+              setEditing(false);
+              void customer.refetch();
+            }}
+          />
+        )}
       </Modal>
       <RevealDialog customerId={c.id} opened={revealing} onClose={() => setRevealing(false)} />
       <VerifyDialog c={c} opened={verifying} onClose={() => setVerifying(false)} />

@@ -37,7 +37,11 @@ export function CustomerForm({ editing, onDone }: { editing: Customer | null; on
   const opt = (k: string) => (d[k] ? d[k] : undefined);
   const save = useMutation({
     mutationFn: async (): Promise<Customer> => {
-      const source = { channel: d.source as CreateCustomer['source']['channel'], supplier: opt('supplier'), legal_basis: opt('legal_basis') };
+      const source = {
+        channel: d.source as CreateCustomer['source']['channel'],
+        supplier: opt('supplier'),
+        legal_basis: opt('legal_basis'),
+      };
       const common = {
         national_id: opt('national_id'),
         mobile: opt('mobile'),
@@ -71,8 +75,14 @@ export function CustomerForm({ editing, onDone }: { editing: Customer | null; on
   });
   const errors = save.error instanceof ApiProblem ? save.error.fieldErrors() : {};
   const field = (k: string, label: string, placeholder?: string) => (
-    <TextInput label={t(label)} name={k} value={d[k] ?? ''} placeholder={placeholder}
-      onChange={(e) => set(k)(e.currentTarget.value)} error={errors[k]} />
+    <TextInput
+      label={t(label)}
+      name={k}
+      value={d[k] ?? ''}
+      placeholder={placeholder}
+      onChange={(e) => set(k)(e.currentTarget.value)}
+      error={errors[k]}
+    />
   );
   return (
     <Stack>
@@ -85,19 +95,48 @@ export function CustomerForm({ editing, onDone }: { editing: Customer | null; on
         {field('email', 'customers.email', editing?.email ?? undefined)}
         {field('occupation', 'customers.occupation')}
       </SimpleGrid>
-      <Textarea label={t('customers.address')} name="address" value={d.address ?? ''} placeholder={editing?.address ?? undefined}
-        onChange={(e) => set('address')(e.currentTarget.value)} error={errors.address} autosize minRows={1} />
+      <Textarea
+        label={t('customers.address')}
+        name="address"
+        value={d.address ?? ''}
+        placeholder={editing?.address ?? undefined}
+        onChange={(e) => set('address')(e.currentTarget.value)}
+        error={errors.address}
+        autosize
+        minRows={1}
+      />
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         {!editing && (
-          <Select label={t('customers.type')} value={d.customer_type ?? null} onChange={set('customer_type')} allowDeselect={false}
-            data={customerTypeValues.map((v) => ({ value: v, label: t(`enums.customer_type.${v}`) }))} />
+          <Select
+            label={t('customers.type')}
+            value={d.customer_type ?? null}
+            onChange={set('customer_type')}
+            allowDeselect={false}
+            data={customerTypeValues.map((v) => ({ value: v, label: t(`enums.customer_type.${v}`) }))}
+          />
         )}
-        <Select label={t('customers.incomeBand')} value={d.income_band || null} onChange={set('income_band')} clearable
-          data={INCOME.map((v) => ({ value: v, label: t(`enums.income_band.${v}`) }))} />
-        <Select label={t('customers.preferredChannel')} value={d.preferred_channel || null} onChange={set('preferred_channel')} clearable
-          data={CHANNELS.map((v) => ({ value: v, label: t(`enums.channel.${v}`) }))} />
-        <Select label={t('customers.source')} value={d.source ?? null} onChange={set('source')} allowDeselect={false} error={errors.source}
-          data={SOURCES.map((v) => ({ value: v, label: t(`enums.source.${v}`) }))} />
+        <Select
+          label={t('customers.incomeBand')}
+          value={d.income_band || null}
+          onChange={set('income_band')}
+          clearable
+          data={INCOME.map((v) => ({ value: v, label: t(`enums.income_band.${v}`) }))}
+        />
+        <Select
+          label={t('customers.preferredChannel')}
+          value={d.preferred_channel || null}
+          onChange={set('preferred_channel')}
+          clearable
+          data={CHANNELS.map((v) => ({ value: v, label: t(`enums.channel.${v}`) }))}
+        />
+        <Select
+          label={t('customers.source')}
+          value={d.source ?? null}
+          onChange={set('source')}
+          allowDeselect={false}
+          error={errors.source}
+          data={SOURCES.map((v) => ({ value: v, label: t(`enums.source.${v}`) }))}
+        />
       </SimpleGrid>
       {d.source === 'third_party' && (
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -108,7 +147,9 @@ export function CustomerForm({ editing, onDone }: { editing: Customer | null; on
       <TagsInput label={t('customers.tags')} value={tags} onChange={setTags} error={errors.tags} />
       <ProblemAlert error={Object.keys(errors).length ? null : save.error} />
       <Group justify="flex-end">
-        <Button onClick={() => save.mutate()} loading={save.isPending}>{t('common.save')}</Button>
+        <Button onClick={() => save.mutate()} loading={save.isPending}>
+          {t('common.save')}
+        </Button>
       </Group>
     </Stack>
   );
@@ -141,10 +182,15 @@ function ExistingCustomers({ mobile, nationalId }: { mobile: string; nationalId:
     <Alert color="yellow" title={t('customers.existingTitle')} data-testid="existing-customers">
       {found.data.map((c) => (
         <Text size="sm" key={c.id}>
-          <Anchor component={Link} to={`/customers/${c.id}`}>{c.name}</Anchor> · {c.mobile ?? ''}
+          <Anchor component={Link} to={`/customers/${c.id}`}>
+            {c.name}
+          </Anchor>{' '}
+          · {c.mobile ?? ''}
         </Text>
       ))}
-      <Text size="xs" c="dimmed" mt={4}>{t('customers.existingHelp')}</Text>
+      <Text size="xs" c="dimmed" mt={4}>
+        {t('customers.existingHelp')}
+      </Text>
     </Alert>
   );
 }

@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
@@ -23,12 +23,22 @@ export function HouseholdTab({ customerId, householdId }: { customerId: string; 
   if (!householdId) return <Text c="dimmed">{t('customers.noHousehold')}</Text>;
   return (
     <Stack gap="xs" data-testid="household">
-      <Text size="sm" c="dimmed">{t('customers.householdId', { id: householdId })}</Text>
+      <Text size="sm" c="dimmed">
+        {t('customers.householdId', { id: householdId })}
+      </Text>
       <ProblemAlert error={members.error} />
       {members.data?.items.map((m) => (
         <Text key={m.id}>
-          {m.id === customerId ? <b>{m.name}</b> : <Anchor component={Link} to={`/customers/${m.id}`}>{m.name}</Anchor>}
-          {' · '}{t(`enums.customer_type.${m.customer_type}`)}{m.mobile ? ` · ${m.mobile}` : ''}
+          {m.id === customerId ? (
+            <b>{m.name}</b>
+          ) : (
+            <Anchor component={Link} to={`/customers/${m.id}`}>
+              {m.name}
+            </Anchor>
+          )}
+          {' · '}
+          {t(`enums.customer_type.${m.customer_type}`)}
+          {m.mobile ? ` · ${m.mobile}` : ''}
         </Text>
       ))}
     </Stack>
@@ -49,7 +59,9 @@ export function HistoryTab({ customerId }: { customerId: string }) {
     onSuccess: () => client.invalidateQueries({ queryKey: ['customers'] }),
   });
   const history = useCursorList(['customers', customerId, 'history'], async (cursor) =>
-    unwrap(await api.GET('/api/v1/customers/{id}/history', { params: { path: { id: customerId }, query: { cursor, limit: 50 } } })),
+    unwrap(
+      await api.GET('/api/v1/customers/{id}/history', { params: { path: { id: customerId }, query: { cursor, limit: 50 } } }),
+    ),
   );
   const now = Date.now();
   return (
@@ -58,13 +70,21 @@ export function HistoryTab({ customerId }: { customerId: string }) {
       {merges.data?.map((m) => (
         <Text key={m.id} size="sm">
           {t('merge.merged', { when: formatTime(m.merged_at, i18n.language) })}{' '}
-          <Anchor component={Link} to={`/customers/${m.source_id}`}>{m.source_id.slice(-8)}</Anchor>{' '}
+          <Anchor component={Link} to={`/customers/${m.source_id}`}>
+            {m.source_id.slice(-8)}
+          </Anchor>{' '}
           {m.undone_at ? (
             <Badge color="gray">{t('merge.undone')}</Badge>
           ) : (
             can(me, 'customers:merge') &&
             new Date(m.undo_until).getTime() > now && (
-              <Button size="xs" variant="light" loading={undo.isPending} onClick={() => undo.mutate(m.id)} data-testid="merge-undo">
+              <Button
+                size="xs"
+                variant="light"
+                loading={undo.isPending}
+                onClick={() => undo.mutate(m.id)}
+                data-testid="merge-undo"
+              >
                 {t('merge.undo')}
               </Button>
             )
@@ -84,7 +104,10 @@ export function HistoryTab({ customerId }: { customerId: string }) {
           {history.items.map((e, i) => (
             <Table.Tr key={`${e.at}-${i}`}>
               <Table.Td>{formatTime(e.at, i18n.language)}</Table.Td>
-              <Table.Td><Code>{e.action}</Code>{e.purpose ? ` · ${e.purpose}` : ''}</Table.Td>
+              <Table.Td>
+                <Code>{e.action}</Code>
+                {e.purpose ? ` · ${e.purpose}` : ''}
+              </Table.Td>
               <Table.Td>{e.actor_role ? t(`roles.${e.actor_role}`) : '—'}</Table.Td>
               <Table.Td>{e.fields.join(', ')}</Table.Td>
             </Table.Tr>
@@ -92,7 +115,9 @@ export function HistoryTab({ customerId }: { customerId: string }) {
         </Table.Tbody>
       </ListTable>
       {history.hasNextPage && (
-        <Button variant="default" onClick={() => void history.fetchNextPage()}>{t('common.loadMore')}</Button>
+        <Button variant="default" onClick={() => void history.fetchNextPage()}>
+          {t('common.loadMore')}
+        </Button>
       )}
     </Stack>
   );

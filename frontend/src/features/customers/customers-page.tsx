@@ -7,7 +7,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
@@ -71,11 +71,23 @@ export function CustomersPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('customers.title')}</Title>
+        <Title order={1} size="h2">
+          {t('customers.title')}
+        </Title>
         <Group>
-          <Button variant="default" onClick={() => navigate('/customers/quality')}>{t('quality.title')}</Button>
-          {can(me, 'customers:import') && <Button variant="default" onClick={() => navigate('/customers/import')}>{t('import.title')}</Button>}
-          {can(me, 'customers:export') && <Button variant="default" onClick={() => setExporting(true)}>{t('export.title')}</Button>}
+          <Button variant="default" onClick={() => navigate('/customers/quality')}>
+            {t('quality.title')}
+          </Button>
+          {can(me, 'customers:import') && (
+            <Button variant="default" onClick={() => navigate('/customers/import')}>
+              {t('import.title')}
+            </Button>
+          )}
+          {can(me, 'customers:export') && (
+            <Button variant="default" onClick={() => setExporting(true)}>
+              {t('export.title')}
+            </Button>
+          )}
           {can(me, 'customers:write') && <Button onClick={() => setCreating(true)}>{t('customers.new')}</Button>}
         </Group>
       </Group>
@@ -130,7 +142,13 @@ export function CustomersPage() {
                 </Table.Td>
                 <Table.Td>{c.mobile ?? '—'}</Table.Td>
                 <Table.Td>{c.national_id ?? '—'}</Table.Td>
-                <Table.Td>{c.tags.map((tg) => <Badge key={tg} variant="light" mr={4}>{tg}</Badge>)}</Table.Td>
+                <Table.Td>
+                  {c.tags.map((tg) => (
+                    <Badge key={tg} variant="light" mr={4}>
+                      {tg}
+                    </Badge>
+                  ))}
+                </Table.Td>
                 <Table.Td>{t(`enums.source.${c.source.channel}`)}</Table.Td>
                 <Table.Td>{formatTime(c.created_at, i18n.language)}</Table.Td>
               </Table.Tr>
@@ -144,8 +162,16 @@ export function CustomersPage() {
         )}
       </Card>
       <div ref={ref} />
-      {list.isFetching && <Text c="dimmed" size="sm">{t('common.loading')}</Text>}
-      {!list.hasNextPage && !list.isFetching && list.items.length > 0 && <Text c="dimmed" size="sm">{t('customers.noMore')}</Text>}
+      {list.isFetching && (
+        <Text c="dimmed" size="sm">
+          {t('common.loading')}
+        </Text>
+      )}
+      {!list.hasNextPage && !list.isFetching && list.items.length > 0 && (
+        <Text c="dimmed" size="sm">
+          {t('customers.noMore')}
+        </Text>
+      )}
       {!partialNumber && !list.isFetching && list.items.length === 0 && <Text c="dimmed">{t('common.none')}</Text>}
       <ExportDialog opened={exporting} onClose={() => setExporting(false)} filters={filters} />
       <Modal opened={creating} onClose={() => setCreating(false)} title={t('customers.new')} size="lg">

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
-import { downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
+import { downloadJobFile, JobProgress } from '@/components/job-progress';
 
 import { countText, useCustomerCount, type ListFilters } from './api';
 
@@ -34,7 +34,9 @@ export function ExportDialog({ opened, onClose, filters }: { opened: boolean; on
   return (
     <Modal opened={opened} onClose={close} title={t('export.title')}>
       <Stack>
-        <Text size="sm" c="dimmed">{t('export.help')}</Text>
+        <Text size="sm" c="dimmed">
+          {t('export.help')}
+        </Text>
         <SegmentedControl value={format} onChange={(v) => setFormat(v as 'csv' | 'json')} data={['csv', 'json']} />
         {count.data && (
           <Text size="sm" fw={500} data-testid="export-count">

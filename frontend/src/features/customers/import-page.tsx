@@ -7,7 +7,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { Job } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
-import { downloadFile, downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
+import { downloadFile, downloadJobFile, JobProgress } from '@/components/job-progress';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
@@ -28,8 +28,12 @@ type ImportResult = {
 function Figure({ id, label, value, color }: { id: string; label: string; value: number; color?: string }) {
   return (
     <Card withBorder p="sm">
-      <Text size="xs" c="dimmed">{label}</Text>
-      <Text size="xl" fw={700} c={color} data-testid={`import-${id}`}>{value}</Text>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="xl" fw={700} c={color} data-testid={`import-${id}`}>
+        {value}
+      </Text>
     </Card>
   );
 }
@@ -65,7 +69,9 @@ function ImportOutcome({ job }: { job: Job }) {
               {r.errors.map((e, i) => (
                 <Table.Tr key={`${e.line}-${e.field}-${i}`}>
                   <Table.Td>{e.line}</Table.Td>
-                  <Table.Td><Code>{e.field}</Code></Table.Td>
+                  <Table.Td>
+                    <Code>{e.field}</Code>
+                  </Table.Td>
                   <Table.Td>{e.message}</Table.Td>
                 </Table.Tr>
               ))}
@@ -102,11 +108,18 @@ export function ImportPage() {
   });
   return (
     <Stack>
-      <Title order={1} size="h2">{t('import.title')}</Title>
+      <Title order={1} size="h2">
+        {t('import.title')}
+      </Title>
       <Alert color="blue">
         <Text size="sm">{t('import.help')}</Text>
-        <Button variant="white" size="xs" mt="xs" data-testid="import-template"
-          onClick={() => void downloadFile('/api/v1/customers/imports/template', t('import.templateFile'))}>
+        <Button
+          variant="white"
+          size="xs"
+          mt="xs"
+          data-testid="import-template"
+          onClick={() => void downloadFile('/api/v1/customers/imports/template', t('import.templateFile'))}
+        >
           {t('import.template')}
         </Button>
       </Alert>
@@ -134,7 +147,11 @@ export function ImportPage() {
         </Group>
       </Card>
       <ProblemAlert error={start.error} />
-      {jobId && <Card withBorder><JobProgress id={jobId}>{(j) => <ImportOutcome job={j} />}</JobProgress></Card>}
+      {jobId && (
+        <Card withBorder>
+          <JobProgress id={jobId}>{(j) => <ImportOutcome job={j} />}</JobProgress>
+        </Card>
+      )}
       <Title order={4}>{t('import.history')}</Title>
       <ListTable striped>
         <Table.Thead>

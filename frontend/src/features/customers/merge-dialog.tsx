@@ -8,7 +8,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { Customer } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
-import { purposeLabel } from '@/features/consent/consent-tab';
+import { purposeLabel } from '@/lib/purposes';
 
 /**
  * Review and merge two possible duplicates: choose which record survives, see every field of the
@@ -44,7 +44,13 @@ export function MergeDialog({ a, b, onClose }: { a: Customer; b: Customer; onClo
   });
   const p = preview.data?.preview;
   const consentState = (g?: boolean | null) =>
-    g == null ? '—' : <Badge color={g ? 'green' : 'red'} variant="light">{g ? t('consent.granted') : t('consent.withdrawn')}</Badge>;
+    g == null ? (
+      '—'
+    ) : (
+      <Badge color={g ? 'green' : 'red'} variant="light">
+        {g ? t('consent.granted') : t('consent.withdrawn')}
+      </Badge>
+    );
   return (
     <Modal opened onClose={onClose} title={t('merge.title')} size="xl">
       <Stack>
@@ -79,26 +85,30 @@ export function MergeDialog({ a, b, onClose }: { a: Customer; b: Customer; onClo
                 {p.fields.map((f) => {
                   const show = (v?: string | null) => (v == null ? '—' : f.field === 'gender' ? t(`enums.gender.${v}`) : v);
                   return (
-                  <Table.Tr key={f.field}>
-                    <Table.Td>{t(`merge.fields.${f.field}`)}</Table.Td>
-                    <Table.Td>{show(f.target)}</Table.Td>
-                    <Table.Td>{show(f.source)}</Table.Td>
-                    <Table.Td>
-                      {show(f.merged)}{' '}
-                      {f.from === 'source' && <Badge size="xs" color="orange">{t('merge.fromOther')}</Badge>}
-                    </Table.Td>
-                    <Table.Td>
-                      {f.source != null && f.target != null && f.from !== 'same' && (
-                        <Checkbox
-                          checked={take.includes(f.field)}
-                          onChange={(e) =>
-                            setTake(e.currentTarget.checked ? [...take, f.field] : take.filter((x) => x !== f.field))
-                          }
-                          aria-label={`take ${f.field}`}
-                        />
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
+                    <Table.Tr key={f.field}>
+                      <Table.Td>{t(`merge.fields.${f.field}`)}</Table.Td>
+                      <Table.Td>{show(f.target)}</Table.Td>
+                      <Table.Td>{show(f.source)}</Table.Td>
+                      <Table.Td>
+                        {show(f.merged)}{' '}
+                        {f.from === 'source' && (
+                          <Badge size="xs" color="orange">
+                            {t('merge.fromOther')}
+                          </Badge>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {f.source != null && f.target != null && f.from !== 'same' && (
+                          <Checkbox
+                            checked={take.includes(f.field)}
+                            onChange={(e) =>
+                              setTake(e.currentTarget.checked ? [...take, f.field] : take.filter((x) => x !== f.field))
+                            }
+                            aria-label={`take ${f.field}`}
+                          />
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
                   );
                 })}
               </Table.Tbody>
@@ -137,8 +147,16 @@ export function MergeDialog({ a, b, onClose }: { a: Customer; b: Customer; onClo
           </>
         )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button color="orange" onClick={() => merge.mutate()} loading={merge.isPending} disabled={!p} data-testid="merge-confirm">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button
+            color="orange"
+            onClick={() => merge.mutate()}
+            loading={merge.isPending}
+            disabled={!p}
+            data-testid="merge-confirm"
+          >
             {t('merge.confirm')}
           </Button>
         </Group>

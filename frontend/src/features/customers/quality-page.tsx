@@ -7,8 +7,8 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
-import { JobProgress } from '@/features/jobs/job-progress';
+import { can, useMe } from '@/lib/use-me';
+import { JobProgress } from '@/components/job-progress';
 import { formatTime } from '@/lib/format';
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -46,24 +46,34 @@ export function QualityPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('quality.title')}</Title>
+        <Title order={1} size="h2">
+          {t('quality.title')}
+        </Title>
         {can(me, 'customers:quality') && (
-          <Button onClick={() => run.mutate()} loading={run.isPending} data-testid="quality-run">{t('quality.run')}</Button>
+          <Button onClick={() => run.mutate()} loading={run.isPending} data-testid="quality-run">
+            {t('quality.run')}
+          </Button>
         )}
       </Group>
-      <Text size="sm" c="dimmed">{t('quality.help')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('quality.help')}
+      </Text>
       <ProblemAlert error={report.error ?? run.error} />
       {jobId && (
         <Card withBorder>
           <JobProgress id={jobId}>
-            {(j) => <RunDone result={j.result} onSeen={() => void client.invalidateQueries({ queryKey: ['customers', 'quality'] })} />}
+            {(j) => (
+              <RunDone result={j.result} onSeen={() => void client.invalidateQueries({ queryKey: ['customers', 'quality'] })} />
+            )}
           </JobProgress>
         </Card>
       )}
       {rows.length > 0 ? (
         <>
           <Card withBorder>
-            <Title order={4} mb="sm">{t('quality.accuracy')}</Title>
+            <Title order={4} mb="sm">
+              {t('quality.accuracy')}
+            </Title>
             <ResponsiveContainer width="100%" height={240}>
               <BarChart data={chart}>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -91,7 +101,9 @@ export function QualityPage() {
                 <Table.Tr key={r.unit_id}>
                   <Table.Td>{r.unit_name}</Table.Td>
                   <Table.Td>{r.customers}</Table.Td>
-                  <Table.Td>{r.verified} / {r.filled}</Table.Td>
+                  <Table.Td>
+                    {r.verified} / {r.filled}
+                  </Table.Td>
                   <Table.Td>{percent(r.accuracy)}</Table.Td>
                   <Table.Td>{r.unreachable}</Table.Td>
                   <Table.Td>{r.inactive}</Table.Td>

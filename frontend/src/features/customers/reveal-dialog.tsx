@@ -11,8 +11,12 @@ import { revealFieldValues, revealPurposeValues } from '@/api/schema';
 
 const FIELDS = revealFieldValues;
 const LABELS: Record<string, string> = {
-  name: 'customers.name', mobile: 'customers.mobile', national_id: 'customers.nationalId', email: 'customers.email',
-  address: 'customers.address', birth_date: 'customers.birthDate',
+  name: 'customers.name',
+  mobile: 'customers.mobile',
+  national_id: 'customers.nationalId',
+  email: 'customers.email',
+  address: 'customers.address',
+  birth_date: 'customers.birthDate',
 };
 const PURPOSES = revealPurposeValues;
 
@@ -23,7 +27,12 @@ export function RevealDialog({ customerId, opened, onClose }: { customerId: stri
   const [purpose, setPurpose] = useState<RevealPurpose | null>(null);
   const reveal = useMutation({
     mutationFn: async () =>
-      unwrap(await api.POST('/api/v1/customers/{id}/reveal', { params: { path: { id: customerId } }, body: { fields, purpose: purpose! } })),
+      unwrap(
+        await api.POST('/api/v1/customers/{id}/reveal', {
+          params: { path: { id: customerId } },
+          body: { fields, purpose: purpose! },
+        }),
+      ),
   });
   const close = () => {
     reveal.reset();
@@ -34,10 +43,19 @@ export function RevealDialog({ customerId, opened, onClose }: { customerId: stri
     <Modal opened={opened} onClose={close} title={t('customers.revealTitle')}>
       <Stack>
         <Alert color="yellow">{t('customers.revealNote')}</Alert>
-        <Select label={t('customers.purpose')} required value={purpose} onChange={(v) => setPurpose(v as RevealPurpose)}
-          data={PURPOSES.map((p) => ({ value: p, label: t(`enums.purpose.${p}`) }))} />
+        <Select
+          label={t('customers.purpose')}
+          required
+          value={purpose}
+          onChange={(v) => setPurpose(v as RevealPurpose)}
+          data={PURPOSES.map((p) => ({ value: p, label: t(`enums.purpose.${p}`) }))}
+        />
         <Checkbox.Group label={t('customers.fields')} value={fields} onChange={setFields}>
-          <Group mt="xs">{FIELDS.map((f) => <Checkbox key={f} value={f} label={t(LABELS[f] ?? f)} />)}</Group>
+          <Group mt="xs">
+            {FIELDS.map((f) => (
+              <Checkbox key={f} value={f} label={t(LABELS[f] ?? f)} />
+            ))}
+          </Group>
         </Checkbox.Group>
         <ProblemAlert error={reveal.error} />
         {values && (

@@ -24,7 +24,9 @@ export function VerifyDialog({ c, opened, onClose }: { c: Customer; opened: bool
   const [picked, setPicked] = useState<QualityField[]>([]);
   const save = useMutation({
     mutationFn: async () =>
-      unwrap(await api.POST('/api/v1/customers/{id}/verifications', { params: { path: { id: c.id } }, body: { fields: picked } })),
+      unwrap(
+        await api.POST('/api/v1/customers/{id}/verifications', { params: { path: { id: c.id } }, body: { fields: picked } }),
+      ),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['customers', c.id, 'verifications'] });
       setPicked([]);
@@ -35,7 +37,9 @@ export function VerifyDialog({ c, opened, onClose }: { c: Customer; opened: bool
   return (
     <Modal opened={opened} onClose={onClose} title={t('quality.verifyTitle')}>
       <Stack>
-        <Text size="sm" c="dimmed">{t('quality.verifyHelp')}</Text>
+        <Text size="sm" c="dimmed">
+          {t('quality.verifyHelp')}
+        </Text>
         {filled.map((f) => (
           <Checkbox
             key={f}

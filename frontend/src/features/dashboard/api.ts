@@ -23,8 +23,7 @@ export function useMyCustomers(owner: string | undefined, enabled: boolean) {
   return useQuery({
     queryKey: dashboardKeys.myCustomers(owner ?? ''),
     enabled: enabled && !!owner,
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/customers', { params: { query: { owner_id: owner, limit: SHOWN } } })),
+    queryFn: async () => unwrap(await api.GET('/api/v1/customers', { params: { query: { owner_id: owner, limit: SHOWN } } })),
   });
 }
 
@@ -36,7 +35,12 @@ export function useRequestsDue(enabled: boolean) {
     queryFn: async () => {
       const open = unwrap(await api.GET('/api/v1/privacy-requests', { params: { query: { status: 'open', limit: 100 } } }));
       const items = [...open.items].sort((a, b) => a.due_at.localeCompare(b.due_at));
-      return { items: items.slice(0, SHOWN), open: items.length, more: !!open.next_cursor, overdue: items.filter((r) => r.overdue).length };
+      return {
+        items: items.slice(0, SHOWN),
+        open: items.length,
+        more: !!open.next_cursor,
+        overdue: items.filter((r) => r.overdue).length,
+      };
     },
   });
 }
@@ -53,7 +57,11 @@ export function useOpenIncidents(enabled: boolean) {
 }
 
 export function useAuditChain(enabled: boolean) {
-  return useQuery({ queryKey: dashboardKeys.auditChain(), enabled, queryFn: async () => unwrap(await api.GET('/api/v1/audit/verify')) });
+  return useQuery({
+    queryKey: dashboardKeys.auditChain(),
+    enabled,
+    queryFn: async () => unwrap(await api.GET('/api/v1/audit/verify')),
+  });
 }
 
 export function useUnitCount(enabled: boolean) {

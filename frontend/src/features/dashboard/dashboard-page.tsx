@@ -3,13 +3,33 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 
-import { useAuditChain, useMyCustomers, useOpenIncidents, usePendingGrants, useRequestsDue, useUnitCount, useUserCount } from './api';
+import {
+  useAuditChain,
+  useMyCustomers,
+  useOpenIncidents,
+  usePendingGrants,
+  useRequestsDue,
+  useUnitCount,
+  useUserCount,
+} from './api';
 
 /** One worklist: a heading, its rows, and what to do when it is empty. */
-function Worklist({ title, testId, empty, rows, footer }: { title: string; testId: string; empty: string; rows: ReactNode[] | undefined; footer?: ReactNode }) {
+function Worklist({
+  title,
+  testId,
+  empty,
+  rows,
+  footer,
+}: {
+  title: string;
+  testId: string;
+  empty: string;
+  rows: ReactNode[] | undefined;
+  footer?: ReactNode;
+}) {
   return (
     <Card withBorder data-testid={testId}>
       <Title order={2} size="h4" mb="sm">
@@ -63,7 +83,9 @@ export function DashboardPage() {
                   {c.name}
                 </Anchor>
                 <Text size="xs" c="dimmed">
-                  {c.last_contact_at ? t('dashboard.lastContact', { when: formatTime(c.last_contact_at, lang) }) : t('dashboard.neverContacted')}
+                  {c.last_contact_at
+                    ? t('dashboard.lastContact', { when: formatTime(c.last_contact_at, lang) })
+                    : t('dashboard.neverContacted')}
                 </Text>
               </Group>
             ))}
@@ -142,15 +164,13 @@ export function DashboardPage() {
               {t('dashboard.organisation')}
             </Title>
             <Stack gap={6}>
-              {units.data && (
-                <Text size="sm">{t('dashboard.unitCount', { count: units.data.items.length })}</Text>
-              )}
-              {users.data && (
-                <Text size="sm">{t('dashboard.userCount', { count: users.data.items.length })}</Text>
-              )}
+              {units.data && <Text size="sm">{t('dashboard.unitCount', { count: units.data.items.length })}</Text>}
+              {users.data && <Text size="sm">{t('dashboard.userCount', { count: users.data.items.length })}</Text>}
               {grants.data && (
                 <Text size="sm" c={grants.data.items.length ? 'orange.9' : 'dimmed'}>
-                  {grants.data.items.length ? t('dashboard.pendingGrants', { count: grants.data.items.length }) : t('dashboard.noPending')}
+                  {grants.data.items.length
+                    ? t('dashboard.pendingGrants', { count: grants.data.items.length })
+                    : t('dashboard.noPending')}
                 </Text>
               )}
             </Stack>

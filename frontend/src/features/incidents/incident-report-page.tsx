@@ -31,14 +31,18 @@ export function IncidentReportPage() {
   return (
     <Container size="md" py="lg">
       <Group justify="space-between" className="no-print" mb="md">
-        <Button component={Link} to={`/incidents/${id}`} variant="subtle">←</Button>
+        <Button component={Link} to={`/incidents/${id}`} variant="subtle">
+          ←
+        </Button>
         <Button onClick={() => window.print()}>{t('incidents.print')}</Button>
       </Group>
       <style>{'@media print { .no-print { display: none !important; } }'}</style>
       <ProblemAlert error={report.error} />
       {r && (
         <Stack data-testid="incident-report">
-          <Title order={1} size="h2">{t('incidents.reportTitle')}</Title>
+          <Title order={1} size="h2">
+            {t('incidents.reportTitle')}
+          </Title>
           <Text size="sm">{t('incidents.generated', { at: at(r.generated_at), controller: r.controller })}</Text>
           <Table withTableBorder withColumnBorders>
             <Table.Tbody>
@@ -62,7 +66,10 @@ export function IncidentReportPage() {
           <Table withTableBorder>
             <Table.Tbody>
               {r.affected_by_unit.map((u) => (
-                <Table.Tr key={u.unit_id}><Table.Td>{u.unit_name}</Table.Td><Table.Td>{u.count}</Table.Td></Table.Tr>
+                <Table.Tr key={u.unit_id}>
+                  <Table.Td>{u.unit_name}</Table.Td>
+                  <Table.Td>{u.count}</Table.Td>
+                </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>

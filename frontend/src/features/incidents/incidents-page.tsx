@@ -1,4 +1,19 @@
-import { Anchor, Badge, Button, Card, Group, MultiSelect, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  MultiSelect,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +23,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { components } from '@/api/schema';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 import { ListTable } from '@/components/list-table';
 import { incidentCategoryValues, severityValues } from '@/api/schema';
@@ -19,8 +34,22 @@ type Severity = components['schemas']['Severity'];
 export const CATEGORIES = incidentCategoryValues;
 export const SEVERITIES = severityValues;
 export const FIELDS = [
-  'name', 'gender', 'birth_date', 'national_id', 'mobile', 'email', 'address', 'address_region', 'occupation', 'income_band',
-  'purchases', 'preferences', 'feedback', 'contacts', 'consents', 'tickets',
+  'name',
+  'gender',
+  'birth_date',
+  'national_id',
+  'mobile',
+  'email',
+  'address',
+  'address_region',
+  'occupation',
+  'income_band',
+  'purchases',
+  'preferences',
+  'feedback',
+  'contacts',
+  'consents',
+  'tickets',
 ];
 export const severityColor: Record<string, string> = { low: 'gray', medium: 'yellow', high: 'orange', critical: 'red' };
 
@@ -32,7 +61,14 @@ function NewIncident() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [f, setF] = useState({
-    title: '', description: '', cause: '', harm: '', advice: '', contact: '', occurred_at: '', detected_at: '',
+    title: '',
+    description: '',
+    cause: '',
+    harm: '',
+    advice: '',
+    contact: '',
+    occurred_at: '',
+    detected_at: '',
   });
   const [category, setCategory] = useState<string | null>('leak');
   const [severity, setSeverity] = useState<string | null>('high');
@@ -65,13 +101,38 @@ function NewIncident() {
         <ProblemAlert error={create.error} />
         <TextInput label={t('incidents.titleField')} value={f.title} onChange={set('title')} required />
         <Group grow>
-          <Select label={t('incidents.category')} data={CATEGORIES.map((c) => ({ value: c, label: t(`incidents.categories.${c}`) }))} value={category} onChange={setCategory} />
-          <Select label={t('incidents.severity')} data={SEVERITIES.map((s) => ({ value: s, label: t(`incidents.severities.${s}`) }))} value={severity} onChange={setSeverity} />
+          <Select
+            label={t('incidents.category')}
+            data={CATEGORIES.map((c) => ({ value: c, label: t(`incidents.categories.${c}`) }))}
+            value={category}
+            onChange={setCategory}
+          />
+          <Select
+            label={t('incidents.severity')}
+            data={SEVERITIES.map((s) => ({ value: s, label: t(`incidents.severities.${s}`) }))}
+            value={severity}
+            onChange={setSeverity}
+          />
         </Group>
-        <MultiSelect label={t('incidents.fields')} data={FIELDS.map((x) => ({ value: x, label: t(`incidents.fieldNames.${x}`) }))} value={fields} onChange={setFields} />
+        <MultiSelect
+          label={t('incidents.fields')}
+          data={FIELDS.map((x) => ({ value: x, label: t(`incidents.fieldNames.${x}`) }))}
+          value={fields}
+          onChange={setFields}
+        />
         <Group grow>
-          <TextInput type="datetime-local" label={t('incidents.occurredAt')} value={f.occurred_at} onChange={set('occurred_at')} />
-          <TextInput type="datetime-local" label={t('incidents.detectedAt')} value={f.detected_at} onChange={set('detected_at')} />
+          <TextInput
+            type="datetime-local"
+            label={t('incidents.occurredAt')}
+            value={f.occurred_at}
+            onChange={set('occurred_at')}
+          />
+          <TextInput
+            type="datetime-local"
+            label={t('incidents.detectedAt')}
+            value={f.detected_at}
+            onChange={set('detected_at')}
+          />
         </Group>
         <Textarea label={t('incidents.description')} value={f.description} onChange={set('description')} autosize minRows={2} />
         <SimpleGrid cols={{ base: 1, md: 3 }}>
@@ -81,7 +142,9 @@ function NewIncident() {
         </SimpleGrid>
         <TextInput label={t('incidents.contact')} value={f.contact} onChange={set('contact')} />
         <Group>
-          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="incident-create">{t('incidents.record')}</Button>
+          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="incident-create">
+            {t('incidents.record')}
+          </Button>
         </Group>
       </Stack>
     </Card>
@@ -100,9 +163,13 @@ export function IncidentsPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('incidents.title')}</Title>
+        <Title order={1} size="h2">
+          {t('incidents.title')}
+        </Title>
         {can(me, 'incidents:manage') && (
-          <Button variant={creating ? 'default' : 'filled'} onClick={() => setCreating(!creating)}>{t('incidents.new')}</Button>
+          <Button variant={creating ? 'default' : 'filled'} onClick={() => setCreating(!creating)}>
+            {t('incidents.new')}
+          </Button>
         )}
       </Group>
       {creating && <NewIncident />}
@@ -123,8 +190,14 @@ export function IncidentsPage() {
           {list.data?.items.map((i) => (
             <Table.Tr key={i.id}>
               <Table.Td>{formatTime(i.detected_at, i18n.language)}</Table.Td>
-              <Table.Td><Anchor component={Link} to={`/incidents/${i.id}`}>{i.title}</Anchor></Table.Td>
-              <Table.Td><Badge color={severityColor[i.severity]}>{t(`incidents.severities.${i.severity}`)}</Badge></Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/incidents/${i.id}`}>
+                  {i.title}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>
+                <Badge color={severityColor[i.severity]}>{t(`incidents.severities.${i.severity}`)}</Badge>
+              </Table.Td>
               <Table.Td>{t(`incidents.statuses.${i.status}`)}</Table.Td>
               <Table.Td>{i.affected}</Table.Td>
               <Table.Td>{i.notified}</Table.Td>

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
-import { JobProgress } from '@/features/jobs/job-progress';
+import { JobProgress } from '@/components/job-progress';
 
 /** Key rotation for operators: which keys are held, what still uses an older one, and the run
  *  that moves everything to the newest keys. */
@@ -23,14 +23,20 @@ export function KeysPage() {
   const keyList = (ids: string[], current: string) => (
     <Group gap="xs">
       {ids.map((k) => (
-        <Badge key={k} variant={k === current ? 'filled' : 'light'} color={k === current ? 'green' : 'gray'}>{k}</Badge>
+        <Badge key={k} variant={k === current ? 'filled' : 'light'} color={k === current ? 'green' : 'gray'}>
+          {k}
+        </Badge>
       ))}
     </Group>
   );
   return (
     <Stack>
-      <Title order={1} size="h2">{t('keys.title')}</Title>
-      <Text c="dimmed" size="sm">{t('keys.intro')}</Text>
+      <Title order={1} size="h2">
+        {t('keys.title')}
+      </Title>
+      <Text c="dimmed" size="sm">
+        {t('keys.intro')}
+      </Text>
       <ProblemAlert error={status.error ?? start.error} />
       {s && (
         <>
@@ -38,7 +44,9 @@ export function KeysPage() {
             <Card withBorder>
               <Text fw={600}>{t('keys.field')}</Text>
               {keyList(s.field_keys, s.encrypting_with)}
-              <Text size="sm" mt="xs">{t('keys.writesWith', { key: s.encrypting_with })}</Text>
+              <Text size="sm" mt="xs">
+                {t('keys.writesWith', { key: s.encrypting_with })}
+              </Text>
             </Card>
             <Card withBorder>
               <Text fw={600}>{t('keys.blind')}</Text>
@@ -69,7 +77,9 @@ export function KeysPage() {
           {s.retirable ? (
             <Alert color="green" data-testid="keys-retirable">
               {s.field_keys.length + s.blind_index_keys.length > 2 ? (
-                <>{t('keys.retirable')} <Code>guanxi rotate-keys --retire</Code></>
+                <>
+                  {t('keys.retirable')} <Code>guanxi rotate-keys --retire</Code>
+                </>
               ) : (
                 t('keys.single')
               )}
@@ -80,17 +90,27 @@ export function KeysPage() {
         </>
       )}
       <Group>
-        <Button onClick={() => start.mutate()} loading={start.isPending} data-testid="start-rotation">{t('keys.run')}</Button>
-        <Button variant="subtle" onClick={() => qc.invalidateQueries({ queryKey: ['keys'] })}>{t('keys.refresh')}</Button>
+        <Button onClick={() => start.mutate()} loading={start.isPending} data-testid="start-rotation">
+          {t('keys.run')}
+        </Button>
+        <Button variant="subtle" onClick={() => qc.invalidateQueries({ queryKey: ['keys'] })}>
+          {t('keys.refresh')}
+        </Button>
       </Group>
       {jobId && (
         <JobProgress id={jobId}>
           {(j) => {
             const r = j.result as Record<string, number> | null;
-            return r && (
-              <Alert color="green">
-                {t('keys.done', { customers: r.customers_updated, webhooks: r.webhooks_updated, merges: r.merge_snapshots_updated })}
-              </Alert>
+            return (
+              r && (
+                <Alert color="green">
+                  {t('keys.done', {
+                    customers: r.customers_updated,
+                    webhooks: r.webhooks_updated,
+                    merges: r.merge_snapshots_updated,
+                  })}
+                </Alert>
+              )
             );
           }}
         </JobProgress>
@@ -98,10 +118,14 @@ export function KeysPage() {
       <Card withBorder>
         <Text fw={600}>{t('keys.howTo')}</Text>
         <List type="ordered" size="sm">
-          <List.Item><Code>guanxi rotate-keys</Code> / <Code>guanxi rotate-keys --blind-index</Code></List.Item>
+          <List.Item>
+            <Code>guanxi rotate-keys</Code> / <Code>guanxi rotate-keys --blind-index</Code>
+          </List.Item>
           <List.Item>{t('keys.step2')}</List.Item>
           <List.Item>{t('keys.step3')}</List.Item>
-          <List.Item><Code>guanxi rotate-keys --retire</Code></List.Item>
+          <List.Item>
+            <Code>guanxi rotate-keys --retire</Code>
+          </List.Item>
         </List>
       </Card>
     </Stack>

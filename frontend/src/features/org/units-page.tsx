@@ -7,7 +7,7 @@ import { api } from '@/api/client';
 import { ApiProblem, unwrap } from '@/api/problem';
 import type { Unit } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { ListTable } from '@/components/list-table';
 import { ConfirmButton } from '@/components/confirm-button';
 
@@ -52,19 +52,37 @@ function UnitForm({ units, editing, onDone }: { units: Unit[]; editing: Unit | n
       {!editing && (
         <Select
           label={t('units.parent')}
-          data={units.filter((u) => u.kind !== 'department').map((u) => ({ value: u.id, label: `${u.name} (${t(`kinds.${u.kind}`)})` }))}
+          data={units
+            .filter((u) => u.kind !== 'department')
+            .map((u) => ({ value: u.id, label: `${u.name} (${t(`kinds.${u.kind}`)})` }))}
           value={parent}
           onChange={setParent}
           error={fields.parent_id}
           required
         />
       )}
-      <TextInput label={t('common.code')} value={code} onChange={(e) => setCode(e.currentTarget.value)} error={fields.code} required />
-      <TextInput label={t('common.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fields.name} required />
+      <TextInput
+        label={t('common.code')}
+        value={code}
+        onChange={(e) => setCode(e.currentTarget.value)}
+        error={fields.code}
+        required
+      />
+      <TextInput
+        label={t('common.name')}
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={fields.name}
+        required
+      />
       <ProblemAlert error={Object.keys(fields).length ? null : save.error} />
       <Group justify="flex-end">
-        <Button variant="default" onClick={onDone}>{t('common.cancel')}</Button>
-        <Button onClick={() => save.mutate()} loading={save.isPending}>{t('common.save')}</Button>
+        <Button variant="default" onClick={onDone}>
+          {t('common.cancel')}
+        </Button>
+        <Button onClick={() => save.mutate()} loading={save.isPending}>
+          {t('common.save')}
+        </Button>
       </Group>
     </Stack>
   );
@@ -83,13 +101,17 @@ export function UnitsPage() {
   const qc = useQueryClient();
   const remove = useMutation({
     mutationFn: async (u: Unit) =>
-      unwrap(await api.DELETE('/api/v1/units/{id}', { params: { path: { id: u.id }, header: { 'If-Match': `"${u.version}"` } } })),
+      unwrap(
+        await api.DELETE('/api/v1/units/{id}', { params: { path: { id: u.id }, header: { 'If-Match': `"${u.version}"` } } }),
+      ),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['units'] }),
   });
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('units.title')}</Title>
+        <Title order={1} size="h2">
+          {t('units.title')}
+        </Title>
         {writable && <Button onClick={() => setEditing('new')}>{t('units.new')}</Button>}
       </Group>
       <ProblemAlert error={units.error ?? remove.error} />
@@ -108,13 +130,23 @@ export function UnitsPage() {
               <Table.Tr key={u.id}>
                 <Table.Td style={{ paddingLeft: 12 + depth(u, all) * 24 }}>{u.name}</Table.Td>
                 <Table.Td>{u.code}</Table.Td>
-                <Table.Td><Badge variant="light">{t(`kinds.${u.kind}`)}</Badge></Table.Td>
+                <Table.Td>
+                  <Badge variant="light">{t(`kinds.${u.kind}`)}</Badge>
+                </Table.Td>
                 {writable && (
                   <Table.Td>
-                    <Button size="xs" variant="subtle" onClick={() => setEditing(u)}>{t('common.edit')}</Button>
+                    <Button size="xs" variant="subtle" onClick={() => setEditing(u)}>
+                      {t('common.edit')}
+                    </Button>
                     {u.kind !== 'group' && (
-                      <ConfirmButton size="xs" variant="subtle" message={t('units.confirmDelete')}
-                        onConfirm={() => remove.mutate(u)}>{t('common.delete')}</ConfirmButton>
+                      <ConfirmButton
+                        size="xs"
+                        variant="subtle"
+                        message={t('units.confirmDelete')}
+                        onConfirm={() => remove.mutate(u)}
+                      >
+                        {t('common.delete')}
+                      </ConfirmButton>
                     )}
                   </Table.Td>
                 )}
@@ -123,8 +155,14 @@ export function UnitsPage() {
           </Table.Tbody>
         </ListTable>
       </Card>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('units.new') : t('common.edit')}>
-        {editing !== null && <UnitForm units={all} editing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('units.new') : t('common.edit')}
+      >
+        {editing !== null && (
+          <UnitForm units={all} editing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />
+        )}
       </Modal>
     </Stack>
   );

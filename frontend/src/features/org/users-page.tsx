@@ -1,4 +1,20 @@
-import { Alert, Badge, Button, Card, Group, Modal, MultiSelect, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  MultiSelect,
+  PasswordInput,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +23,7 @@ import { api } from '@/api/client';
 import { ApiProblem, unwrap } from '@/api/problem';
 import { STAFF_ROLES, type Role, type User } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
+import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
@@ -50,21 +66,58 @@ function UserForm({ editing, onDone }: { editing: User | null; onDone: (saved?: 
   const fields = save.error instanceof ApiProblem ? save.error.fieldErrors() : {};
   return (
     <Stack>
-      <TextInput label={t('users.username')} name="username" value={username} disabled={!!editing}
-        onChange={(e) => setUsername(e.currentTarget.value)} error={fields.username} required />
-      <TextInput label={t('users.displayName')} name="display_name" value={displayName}
-        onChange={(e) => setDisplayName(e.currentTarget.value)} error={fields.display_name} required />
-      <PasswordInput label={editing ? t('users.newPassword') : t('users.password')} name="password" value={password}
-        onChange={(e) => setPassword(e.currentTarget.value)} error={fields.password} required={!editing} />
-      <Select label={t('common.role')} name="role" value={role} onChange={(v) => v && setRole(v as Role)} error={fields.role}
-        data={STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} allowDeselect={false} />
-      <Select label={t('common.unit')} name="unit" value={unitId} onChange={setUnitId} error={fields.unit_id} required
-        data={(units.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.code})` }))} />
+      <TextInput
+        label={t('users.username')}
+        name="username"
+        value={username}
+        disabled={!!editing}
+        onChange={(e) => setUsername(e.currentTarget.value)}
+        error={fields.username}
+        required
+      />
+      <TextInput
+        label={t('users.displayName')}
+        name="display_name"
+        value={displayName}
+        onChange={(e) => setDisplayName(e.currentTarget.value)}
+        error={fields.display_name}
+        required
+      />
+      <PasswordInput
+        label={editing ? t('users.newPassword') : t('users.password')}
+        name="password"
+        value={password}
+        onChange={(e) => setPassword(e.currentTarget.value)}
+        error={fields.password}
+        required={!editing}
+      />
+      <Select
+        label={t('common.role')}
+        name="role"
+        value={role}
+        onChange={(v) => v && setRole(v as Role)}
+        error={fields.role}
+        data={STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+        allowDeselect={false}
+      />
+      <Select
+        label={t('common.unit')}
+        name="unit"
+        value={unitId}
+        onChange={setUnitId}
+        error={fields.unit_id}
+        required
+        data={(units.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.code})` }))}
+      />
       {editing && <Switch label={t('common.active')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />}
       <ProblemAlert error={Object.keys(fields).length ? null : save.error} />
       <Group justify="flex-end">
-        <Button variant="default" onClick={() => onDone()}>{t('common.cancel')}</Button>
-        <Button onClick={() => save.mutate()} loading={save.isPending}>{t('common.save')}</Button>
+        <Button variant="default" onClick={() => onDone()}>
+          {t('common.cancel')}
+        </Button>
+        <Button onClick={() => save.mutate()} loading={save.isPending}>
+          {t('common.save')}
+        </Button>
       </Group>
     </Stack>
   );
@@ -80,7 +133,12 @@ function OffboardForm({ leaver, onDone }: { leaver: User; onDone: () => void }) 
   const [successors, setSuccessors] = useState<string[]>([]);
   const offboard = useMutation({
     mutationFn: async () =>
-      unwrap(await api.POST('/api/v1/users/{id}/offboard', { params: { path: { id: leaver.id } }, body: { successor_ids: successors } })),
+      unwrap(
+        await api.POST('/api/v1/users/{id}/offboard', {
+          params: { path: { id: leaver.id } },
+          body: { successor_ids: successors },
+        }),
+      ),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
   });
   const options = (colleagues.data?.items ?? [])
@@ -93,9 +151,15 @@ function OffboardForm({ leaver, onDone }: { leaver: User; onDone: () => void }) 
       <ProblemAlert error={offboard.error} />
       {offboard.data && <Alert color="green">{t('users.offboardDone', offboard.data)}</Alert>}
       <Group justify="flex-end">
-        <Button variant="default" onClick={onDone}>{t('common.cancel')}</Button>
-        <ConfirmButton onConfirm={() => offboard.mutate()} loading={offboard.isPending} disabled={!successors.length || !!offboard.data}
-          message={t('users.confirmOffboard')}>
+        <Button variant="default" onClick={onDone}>
+          {t('common.cancel')}
+        </Button>
+        <ConfirmButton
+          onConfirm={() => offboard.mutate()}
+          loading={offboard.isPending}
+          disabled={!successors.length || !!offboard.data}
+          message={t('users.confirmOffboard')}
+        >
           {t('users.offboard')}
         </ConfirmButton>
       </Group>
@@ -125,7 +189,9 @@ function PendingGrants({ approver }: { approver: boolean }) {
     <Card withBorder>
       <Stack gap="xs">
         <Title order={4}>{t('users.grantsTitle')}</Title>
-        <Text size="sm" c="dimmed">{t('users.grantsHelp')}</Text>
+        <Text size="sm" c="dimmed">
+          {t('users.grantsHelp')}
+        </Text>
         <ProblemAlert error={decide.error} />
         <ListTable>
           <Table.Thead>
@@ -145,17 +211,32 @@ function PendingGrants({ approver }: { approver: boolean }) {
                     g.role ? t('users.grantRole', { role: t(`roles.${g.role}`) }) : null,
                     g.activate ? t('users.grantActivate') : null,
                     g.password ? t('users.grantPassword') : null,
-                  ].filter(Boolean).join(' · ')}
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </Table.Td>
                 <Table.Td>{formatTime(g.requested_at, i18n.language)}</Table.Td>
                 {approver && (
                   <Table.Td>
-                    <Button size="xs" variant="light" loading={decide.isPending}
+                    <Button
+                      size="xs"
+                      variant="light"
+                      loading={decide.isPending}
                       aria-label={`${t('users.approve')} ${g.username}`}
-                      onClick={() => decide.mutate({ id: g.id, approve: true })}>{t('users.approve')}</Button>
-                    <Button size="xs" variant="subtle" color="red" loading={decide.isPending}
+                      onClick={() => decide.mutate({ id: g.id, approve: true })}
+                    >
+                      {t('users.approve')}
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      loading={decide.isPending}
                       aria-label={`${t('users.reject')} ${g.username}`}
-                      onClick={() => decide.mutate({ id: g.id, approve: false })}>{t('users.reject')}</Button>
+                      onClick={() => decide.mutate({ id: g.id, approve: false })}
+                    >
+                      {t('users.reject')}
+                    </Button>
                   </Table.Td>
                 )}
               </Table.Tr>
@@ -181,14 +262,26 @@ export function UsersPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('users.title')}</Title>
+        <Title order={1} size="h2">
+          {t('users.title')}
+        </Title>
         <Group>
-          <Select placeholder={t('common.role')} clearable value={role} onChange={setRole} w={180}
-            data={STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+          <Select
+            placeholder={t('common.role')}
+            clearable
+            value={role}
+            onChange={setRole}
+            w={180}
+            data={STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+          />
           {writable && <Button onClick={() => setEditing('new')}>{t('users.new')}</Button>}
         </Group>
       </Group>
-      {held && <Alert color="yellow" withCloseButton closeButtonLabel={t('common.close')} onClose={() => setHeld(false)}>{t('users.heldNotice')}</Alert>}
+      {held && (
+        <Alert color="yellow" withCloseButton closeButtonLabel={t('common.close')} onClose={() => setHeld(false)}>
+          {t('users.heldNotice')}
+        </Alert>
+      )}
       <PendingGrants approver={can(me, 'grants:approve')} />
       <ProblemAlert error={list.error} />
       <Card withBorder p={0}>
@@ -217,9 +310,13 @@ export function UsersPage() {
                 </Table.Td>
                 {writable && (
                   <Table.Td>
-                    <Button size="xs" variant="subtle" onClick={() => setEditing(u)}>{t('common.edit')}</Button>
+                    <Button size="xs" variant="subtle" onClick={() => setEditing(u)}>
+                      {t('common.edit')}
+                    </Button>
                     {u.active && u.id !== me?.id && (
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setLeaving(u)}>{t('users.offboard')}</Button>
+                      <Button size="xs" variant="subtle" color="red" onClick={() => setLeaving(u)}>
+                        {t('users.offboard')}
+                      </Button>
                     )}
                   </Table.Td>
                 )}
@@ -233,12 +330,19 @@ export function UsersPage() {
           {t('common.loadMore')}
         </Button>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('users.new') : t('common.edit')}>
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('users.new') : t('common.edit')}
+      >
         {editing !== null && (
-          <UserForm editing={editing === 'new' ? null : editing} onDone={(saved) => {
-            setEditing(null);
-            setHeld(!!saved?.pending_grant);
-          }} />
+          <UserForm
+            editing={editing === 'new' ? null : editing}
+            onDone={(saved) => {
+              setEditing(null);
+              setHeld(!!saved?.pending_grant);
+            }}
+          />
         )}
       </Modal>
       <Modal opened={leaving !== null} onClose={() => setLeaving(null)} title={t('users.offboardTitle')}>

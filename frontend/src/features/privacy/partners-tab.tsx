@@ -7,8 +7,8 @@ import { api } from '@/api/client';
 import { ifMatch } from '@/api/etag';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
-import { downloadJobFile, JobProgress } from '@/features/jobs/job-progress';
+import { can, useMe } from '@/lib/use-me';
+import { downloadJobFile, JobProgress } from '@/components/job-progress';
 import { ListTable } from '@/components/list-table';
 
 const SHAREABLE = ['name', 'gender', 'birth_date', 'mobile', 'email', 'address', 'address_region', 'national_id'];
@@ -17,7 +17,8 @@ function NewPartner() {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [form, setForm] = useState({ code: '', name: '', nda_reference: '', nda_signed_on: '' });
-  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value });
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setForm({ ...form, [k]: e.currentTarget.value });
   const create = useMutation({
     mutationFn: async () => unwrap(await api.POST('/api/v1/partners', { body: form })),
     onSuccess: async () => {
@@ -34,8 +35,15 @@ function NewPartner() {
           <TextInput label={t('privacy.code')} value={form.code} onChange={set('code')} placeholder="acme-insure" />
           <TextInput label={t('privacy.name')} value={form.name} onChange={set('name')} />
           <TextInput label={t('partners.ndaReference')} value={form.nda_reference} onChange={set('nda_reference')} />
-          <TextInput label={t('partners.ndaSigned')} value={form.nda_signed_on} onChange={set('nda_signed_on')} placeholder="2026-01-31" />
-          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="partner-create">{t('partners.create')}</Button>
+          <TextInput
+            label={t('partners.ndaSigned')}
+            value={form.nda_signed_on}
+            onChange={set('nda_signed_on')}
+            placeholder="2026-01-31"
+          />
+          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="partner-create">
+            {t('partners.create')}
+          </Button>
         </Group>
       </Stack>
     </Card>
@@ -87,7 +95,9 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
   });
   const issueKey = useMutation({
     mutationFn: async () =>
-      unwrap(await api.POST('/api/v1/partners/{id}/api-keys', { params: { path: { id: partnerId } }, body: { name: 'partner key' } })),
+      unwrap(
+        await api.POST('/api/v1/partners/{id}/api-keys', { params: { path: { id: partnerId } }, body: { name: 'partner key' } }),
+      ),
   });
   const [exportJob, setExportJob] = useState<string | null>(null);
   const exportFile = useMutation({
@@ -122,14 +132,25 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
               <Table.Td>{a.fields.join(', ')}</Table.Td>
               <Table.Td>{a.purposes.join(', ')}</Table.Td>
               <Table.Td>{a.unit_ids.map(unitName).join(', ')}</Table.Td>
-              <Table.Td>{a.starts_on}{a.ends_on ? ` – ${a.ends_on}` : ''}</Table.Td>
               <Table.Td>
-                {a.active ? <Badge color="green">{t('partners.active')}</Badge> : <Badge color="gray">{t('partners.ended')}</Badge>}
+                {a.starts_on}
+                {a.ends_on ? ` – ${a.ends_on}` : ''}
+              </Table.Td>
+              <Table.Td>
+                {a.active ? (
+                  <Badge color="green">{t('partners.active')}</Badge>
+                ) : (
+                  <Badge color="gray">{t('partners.ended')}</Badge>
+                )}
               </Table.Td>
               <Table.Td>
                 {manage && a.active && (
                   <Group gap={4}>
-                    <Button size="compact-xs" variant="light" onClick={() => exportFile.mutate({ id: a.id, purpose: a.purposes[0] ?? '' })}>
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      onClick={() => exportFile.mutate({ id: a.id, purpose: a.purposes[0] ?? '' })}
+                    >
                       {t('partners.export')}
                     </Button>
                     <Button
@@ -140,7 +161,9 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
                     >
                       {t('partners.webhook')}
                     </Button>
-                    <Button size="compact-xs" color="red" variant="light" onClick={() => end.mutate(a)}>{t('partners.end')}</Button>
+                    <Button size="compact-xs" color="red" variant="light" onClick={() => end.mutate(a)}>
+                      {t('partners.end')}
+                    </Button>
                   </Group>
                 )}
               </Table.Td>
@@ -148,11 +171,20 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
           ))}
         </Table.Tbody>
       </ListTable>
-      {agreements.data?.length === 0 && <Text c="dimmed" size="sm">{t('partners.noAgreements')}</Text>}
+      {agreements.data?.length === 0 && (
+        <Text c="dimmed" size="sm">
+          {t('partners.noAgreements')}
+        </Text>
+      )}
       {manage && (
         <Group align="end">
           <MultiSelect label={t('privacy.fields')} data={SHAREABLE} value={fields} onChange={setFields} w={220} />
-          <TextInput label={t('partners.purposes')} value={purposes} onChange={(e) => setPurposes(e.currentTarget.value)} placeholder="insurance_quote" />
+          <TextInput
+            label={t('partners.purposes')}
+            value={purposes}
+            onChange={(e) => setPurposes(e.currentTarget.value)}
+            placeholder="insurance_quote"
+          />
           <MultiSelect
             label={t('partners.units')}
             data={(units.data?.items ?? []).map((u) => ({ value: u.id, label: u.name }))}
@@ -161,9 +193,18 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
             w={220}
           />
           <TextInput label={t('partners.document')} value={doc} onChange={(e) => setDoc(e.currentTarget.value)} />
-          <TextInput label={t('partners.starts')} value={starts} onChange={(e) => setStarts(e.currentTarget.value)} placeholder="2026-01-01" />
-          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="agreement-create">{t('partners.addAgreement')}</Button>
-          <Button variant="default" onClick={() => issueKey.mutate()} loading={issueKey.isPending}>{t('partners.issueKey')}</Button>
+          <TextInput
+            label={t('partners.starts')}
+            value={starts}
+            onChange={(e) => setStarts(e.currentTarget.value)}
+            placeholder="2026-01-01"
+          />
+          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="agreement-create">
+            {t('partners.addAgreement')}
+          </Button>
+          <Button variant="default" onClick={() => issueKey.mutate()} loading={issueKey.isPending}>
+            {t('partners.issueKey')}
+          </Button>
         </Group>
       )}
       {manage && (
@@ -175,7 +216,11 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
           w={420}
         />
       )}
-      {hook.data && <Text size="sm">{t('partners.webhookSecret')} <Code>{hook.data.secret}</Code></Text>}
+      {hook.data && (
+        <Text size="sm">
+          {t('partners.webhookSecret')} <Code>{hook.data.secret}</Code>
+        </Text>
+      )}
       {exportJob && (
         <JobProgress id={exportJob}>
           {(j) => {
@@ -191,7 +236,9 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
         </JobProgress>
       )}
       {issueKey.data && (
-        <Text size="sm">{t('partners.keyOnce')} <Code>{issueKey.data.key}</Code></Text>
+        <Text size="sm">
+          {t('partners.keyOnce')} <Code>{issueKey.data.key}</Code>
+        </Text>
       )}
     </Stack>
   );
@@ -227,7 +274,10 @@ export function PartnersTab() {
               <Table.Tr data-partner={p.code}>
                 <Table.Td>{p.code}</Table.Td>
                 <Table.Td>{p.name}</Table.Td>
-                <Table.Td>{p.nda_reference} · {p.nda_signed_on}{p.nda_expires_on ? ` – ${p.nda_expires_on}` : ''}</Table.Td>
+                <Table.Td>
+                  {p.nda_reference} · {p.nda_signed_on}
+                  {p.nda_expires_on ? ` – ${p.nda_expires_on}` : ''}
+                </Table.Td>
                 <Table.Td>{p.purpose}</Table.Td>
                 <Table.Td>
                   <Button size="compact-xs" variant="subtle" onClick={() => setOpen(open === p.id ? null : p.id)}>
@@ -237,7 +287,9 @@ export function PartnersTab() {
               </Table.Tr>
               {open === p.id && (
                 <Table.Tr>
-                  <Table.Td colSpan={5}><PartnerDetail partnerId={p.id} manage={manage} /></Table.Td>
+                  <Table.Td colSpan={5}>
+                    <PartnerDetail partnerId={p.id} manage={manage} />
+                  </Table.Td>
                 </Table.Tr>
               )}
             </Fragment>

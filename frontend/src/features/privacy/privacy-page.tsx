@@ -1,4 +1,19 @@
-import { Anchor, Badge, Button, Card, Checkbox, Group, Select, Stack, Table, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,8 +22,8 @@ import { Link, useSearchParams } from 'react-router';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
-import { PURPOSES, purposeLabel } from '@/features/consent/consent-tab';
+import { can, useMe } from '@/lib/use-me';
+import { PURPOSES, purposeLabel } from '@/lib/purposes';
 import { formatTime } from '@/lib/format';
 
 import { PartnersTab } from './partners-tab';
@@ -16,6 +31,7 @@ import { RetentionTab } from './retention-tab';
 import { ListTable } from '@/components/list-table';
 import { useRequestQueue, type RequestKind } from './api';
 import { CompleteRequestDialog } from './request-dialogs';
+import { CustomerRef } from '@/components/customer-ref';
 
 /** The data-subject request queue with due dates; compliance carries requests out. */
 function RequestsTab() {
@@ -59,21 +75,21 @@ function RequestsTab() {
             <Table.Tr key={r.id}>
               <Table.Td>{t(`privacy.kinds.${r.kind}`)}</Table.Td>
               <Table.Td>
-                {r.customer ? (
-                  <Anchor component={Link} to={`/customers/${r.customer.id}`}>{r.customer.name}</Anchor>
-                ) : (
-                  <Text size="sm" c="dimmed">{t('privacy.customerGone')}</Text>
-                )}
+                <CustomerRef customer={r.customer} />
               </Table.Td>
               <Table.Td>
                 {formatTime(r.due_at, i18n.language)} {r.overdue && <Badge color="red">{t('privacy.overdue')}</Badge>}
               </Table.Td>
-              <Table.Td><Badge variant="light">{t(`privacy.statuses.${r.status}`)}</Badge></Table.Td>
+              <Table.Td>
+                <Badge variant="light">{t(`privacy.statuses.${r.status}`)}</Badge>
+              </Table.Td>
               <Table.Td>{r.outcome ?? ''}</Table.Td>
               <Table.Td>
                 <Group gap="xs">
                   {manage && r.kind === 'access' && (
-                    <Button size="compact-xs" variant="default" onClick={() => download.mutate(r.id)}>{t('privacy.copy')}</Button>
+                    <Button size="compact-xs" variant="default" onClick={() => download.mutate(r.id)}>
+                      {t('privacy.copy')}
+                    </Button>
                   )}
                   {manage && r.status === 'open' && (
                     <Button size="compact-xs" onClick={() => setCompleting(r)} data-testid="privacy-complete">
@@ -105,7 +121,8 @@ function NoticesTab() {
     mutationFn: async () => unwrap(await api.POST('/api/v1/privacy-notices', { body: { ...form, purposes } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['privacy-notices'] }),
   });
-  const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [k]: e.currentTarget.value });
+  const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) =>
+    setForm({ ...form, [k]: e.currentTarget.value });
   return (
     <Stack>
       <ProblemAlert error={notices.error} />
@@ -115,7 +132,9 @@ function NoticesTab() {
             <Table.Tr key={n.id}>
               <Table.Td>{n.title}</Table.Td>
               <Table.Td>{n.language}</Table.Td>
-              <Table.Td>{t('privacy.version')} {n.version}</Table.Td>
+              <Table.Td>
+                {t('privacy.version')} {n.version}
+              </Table.Td>
               <Table.Td>{n.purposes.map((p) => purposeLabel(t, p)).join(', ')}</Table.Td>
               <Table.Td>{formatTime(n.created_at, i18n.language)}</Table.Td>
             </Table.Tr>
@@ -127,7 +146,12 @@ function NoticesTab() {
           <Stack>
             <Title order={5}>{t('privacy.publish')}</Title>
             <Group grow>
-              <Select label={t('privacy.language')} data={['zh-CN', 'en']} value={form.language} onChange={(v) => setForm({ ...form, language: v ?? 'zh-CN' })} />
+              <Select
+                label={t('privacy.language')}
+                data={['zh-CN', 'en']}
+                value={form.language}
+                onChange={(v) => setForm({ ...form, language: v ?? 'zh-CN' })}
+              />
               <TextInput label={t('privacy.noticeTitle')} value={form.title} onChange={set('title')} />
             </Group>
             <Group>
@@ -147,7 +171,9 @@ function NoticesTab() {
             </Group>
             <Textarea label={t('privacy.body')} value={form.body} onChange={set('body')} autosize minRows={3} />
             <ProblemAlert error={publish.error} />
-            <Button onClick={() => publish.mutate()} loading={publish.isPending} data-testid="notice-publish">{t('privacy.publish')}</Button>
+            <Button onClick={() => publish.mutate()} loading={publish.isPending} data-testid="notice-publish">
+              {t('privacy.publish')}
+            </Button>
           </Stack>
         </Card>
       )}
@@ -171,10 +197,20 @@ function SharesTab() {
             <Table.Tr key={s.id}>
               <Table.Td>{formatTime(s.shared_at, i18n.language)}</Table.Td>
               <Table.Td>{s.partner_name}</Table.Td>
-              <Table.Td>{s.customer_id ? <Anchor component={Link} to={`/customers/${s.customer_id}`}>{s.customer_id.slice(-8)}</Anchor> : '—'}</Table.Td>
+              <Table.Td>
+                {s.customer_id ? (
+                  <Anchor component={Link} to={`/customers/${s.customer_id}`}>
+                    {s.customer_id.slice(-8)}
+                  </Anchor>
+                ) : (
+                  '—'
+                )}
+              </Table.Td>
               <Table.Td>{s.purpose}</Table.Td>
               <Table.Td>{s.fields.join(', ')}</Table.Td>
-              <Table.Td>{t('privacy.count')} {s.count}</Table.Td>
+              <Table.Td>
+                {t('privacy.count')} {s.count}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -192,8 +228,14 @@ export function PrivacyPage() {
   const tab = params.get('tab') ?? 'requests';
   return (
     <Stack>
-      <Title order={1} size="h2">{t('privacy.title')}</Title>
-      <Tabs value={tab} onChange={(v) => setParams(v && v !== 'requests' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
+      <Title order={1} size="h2">
+        {t('privacy.title')}
+      </Title>
+      <Tabs
+        value={tab}
+        onChange={(v) => setParams(v && v !== 'requests' ? { tab: v } : {}, { replace: true })}
+        keepMounted={false}
+      >
         <Tabs.List>
           {can(me, 'privacy:requests') && <Tabs.Tab value="requests">{t('privacy.requests')}</Tabs.Tab>}
           <Tabs.Tab value="notices">{t('privacy.notices')}</Tabs.Tab>
@@ -201,11 +243,21 @@ export function PrivacyPage() {
           {can(me, 'shares:read') && <Tabs.Tab value="shares">{t('privacy.shares')}</Tabs.Tab>}
           <Tabs.Tab value="retention">{t('retention.title')}</Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="requests" pt="md"><RequestsTab /></Tabs.Panel>
-        <Tabs.Panel value="notices" pt="md"><NoticesTab /></Tabs.Panel>
-        <Tabs.Panel value="partners" pt="md"><PartnersTab /></Tabs.Panel>
-        <Tabs.Panel value="shares" pt="md"><SharesTab /></Tabs.Panel>
-        <Tabs.Panel value="retention" pt="md"><RetentionTab /></Tabs.Panel>
+        <Tabs.Panel value="requests" pt="md">
+          <RequestsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="notices" pt="md">
+          <NoticesTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="partners" pt="md">
+          <PartnersTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="shares" pt="md">
+          <SharesTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="retention" pt="md">
+          <RetentionTab />
+        </Tabs.Panel>
       </Tabs>
     </Stack>
   );

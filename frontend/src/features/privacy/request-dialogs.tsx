@@ -27,11 +27,23 @@ export function LogRequestDialog({ customerId, opened, onClose }: { customerId: 
           required
           data-testid="request-kind"
         />
-        {kind && <Text size="sm" c="dimmed">{t(`privacy.kindHelp.${kind}`)}</Text>}
-        <Textarea label={t('privacy.details')} value={details} onChange={(e) => setDetails(e.currentTarget.value)} autosize minRows={2} />
+        {kind && (
+          <Text size="sm" c="dimmed">
+            {t(`privacy.kindHelp.${kind}`)}
+          </Text>
+        )}
+        <Textarea
+          label={t('privacy.details')}
+          value={details}
+          onChange={(e) => setDetails(e.currentTarget.value)}
+          autosize
+          minRows={2}
+        />
         <ProblemAlert error={log.error} />
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
           <Button
             disabled={!kind}
             loading={log.isPending}
@@ -60,7 +72,9 @@ export function CompleteRequestDialog({ request, onClose }: { request: { id: str
   return (
     <Modal opened onClose={onClose} title={`${t('privacy.complete')} · ${t(`privacy.kinds.${kind}`)}`}>
       <Stack>
-        <Alert color={kind === 'deletion' || kind === 'withdrawal' ? 'red' : 'blue'}>{t(`privacy.confirmComplete.${kind}`)}</Alert>
+        <Alert color={kind === 'deletion' || kind === 'withdrawal' ? 'red' : 'blue'}>
+          {t(`privacy.confirmComplete.${kind}`)}
+        </Alert>
         {kind === 'access' && (
           <Select
             label={t('privacy.delivery')}
@@ -82,7 +96,9 @@ export function CompleteRequestDialog({ request, onClose }: { request: { id: str
         />
         <ProblemAlert error={complete.error} />
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
           <Button
             color={kind === 'deletion' || kind === 'withdrawal' ? 'red' : 'blue'}
             disabled={!ready}

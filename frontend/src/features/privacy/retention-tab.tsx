@@ -7,9 +7,9 @@ import { api } from '@/api/client';
 import { ifMatch } from '@/api/etag';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
-import { can, useMe } from '@/features/auth/use-me';
-import { PURPOSES, purposeLabel } from '@/features/consent/consent-tab';
-import { JobProgress } from '@/features/jobs/job-progress';
+import { can, useMe } from '@/lib/use-me';
+import { PURPOSES, purposeLabel } from '@/lib/purposes';
+import { JobProgress } from '@/components/job-progress';
 import { formatTime } from '@/lib/format';
 
 const label = (t: (k: string, o?: Record<string, string>) => string, purpose: string) =>
@@ -56,7 +56,9 @@ export function RetentionTab() {
   const hasRelationship = policies.data?.some((p) => p.purpose === 'relationship');
   return (
     <Stack>
-      <Text size="sm" c="dimmed">{t('retention.rule')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('retention.rule')}
+      </Text>
       <ProblemAlert error={policies.error ?? save.error ?? remove.error ?? run.error} />
       {policies.data && !hasRelationship && <Alert color="gray">{t('retention.off')}</Alert>}
       <Table striped data-testid="retention-table">
@@ -87,11 +89,17 @@ export function RetentionTab() {
               onChange={setPurpose}
             />
             <NumberInput label={t('retention.period')} min={1} max={36500} value={days} onChange={setDays} />
-            <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="retention-save">{t('retention.save')}</Button>
+            <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="retention-save">
+              {t('retention.save')}
+            </Button>
           </Group>
           <Group mt="md">
-            <Button variant="light" onClick={() => run.mutate(true)} loading={run.isPending}>{t('retention.dryRun')}</Button>
-            <Button color="red" onClick={() => run.mutate(false)} loading={run.isPending}>{t('retention.run')}</Button>
+            <Button variant="light" onClick={() => run.mutate(true)} loading={run.isPending}>
+              {t('retention.dryRun')}
+            </Button>
+            <Button color="red" onClick={() => run.mutate(false)} loading={run.isPending}>
+              {t('retention.run')}
+            </Button>
           </Group>
         </Card>
       )}
@@ -99,14 +107,16 @@ export function RetentionTab() {
         <JobProgress id={jobId}>
           {(j) => {
             const r = j.result as Record<string, number | boolean> | null;
-            return r && (
-              <Alert color={r.dry_run ? 'blue' : 'green'} data-testid="retention-result">
-                {t(r.dry_run ? 'retention.wouldAnonymise' : 'retention.anonymised', {
-                  expired: String(r.expired),
-                  anonymised: String(r.anonymised),
-                  held: String(r.held),
-                })}
-              </Alert>
+            return (
+              r && (
+                <Alert color={r.dry_run ? 'blue' : 'green'} data-testid="retention-result">
+                  {t(r.dry_run ? 'retention.wouldAnonymise' : 'retention.anonymised', {
+                    expired: String(r.expired),
+                    anonymised: String(r.anonymised),
+                    held: String(r.held),
+                  })}
+                </Alert>
+              )
             );
           }}
         </JobProgress>

@@ -7,8 +7,8 @@ import { publicApi } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { LanguageSwitch } from '@/components/language-switch';
 import { ProblemAlert } from '@/components/problem-alert';
-import { purposeLabel } from '@/features/consent/consent-tab';
-import { DisclosuresTable } from '@/features/consent/disclosures-table';
+import { purposeLabel } from '@/lib/purposes';
+import { DisclosuresTable } from '@/components/disclosures-table';
 import { formatTime } from '@/lib/format';
 
 /** The link token, from the URL fragment (never sent to a server in the page request). */
@@ -40,7 +40,9 @@ export function SelfServicePage() {
     <Container size="sm" py="lg">
       <Stack>
         <Group justify="space-between">
-          <Title order={1} size="h2">{t('selfService.title')}</Title>
+          <Title order={1} size="h2">
+            {t('selfService.title')}
+          </Title>
           <LanguageSwitch />
         </Group>
         {token === '' && <Alert color="orange">{t('selfService.noLink')}</Alert>}
@@ -50,13 +52,19 @@ export function SelfServicePage() {
             <Text data-testid="self-service-greeting">
               {t('selfService.greeting', { name: v.display_name, controller: v.controller })}
             </Text>
-            <Text size="sm" c="dimmed">{t('selfService.expires', { at: formatTime(v.expires_at, i18n.language) })}</Text>
+            <Text size="sm" c="dimmed">
+              {t('selfService.expires', { at: formatTime(v.expires_at, i18n.language) })}
+            </Text>
             {v.notice ? (
               <Card withBorder>
-                <Text fw={600}>{v.notice.title} · v{v.notice.version}</Text>
+                <Text fw={600}>
+                  {v.notice.title} · v{v.notice.version}
+                </Text>
                 <Text size="sm">{t('selfService.retention', { retention: v.notice.retention })}</Text>
                 <Spoiler maxHeight={60} showLabel={t('selfService.more')} hideLabel={t('selfService.less')}>
-                  <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{v.notice.body}</Text>
+                  <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                    {v.notice.body}
+                  </Text>
                 </Spoiler>
               </Card>
             ) : (

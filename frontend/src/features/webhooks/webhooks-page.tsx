@@ -13,7 +13,6 @@ import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
 import { ConfirmButton } from '@/components/confirm-button';
 
-
 function Deliveries({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const list = useCursorList(['webhooks', id, 'deliveries'], async (cursor) =>
@@ -36,8 +35,12 @@ function Deliveries({ id }: { id: string }) {
         <Table.Tbody>
           {list.items.map((d) => (
             <Table.Tr key={d.id}>
-              <Table.Td><Code>{d.topic}</Code></Table.Td>
-              <Table.Td><Badge color={color(d.status)}>{d.status}</Badge></Table.Td>
+              <Table.Td>
+                <Code>{d.topic}</Code>
+              </Table.Td>
+              <Table.Td>
+                <Badge color={color(d.status)}>{d.status}</Badge>
+              </Table.Td>
               <Table.Td>{d.attempts}</Table.Td>
               <Table.Td>{d.last_status ?? d.last_error ?? '—'}</Table.Td>
               <Table.Td>{formatTime(d.created_at, i18n.language)}</Table.Td>
@@ -82,10 +85,14 @@ export function WebhooksPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('webhooks.title')}</Title>
+        <Title order={1} size="h2">
+          {t('webhooks.title')}
+        </Title>
         <Button onClick={() => setOpen(true)}>{t('webhooks.new')}</Button>
       </Group>
-      <Text size="sm" c="dimmed">{t('webhooks.help')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('webhooks.help')}
+      </Text>
       <ProblemAlert error={list.error ?? disable.error} />
       <Card withBorder p={0}>
         <ListTable striped>
@@ -100,15 +107,32 @@ export function WebhooksPage() {
           <Table.Tbody>
             {list.items.map((w) => (
               <Table.Tr key={w.id}>
-                <Table.Td><Code>{w.url}</Code></Table.Td>
-                <Table.Td>{w.topics.map((tp) => <Badge key={tp} variant="light" mr={4}>{tp}</Badge>)}</Table.Td>
+                <Table.Td>
+                  <Code>{w.url}</Code>
+                </Table.Td>
+                <Table.Td>
+                  {w.topics.map((tp) => (
+                    <Badge key={tp} variant="light" mr={4}>
+                      {tp}
+                    </Badge>
+                  ))}
+                </Table.Td>
                 <Table.Td>{formatTime(w.created_at, i18n.language)}</Table.Td>
                 <Table.Td>
                   <Group gap="xs">
-                    <Button size="xs" variant="default" onClick={() => setViewing(w.id)}>{t('webhooks.deliveries')}</Button>
+                    <Button size="xs" variant="default" onClick={() => setViewing(w.id)}>
+                      {t('webhooks.deliveries')}
+                    </Button>
                     {w.active ? (
-                      <ConfirmButton size="xs" variant="light" message={t('webhooks.confirmDisable', { url: w.url })}
-                        onConfirm={() => disable.mutate(w)} data-testid="webhook-disable">{t('webhooks.disable')}</ConfirmButton>
+                      <ConfirmButton
+                        size="xs"
+                        variant="light"
+                        message={t('webhooks.confirmDisable', { url: w.url })}
+                        onConfirm={() => disable.mutate(w)}
+                        data-testid="webhook-disable"
+                      >
+                        {t('webhooks.disable')}
+                      </ConfirmButton>
                     ) : (
                       <Badge color="gray">{t('webhooks.disabled')}</Badge>
                     )}
@@ -123,15 +147,29 @@ export function WebhooksPage() {
         {secret ? (
           <Stack>
             <Alert color="yellow">{t('webhooks.secretOnce')}</Alert>
-            <Code block data-testid="webhook-secret">{secret}</Code>
+            <Code block data-testid="webhook-secret">
+              {secret}
+            </Code>
             <Button onClick={close}>{t('common.done')}</Button>
           </Stack>
         ) : (
           <Stack>
-            <TextInput label="URL" placeholder="https://example.com/hooks/guanxi" value={url} onChange={(e) => setUrl(e.currentTarget.value)} />
-            <MultiSelect label={t('webhooks.topics')} data={[...TOPIC_FILTERS]} value={topics} onChange={(v) => setTopics(v as TopicFilter[])} />
+            <TextInput
+              label="URL"
+              placeholder="https://example.com/hooks/guanxi"
+              value={url}
+              onChange={(e) => setUrl(e.currentTarget.value)}
+            />
+            <MultiSelect
+              label={t('webhooks.topics')}
+              data={[...TOPIC_FILTERS]}
+              value={topics}
+              onChange={(v) => setTopics(v as TopicFilter[])}
+            />
             <ProblemAlert error={create.error} />
-            <Button onClick={() => create.mutate()} loading={create.isPending}>{t('common.create')}</Button>
+            <Button onClick={() => create.mutate()} loading={create.isPending}>
+              {t('common.create')}
+            </Button>
           </Stack>
         )}
       </Modal>
