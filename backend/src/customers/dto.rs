@@ -109,7 +109,7 @@ pub struct CreateCustomer {
 
 /// A JSON merge patch: an absent field stays as it is, `null` clears an optional field (the
 /// name, type, source, reachability, tags and owners cannot be cleared), a value replaces it.
-#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomer {
     #[validate(length(min = 1, max = 50))]
@@ -321,4 +321,29 @@ pub struct CustomerCount {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MergedInto {
     pub merged_into: String,
+}
+
+/// One change to many customers at once (the rows selected in the list).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkUpdate {
+    /// The customers; each must be one the caller may change, or nothing changes.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_items = 1, max_items = 200)]
+    pub ids: Vec<String>,
+    /// Tags added to each customer (the tags they have stay).
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub add_tags: Vec<String>,
+    /// Replaces each customer's account managers.
+    #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
+    pub owner_ids: Option<Vec<String>>,
+}
+
+/// What a bulk change did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkResult {
+    pub updated: usize,
 }

@@ -2,8 +2,8 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::dto::{
-    CreateCustomer, Customer, CustomerCount, CustomerQuery, DuplicateCandidate, HistoryEntry, MergedInto,
-    RevealRequest, Revealed, UpdateCustomer,
+    BulkResult, BulkUpdate, CreateCustomer, Customer, CustomerCount, CustomerQuery, DuplicateCandidate, HistoryEntry,
+    MergedInto, RevealRequest, Revealed, UpdateCustomer,
 };
 use super::{service, store};
 use crate::auth::{Permission, Principal};
@@ -194,6 +194,26 @@ pub async fn list_customers(
     Ok(web::Json(page))
 }
 
+/// One change to many customers: add tags, or give them account managers (managers, agents with
+/// write access). All or nothing, in one transaction; each customer audited and announced as a
+/// single change is.
+#[utoipa::path(
+    tag = "customers", operation_id = "bulk_update_customers", request_body = BulkUpdate, security(("bearer" = [])),
+    responses((status = 200, body = BulkResult), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/customers/bulk-updates")]
+pub async fn bulk_update_customers(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: Body<BulkUpdate>,
+) -> Result<web::Json<BulkResult>, ApiError> {
+    p.require(Permission::CustomersWrite)?;
+    let Body(input) = body;
+    let st = state.clone();
+    let updated = state.db.write_as(p.owed(), move |c| service::bulk_update(c, &st.cipher, &p, input)).await?;
+    Ok(web::Json(BulkResult { updated }))
+}
+
 /// Up to this many customers a list's count is exact; beyond it the count says "more than".
 pub const COUNT_CAP: i64 = 10_000;
 
@@ -277,6 +297,7 @@ pub async fn customer_history(
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_customers)
         .service(count_customers)
+        .service(bulk_update_customers)
         .service(create_customer)
         .service(get_customer)
         .service(update_customer)

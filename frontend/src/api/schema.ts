@@ -255,6 +255,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/bulk-updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One change to many customers: add tags, or give them account managers (managers, agents with
+         *     write access). All or nothing, in one transaction; each customer audited and announced as a
+         *     single change is.
+         */
+        post: operations["bulk_update_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/count": {
         parameters: {
             query?: never;
@@ -1892,6 +1913,19 @@ export interface components {
             /** Format: int64 */
             seq: number;
             unit_id?: string | null;
+        };
+        /** @description What a bulk change did. */
+        BulkResult: {
+            updated: number;
+        };
+        /** @description One change to many customers at once (the rows selected in the list). */
+        BulkUpdate: {
+            /** @description Tags added to each customer (the tags they have stay). */
+            add_tags?: string[];
+            /** @description The customers; each must be one the caller may change, or nothing changes. */
+            ids: string[];
+            /** @description Replaces each customer's account managers. */
+            owner_ids?: string[] | null;
         };
         ChannelCount: {
             channel: string;
@@ -3760,6 +3794,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulk_update_customers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             "4XX": {

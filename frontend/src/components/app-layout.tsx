@@ -9,6 +9,7 @@ import { can, useMe } from '@/lib/use-me';
 import { setSession } from '@/lib/session';
 import { useSession } from '@/lib/use-session';
 
+import { CommandPalette } from './command-palette';
 import { LanguageSwitch } from './language-switch';
 
 type Item = { to: string; label: string; permission?: string };
@@ -76,6 +77,7 @@ export function AppLayout() {
           </Group>
           {/* On a phone the header keeps one line: the user's name moves into the menu. */}
           <Group wrap="nowrap" gap="xs">
+            <CommandPalette pages={[...domains, ...admin]} customers={can(me.data, 'customers:read')} />
             <LanguageSwitch />
             {me.data ? (
               <Text size="sm" data-testid="current-user" visibleFrom="sm">

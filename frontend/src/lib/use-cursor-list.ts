@@ -11,6 +11,9 @@ export function useCursorList<T>(
   const query = useInfiniteQuery({
     queryKey: key,
     enabled,
+    // A list is read afresh whenever it is shown again: imports, merges and other people's
+    // changes land behind it, and a list showing yesterday's rows misleads.
+    staleTime: 0,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) => fetchPage(pageParam),
     getNextPageParam: (last) => last.next_cursor ?? undefined,

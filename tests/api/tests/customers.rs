@@ -939,3 +939,41 @@ async fn tags_ignore_the_case_of_latin_letters(app: TestApp) {
     assert_eq!(none.body["items"].as_array().map(Vec::len), Some(0));
 }
 both!(tags_ignore_the_case_of_latin_letters, tags_ignore_the_case_of_latin_letters);
+
+/// Selected rows changed at once: tags added and managers given to each, all or nothing, each
+/// customer audited as a single change is.
+async fn bulk_changes_are_all_or_nothing(app: TestApp) {
+    let w = world(&app).await;
+    let body = |name: &str, mobile: &str| json!({"name": name, "mobile": mobile, "customer_type": "individual", "source": {"channel": "sales"}, "tags": ["old"]});
+    let a = create(&app, &w.agent, body("甲一", "13911110001")).await["id"].as_str().unwrap().to_owned();
+    let b = create(&app, &w.agent, body("乙二", "13911110002")).await["id"].as_str().unwrap().to_owned();
+    let theirs = create(&app, &w.other_manager, body("丙三", "13911110003")).await["id"].as_str().unwrap().to_owned();
+    let url = "/api/v1/customers/bulk-updates";
+    app.post(url, &w.auditor, json!({"ids": [a], "add_tags": ["VIP"]})).await.problem(403);
+    let p = app.post(url, &w.manager, json!({"ids": [a]})).await.problem(422);
+    assert_eq!(
+        (p.body["errors"][0]["field"].as_str(), p.body["errors"][0]["code"].as_str()),
+        (Some("add_tags"), Some("required"))
+    );
+
+    // Another subsidiary's customer among them: nothing changes, and the refusal names it.
+    let p = app.post(url, &w.manager, json!({"ids": [a, theirs], "add_tags": ["VIP"]})).await.problem(422);
+    assert_eq!(
+        (p.body["errors"][0]["field"].as_str(), p.body["errors"][0]["params"]["value"].as_str()),
+        (Some("ids"), Some(theirs.as_str()))
+    );
+    assert_eq!(app.get(&format!("/api/v1/customers/{a}"), &w.manager).await.expect(200).body["tags"], json!(["old"]));
+
+    let manager_id = app.get("/api/v1/me", &w.manager).await.expect(200).body["id"].as_str().unwrap().to_owned();
+    let done =
+        app.post(url, &w.manager, json!({"ids": [a, b, a], "add_tags": ["VIP"], "owner_ids": [manager_id]})).await;
+    assert_eq!(done.expect(200).body["updated"], 2);
+    for id in [&a, &b] {
+        let c = app.get(&format!("/api/v1/customers/{id}"), &w.manager).await.expect(200).body;
+        assert_eq!(c["tags"], json!(["old", "vip"]), "added (folded), the old one kept");
+        assert_eq!(c["owner_ids"], json!([manager_id]));
+    }
+    let log = app.get("/api/v1/audit?action=customer.update", &w.compliance).await.expect(200).body;
+    assert_eq!(log["items"].as_array().unwrap().len(), 2, "one entry per customer: {log}");
+}
+both!(bulk_changes_are_all_or_nothing, bulk_changes_are_all_or_nothing);

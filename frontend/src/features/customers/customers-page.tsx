@@ -1,10 +1,26 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDebouncedValue, useIntersection } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { api } from '@/api/client';
+import type { components } from '@/api/schema';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/lib/use-me';
@@ -12,6 +28,7 @@ import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
 import { countText, customerKeys, useCustomerCount } from './api';
+import { BulkBar } from './bulk-bar';
 import { CustomerForm } from './customer-form';
 import { ExportDialog } from './export-dialog';
 import { ListTable } from '@/components/list-table';
@@ -39,8 +56,19 @@ export function CustomersPage() {
   const digits = filters.q.replace(/[\s+-]/g, '');
   const partialNumber = /^\d+$/.test(digits) && digits.length < 11;
   const count = useCustomerCount(filters, !partialNumber);
+  // Sorted by an indexed column only (name, or newest first); a search defaults to names.
+  const sortParam = params.get('sort');
+  const sort: Sort = sortParam === 'name' || sortParam === '-created' ? sortParam : filters.q ? 'name' : '-created';
+  const sortBy = (s: Sort) =>
+    setParams(
+      (p) => {
+        p.set('sort', s);
+        return p;
+      },
+      { replace: true },
+    );
   const list = useCursorList(
-    customerKeys.list(filters),
+    [...customerKeys.list(filters), sort],
     async (cursor) =>
       unwrap(
         await api.GET('/api/v1/customers', {
@@ -48,7 +76,7 @@ export function CustomersPage() {
             query: {
               limit: 50,
               cursor,
-              sort: filters.q ? 'name' : undefined,
+              sort,
               q: filters.q || undefined,
               tag: filters.tag || undefined,
             },
@@ -64,6 +92,10 @@ export function CustomersPage() {
     if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
   const [creating, setCreating] = useState(false);
+  // Rows picked for a bulk change (kept while the list scrolls; cleared after the change).
+  const writable = can(me, 'customers:write');
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = (id: string, on: boolean) => setSelected((s) => (on ? [...s, id] : s.filter((x) => x !== id)));
   // The customer page's back link returns to this list with its search.
   const back = { list: params.toString() ? `?${params.toString()}` : '' };
   const [exporting, setExporting] = useState(false);
@@ -118,27 +150,44 @@ export function CustomersPage() {
           {t('customers.partialNumber', { count: digits.length })}
         </Alert>
       )}
+      {selected.length > 0 && <BulkBar ids={selected} onDone={() => setSelected([])} />}
       <ProblemAlert error={list.error} />
       <Card withBorder p={0}>
         <ListTable striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('customers.name')}</Table.Th>
+              <SortableTh label={t('customers.name')} active={sort === 'name'} onSort={() => sortBy('name')} />
               <Table.Th>{t('customers.mobile')}</Table.Th>
               <Table.Th>{t('customers.nationalId')}</Table.Th>
               <Table.Th>{t('customers.tags')}</Table.Th>
               <Table.Th>{t('customers.source')}</Table.Th>
-              <Table.Th>{t('customers.created')}</Table.Th>
+              <SortableTh
+                label={t('customers.created')}
+                active={sort === '-created'}
+                onSort={() => sortBy('-created')}
+                descending
+              />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {(partialNumber ? [] : list.items).map((c) => (
               <Table.Tr key={c.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/customers/${c.id}`, { state: back })}>
                 <Table.Td>
-                  {/* A real link: reachable with Tab, opened with Enter, and in a new tab. */}
-                  <Anchor component={Link} to={`/customers/${c.id}`} state={back} onClick={(e) => e.stopPropagation()}>
-                    {c.name}
-                  </Anchor>
+                  <Group gap="xs" wrap="nowrap">
+                    {writable && (
+                      <Checkbox
+                        aria-label={t('bulk.select', { name: c.name })}
+                        checked={selected.includes(c.id)}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                        data-testid="row-select"
+                      />
+                    )}
+                    {/* A real link: reachable with Tab, opened with Enter, and in a new tab. */}
+                    <Anchor component={Link} to={`/customers/${c.id}`} state={back} onClick={(e) => e.stopPropagation()}>
+                      {c.name}
+                    </Anchor>
+                  </Group>
                 </Table.Td>
                 <Table.Td>{c.mobile ?? '—'}</Table.Td>
                 <Table.Td>{c.national_id ?? '—'}</Table.Td>
@@ -178,5 +227,28 @@ export function CustomersPage() {
         {creating && <CustomerForm editing={null} onDone={(c) => navigate(`/customers/${c.id}`)} />}
       </Modal>
     </Stack>
+  );
+}
+
+type Sort = components['schemas']['Sort'];
+
+/** A column header that sorts the list by it (one direction per column: the index's). */
+function SortableTh({
+  label,
+  active,
+  onSort,
+  descending,
+}: {
+  label: string;
+  active: boolean;
+  onSort: () => void;
+  descending?: boolean;
+}) {
+  return (
+    <Table.Th aria-sort={active ? (descending ? 'descending' : 'ascending') : 'none'}>
+      <UnstyledButton onClick={onSort} fw={active ? 700 : 500} fz="sm" data-testid={`sort-${label}`}>
+        {label} {active ? (descending ? '↓' : '↑') : '↕'}
+      </UnstyledButton>
+    </Table.Th>
   );
 }
