@@ -62,6 +62,11 @@ export default async function ({ page, base, password, results, step, context })
     const gbk = iconv.encode('姓名,手机号,性别,来源渠道\n赵六,13900002222,女,销售\n', 'gbk');
     assert.throws(() => new TextDecoder('utf-8', { fatal: true }).decode(gbk), 'the file is not UTF-8');
     await page.locator('input[type=file]').setInputFiles({ name: 'excel-gbk.csv', mimeType: 'text/csv', buffer: gbk });
+    // Before anything runs: the encoding found, each Chinese header as the column it will fill.
+    const preview = page.getByTestId('import-preview');
+    await preview.getByText('GBK', { exact: true }).waitFor();
+    await preview.getByText('→ name', { exact: true }).waitFor();
+    await preview.getByRole('cell', { name: '赵六' }).waitFor();
     await page.getByTestId('import-start').click();
     await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
     await page.getByTestId('import-created').filter({ hasText: '1' }).waitFor();

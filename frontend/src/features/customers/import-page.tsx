@@ -11,6 +11,8 @@ import { downloadFile, downloadJobFile, JobProgress } from '@/components/job-pro
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
+
+import { ImportPreview } from './import-preview';
 import { sourceChannelValues } from '@/api/schema';
 
 // A third-party list needs its supplier and legal basis per file, which this form does not ask.
@@ -88,6 +90,8 @@ export function ImportPage() {
   const [file, setFile] = useState<File | null>(null);
   const [source, setSource] = useState<SourceChannel | null>('sales');
   const [jobId, setJobId] = useState<string | null>(null);
+  // The preview decides whether the file can go: known columns, a name column, readable bytes.
+  const [ready, setReady] = useState(false);
   const history = useCursorList(['jobs', 'customers.import', jobId], async (cursor) =>
     unwrap(await api.GET('/api/v1/jobs', { params: { query: { kind: 'customers.import', limit: 20, cursor } } })),
   );
@@ -141,11 +145,12 @@ export function ImportPage() {
             onChange={(v) => setSource(v as SourceChannel | null)}
             clearable
           />
-          <Button onClick={() => start.mutate()} disabled={!file} loading={start.isPending} data-testid="import-start">
+          <Button onClick={() => start.mutate()} disabled={!file || !ready} loading={start.isPending} data-testid="import-start">
             {t('import.start')}
           </Button>
         </Group>
       </Card>
+      {file && !jobId && <ImportPreview file={file} onReady={setReady} />}
       <ProblemAlert error={start.error} />
       {jobId && (
         <Card withBorder>
