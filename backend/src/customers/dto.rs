@@ -304,6 +304,8 @@ pub struct HistoryEntry {
     /// customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, …
     pub action: String,
     pub actor_id: Option<String>,
+    /// The acting person's display name (absent for keys, the customer themself and the system).
+    pub actor_name: Option<String>,
     pub actor_role: Option<String>,
     pub fields: Vec<String>,
     pub purpose: Option<String>,

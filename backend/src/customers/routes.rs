@@ -277,17 +277,24 @@ pub async fn customer_history(
     p.require(Permission::CustomersRead)?;
     let limit = q.limit()?;
     let before = q.seq_cursor()?;
-    let rows = state
+    let (rows, names) = state
         .db
         .run_as(p.owed(), move |c| {
             super::access::readable(c, &p, &id)?;
-            Ok(store::history(c, &id, before, limit + 1)?)
+            let rows = store::history(c, &id, before, limit + 1)?;
+            // Who did it, by name: one statement for the page's actors.
+            let mut actors: Vec<String> = rows.iter().filter_map(|r| r.actor_id.clone()).collect();
+            actors.sort_unstable();
+            actors.dedup();
+            Ok((rows, crate::org::store::display_names(c, &actors)?))
         })
         .await?;
+    let name_of = |id: &Option<String>| names.iter().find(|(u, _)| Some(u) == id.as_ref()).map(|(_, n)| n.clone());
     Ok(web::Json(Page::from_rows(rows, limit, |r| r.seq.to_string()).map(|r| HistoryEntry {
         at: r.at.and_utc(),
         fields: serde_json::from_str(&r.fields).unwrap_or_default(),
         action: r.action,
+        actor_name: name_of(&r.actor_id),
         actor_id: r.actor_id,
         actor_role: r.actor_role,
         purpose: r.purpose,

@@ -2413,6 +2413,8 @@ export interface components {
             /** @description customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, … */
             action: string;
             actor_id?: string | null;
+            /** @description The acting person's display name (absent for keys, the customer themself and the system). */
+            actor_name?: string | null;
             actor_role?: string | null;
             /** Format: date-time */
             at: string;

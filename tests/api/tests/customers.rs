@@ -705,6 +705,7 @@ async fn household_and_history(app: TestApp) {
         history["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["customer.reveal", "customer.update"]);
     assert_eq!(history["items"][0]["purpose"], "service_request");
+    assert_eq!(history["items"][0]["actor_name"], "manager1", "who did it, by name");
     assert_eq!(history["items"][1]["fields"], json!(["occupation"]));
     let cursor = history["next_cursor"].as_str().unwrap();
     let rest = app.get(&format!("/api/v1/customers/{id}/history?cursor={cursor}"), &w.agent).await.expect(200).body;

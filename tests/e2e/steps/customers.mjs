@@ -171,7 +171,7 @@ export default async function ({ page, base, password, results, step, context })
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByTestId('history').getByText('customer.merge', { exact: true }).waitFor();
     await page.getByTestId('merge-undo').click();
-    await page.getByTestId('history').getByText('undone').waitFor();
+    await page.getByTestId('history').getByText('Merge undone').waitFor();
   });
 
   await step('the manager runs the data-quality check and sees the accuracy per unit', async () => {

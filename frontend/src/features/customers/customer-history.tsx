@@ -105,10 +105,20 @@ export function HistoryTab({ customerId }: { customerId: string }) {
             <Table.Tr key={`${e.at}-${i}`}>
               <Table.Td>{formatTime(e.at, i18n.language)}</Table.Td>
               <Table.Td>
-                <Code>{e.action}</Code>
-                {e.purpose ? ` · ${e.purpose}` : ''}
+                {t(`auditActions.${e.action}`, { defaultValue: e.action })}
+                {e.purpose ? ` · ${t(`enums.purpose.${e.purpose}`, { defaultValue: e.purpose })}` : ''}
+                <Text size="xs" c="dimmed">
+                  <Code>{e.action}</Code>
+                </Text>
               </Table.Td>
-              <Table.Td>{e.actor_role ? t(`roles.${e.actor_role}`) : '—'}</Table.Td>
+              <Table.Td>
+                {e.actor_name ?? '—'}
+                {e.actor_role ? (
+                  <Text size="xs" c="dimmed">
+                    {t(`roles.${e.actor_role}`)}
+                  </Text>
+                ) : null}
+              </Table.Td>
               <Table.Td>{e.fields.join(', ')}</Table.Td>
             </Table.Tr>
           ))}
