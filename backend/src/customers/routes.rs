@@ -196,7 +196,7 @@ pub async fn list_customers(
 
 /// One change to many customers: add tags, or give them account managers (managers, agents with
 /// write access). All or nothing, in one transaction; each customer audited and announced as a
-/// single change is.
+/// single change is. A customer out of the caller's reach is 404 and nothing changes.
 #[utoipa::path(
     tag = "customers", operation_id = "bulk_update_customers", request_body = BulkUpdate, security(("bearer" = [])),
     responses((status = 200, body = BulkResult), (status = "4XX", body = Problem, content_type = "application/problem+json"))

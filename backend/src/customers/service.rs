@@ -350,17 +350,21 @@ pub fn update(
 /// Tags added to, or account managers given to, many customers in one transaction: each through
 /// the same rules, audit entry and event as a single change, so a bulk change is exactly the sum
 /// of single ones. Bounded (200 customers) because it is what a person selected on a screen; a
-/// customer out of the caller's reach stops it all (422 naming the id), like one that is gone.
+/// customer out of the caller's reach stops it all with 404, as it would alone. With nothing to
+/// change, nothing changes (the customers are still checked).
 pub fn bulk_update(
     conn: &mut DbConnection,
     cipher: &FieldCipher,
     p: &Principal,
     input: BulkUpdate,
 ) -> Result<usize, ApiError> {
-    if input.add_tags.is_empty() && input.owner_ids.is_none() {
-        return Err(ApiError::field("add_tags", "required"));
-    }
     let ids = dedup(input.ids);
+    if input.add_tags.is_empty() && input.owner_ids.is_none() {
+        for id in &ids {
+            writable(conn, p, id)?;
+        }
+        return Ok(0);
+    }
     let (_, tags) = store::owners_and_tags(conn, &ids)?;
     for id in &ids {
         let now_tags = tags.get(id).cloned().unwrap_or_default();
@@ -370,10 +374,7 @@ pub fn bulk_update(
             owner_ids: input.owner_ids.clone(),
             ..UpdateCustomer::default()
         };
-        update(conn, cipher, p, id, &IfMatch::Any, change).map_err(|e| match e {
-            ApiError::NotFound => ApiError::field("ids", "unknown").with("value", id.clone()),
-            e => e,
-        })?;
+        update(conn, cipher, p, id, &IfMatch::Any, change)?;
     }
     Ok(ids.len())
 }

@@ -141,8 +141,6 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("field.detected_at.before_occurrence", "发现时间不能早于发生时间", "an incident is detected after it occurred"),
     ("field.customer_ids.required", "请提供客户编号、查询条件或两者", "give customer ids, a query, or both"),
     ("field.customer_ids.unknown", "客户 {value} 不存在", "no customer {value}"),
-    ("field.ids.unknown", "客户 {value} 不存在或您无权修改", "customer {value} does not exist or you may not change it"),
-    ("field.add_tags.required", "请添加标签或指定客户经理", "add tags or give account managers"),
     ("label.ids", "客户", "customers"),
     ("label.add_tags", "标签", "tags"),
     ("field.customer_id.not_found", "没有这位客户", "no such customer"),

@@ -209,6 +209,10 @@ pub struct Share {
     pub partner_name: String,
     pub agreement_id: String,
     pub customer_id: Option<String>,
+    /// The customer, masked for the reader (in the shares log; absent for an export of many, or
+    /// a customer out of the reader's reach).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<crate::customers::summary::CustomerRef>,
     /// `api`, `export` or `webhook`.
     pub channel: String,
     pub fields: Vec<String>,
@@ -226,6 +230,7 @@ impl From<(ShareRow, String)> for Share {
             partner_name,
             agreement_id: r.agreement_id,
             customer_id: r.customer_id,
+            customer: None,
             channel: r.channel,
             purpose: r.purpose,
             count: r.count,

@@ -260,15 +260,26 @@ pub async fn list_shares(
     let f = f.into_inner();
     let page = PageParams { limit: f.limit, cursor: f.cursor.clone() };
     let (limit, before) = (page.limit()?, page.cursor()?);
-    let rows = state
+    let st = state.clone();
+    let page = state
         .db
         .run_as(p.owed(), move |c| {
             let scope = Scope::of(&p);
             let (partner, customer) = (f.partner_id.as_deref(), f.customer_id.as_deref());
-            Ok(store::shares(c, scope.narrowed(), partner, customer, before.as_deref(), limit + 1)?)
+            let rows = store::shares(c, scope.narrowed(), partner, customer, before.as_deref(), limit + 1)?;
+            let page = Page::from_rows(rows, limit, |r| r.0.id.clone()).map(Share::from);
+            // Each row's customer as the reader may see them: one statement for the page.
+            let mut ids: Vec<String> = page.items.iter().filter_map(|s| s.customer_id.clone()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let refs = crate::customers::summary::summaries(c, &st.cipher, &p, &ids)?;
+            Ok(page.map(|s| {
+                let customer = refs.iter().find(|r| Some(&r.id) == s.customer_id.as_ref()).cloned();
+                Share { customer, ..s }
+            }))
         })
         .await?;
-    Ok(web::Json(Page::from_rows(rows, limit, |r| r.0.id.clone()).map(Share::from)))
+    Ok(web::Json(page))
 }
 
 /// A customer's disclosure history: who received their data, when and why.

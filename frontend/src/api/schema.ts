@@ -267,7 +267,7 @@ export interface paths {
         /**
          * One change to many customers: add tags, or give them account managers (managers, agents with
          *     write access). All or nothing, in one transaction; each customer audited and announced as a
-         *     single change is.
+         *     single change is. A customer out of the caller's reach is 404 and nothing changes.
          */
         post: operations["bulk_update_customers"];
         delete?: never;
@@ -3040,6 +3040,7 @@ export interface components {
             channel: string;
             /** Format: int64 */
             count: number;
+            customer?: null | components["schemas"]["CustomerRef"];
             customer_id?: string | null;
             fields: string[];
             id: string;

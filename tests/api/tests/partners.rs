@@ -58,6 +58,12 @@ async fn partner_reads_only_what_was_agreed(app: TestApp) {
     assert_eq!(items[0]["fields"], json!(["name", "mobile"]));
     assert_eq!(items[0]["purpose"], "insurance_quote");
     assert_eq!(items[0]["partner_name"], "Acme 保险");
+    // The log names the customer as the reader may see them, not by a bare id.
+    let as_compliance_sees = app.get(&format!("/api/v1/customers/{consented}"), &w.compliance).await.expect(200).body;
+    assert_eq!(
+        (&items[0]["customer"]["id"], &items[0]["customer"]["name"]),
+        (&json!(consented), &as_compliance_sees["name"])
+    );
     let mine = app.get(&format!("/api/v1/customers/{consented}/shares"), &w.agent).await.expect(200).body;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     app.get("/api/v1/shares", &w.agent).await.problem(403);

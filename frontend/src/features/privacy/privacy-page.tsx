@@ -1,5 +1,4 @@
 import {
-  Anchor,
   Badge,
   Button,
   Card,
@@ -17,7 +16,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
@@ -197,15 +196,7 @@ function SharesTab() {
             <Table.Tr key={s.id}>
               <Table.Td>{formatTime(s.shared_at, i18n.language)}</Table.Td>
               <Table.Td>{s.partner_name}</Table.Td>
-              <Table.Td>
-                {s.customer_id ? (
-                  <Anchor component={Link} to={`/customers/${s.customer_id}`}>
-                    {s.customer_id.slice(-8)}
-                  </Anchor>
-                ) : (
-                  '—'
-                )}
-              </Table.Td>
+              <Table.Td>{s.customer_id ? <CustomerRef customer={s.customer} /> : '—'}</Table.Td>
               <Table.Td>{s.purpose}</Table.Td>
               <Table.Td>{s.fields.join(', ')}</Table.Td>
               <Table.Td>
