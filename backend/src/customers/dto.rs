@@ -301,9 +301,12 @@ pub struct DuplicateCandidate {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryEntry {
     pub at: chrono::DateTime<chrono::Utc>,
-    /// customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, …
+    /// customer.create, customer.update, customer.reveal, customer.merge, consent.grant,
+    /// consent.withdraw, customer.purchase.create, customer.contact.create, privacy_request.create, …
     pub action: String,
     pub actor_id: Option<String>,
+    /// staff, integration (an API key), customer (through a self-service link), system.
+    pub actor_kind: String,
     /// The acting person's display name (absent for keys, the customer themself and the system).
     pub actor_name: Option<String>,
     pub actor_role: Option<String>,

@@ -261,8 +261,10 @@ pub async fn list_duplicates(
     Ok(web::Json(found))
 }
 
-/// What was done to a customer, newest first: creation, changes (field names), reveals with their
-/// purpose, merges — from the audit log, for anyone who may see the customer.
+/// One timeline of what was done to a customer, newest first, with who did it: creation, changes
+/// (field names), reveals with their purpose, merges, consents given and withdrawn, purchases,
+/// preferences, feedback and contacts recorded, privacy requests, shares, legal holds — from the
+/// audit log, for anyone who may see the customer.
 #[utoipa::path(
     tag = "customers", operation_id = "customer_history", params(("id" = String, Path), PageParams), security(("bearer" = [])),
     responses((status = 200, body = Page<HistoryEntry>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
@@ -296,6 +298,7 @@ pub async fn customer_history(
         action: r.action,
         actor_name: name_of(&r.actor_id),
         actor_id: r.actor_id,
+        actor_kind: r.actor_kind,
         actor_role: r.actor_role,
         purpose: r.purpose,
     })))

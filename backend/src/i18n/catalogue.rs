@@ -86,6 +86,8 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("conflict.merge_erased", "此合并涉及的客户已被删除，无法撤销", "a customer of this merge was erased; it cannot be undone"),
     ("conflict.merge_undo_expired", "合并只能在 {days} 天内撤销", "merges can be undone for {days} days"),
     ("conflict.merge_target_changed", "合并后的客户已被修改，撤销会丢失这些修改", "the merged customer changed since the merge; undo would lose that"),
+    ("conflict.export_too_many_rows", "一个工作表最多容纳 {max} 行，请缩小范围或导出为 CSV", "a worksheet holds at most {max} rows: narrow the export or choose CSV"),
+    ("export.sheet_name", "客户", "Customers"),
     ("conflict.partner_gone", "合作方已不存在", "the partner is gone"),
     ("conflict.partner_code_taken", "已存在相同编码的合作方", "a partner with this code exists"),
     ("conflict.notice_race", "同一时刻已发布了另一个版本，请重试", "another version was published at the same moment; try again"),
@@ -153,6 +155,10 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("field.file.csv", "文件不是有效的 CSV：{cause}", "the file is not valid CSV: {cause}"),
     ("field.file.column", "未知的列 {value}，可用的列：{known}", "unknown column `{value}`; known: {known}"),
     ("field.file.name_column", "表头必须包含 name 列", "the header needs a `name` column"),
+    ("field.columns.count", "文件有 {expected} 列，列对应关系给出了 {actual} 列", "the file has {expected} columns; the mapping gives {actual}"),
+    ("field.columns.column", "未知的列 {value}，可用的列：{known}", "unknown column `{value}`; known: {known}"),
+    ("field.columns.repeated", "列 {value} 被对应了不止一次", "the column `{value}` is mapped more than once"),
+    ("field.columns.name_column", "必须有一列对应到姓名（name）", "one column must be mapped to `name`"),
     ("field.row.csv", "此行无法读取：{cause}", "the row cannot be read: {cause}"),
     ("field.row.unidentifiable", "每行须有身份证号、手机号、邮箱或出生日期之一，以便再次导入时识别", "a row needs a national id, mobile, email or birth date to be recognised on re-import"),
     ("field.row.duplicate", "与第 {first} 行是同一人", "the same person as line {first}"),
@@ -300,6 +306,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("label.owner_id", "客户经理", "account manager"),
     ("label.limit", "每页条数", "limit"),
     ("label.file", "文件", "file"),
+    ("label.columns", "列对应关系", "column mapping"),
     ("label.refresh_token", "刷新令牌", "refresh token"),
 ];
 

@@ -10,5 +10,6 @@ pub mod routes;
 pub mod runner;
 pub mod schedule;
 pub mod store;
+pub mod xlsx;
 
 pub use kind::{JobKind, Progress, Schedule};

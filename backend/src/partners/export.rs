@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::jobs::files;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::jobs::xlsx::{self, XlsxWriter};
 use crate::jobs::Progress;
 use crate::org::scope::Scope;
 
@@ -106,9 +107,12 @@ pub fn run(
     let consent = crate::consent::purpose::Purpose::PartnerSharing(partner.code.clone());
     let mut csv_out = csv::Writer::from_writer(Vec::new());
     let mut json_rows: Vec<Value> = Vec::new();
-    if payload.format == ExportFormat::Csv {
-        let header: Vec<&str> = std::iter::once("id").chain(fields.iter().map(String::as_str)).collect();
-        csv_out.write_record(&header)?;
+    let header: Vec<&str> = std::iter::once("id").chain(fields.iter().map(String::as_str)).collect();
+    let mut sheet = None;
+    match payload.format {
+        ExportFormat::Csv => csv_out.write_record(&header)?,
+        ExportFormat::Xlsx => sheet = Some(XlsxWriter::start(&partner.code, &header)?),
+        ExportFormat::Json => {}
     }
     let mut without = 0i64;
     // Logged with the file in one transaction: a run that fails half-way disclosed nothing.
@@ -136,11 +140,14 @@ pub fn run(
                 for f in &fields {
                     values.push(crate::customers::service::clear_value(cipher, row, f)?);
                 }
+                let cells =
+                    || std::iter::once(row.id.clone()).chain(values.clone().into_iter().map(Option::unwrap_or_default));
                 match payload.format {
-                    ExportFormat::Csv => {
-                        let record =
-                            std::iter::once(row.id.clone()).chain(values.into_iter().map(Option::unwrap_or_default));
-                        csv_out.write_record(record)?;
+                    ExportFormat::Csv => csv_out.write_record(cells())?,
+                    ExportFormat::Xlsx => {
+                        if let Some(x) = sheet.as_mut() {
+                            x.row(&cells().collect::<Vec<_>>())?
+                        }
                     }
                     ExportFormat::Json => {
                         let mut obj = serde_json::Map::new();
@@ -168,6 +175,9 @@ pub fn run(
     }
     let (content, content_type, ext) = match payload.format {
         ExportFormat::Csv => (csv_out.into_inner()?, "text/csv; charset=utf-8", "csv"),
+        ExportFormat::Xlsx => {
+            (sheet.map(XlsxWriter::finish).transpose()?.unwrap_or_default(), xlsx::CONTENT_TYPE, "xlsx")
+        }
         ExportFormat::Json => (serde_json::to_vec(&json_rows)?, "application/json", "json"),
     };
     let file = format!("partner-{}.{ext}", partner.code);

@@ -308,7 +308,8 @@ export interface paths {
         put?: never;
         /**
          * Starts an export job (managers, compliance officers): the customers the filters select among
-         *     those the caller may see, as CSV or JSON, masked for the caller's role. When the job has
+         *     those the caller may see (or only the rows chosen), as CSV (UTF-8 with a BOM), XLSX or JSON,
+         *     headers and coded values in the request's language, masked for the caller's role. When the job has
          *     succeeded, its result names the file to fetch from `GET /jobs/{id}/files/{file}` (only the
          *     caller may). Audited.
          */
@@ -333,7 +334,8 @@ export interface paths {
          * @description The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8 with or
          *     without BOM, or GB18030/GBK as Excel saves on Chinese Windows — other bytes are refused;
          *     header row, each column by its code or its label in Chinese or English, coded values likewise
-         *     (`female` or 女); `GET /customers/imports/template` gives the headers); columns: name, gender, birth_date,
+         *     (`female` or 女); `GET /customers/imports/template` gives the headers, or `columns` says what
+         *     each column is); columns: name, gender, birth_date,
          *     national_id, mobile, email, address, occupation, income_band, customer_type,
          *     preferred_channel, source_channel, source_supplier, source_legal_basis, household_id, tags
          *     separated by `|`). Poll `GET /jobs/{id}`; rejected rows are listed with their line in the
@@ -342,6 +344,26 @@ export interface paths {
          *     running a file twice creates nobody twice.
          */
         post: operations["import_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/imports/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The columns an import file may have, for a screen that lets the user say which of a file's
+         *     columns is which.
+         */
+        get: operations["import_columns"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -574,8 +596,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What was done to a customer, newest first: creation, changes (field names), reveals with their
-         *     purpose, merges — from the audit log, for anyone who may see the customer.
+         * One timeline of what was done to a customer, newest first, with who did it: creation, changes
+         *     (field names), reveals with their purpose, merges, consents given and withdrawn, purchases,
+         *     preferences, feedback and contacts recorded, privacy requests, shares, legal holds — from the
+         *     audit log, for anyone who may see the customer.
          */
         get: operations["customer_history"];
         put?: never;
@@ -2324,7 +2348,7 @@ export interface components {
             topic: components["schemas"]["Topic"];
         };
         /** @enum {string} */
-        ExportFormat: "csv" | "json";
+        ExportFormat: "csv" | "xlsx" | "json";
         /** @description What to export: the list filters (all optional) and the format. */
         ExportRequest: {
             channel?: null | components["schemas"]["SourceChannel"];
@@ -2334,6 +2358,11 @@ export interface components {
             created_to?: string | null;
             email?: string | null;
             format: components["schemas"]["ExportFormat"];
+            /**
+             * @description Only these customers (rows chosen in the list), within the filters; one the caller may
+             *     not see is simply not exported.
+             */
+            ids?: string[] | null;
             mobile?: string | null;
             name?: string | null;
             national_id?: string | null;
@@ -2410,9 +2439,14 @@ export interface components {
         };
         /** @description One change in a customer's history: what was done, by whom, to which fields (never values). */
         HistoryEntry: {
-            /** @description customer.create, customer.update, customer.merge, customer.unmerge, customer.reveal, … */
+            /**
+             * @description customer.create, customer.update, customer.reveal, customer.merge, consent.grant,
+             *     consent.withdraw, customer.purchase.create, customer.contact.create, privacy_request.create, …
+             */
             action: string;
             actor_id?: string | null;
+            /** @description staff, integration (an API key), customer (through a self-service link), system. */
+            actor_kind: string;
             /** @description The acting person's display name (absent for keys, the customer themself and the system). */
             actor_name?: string | null;
             actor_role?: string | null;
@@ -2420,6 +2454,20 @@ export interface components {
             at: string;
             fields: string[];
             purpose?: string | null;
+        };
+        /**
+         * @description A column an import file may have: its code (what `columns` names) and its header in each
+         *     language (what a file's header row may say).
+         */
+        ImportColumn: {
+            code: string;
+            en: string;
+            /** @description Every file needs a column for it. */
+            required: boolean;
+            zh: string;
+        };
+        ImportColumns: {
+            items: components["schemas"]["ImportColumn"][];
         };
         Incident: {
             advice: string;
@@ -3944,6 +3992,12 @@ export interface operations {
                 source_channel?: components["schemas"]["SourceChannel"];
                 source_supplier?: string;
                 source_legal_basis?: string;
+                /**
+                 * @description The column each of the file's columns fills, in the file's order, separated by commas
+                 *     (`name,mobile,,tags`; an empty entry skips that column). Without it the header row names
+                 *     the columns.
+                 */
+                columns?: string;
             };
             header?: {
                 /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
@@ -3965,6 +4019,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_columns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportColumns"];
                 };
             };
             "4XX": {
@@ -7194,7 +7275,7 @@ export const copyDeliveryValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const customerTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CustomerType"]> = ["individual", "household_member"];
 export const decisionReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionReason"]> = ["granted", "withdrawn", "no_consent", "out_of_scope", "channel_mismatch"];
 export const directionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Direction"]> = ["inbound", "outbound"];
-export const exportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportFormat"]> = ["csv", "json"];
+export const exportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportFormat"]> = ["csv", "xlsx", "json"];
 export const familyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Family"]> = ["*", "customer.*"];
 export const feedbackKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedbackKind"]> = ["opinion", "suggestion", "complaint"];
 export const genderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Gender"]> = ["male", "female"];

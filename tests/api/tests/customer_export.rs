@@ -95,6 +95,34 @@ async fn export_is_scoped_masked_and_audited(app: TestApp) {
     let n = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "customer.export").count();
     assert_eq!(n, 2, "{audit}");
 
+    // The rows chosen in the list, as a spreadsheet: only those within reach (S2's is not), every
+    // cell text as the list masks it (a formula stays text: no apostrophe needed).
+    let s1_ids: Vec<String> =
+        list["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+    let s2_id =
+        app.get("/api/v1/customers", &other).await.expect(200).body["items"][0]["id"].as_str().unwrap().to_owned();
+    let chosen = json!({"format": "xlsx", "ids": [s1_ids[0], s1_ids[1], s2_id]});
+    let started = app.post("/api/v1/customers/exports", &manager, chosen).await.expect(202);
+    let sheet_job = app.wait_job(started.body["id"].as_str().unwrap(), &manager).await;
+    let result = &sheet_job["result"];
+    assert_eq!((result["rows"].as_i64(), result["file"].as_str()), (Some(2), Some("customers.xlsx")), "{sheet_job}");
+    let path = format!("/api/v1/jobs/{}/files/customers.xlsx", sheet_job["id"].as_str().unwrap());
+    let (content_type, workbook) = app.bytes(&path, &manager).await;
+    assert_eq!(content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(workbook)).expect("an XLSX is a zip");
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
+    assert_eq!(sheet.matches("<row>").count(), 3, "a header and the two chosen:\n{sheet}");
+    assert!(sheet.contains(">客户编号</t>") && sheet.contains(">手机号</t>"), "Chinese headers");
+    for c in &list["items"].as_array().unwrap()[..2] {
+        assert!(sheet.contains(&format!(">{}</t>", c["id"].as_str().unwrap())));
+        assert!(sheet.contains(c["mobile"].as_str().unwrap()), "masked as listed");
+    }
+    assert!(!sheet.contains(&s2_id) && !sheet.contains("别家"), "out of reach, not exported");
+    let selection_of = |n: usize| json!({"format": "csv", "ids": vec!["x"; n]});
+    app.post("/api/v1/customers/exports", &manager, selection_of(0)).await.problem(422);
+    app.post("/api/v1/customers/exports", &manager, selection_of(201)).await.problem(422);
+
     // Bad filters are refused up front.
     app.post("/api/v1/customers/exports", &manager, json!({"format": "xml"})).await.problem(422);
     app.post("/api/v1/customers/exports", &manager, json!({"format": "csv", "mobile": "12"})).await.problem(422);

@@ -711,6 +711,34 @@ async fn household_and_history(app: TestApp) {
     let rest = app.get(&format!("/api/v1/customers/{id}/history?cursor={cursor}"), &w.agent).await.expect(200).body;
     assert_eq!(rest["items"][0]["action"], "customer.create");
     app.get(&format!("/api/v1/customers/{id}/history"), &w.other_manager).await.problem(404);
+
+    // One timeline: what was recorded about the customer is on it too, with who did it.
+    crate::fixtures::notice(&app, &w.compliance).await;
+    crate::fixtures::consent(&app, &w.agent, id, "marketing_sms", true).await;
+    let purchase =
+        json!({"product": "宽带", "amount_fen": 9_900, "channel": "store", "purchased_at": "2026-06-01T10:00:00Z"});
+    app.post(&format!("/api/v1/customers/{id}/purchases"), &w.agent, purchase).await.expect(201);
+    let contact = json!({"kind": "call", "direction": "inbound", "reached": true, "summary": "问套餐", "occurred_at": "2026-06-02T09:00:00Z"});
+    app.post(&format!("/api/v1/customers/{id}/contacts"), &w.manager, contact).await.expect(201);
+    let history = app.get(&format!("/api/v1/customers/{id}/history?limit=3"), &w.agent).await.expect(200).body;
+    let entries: Vec<(&str, &str, &str)> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["actor_name"].as_str().unwrap(), e["actor_kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("customer.contact.create", "manager1", "staff"),
+            ("customer.purchase.create", "agent1", "staff"),
+            ("consent.grant", "agent1", "staff")
+        ]
+    );
+    assert_eq!(history["items"][2]["fields"], json!(["marketing_sms"]), "the purpose consented to");
+    // The audit log names the customer for these entries as for every other.
+    let log = app.get(&format!("/api/v1/audit?action=customer.purchase.create&resource_id={id}"), &w.compliance).await;
+    assert_eq!(log.expect(200).body["items"][0]["resource_type"], "customer");
 }
 both!(household_and_history, household_and_history);
 

@@ -155,6 +155,20 @@ impl TestApp {
         Reply { status: res.status(), headers: res.headers().clone(), body }
     }
 
+    /// A file as the bytes it is (a spreadsheet is not text).
+    pub async fn bytes(&self, path: &str, token: &str) -> (String, Vec<u8>) {
+        let mut res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        (content_type, res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec())
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Reply {
         self.send("GET", path, Some(token), None, &[]).await
     }

@@ -1,5 +1,6 @@
 // Customers: masked records, import, export, search, merge and undo, data quality.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import iconv from 'iconv-lite';
@@ -59,14 +60,18 @@ export default async function ({ page, base, password, results, step, context })
     await page.getByRole('link', { name: 'Customers' }).click();
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByTestId('import-template').waitFor();
-    const gbk = iconv.encode('姓名,手机号,性别,来源渠道\n赵六,13900002222,女,销售\n', 'gbk');
+    const gbk = iconv.encode('姓名,手机号,性别,来源渠道,备注\n赵六,13900002222,女,销售,老客户\n', 'gbk');
     assert.throws(() => new TextDecoder('utf-8', { fatal: true }).decode(gbk), 'the file is not UTF-8');
     await page.locator('input[type=file]').setInputFiles({ name: 'excel-gbk.csv', mimeType: 'text/csv', buffer: gbk });
-    // Before anything runs: the encoding found, each Chinese header as the column it will fill.
+    // Before anything runs: the encoding found, each Chinese header as the column it will fill,
+    // and a column nobody knows waits for the user to say what it is (here: skip it).
     const preview = page.getByTestId('import-preview');
     await preview.getByText('GBK', { exact: true }).waitFor();
-    await preview.getByText('→ name', { exact: true }).waitFor();
+    assert.equal(await preview.getByLabel('What the column 姓名 is').inputValue(), 'name');
     await preview.getByRole('cell', { name: '赵六' }).waitFor();
+    assert.ok(await page.getByTestId('import-start').isDisabled(), 'not before every column is settled');
+    await preview.getByLabel('What the column 备注 is').click();
+    await page.getByRole('option', { name: 'Skip this column' }).click();
     await page.getByTestId('import-start').click();
     await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
     await page.getByTestId('import-created').filter({ hasText: '1' }).waitFor();
@@ -81,6 +86,7 @@ export default async function ({ page, base, password, results, step, context })
     await page.getByRole('button', { name: 'Export' }).click();
     // The dialog states how many people leave before anything does.
     await page.getByTestId('export-count').filter({ hasText: '3 customers will be exported' }).waitFor();
+    await page.getByTestId('export-format').getByText('CSV').click();
     await page.getByRole('button', { name: 'Export 3 customers' }).click();
     await page.getByText('3 customers exported').waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
@@ -126,6 +132,20 @@ export default async function ({ page, base, password, results, step, context })
     for (const name of ['赵六', '李四']) {
       await page.getByRole('row').filter({ hasText: name }).getByText('e2e-bulk').waitFor();
     }
+    // The same two, exported on their own: a spreadsheet by default.
+    for (const name of ['赵六', '李四']) {
+      await page.getByRole('row').filter({ hasText: name }).getByTestId('row-select').check();
+    }
+    await bar.getByTestId('bulk-export').click();
+    await page.getByTestId('export-count').filter({ hasText: '2 customers will be exported' }).waitFor();
+    await page.getByRole('button', { name: 'Export 2 customers' }).click();
+    await page.getByText('2 customers exported').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+    assert.equal(download.suggestedFilename(), 'customers.xlsx');
+    const bytes = await readFile(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an XLSX is a zip archive');
+    await page.keyboard.press('Escape');
+    await bar.getByRole('button', { name: 'Clear selection' }).click();
     await page.getByRole('columnheader', { name: /Name/ }).getByRole('button').click();
     await page.waitForURL((u) => u.searchParams.get('sort') === 'name');
     await page.getByRole('columnheader', { name: /Name/ }).and(page.locator('[aria-sort="ascending"]')).waitFor();

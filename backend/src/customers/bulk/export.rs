@@ -1,5 +1,5 @@
-//! Export as a job (CUS-10): the customers a filter selects among those the caller may see, as
-//! CSV or JSON, masked for the caller's role exactly like the list, walked in keyset pages, and
+//! Export as a job (CUS-10): the customers a filter (or a selection) picks among those the caller
+//! may see, as CSV, XLSX or JSON, masked for the caller's role exactly like the list, walked in keyset pages, and
 //! audited with the fields it contains. The file is the caller's alone to download.
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::jobs::files;
 use crate::jobs::model::JobRow;
 use crate::jobs::owner::JobOwner;
+use crate::jobs::xlsx::{self, XlsxWriter};
 use crate::jobs::Progress;
 use crate::org::scope::Scope;
 
@@ -30,12 +31,13 @@ pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
 pub const KIND: &str = "customers.export";
 const PAGE: i64 = 1000;
 
-crate::text_enum!(ExportFormat { Csv => "csv", Json => "json" });
+crate::text_enum!(ExportFormat { Csv => "csv", Xlsx => "xlsx", Json => "json" });
 
 impl ExportFormat {
     pub fn file_name(self) -> &'static str {
         match self {
             ExportFormat::Csv => "customers.csv",
+            ExportFormat::Xlsx => "customers.xlsx",
             ExportFormat::Json => "customers.json",
         }
     }
@@ -65,10 +67,21 @@ pub struct ExportRequest {
     pub reachable: Option<bool>,
     pub created_from: Option<chrono::DateTime<chrono::Utc>>,
     pub created_to: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only these customers (rows chosen in the list), within the filters; one the caller may
+    /// not see is simply not exported.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_items = 1, max_items = 200)]
+    pub ids: Option<Vec<String>>,
 }
 
 impl ExportRequest {
-    pub fn into_query(self) -> CustomerQuery {
+    /// The selection, apart from the list filters it narrows.
+    pub fn into_query(mut self) -> (CustomerQuery, Option<Vec<String>>) {
+        let ids = self.ids.take();
+        (self.query(), ids)
+    }
+
+    fn query(self) -> CustomerQuery {
         CustomerQuery {
             q: self.q,
             name: self.name,
@@ -140,14 +153,15 @@ fn csv_rows(records: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
 }
 
 /// One line in the order of `columns` (the view the role would get: masked as it masks), coded
-/// values in the reader's words.
-fn csv_record(columns: &[&str], c: &Customer, lang: crate::i18n::Lang) -> Result<Vec<String>, ApiError> {
+/// values in the reader's words. A CSV's cells are neutralised as formulas; an XLSX's are text.
+fn record(columns: &[&str], c: &Customer, lang: crate::i18n::Lang, csv: bool) -> Result<Vec<String>, ApiError> {
     let view = serde_json::to_value(c)?;
     let value = |col: &str| match col.strip_prefix("source_") {
         Some(part) => view["source"].get(part),
         None => view.get(col),
     };
-    Ok(columns.iter().map(|col| cell(sheet::value_words(col, &text(value(col)), lang))).collect())
+    let words = |col: &str| sheet::value_words(col, &text(value(col)), lang);
+    Ok(columns.iter().map(|col| if csv { cell(words(col)) } else { words(col) }).collect())
 }
 
 #[derive(Debug, Serialize)]
@@ -173,11 +187,22 @@ pub fn run(
     let columns = columns();
     // Each page of the file is stored as it is made: memory holds one page, not the export.
     let mut out = files::PartWriter::start(conn, &job.id, file)?;
+    let mut sheet = match payload.format {
+        ExportFormat::Xlsx if total > xlsx::MAX_ROWS => {
+            return Err(ApiError::conflict("export_too_many_rows").with("max", xlsx::MAX_ROWS))
+        }
+        ExportFormat::Xlsx => Some(XlsxWriter::start(
+            crate::i18n::words("export.sheet_name", payload.lang).unwrap_or("customers"),
+            &columns.iter().map(|c| sheet::header(c, payload.lang)).collect::<Vec<_>>(),
+        )?),
+        _ => None,
+    };
     let mut buf: Vec<u8> = match payload.format {
         ExportFormat::Csv => {
             let headers = columns.iter().map(|c| sheet::header(c, payload.lang)).collect();
             [sheet::BOM, &csv_rows(&[headers])?].concat()
         }
+        ExportFormat::Xlsx => Vec::new(),
         ExportFormat::Json => b"[".to_vec(),
     };
     let (mut after, mut rows, mut bytes) = (store::After::Start, 0i64, 0usize);
@@ -186,13 +211,19 @@ pub fn run(
         let Some(last) = page.last().map(|r| r.id.clone()) else { break };
         let n = page.len() as i64;
         let views = service::views(conn, cipher, &p, page)?;
-        match payload.format {
-            ExportFormat::Csv => {
+        match (payload.format, sheet.as_mut()) {
+            (ExportFormat::Xlsx, Some(x)) => {
+                for c in &views {
+                    x.row(&record(&columns, c, payload.lang, false)?)?;
+                }
+                buf.extend(x.take());
+            }
+            (ExportFormat::Csv, _) | (ExportFormat::Xlsx, None) => {
                 let lines =
-                    views.iter().map(|c| csv_record(&columns, c, payload.lang)).collect::<Result<Vec<_>, _>>()?;
+                    views.iter().map(|c| record(&columns, c, payload.lang, true)).collect::<Result<Vec<_>, _>>()?;
                 buf.extend(csv_rows(&lines)?)
             }
-            ExportFormat::Json => {
+            (ExportFormat::Json, _) => {
                 for c in &views {
                     if rows > 0 || buf.len() > 1 {
                         buf.push(b',');
@@ -212,6 +243,12 @@ pub fn run(
     }
     let content_type = match payload.format {
         ExportFormat::Csv => "text/csv; charset=utf-8",
+        ExportFormat::Xlsx => {
+            if let Some(x) = sheet {
+                buf.extend(x.finish()?);
+            }
+            xlsx::CONTENT_TYPE
+        }
         ExportFormat::Json => {
             buf.push(b']');
             "application/json"

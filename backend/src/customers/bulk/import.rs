@@ -59,6 +59,10 @@ pub struct Payload {
     /// The language of the request that started the import: the error file speaks it.
     #[serde(default)]
     pub lang: crate::i18n::Lang,
+    /// The column each of the file's columns fills, chosen in the preview (empty: skipped);
+    /// without it the header row names them.
+    #[serde(default)]
+    pub mapping: Option<Vec<String>>,
 }
 
 /// One rejected row.
@@ -84,9 +88,9 @@ pub struct Summary {
     pub errors: Vec<RowError>,
 }
 
-/// Checks a file before it is queued: UTF-8 or GB18030, a header with `name` and only known
-/// columns (by code or by label, in either language).
-pub fn check_file(bytes: &[u8]) -> Result<(), ApiError> {
+/// Checks a file before it is queued: UTF-8 or GB18030, every column known (by the header, by
+/// code or by label in either language, or by the `mapping` chosen for it) and a `name` column.
+pub fn check_file(bytes: &[u8], mapping: Option<&[String]>) -> Result<(), ApiError> {
     let text = sheet::decode(bytes)?;
     let bytes = text.as_bytes();
     if bytes.contains(&0) {
@@ -94,15 +98,45 @@ pub fn check_file(bytes: &[u8]) -> Result<(), ApiError> {
     }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let header = reader.headers().map_err(|e| ApiError::field("file", "csv").with("cause", e.to_string()))?;
+    resolve(header, mapping).map(|_| ())
+}
+
+/// Which column each of the file's columns fills (`None`: skipped, only by a mapping's choice).
+fn resolve(header: &csv::StringRecord, mapping: Option<&[String]>) -> Result<Vec<Option<&'static str>>, ApiError> {
     let known = columns();
-    let names: Vec<Option<&str>> = header.iter().map(|h| sheet::column(h, &known)).collect();
-    if let Some(bad) = header.iter().zip(&names).find_map(|(h, n)| n.is_none().then_some(h)) {
-        return Err(ApiError::field("file", "column").with("value", bad.trim()).with("known", known.join(", ")));
-    }
+    let names: Vec<Option<&'static str>> = match mapping {
+        None => {
+            let names: Vec<_> = header.iter().map(|h| sheet::column(h, &known)).collect();
+            if let Some(bad) = header.iter().zip(&names).find_map(|(h, n)| n.is_none().then_some(h)) {
+                let error = ApiError::field("file", "column").with("value", bad.trim());
+                return Err(error.with("known", known.join(", ")));
+            }
+            names
+        }
+        Some(m) if m.len() != header.len() => {
+            return Err(ApiError::field("columns", "count").with("expected", header.len()).with("actual", m.len()))
+        }
+        Some(m) => {
+            let mut names = Vec::with_capacity(m.len());
+            for code in m {
+                let name = match code.trim() {
+                    "" => None,
+                    c => Some(known.iter().copied().find(|k| *k == c).ok_or_else(|| {
+                        ApiError::field("columns", "column").with("value", c).with("known", known.join(", "))
+                    })?),
+                };
+                if name.is_some() && names.contains(&name) {
+                    return Err(ApiError::field("columns", "repeated").with("value", code.trim()));
+                }
+                names.push(name);
+            }
+            names
+        }
+    };
     if !names.contains(&Some("name")) {
-        return Err(ApiError::field("file", "name_column"));
+        return Err(ApiError::field(if mapping.is_some() { "columns" } else { "file" }, "name_column"));
     }
-    Ok(())
+    Ok(names)
 }
 
 struct Header(HashMap<String, usize>);
@@ -203,7 +237,7 @@ pub fn run(
     // writes the last (each is about half of the work). At most one chunk waits between them.
     let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Chunk>(1);
     let (landed, read_errors) = std::thread::scope(|s| {
-        let reader = s.spawn(|| prepare(bytes, cipher, &p, payload.default_source.as_ref(), payload.lang, to_writer));
+        let reader = s.spawn(|| prepare(bytes, cipher, &p, &payload, to_writer));
         let landed = crate::db::with_bulk_cache(conn, |conn| -> Result<(), ApiError> {
             let mut done = 0;
             for chunk in chunks {
@@ -244,14 +278,13 @@ fn prepare(
     bytes: &[u8],
     cipher: &FieldCipher,
     p: &crate::auth::Principal,
-    default_source: Option<&Source>,
-    lang: crate::i18n::Lang,
+    payload: &Payload,
     to_writer: std::sync::mpsc::SyncSender<Chunk>,
 ) -> Result<Vec<RowError>, ApiError> {
+    let (default_source, lang) = (payload.default_source.as_ref(), payload.lang);
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let known = columns();
-    let named = |(i, h): (usize, &str)| sheet::column(h, &known).map(|c| (c.to_owned(), i));
-    let header = Header(rdr.headers()?.iter().enumerate().filter_map(named).collect());
+    let names = resolve(rdr.headers()?, payload.mapping.as_deref())?;
+    let header = Header(names.into_iter().enumerate().filter_map(|(i, n)| Some((n?.to_owned(), i))).collect());
     let mut errors: Vec<RowError> = Vec::new();
     let mut rejected_lines = 0;
     // Keys already taken by an earlier row of this file, with that row's line.

@@ -1,6 +1,6 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::export::{self, ExportRequest};
 use super::import;
@@ -25,6 +25,11 @@ pub struct ImportParams {
     pub source_channel: Option<SourceChannel>,
     pub source_supplier: Option<String>,
     pub source_legal_basis: Option<String>,
+    /// The column each of the file's columns fills, in the file's order, separated by commas
+    /// (`name,mobile,,tags`; an empty entry skips that column). Without it the header row names
+    /// the columns.
+    #[param(max_length = 1000)]
+    pub columns: Option<String>,
 }
 
 /// A CSV file, sent as the request body (a binary string in the document).
@@ -47,7 +52,8 @@ impl utoipa::ToSchema for CsvFile {}
 /// The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8 with or
 /// without BOM, or GB18030/GBK as Excel saves on Chinese Windows — other bytes are refused;
 /// header row, each column by its code or its label in Chinese or English, coded values likewise
-/// (`female` or 女); `GET /customers/imports/template` gives the headers); columns: name, gender, birth_date,
+/// (`female` or 女); `GET /customers/imports/template` gives the headers, or `columns` says what
+/// each column is); columns: name, gender, birth_date,
 /// national_id, mobile, email, address, occupation, income_band, customer_type,
 /// preferred_channel, source_channel, source_supplier, source_legal_basis, household_id, tags
 /// separated by `|`). Poll `GET /jobs/{id}`; rejected rows are listed with their line in the
@@ -73,8 +79,13 @@ pub async fn import_customers(
     if !content_type.starts_with("text/csv") && !content_type.starts_with("application/octet-stream") {
         return Err(ApiError::UnsupportedMediaType);
     }
-    import::check_file(&body)?;
     let q = q.into_inner();
+    let mapping: Option<Vec<String>> = match q.columns.as_deref() {
+        Some(c) if c.chars().count() > 1000 => return Err(ApiError::field("columns", "length")),
+        Some(c) => Some(c.split(',').map(|s| s.trim().to_owned()).collect()),
+        None => None,
+    };
+    import::check_file(&body, mapping.as_deref())?;
     let default_source = match q.source_channel {
         Some(channel) => Some(Source { channel, supplier: q.source_supplier, legal_basis: q.source_legal_basis }),
         None if q.source_supplier.is_some() || q.source_legal_basis.is_some() => {
@@ -90,6 +101,7 @@ pub async fn import_customers(
         file_name: q.file_name,
         default_source,
         lang: crate::i18n::current(),
+        mapping,
     };
     let st = state.clone();
     let job = state
@@ -133,12 +145,51 @@ pub async fn import_template(p: Principal) -> Result<HttpResponse, ApiError> {
         .body(file))
 }
 
+/// A column an import file may have: its code (what `columns` names) and its header in each
+/// language (what a file's header row may say).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportColumn {
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+    /// Every file needs a column for it.
+    pub required: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportColumns {
+    pub items: Vec<ImportColumn>,
+}
+
+/// The columns an import file may have, for a screen that lets the user say which of a file's
+/// columns is which.
+#[utoipa::path(
+    tag = "customers", operation_id = "import_columns", security(("bearer" = [])),
+    responses((status = 200, body = ImportColumns), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/customers/imports/columns")]
+pub async fn import_columns(p: Principal) -> Result<web::Json<ImportColumns>, ApiError> {
+    use crate::i18n::Lang;
+    p.require(Permission::CustomersImport)?;
+    let items = import::columns()
+        .into_iter()
+        .map(|code| ImportColumn {
+            code,
+            zh: super::sheet::header(code, Lang::ZhCn),
+            en: super::sheet::header(code, Lang::En),
+            required: code == "name",
+        })
+        .collect();
+    Ok(web::Json(ImportColumns { items }))
+}
+
 fn accepted(job: crate::jobs::model::JobRow) -> HttpResponse {
     HttpResponse::Accepted().insert_header(("Location", format!("/api/v1/jobs/{}", job.id))).json(Job::from(job))
 }
 
 /// Starts an export job (managers, compliance officers): the customers the filters select among
-/// those the caller may see, as CSV or JSON, masked for the caller's role. When the job has
+/// those the caller may see (or only the rows chosen), as CSV (UTF-8 with a BOM), XLSX or JSON,
+/// headers and coded values in the request's language, masked for the caller's role. When the job has
 /// succeeded, its result names the file to fetch from `GET /jobs/{id}/files/{file}` (only the
 /// caller may). Audited.
 #[utoipa::path(
@@ -154,7 +205,9 @@ pub async fn export_customers(
     p.require(Permission::CustomersExport)?;
     let Body(input) = body;
     let format = input.format;
-    let filter = crate::customers::service::filter_of(&state.cipher, input.into_query())?;
+    let (query, ids) = input.into_query();
+    let filter = crate::customers::service::filter_of(&state.cipher, query)?;
+    let filter = crate::customers::store::Filter { ids, ..filter };
     let payload = export::Payload { owner: JobOwner::of(&p), format, filter, lang: crate::i18n::current() };
     let payload = serde_json::to_value(&payload).map_err(ApiError::internal)?;
     let job = state
@@ -170,5 +223,5 @@ pub async fn export_customers(
 pub const EXPORT_KINDS: [&str; 2] = [export::KIND, crate::partners::export::KIND];
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(import_template).service(import_customers).service(export_customers);
+    cfg.service(import_template).service(import_columns).service(import_customers).service(export_customers);
 }

@@ -25,8 +25,9 @@ pub fn write<T>(
 ) -> Result<T, ApiError> {
     let customer = super::access::writable(conn, p, customer_id)?;
     let (record_id, out) = insert(conn, &customer)?;
+    // Under the customer, so that it is on the customer's timeline (the record is in the event).
     let action = format!("customer.{kind}.create");
-    audit::append(conn, &p.actor(), Event::new(&action, kind, Some(&record_id)))?;
+    audit::append(conn, &p.actor(), Event::new(&action, "customer", Some(&customer.id)))?;
     let payload =
         serde_json::json!({ "customer_id": customer.id, "unit_id": customer.unit_id, "record_id": record_id });
     crate::outbox::enqueue(conn, topic, &customer.id, Some(&customer.unit_id), &payload)?;

@@ -155,6 +155,9 @@ pub struct Filter {
     /// The free-text search (`q`), already told apart by kind.
     #[serde(default)]
     pub search: Option<Search>,
+    /// Chosen rows (a bulk export of a selection): at most a page of them.
+    #[serde(default)]
+    pub ids: Option<Vec<String>>,
 }
 
 /// What a free-text search term turned out to be.
@@ -249,6 +252,9 @@ fn filtered<'a>(
     }
     if let Some(h) = &f.household_id {
         q = q.filter(customers::household_id.eq(h.clone()));
+    }
+    if let Some(ids) = &f.ids {
+        q = q.filter(customers::id.eq_any(ids.clone()));
     }
     if let Some(c) = &f.channel {
         q = q.filter(customers::source_channel.eq(c.clone()));

@@ -87,6 +87,7 @@ pub fn tag_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<T
         created_from: None,
         created_to: None,
         search: None,
+        ids: None,
     } = f
     else {
         return Ok(TagPlan::List);

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { CustomerRef } from '@/components/customer-ref';
 import { ListTable } from '@/components/list-table';
+import { ActionCell, ActorCell, useFieldWords } from '@/components/audit-cells';
 
 function VerificationResult({ v }: { v: Verification }) {
   const { t } = useTranslation();
@@ -41,6 +42,7 @@ function dayStart(day: string, plusDays = 0): string | undefined {
 
 export function AuditPage() {
   const { t, i18n } = useTranslation();
+  const fieldWords = useFieldWords();
   const [params, setParams] = useSearchParams();
   const value = (f: Filter) => params.get(f) ?? '';
   const set = (f: Filter, v: string | null) =>
@@ -169,22 +171,14 @@ export function AuditPage() {
               <Table.Tr key={e.seq}>
                 <Table.Td>{formatTime(e.at, i18n.language)}</Table.Td>
                 <Table.Td>
-                  {e.actor_name ?? (e.actor_id ? e.actor_kind : t('audit.system'))}
-                  {e.actor_role ? (
-                    <Text size="xs" c="dimmed">
-                      {t(`roles.${e.actor_role}`)}
-                    </Text>
-                  ) : null}
+                  <ActorCell name={e.actor_name} kind={e.actor_kind} role={e.actor_role} />
                 </Table.Td>
                 <Table.Td>
-                  {t(`auditActions.${e.action}`, { defaultValue: e.action })}
-                  <Text size="xs" c="dimmed">
-                    <Code>{e.action}</Code>
-                  </Text>
+                  <ActionCell action={e.action} />
                 </Table.Td>
                 <Table.Td>{e.resource_type === 'customer' ? <CustomerRef customer={e.customer} /> : '—'}</Table.Td>
                 <Table.Td>{e.purpose ? purpose(e.purpose) : '—'}</Table.Td>
-                <Table.Td>{e.fields.join(', ') || '—'}</Table.Td>
+                <Table.Td>{fieldWords(e.fields)}</Table.Td>
                 <Table.Td>{e.ip ?? '—'}</Table.Td>
                 <Table.Td>
                   <Badge color={e.outcome === 'success' ? 'green' : 'orange'} variant="light">

@@ -9,15 +9,19 @@ import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/lib/use-me';
 
 import { customerKeys } from './api';
+import { ExportDialog } from './export-dialog';
+
+const NO_FILTERS = { q: '', tag: '' };
 
 /** What can be done to the rows selected in the list: add tags, give them an account manager
- * (all or nothing, on the server). */
+ * (all or nothing, on the server), export them. */
 export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {
   const { t } = useTranslation();
   const me = useMe().data;
   const client = useQueryClient();
   const [tags, setTags] = useState<string[]>([]);
   const [owner, setOwner] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
   const colleagues = useQuery({
     queryKey: ['users', 'colleagues'],
     enabled: can(me, 'users:read'),
@@ -53,11 +57,17 @@ export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) 
             </Button>
           </>
         )}
+        {can(me, 'customers:export') && (
+          <Button variant="default" onClick={() => setExporting(true)} data-testid="bulk-export">
+            {t('bulk.export')}
+          </Button>
+        )}
         <Button variant="subtle" onClick={onDone}>
           {t('bulk.clear')}
         </Button>
       </Group>
       <ProblemAlert error={apply.error} />
+      <ExportDialog opened={exporting} onClose={() => setExporting(false)} filters={NO_FILTERS} ids={ids} />
     </Card>
   );
 }

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Code, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -10,6 +10,7 @@ import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
+import { ActionCell, ActorCell, useFieldWords } from '@/components/audit-cells';
 
 /** Members of the customer's household in the user's scope (CUS-6). */
 export function HouseholdTab({ customerId, householdId }: { customerId: string; householdId?: string | null }) {
@@ -45,7 +46,8 @@ export function HouseholdTab({ customerId, householdId }: { customerId: string; 
   );
 }
 
-/** Merges into this customer (with undo), then every recorded action on it. */
+/** Merges into this customer (with undo), then one timeline of everything done to it — changes,
+ * reveals, consents, purchases and contacts, privacy requests, shares — with who did it. */
 export function HistoryTab({ customerId }: { customerId: string }) {
   const { t, i18n } = useTranslation();
   const me = useMe().data;
@@ -63,6 +65,7 @@ export function HistoryTab({ customerId }: { customerId: string }) {
       await api.GET('/api/v1/customers/{id}/history', { params: { path: { id: customerId }, query: { cursor, limit: 50 } } }),
     ),
   );
+  const fieldWords = useFieldWords();
   const now = Date.now();
   return (
     <Stack data-testid="history">
@@ -105,21 +108,12 @@ export function HistoryTab({ customerId }: { customerId: string }) {
             <Table.Tr key={`${e.at}-${i}`}>
               <Table.Td>{formatTime(e.at, i18n.language)}</Table.Td>
               <Table.Td>
-                {t(`auditActions.${e.action}`, { defaultValue: e.action })}
-                {e.purpose ? ` · ${t(`enums.purpose.${e.purpose}`, { defaultValue: e.purpose })}` : ''}
-                <Text size="xs" c="dimmed">
-                  <Code>{e.action}</Code>
-                </Text>
+                <ActionCell action={e.action} purpose={e.purpose} />
               </Table.Td>
               <Table.Td>
-                {e.actor_name ?? '—'}
-                {e.actor_role ? (
-                  <Text size="xs" c="dimmed">
-                    {t(`roles.${e.actor_role}`)}
-                  </Text>
-                ) : null}
+                <ActorCell name={e.actor_name} kind={e.actor_kind} role={e.actor_role} />
               </Table.Td>
-              <Table.Td>{e.fields.join(', ')}</Table.Td>
+              <Table.Td>{fieldWords(e.fields)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -4,25 +4,42 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
+import type { components } from '@/api/schema';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { downloadJobFile, JobProgress } from '@/components/job-progress';
 
 import { countText, useCustomerCount, type ListFilters } from './api';
 
-/** Exports what the list's filters select, masked for the user's role, as a background job. */
-export function ExportDialog({ opened, onClose, filters }: { opened: boolean; onClose: () => void; filters: ListFilters }) {
+type Format = components['schemas']['ExportFormat'];
+const FORMATS: Format[] = ['xlsx', 'csv', 'json'];
+
+/** Exports what the list's filters select — or the rows chosen in it (`ids`) — masked for the
+ * user's role, as a background job. */
+export function ExportDialog({
+  opened,
+  onClose,
+  filters,
+  ids,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  filters: ListFilters;
+  ids?: string[];
+}) {
   const { t, i18n } = useTranslation();
   // Personal data leaves the system: the dialog says how many people before anything starts.
-  const count = useCustomerCount(filters, opened);
-  const shown = count.data ? countText(count.data, i18n.language) : '…';
-  const [format, setFormat] = useState<'csv' | 'json'>('csv');
+  const counted = useCustomerCount(filters, opened && !ids);
+  const count = ids ? { count: ids.length, exact: true } : counted.data;
+  const shown = count ? countText(count, i18n.language) : '…';
+  // What business users open; CSV and JSON for other programs.
+  const [format, setFormat] = useState<Format>('xlsx');
   const [jobId, setJobId] = useState<string | null>(null);
   const start = useMutation({
     mutationFn: async () =>
       unwrap(
         await api.POST('/api/v1/customers/exports', {
-          body: { format, q: filters.q || undefined, tag: filters.tag || undefined },
+          body: ids ? { format, ids } : { format, q: filters.q || undefined, tag: filters.tag || undefined },
         }),
       ),
     onSuccess: (job) => setJobId(job.id),
@@ -35,21 +52,27 @@ export function ExportDialog({ opened, onClose, filters }: { opened: boolean; on
     <Modal opened={opened} onClose={close} title={t('export.title')}>
       <Stack>
         <Text size="sm" c="dimmed">
-          {t('export.help')}
+          {t(ids ? 'export.helpSelected' : 'export.help')}
         </Text>
-        <SegmentedControl value={format} onChange={(v) => setFormat(v as 'csv' | 'json')} data={['csv', 'json']} />
-        {count.data && (
+        <SegmentedControl
+          value={format}
+          onChange={(v) => setFormat(v as Format)}
+          data={FORMATS.map((f) => ({ value: f, label: t(`export.format.${f}`) }))}
+          aria-label={t('export.formatLabel')}
+          data-testid="export-format"
+        />
+        {count && (
           <Text size="sm" fw={500} data-testid="export-count">
-            {t('export.confirm', { count: count.data.count, shown })}
+            {t('export.confirm', { count: count.count, shown })}
           </Text>
         )}
         <Button
           onClick={() => start.mutate()}
           loading={start.isPending}
-          disabled={!!jobId || !count.data || count.data.count === 0}
+          disabled={!!jobId || !count || count.count === 0}
           data-testid="export-start"
         >
-          {t('export.start', { count: count.data?.count ?? 0, shown })}
+          {t('export.start', { count: count?.count ?? 0, shown })}
         </Button>
         <ProblemAlert error={start.error} />
         {jobId && (

@@ -90,8 +90,9 @@ export function ImportPage() {
   const [file, setFile] = useState<File | null>(null);
   const [source, setSource] = useState<SourceChannel | null>('sales');
   const [jobId, setJobId] = useState<string | null>(null);
-  // The preview decides whether the file can go: known columns, a name column, readable bytes.
-  const [ready, setReady] = useState(false);
+  // The preview decides whether the file can go and what each column is: every column known or
+  // skipped, one of them the name, readable bytes.
+  const [mapping, setMapping] = useState<string[] | null>(null);
   const history = useCursorList(['jobs', 'customers.import', jobId], async (cursor) =>
     unwrap(await api.GET('/api/v1/jobs', { params: { query: { kind: 'customers.import', limit: 20, cursor } } })),
   );
@@ -100,7 +101,7 @@ export function ImportPage() {
       if (!file) throw new Error('no file');
       return unwrap(
         await api.POST('/api/v1/customers/imports', {
-          params: { query: { file_name: file.name, source_channel: source ?? undefined } },
+          params: { query: { file_name: file.name, source_channel: source ?? undefined, columns: mapping?.join(',') } },
           // The bytes as saved: the server reads UTF-8 and GBK alike (decoding here would garble GBK).
           body: file as never,
           bodySerializer: (b: unknown) => b as Blob,
@@ -145,12 +146,17 @@ export function ImportPage() {
             onChange={(v) => setSource(v as SourceChannel | null)}
             clearable
           />
-          <Button onClick={() => start.mutate()} disabled={!file || !ready} loading={start.isPending} data-testid="import-start">
+          <Button
+            onClick={() => start.mutate()}
+            disabled={!file || !mapping}
+            loading={start.isPending}
+            data-testid="import-start"
+          >
             {t('import.start')}
           </Button>
         </Group>
       </Card>
-      {file && !jobId && <ImportPreview file={file} onReady={setReady} />}
+      {file && !jobId && <ImportPreview file={file} onMapping={setMapping} />}
       <ProblemAlert error={start.error} />
       {jobId && (
         <Card withBorder>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { decodeSheet } from './import-preview';
+import { columnOf, decodeSheet } from './import-preview';
 
 describe('decodeSheet', () => {
   it('reads UTF-8 with or without a BOM, and GBK as Excel writes it on Chinese Windows', () => {
@@ -13,5 +13,18 @@ describe('decodeSheet', () => {
 
   it('refuses bytes that are neither', () => {
     expect(decodeSheet(new Uint8Array([0x6e, 0x0a, 0x81, 0x20]).buffer)).toBeNull();
+  });
+});
+
+describe('columnOf', () => {
+  const known = [
+    { code: 'name', zh: '姓名', en: 'name' },
+    { code: 'birth_date', zh: '出生日期', en: 'birth date' },
+  ];
+  it('knows a column by its code or its header in either language, as the server does', () => {
+    expect(columnOf('\uFEFF姓名', known)).toBe('name');
+    expect(columnOf(' Birth Date ', known)).toBe('birth_date');
+    expect(columnOf('birth_date', known)).toBe('birth_date');
+    expect(columnOf('客户名称', known)).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
-import { Alert, Badge, Group, Table, Text } from '@mantine/core';
+import { Alert, Badge, Group, Select, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import Papa from 'papaparse';
 import { useTranslation } from 'react-i18next';
 
-import { getSession } from '@/lib/session';
+import { api } from '@/api/client';
+import { unwrap } from '@/api/problem';
 import { ListTable } from '@/components/list-table';
 
 const SHOWN = 5;
@@ -23,35 +24,29 @@ export function decodeSheet(bytes: ArrayBuffer): { text: string; encoding: 'UTF-
   }
 }
 
-/** Column headers the server accepts, by code, as its template names them in each language (one
- * catalogue: the server's). */
-function useKnownHeaders() {
+/** The columns an import may fill, by code, with their headers in both languages (the server's
+ * catalogue). */
+function useImportColumns() {
   return useQuery({
-    queryKey: ['import-template-headers'],
+    queryKey: ['import-columns'],
     staleTime: Infinity,
-    queryFn: async () => {
-      const row = async (lang: string) => {
-        const res = await fetch('/api/v1/customers/imports/template', {
-          headers: { Authorization: `Bearer ${getSession()?.accessToken ?? ''}`, 'Accept-Language': lang },
-        });
-        return (await res.text())
-          .replace(/^\uFEFF/, '')
-          .trim()
-          .split(',');
-      };
-      const [en, zh] = await Promise.all([row('en'), row('zh-CN')]);
-      // The template lists every column in the same order in both languages; the English
-      // label of a code-named column is the code's own reading.
-      return en.map((label, i) => ({ en: label, zh: zh[i] ?? label }));
-    },
+    queryFn: async () => unwrap(await api.GET('/api/v1/customers/imports/columns')).items,
   });
 }
 
-/** What the import will make of the file before it runs: the encoding, each column as it will be
- * read (or that it is not known), and the first rows. */
-export function ImportPreview({ file, onReady }: { file: File; onReady: (ok: boolean) => void }) {
+/** The column a header names (by code or by its header in either language), as the server reads it. */
+export function columnOf(header: string, known: { code: string; zh: string; en: string }[]): string | null {
+  const h = header.trim().replace(/^\uFEFF/, '');
+  const lower = h.toLowerCase();
+  return known.find((k) => k.code === lower || k.en.toLowerCase() === lower || k.zh === h)?.code ?? null;
+}
+
+/** What the import will make of the file before it runs: the encoding, what each column will fill
+ * (recognised from its header, or chosen here; a column may be skipped) and the first rows.
+ * `onMapping` gets the chosen columns once every column is settled and one is the name, else null. */
+export function ImportPreview({ file, onMapping }: { file: File; onMapping: (columns: string[] | null) => void }) {
   const { t, i18n } = useTranslation();
-  const known = useKnownHeaders();
+  const known = useImportColumns();
   const preview = useQuery({
     queryKey: ['import-preview', file.name, file.size, file.lastModified],
     queryFn: async () => {
@@ -63,19 +58,16 @@ export function ImportPreview({ file, onReady }: { file: File; onReady: (ok: boo
   });
   const unreadable = preview.isSuccess && !preview.data;
   const [header = [], ...rows] = preview.data?.rows ?? [];
-  const zh = i18n.language.startsWith('zh');
-  const columns = header.map((h) => {
-    const name = h.trim().toLowerCase();
-    const hit = known.data?.find((k) => k.en.toLowerCase() === name || k.zh === h.trim());
-    return hit ? (zh ? hit.zh : hit.en) : null;
-  });
-  // The one column every file needs.
-  const name = known.data?.find((k) => k.en === 'name');
-  const ok =
-    header.length > 0 &&
-    columns.every((c) => c !== null) &&
-    columns.some((c) => c !== null && (c === name?.zh || c === name?.en));
-  useEffect(() => onReady(ok), [ok, onReady]);
+  // Chosen by hand, by column position; the rest as the header names them. '' skips a column.
+  const [chosen, setChosen] = useState<Record<number, string>>({});
+  useEffect(() => setChosen({}), [file]);
+  const columns = header.map((h, i) => chosen[i] ?? (known.data ? columnOf(h, known.data) : null));
+  const settled = header.length > 0 && columns.every((c) => c !== null);
+  const used = columns.filter((c): c is string => !!c);
+  const repeated = used.some((c, i) => used.indexOf(c) !== i);
+  const ok = settled && !repeated && used.includes('name');
+  const mapping = ok ? columns.map((c) => c ?? '').join(',') : null;
+  useEffect(() => onMapping(mapping ? mapping.split(',') : null), [mapping, onMapping]);
   if (unreadable) {
     return (
       <Alert color="red" data-testid="import-preview-unreadable">
@@ -84,6 +76,11 @@ export function ImportPreview({ file, onReady }: { file: File; onReady: (ok: boo
     );
   }
   if (!preview.data || !known.data) return null;
+  const zh = i18n.language.startsWith('zh');
+  const options = [
+    { value: '', label: t('import.skipColumn') },
+    ...known.data.map((k) => ({ value: k.code, label: zh ? k.zh : k.en })),
+  ];
   return (
     <div data-testid="import-preview">
       <Group mb="xs">
@@ -92,8 +89,8 @@ export function ImportPreview({ file, onReady }: { file: File; onReady: (ok: boo
         </Text>
         <Badge variant="light">{preview.data.encoding}</Badge>
         {!ok && (
-          <Text size="sm" c="red.8">
-            {t('import.previewProblem')}
+          <Text size="sm" c="red.8" data-testid="import-preview-problem">
+            {t(repeated ? 'import.repeatedColumn' : 'import.previewProblem')}
           </Text>
         )}
       </Group>
@@ -101,11 +98,20 @@ export function ImportPreview({ file, onReady }: { file: File; onReady: (ok: boo
         <Table.Thead>
           <Table.Tr>
             {header.map((h, i) => (
-              <Table.Th key={i}>
+              <Table.Th key={i} miw={140}>
                 {h}
-                <Text size="xs" c={columns[i] ? 'dimmed' : 'red.8'}>
-                  {columns[i] ? `→ ${columns[i]}` : t('import.unknownColumn')}
-                </Text>
+                <Select
+                  size="xs"
+                  mt={4}
+                  aria-label={t('import.columnFor', { column: h })}
+                  placeholder={t('import.unknownColumn')}
+                  data={options}
+                  value={columns[i]}
+                  onChange={(v) => setChosen((c) => ({ ...c, [i]: v ?? '' }))}
+                  error={columns[i] === null}
+                  allowDeselect={false}
+                  data-testid="import-column"
+                />
               </Table.Th>
             ))}
           </Table.Tr>
@@ -114,7 +120,9 @@ export function ImportPreview({ file, onReady }: { file: File; onReady: (ok: boo
           {rows.map((r, i) => (
             <Table.Tr key={i}>
               {header.map((_, j) => (
-                <Table.Td key={j}>{r[j] ?? ''}</Table.Td>
+                <Table.Td key={j} c={columns[j] === '' ? 'dimmed' : undefined}>
+                  {r[j] ?? ''}
+                </Table.Td>
               ))}
             </Table.Tr>
           ))}
