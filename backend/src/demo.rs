@@ -118,7 +118,7 @@ pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), Str
                 }
             }
         }
-        for role in [Role::Compliance, Role::Auditor] {
+        for role in [Role::Compliance, Role::Auditor, Role::Manager] {
             let username = format!("group.{}", role.as_str());
             if store::user_by_username(c, &username)?.is_none() {
                 bootstrap::create_user(c, &username, role, None, hash.clone())?;
@@ -147,6 +147,11 @@ pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), Str
             existing + n,
             started.elapsed().as_secs_f64()
         );
+        // A first tiering, so that the demo shows tiers and their why from the start.
+        let run =
+            crate::tiers::run::execute(&mut conn, &crate::audit::Actor::system(), None, false, &mut |_, _| Ok(()))
+                .map_err(|e| e.to_string())?;
+        println!("value tiers: {} customers scored, {} given a tier", run.scored, run.changed);
     }
     Ok(())
 }

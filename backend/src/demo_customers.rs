@@ -173,6 +173,9 @@ pub fn seed(
                     purchased_at: at,
                     created_by: None,
                     created_at: at,
+                    // Two in three sales record their margin (10–40 %); the rest leave it to the
+                    // configured default rate.
+                    margin_fen: (rng.below(3) > 0).then(|| price * (10 + rng.below(31) as i64) / 100),
                 });
             }
             row.last_purchase_at = last;

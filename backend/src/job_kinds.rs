@@ -14,6 +14,7 @@ pub const ALL: &[JobKind] = &[
     crate::partners::export::JOB,
     crate::privacy::retention::JOB,
     crate::keys::reencrypt::JOB,
+    crate::tiers::run::JOB,
 ];
 
 #[cfg(test)]
@@ -29,6 +30,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!((names.len(), schedules.len()), (n, s));
-        assert_eq!(s, 4, "quality, retention, job files, audit checkpoint");
+        assert_eq!(s, 5, "quality, retention, job files, audit checkpoint, tiers");
     }
 }

@@ -32,5 +32,6 @@ pub mod spa;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod tiers;
 pub mod trail;
 pub mod webhooks;

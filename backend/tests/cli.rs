@@ -46,6 +46,8 @@ fn first_admin_and_demo_data(database_url: Option<String>) {
     assert!(ok, "{err}");
     assert!(out.contains("username: admin") && out.contains("password: "), "{out}");
     assert!(out.contains("10 customers now"), "{out}");
+    // A first tiering with the default settings (those who bought within the year).
+    assert!(out.contains("value tiers: ") && out.contains("customers scored"), "{out}");
     // Only once: the second run finds users and prints no password.
     let (ok, out, _) = guanxi(&["seed-demo"], &[]);
     assert!(ok && !out.contains("password: "), "{out}");

@@ -74,10 +74,12 @@ pub enum Permission {
     /// Approving what an administrator asked for an account that would read clear personal data
     /// (four eyes, `org::grants`).
     GrantsApprove,
+    /// Value-tier settings and tiering runs (with a whole-group scope: percentiles span the group).
+    TiersManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 25] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -102,6 +104,7 @@ impl Permission {
         Permission::IncidentsRead,
         Permission::IncidentsManage,
         Permission::GrantsApprove,
+        Permission::TiersManage,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -131,6 +134,7 @@ impl Permission {
             Permission::IncidentsRead => "incidents:read",
             Permission::IncidentsManage => "incidents:manage",
             Permission::GrantsApprove => "grants:approve",
+            Permission::TiersManage => "tiers:manage",
         }
     }
 }
@@ -204,6 +208,7 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | ConsentWrite
                     | PrivacyRequests
                     | GrantsApprove
+                    | TiersManage
             )
         }
         Role::Agent | Role::Sales => matches!(

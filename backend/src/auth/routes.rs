@@ -169,8 +169,13 @@ pub struct Me {
 )]
 #[get("/me")]
 pub async fn me(p: Principal) -> web::Json<Me> {
-    let permissions =
-        super::Permission::ALL.into_iter().filter(|perm| p.allows(*perm)).map(|perm| perm.scope().to_owned()).collect();
+    // Tier settings and runs span the group: offered only to someone who sees all of it.
+    let whole_group = crate::org::scope::Scope::of(&p).is_whole_group();
+    let permissions = super::Permission::ALL
+        .into_iter()
+        .filter(|perm| p.allows(*perm) && (*perm != super::Permission::TiersManage || whole_group))
+        .map(|perm| perm.scope().to_owned())
+        .collect();
     web::Json(Me {
         id: p.id,
         kind: p.kind,

@@ -8,6 +8,7 @@ mod load;
 mod memory;
 mod pgbench;
 mod search;
+mod tiers;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -423,6 +424,9 @@ async fn customer_figures(
     }
     if opts.wants("B3c") {
         figures.extend(search::b3c(&viewer, opts.pairs).await?);
+    }
+    if opts.wants("B4") {
+        figures.push(tiers::b4(&state.db, opts.pairs).await?);
     }
     if opts.wants("B2") {
         figures.push(b2(client, opts, (Rc::new(api.clone()), auth.clone()), Rc::new(bare_urls)).await);

@@ -66,6 +66,27 @@ pub fn decide(
     Ok(decision(true, DecisionReason::Granted, Some(record.id.clone()), format!("{purpose} was granted at {at}")))
 }
 
+/// The decision as SQL, for set-based work over every customer (tiering, segments): true when the
+/// newest `profiling` record of the customer `customers.id` withdrew it. A customer never asked
+/// is profiled on the controller's legitimate interest; one who withdrew is not (PIPL art. 24).
+/// "Newest" as everywhere here: the greatest id (ids grow with time). A macro, so that statements
+/// written for each database can `concat!` it.
+#[macro_export]
+macro_rules! profiling_withdrawn_sql {
+    () => {
+        "EXISTS (SELECT 1 FROM consents k WHERE k.customer_id = customers.id AND k.purpose = 'profiling' \
+         AND k.granted = FALSE AND k.id = (SELECT MAX(k2.id) FROM consents k2 \
+         WHERE k2.customer_id = customers.id AND k2.purpose = 'profiling'))"
+    };
+}
+
+/// Whether the customer's newest `profiling` record withdrew it (the rule of
+/// `profiling_withdrawn_sql!` for one customer).
+pub fn profiling_withdrawn(conn: &mut DbConnection, customer_id: &str) -> Result<bool, ApiError> {
+    let newest = store::current(conn, customer_id, &Purpose::Profiling.to_string())?;
+    Ok(newest.is_some_and(|r| !r.granted))
+}
+
 /// The batch form of `decide`, for sends, exports and profiling over many customers: for each of
 /// `customer_ids`, whether its newest record for `purpose` made by `at` grants it, and if not
 /// why (`NoConsent`, `Withdrawn`). One query per batch. Intra-group sharing depends on who asks

@@ -245,6 +245,8 @@ pub struct CustomerQuery {
     /// Members of one household (CUS-6).
     pub household_id: Option<String>,
     pub channel: Option<SourceChannel>,
+    /// Customers of this value tier (`GET /customers/{id}/tier`).
+    pub tier: Option<TierLetter>,
     pub reachable: Option<bool>,
     /// Created at or after (RFC 3339).
     pub created_from: Option<chrono::DateTime<chrono::Utc>>,
@@ -320,6 +322,26 @@ pub struct CustomerCount {
     /// Exact when `exact`; otherwise the cap (10,000) — there are more.
     pub count: i64,
     pub exact: bool,
+}
+
+/// A value tier (SEG-1), as its capital letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum TierLetter {
+    A,
+    B,
+    C,
+    D,
+}
+
+impl TierLetter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TierLetter::A => "A",
+            TierLetter::B => "B",
+            TierLetter::C => "C",
+            TierLetter::D => "D",
+        }
+    }
 }
 
 /// Where a merged customer's record went.

@@ -560,6 +560,7 @@ pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter
         unit_id: q.unit_id,
         household_id: q.household_id,
         channel: q.channel.map(|c| c.as_str().to_owned()),
+        tier: q.tier.map(|t| t.as_str().to_owned()),
         reachable: q.reachable,
         created_from: q.created_from.map(|t| t.naive_utc()),
         created_to: q.created_to.map(|t| t.naive_utc()),

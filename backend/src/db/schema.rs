@@ -243,6 +243,7 @@ diesel::table! {
         purchased_at -> Timestamp,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
+        margin_fen -> Nullable<BigInt>,
     }
 }
 
@@ -583,6 +584,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tier_configs (version) {
+        version -> BigInt,
+        settings -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_runs (id) {
+        id -> Text,
+        job_id -> Nullable<Text>,
+        config_version -> BigInt,
+        dry_run -> Bool,
+        as_of -> Timestamp,
+        status -> Text,
+        scored -> BigInt,
+        changed -> BigInt,
+        summary -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tier_scores (run_id, customer_id) {
+        run_id -> Text,
+        customer_id -> Text,
+        spend_fen -> BigInt,
+        profit_fen -> BigInt,
+        frequency -> BigInt,
+        pct_spend -> BigInt,
+        pct_profit -> BigInt,
+        pct_frequency -> BigInt,
+        score -> BigInt,
+        tier -> Text,
+    }
+}
+
+diesel::table! {
+    customer_tiers (customer_id) {
+        customer_id -> Text,
+        tier -> Text,
+        score -> BigInt,
+        run_id -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_history (customer_id, run_id) {
+        customer_id -> Text,
+        run_id -> Text,
+        from_tier -> Nullable<Text>,
+        to_tier -> Nullable<Text>,
+        score -> Nullable<BigInt>,
+        spend_fen -> Nullable<BigInt>,
+        profit_fen -> Nullable<BigInt>,
+        frequency -> Nullable<BigInt>,
+        config_version -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(customer_tiers -> customers (customer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     users,
@@ -622,4 +691,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     incident_customers,
     incident_actions,
     incident_notifications,
+    tier_configs,
+    tier_runs,
+    tier_scores,
+    customer_tiers,
+    tier_history,
 );

@@ -31,10 +31,12 @@ pub enum Topic {
     ConsentChanged,
     #[serde(rename = "user.offboarded")]
     UserOffboarded,
+    #[serde(rename = "tiers.applied")]
+    TiersApplied,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 12] = [
+    pub const ALL: [Topic; 13] = [
         Topic::CustomerCreated,
         Topic::CustomerUpdated,
         Topic::CustomerDeleted,
@@ -47,6 +49,7 @@ impl Topic {
         Topic::ContactCreated,
         Topic::ConsentChanged,
         Topic::UserOffboarded,
+        Topic::TiersApplied,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Topic {
             Topic::ContactCreated => "customer.contact.created",
             Topic::ConsentChanged => "consent.changed",
             Topic::UserOffboarded => "user.offboarded",
+            Topic::TiersApplied => "tiers.applied",
         }
     }
 
@@ -89,6 +93,11 @@ impl Topic {
             Topic::UserOffboarded => (
                 "A member of staff left; their customers went to successors.",
                 "`data`: `user_id`, `successors`, `reassigned`.",
+            ),
+            Topic::TiersApplied => (
+                "A tiering run changed customers' value tiers (one event per run; each change is in \
+                 `GET /customers/{id}/tier`).",
+                "`data`: `run_id`, `config_version`, `scored`, `changed`.",
             ),
         };
         format!("{what} {data}")

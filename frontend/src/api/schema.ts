@@ -758,6 +758,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's value tier, why (measures, percentiles, weights, score, the run's cut-offs) and
+         *     its changes — or why there is none (`potential`, `not_profiled`).
+         */
+        get: operations["get_customer_tier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/verifications": {
         parameters: {
             query?: never;
@@ -1333,6 +1353,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tiers/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The value-tier settings in force (version 0: the seed's defaults, never changed). */
+        get: operations["get_tier_config"];
+        /**
+         * Saves new value-tier settings as the next version (managers of the whole group). `If-Match`
+         *     names the version changed (`"0"` for the defaults); the next run uses the new one.
+         */
+        put: operations["set_tier_config"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tiers/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tiering runs, newest first: applied and dry runs, with what each found. Counts only, no
+         *     customer: readable by anyone who reads customers.
+         */
+        get: operations["list_tier_runs"];
+        put?: never;
+        /**
+         * Starts a tiering run over every customer (managers of the whole group): a job; when it is done
+         *     its run (`GET /tiers/runs`) holds the distribution, the movement matrix and the cut-offs.
+         */
+        post: operations["start_tier_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tiers/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One tiering run with its distribution, movement matrix and cut-offs. */
+        get: operations["get_tier_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units": {
         parameters: {
             query?: never;
@@ -1820,6 +1902,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "tiers.applied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * tiers.applied
+         * @description A tiering run changed customers' value tiers (one event per run; each change is in `GET /customers/{id}/tier`). `data`: `run_id`, `config_version`, `scored`, `changed`.
+         */
+        post: operations["on_tiers_applied"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "user.offboarded": {
         parameters: {
             query?: never;
@@ -2200,6 +2302,12 @@ export interface components {
             channel: components["schemas"]["SalesChannel"];
             /** @description ISO 4217 (default CNY). */
             currency?: string | null;
+            /**
+             * Format: int64
+             * @description The profit it made, in fen (no more than the amount); without it, value tiers assume the
+             *     configured default margin rate.
+             */
+            margin_fen?: number | null;
             product: string;
             /** Format: date-time */
             purchased_at: string;
@@ -2290,6 +2398,21 @@ export interface components {
             name: string;
             unit_id: string;
         };
+        /**
+         * @description A customer's tier and why: the measures, their percentiles, the weights, the score and the
+         *     score range of each tier in the run that set it.
+         */
+        CustomerTier: {
+            history: components["schemas"]["TierChange"][];
+            /**
+             * @description `potential` (no purchase in the last run's window) or `not_profiled` (withdrew
+             *     profiling consent) when there is no tier; absent before any run.
+             */
+            reason?: string | null;
+            /** @description A, B, C or D; absent when the customer has none (`reason` says why). */
+            tier?: string | null;
+            why?: null | components["schemas"]["TierWhy"];
+        };
         /** @enum {string} */
         CustomerType: "individual" | "household_member";
         /** @description The answer to "may this customer be used for this purpose (through this channel) now?". */
@@ -2371,6 +2494,7 @@ export interface components {
             q?: string | null;
             reachable?: boolean | null;
             tag?: string | null;
+            tier?: null | components["schemas"]["TierLetter"];
             unit_id?: string | null;
         };
         /** @enum {string} */
@@ -2690,6 +2814,12 @@ export interface components {
         MergedInto: {
             merged_into: string;
         };
+        Move: {
+            /** Format: int64 */
+            count: number;
+            from: string;
+            to: string;
+        };
         /** @description Related records that move to the survivor. */
         MoveCounts: {
             consents: number;
@@ -2842,6 +2972,11 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
+        Page_TierRun: {
+            items: components["schemas"]["TierRun"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
         Page_TrailEntry: {
             items: components["schemas"]["TrailEntry"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
@@ -2949,6 +3084,8 @@ export interface components {
             currency: string;
             customer_id: string;
             id: string;
+            /** Format: int64 */
+            margin_fen?: number | null;
             product: string;
             /** Format: date-time */
             purchased_at: string;
@@ -3047,8 +3184,33 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "compliance" | "manager" | "agent" | "sales" | "auditor" | "integration";
+        /**
+         * @description Counts per tier, the movement from → to, and each tier's score range: what a dry run shows
+         *     before anything is applied, and what an applied run did.
+         */
+        RunSummary: {
+            /** @description The lowest and highest score in each tier (0..=1,000,000). */
+            cutoffs: {
+                [key: string]: components["schemas"]["ScoreRange"];
+            };
+            /** @description Scored customers per tier (A, B, C, D). */
+            distribution: {
+                [key: string]: number;
+            };
+            /**
+             * @description Customers moving from one tier to another; `none` is no tier (no purchase in the window,
+             *     not profiled, or not scored before). Unchanged customers are counted too (A → A).
+             */
+            movement: components["schemas"]["Move"][];
+        };
         /** @enum {string} */
         SalesChannel: "store" | "online" | "phone" | "agent" | "app";
+        ScoreRange: {
+            /** Format: int64 */
+            max: number;
+            /** Format: int64 */
+            min: number;
+        };
         SelfServiceChoice: {
             granted: boolean;
             purpose: components["schemas"]["Purpose"];
@@ -3103,6 +3265,15 @@ export interface components {
             fields: Record<string, never>;
             id: string;
         };
+        /** @description The share of scored customers in each tier from the top, in percent; D holds the rest. */
+        Shares: {
+            /** Format: int32 */
+            a: number;
+            /** Format: int32 */
+            b: number;
+            /** Format: int32 */
+            c: number;
+        };
         /**
          * @description A list's order: `-created` (default, newest first) or `name`.
          * @enum {string}
@@ -3133,6 +3304,119 @@ export interface components {
             /** Format: int64 */
             webhooks: number;
         };
+        StartRun: {
+            /** @description Only compute the distribution and the movement; change nothing. */
+            dry_run?: boolean;
+        };
+        TierChange: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            config_version: number;
+            /** Format: int64 */
+            frequency?: number | null;
+            from?: string | null;
+            /** Format: int64 */
+            profit_fen?: number | null;
+            run_id: string;
+            /** Format: int64 */
+            score?: number | null;
+            /** Format: int64 */
+            spend_fen?: number | null;
+            to?: string | null;
+        };
+        /** @description A version of the settings as the API shows it. */
+        TierConfig: {
+            /** Format: date-time */
+            created_at?: string | null;
+            created_by?: string | null;
+            settings: components["schemas"]["TierSettings"];
+            /**
+             * Format: int64
+             * @description Also the `ETag`; a change sends it as `If-Match`. 0: the defaults, never saved.
+             */
+            version: number;
+        };
+        /**
+         * @description A value tier (SEG-1), as its capital letter.
+         * @enum {string}
+         */
+        TierLetter: "A" | "B" | "C" | "D";
+        TierRun: {
+            /**
+             * Format: date-time
+             * @description The end of the measured window.
+             */
+            as_of: string;
+            /**
+             * Format: int64
+             * @description Customers whose tier changed (or, for a dry run, would change).
+             */
+            changed: number;
+            /** Format: int64 */
+            config_version: number;
+            dry_run: boolean;
+            /** Format: date-time */
+            finished_at?: string | null;
+            id: string;
+            job_id?: string | null;
+            /** Format: int64 */
+            scored: number;
+            /** Format: date-time */
+            started_at: string;
+            /** @description running, done, failed. */
+            status: string;
+            summary?: null | components["schemas"]["RunSummary"];
+        };
+        TierSettings: {
+            /**
+             * Format: int32
+             * @description The margin assumed, in percent of the amount, for a purchase recorded without one.
+             */
+            default_margin_percent: number;
+            /** @description a + b + c ≤ 100 (A + B is the seed's "top 20 %"). */
+            shares: components["schemas"]["Shares"];
+            /** @description Add up to 100. */
+            weights: components["schemas"]["Weights"];
+            /**
+             * Format: int32
+             * @description The months of purchases a run measures, ending at the run.
+             */
+            window_months: number;
+        };
+        TierWhy: {
+            /** Format: date-time */
+            as_of: string;
+            /** Format: int64 */
+            config_version: number;
+            cutoffs: {
+                [key: string]: components["schemas"]["ScoreRange"];
+            };
+            /** Format: int64 */
+            frequency: number;
+            /** Format: int64 */
+            pct_frequency: number;
+            /** Format: int64 */
+            pct_profit: number;
+            /**
+             * Format: int64
+             * @description Percent ranks among the scored customers, in basis points (0..=10000).
+             */
+            pct_spend: number;
+            /** Format: int64 */
+            profit_fen: number;
+            run_id: string;
+            /**
+             * Format: int64
+             * @description Σ weight × percentile, 0..=1,000,000.
+             */
+            score: number;
+            /** Format: int64 */
+            spend_fen: number;
+            weights: components["schemas"]["Weights"];
+            /** Format: int32 */
+            window_months: number;
+        };
         TokenResponse: {
             access_token: string;
             /**
@@ -3146,7 +3430,7 @@ export interface components {
             token_type: string;
         };
         /** @enum {string} */
-        Topic: "customer.created" | "customer.updated" | "customer.deleted" | "customer.merged" | "customer.unmerged" | "customer.restored" | "customer.purchase.created" | "customer.preference.created" | "customer.feedback.created" | "customer.contact.created" | "consent.changed" | "user.offboarded";
+        Topic: "customer.created" | "customer.updated" | "customer.deleted" | "customer.merged" | "customer.unmerged" | "customer.restored" | "customer.purchase.created" | "customer.preference.created" | "customer.feedback.created" | "customer.contact.created" | "consent.changed" | "user.offboarded" | "tiers.applied";
         /** @description What a subscription names: one topic, every `customer.*` topic, or everything (`*`). */
         TopicFilter: components["schemas"]["Family"] | components["schemas"]["Topic"];
         /** @description An entry with the names a reviewer reads it by. */
@@ -3316,6 +3600,24 @@ export interface components {
             /** @description Verify `X-Guanxi-Signature: t=…,v1=…` as HMAC-SHA256 over `t + "." + body` with this. */
             secret: string;
             webhook: components["schemas"]["Webhook"];
+        };
+        /** @description How much each measure weighs in the score, in percent; they add up to 100. */
+        Weights: {
+            /**
+             * Format: int32
+             * @description Number of purchases in the window.
+             */
+            frequency: number;
+            /**
+             * Format: int32
+             * @description Profit contribution: the purchases' margins (or the default rate) in the window.
+             */
+            profit: number;
+            /**
+             * Format: int32
+             * @description Contract amount (spend) in the window.
+             */
+            spend: number;
         };
     };
     responses: never;
@@ -3787,6 +4089,8 @@ export interface operations {
                 /** @description Members of one household (CUS-6). */
                 household_id?: string;
                 channel?: components["schemas"]["SourceChannel"];
+                /** @description Customers of this value tier (`GET /customers/{id}/tier`). */
+                tier?: components["schemas"]["TierLetter"];
                 reachable?: boolean;
                 /** @description Created at or after (RFC 3339). */
                 created_from?: string;
@@ -3915,6 +4219,8 @@ export interface operations {
                 /** @description Members of one household (CUS-6). */
                 household_id?: string;
                 channel?: components["schemas"]["SourceChannel"];
+                /** @description Customers of this value tier (`GET /customers/{id}/tier`). */
+                tier?: components["schemas"]["TierLetter"];
                 reachable?: boolean;
                 /** @description Created at or after (RFC 3339). */
                 created_from?: string;
@@ -4971,6 +5277,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Share"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_customer_tier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTier"];
                 };
             };
             "4XX": {
@@ -6278,6 +6613,165 @@ export interface operations {
             };
         };
     };
+    get_tier_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierConfig"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_tier_config: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version changed */
+                "If-Match": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TierSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierConfig"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tier_runs: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TierRun"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_tier_run: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartRun"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_tier_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierRun"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_units: {
         parameters: {
             query?: {
@@ -7229,6 +7723,35 @@ export interface operations {
             };
         };
     };
+    on_tiers_applied: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     on_user_offboarded: {
         parameters: {
             query?: never;
@@ -7299,5 +7822,6 @@ export const salesChannelValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
 export const sortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Sort"]> = ["-created", "name"];
 export const sourceChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SourceChannel"]> = ["sales", "service", "survey", "third_party", "self_web", "self_hotline", "self_app"];
-export const topicValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Topic"]> = ["customer.created", "customer.updated", "customer.deleted", "customer.merged", "customer.unmerged", "customer.restored", "customer.purchase.created", "customer.preference.created", "customer.feedback.created", "customer.contact.created", "consent.changed", "user.offboarded"];
+export const tierLetterValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TierLetter"]> = ["A", "B", "C", "D"];
+export const topicValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Topic"]> = ["customer.created", "customer.updated", "customer.deleted", "customer.merged", "customer.unmerged", "customer.restored", "customer.purchase.created", "customer.preference.created", "customer.feedback.created", "customer.contact.created", "consent.changed", "user.offboarded", "tiers.applied"];
 export const unitKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UnitKind"]> = ["group", "subsidiary", "department"];

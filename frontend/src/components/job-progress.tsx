@@ -40,7 +40,7 @@ export function JobProgress({ id, children }: { id: string; children?: (job: Job
           {t(`jobs.status.${j.status}`)}
         </Badge>
       </Group>
-      <Progress value={percent} animated={!finished(j)} />
+      <Progress value={percent} animated={!finished(j)} aria-label={t('jobs.progressLabel')} />
       {j.status === 'succeeded' && children?.(j)}
       {j.error && <Alert color="red">{j.error}</Alert>}
     </Stack>

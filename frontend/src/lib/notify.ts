@@ -7,5 +7,10 @@ import i18n from 'i18next';
 export type ToastMeta = { toast?: string | false };
 
 export function toast(key: string, options?: Record<string, unknown>) {
-  notifications.show({ message: i18n.t(key, options), color: 'green', autoClose: 3000 });
+  notifications.show({
+    message: i18n.t(key, options),
+    color: 'green',
+    autoClose: 3000,
+    closeButtonProps: { 'aria-label': i18n.t('common.close') },
+  });
 }

@@ -30,5 +30,6 @@ mod privacy;
 mod retention;
 mod self_service;
 mod sharing;
+mod tiers;
 mod web_ui;
 mod webhooks;

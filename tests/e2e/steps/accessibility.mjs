@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-async function signInAs(page, username, password) {
+export async function signInAs(page, username, password) {
   if (!page.url().endsWith('/login')) {
     await page.getByRole('button', { name: /Sign out|退出登录/ }).click();
   }
@@ -18,7 +18,7 @@ async function signInAs(page, username, password) {
 }
 
 /** Serious and critical axe findings on the page as it is now, with where they are. */
-async function findings(page, screen) {
+export async function findings(page, screen) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axe });
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return result.violations

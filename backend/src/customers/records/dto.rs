@@ -29,6 +29,7 @@ pub struct PurchaseRow {
     pub purchased_at: NaiveDateTime,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
+    pub margin_fen: Option<i64>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -47,6 +48,11 @@ pub struct CreatePurchase {
     pub currency: Option<String>,
     pub channel: SalesChannel,
     pub purchased_at: DateTime<Utc>,
+    /// The profit it made, in fen (no more than the amount); without it, value tiers assume the
+    /// configured default margin rate.
+    #[validate(range(min = -100_000_000_000i64, max = 100_000_000_000i64))]
+    #[schema(minimum = -100_000_000_000f64, maximum = 100_000_000_000f64)]
+    pub margin_fen: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,6 +66,7 @@ pub struct Purchase {
     pub currency: String,
     pub channel: SalesChannel,
     pub purchased_at: DateTime<Utc>,
+    pub margin_fen: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -74,6 +81,7 @@ impl From<PurchaseRow> for Purchase {
             amount_fen: r.amount_fen,
             currency: r.currency,
             purchased_at: utc(r.purchased_at),
+            margin_fen: r.margin_fen,
             created_at: utc(r.created_at),
         }
     }

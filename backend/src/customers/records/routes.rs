@@ -73,6 +73,9 @@ pub async fn create_purchase(
         .db
         .write_as(p.owed(), move |c| {
             super::write(c, &p, &id, "purchase", Topic::PurchaseCreated, |c, customer| {
+                if input.margin_fen.is_some_and(|m| m.abs() > input.amount_fen.abs()) {
+                    return Err(ApiError::field("margin_fen", "above_amount"));
+                }
                 let row = PurchaseRow {
                     id: new_id(),
                     customer_id: customer.id.clone(),
@@ -84,6 +87,7 @@ pub async fn create_purchase(
                     purchased_at: store::time(input.purchased_at),
                     created_by: Some(p.id.clone()),
                     created_at: now(),
+                    margin_fen: input.margin_fen,
                 };
                 store::insert_purchase(c, &row)?;
                 Ok((row.id.clone(), row))

@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::CustomerRow;
-use crate::db::schema::{audit_log, customer_notifications, customer_owners, customer_tags, customers, units};
+use crate::db::schema::{
+    audit_log, customer_notifications, customer_owners, customer_tags, customer_tiers, customers, units,
+};
 use crate::db::{Backend, DbConnection};
 use crate::org::scope::Scope;
 
@@ -149,6 +151,8 @@ pub struct Filter {
     #[serde(default)]
     pub household_id: Option<String>,
     pub channel: Option<String>,
+    #[serde(default)]
+    pub tier: Option<String>,
     pub reachable: Option<bool>,
     pub created_from: Option<NaiveDateTime>,
     pub created_to: Option<NaiveDateTime>,
@@ -258,6 +262,12 @@ fn filtered<'a>(
     }
     if let Some(c) = &f.channel {
         q = q.filter(customers::source_channel.eq(c.clone()));
+    }
+    if let Some(t) = &f.tier {
+        // customer_tiers(tier, customer_id) answers the subquery from its index.
+        let tiered =
+            customer_tiers::table.filter(customer_tiers::tier.eq(t.clone())).select(customer_tiers::customer_id);
+        q = q.filter(customers::id.eq_any(tiered));
     }
     if let Some(r) = f.reachable {
         q = q.filter(customers::reachable.eq(r));

@@ -83,6 +83,7 @@ pub fn tag_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<T
         unit_id: None,
         household_id: None,
         channel: None,
+        tier: None,
         reachable: None,
         created_from: None,
         created_to: None,

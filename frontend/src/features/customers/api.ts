@@ -4,7 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 
-export type ListFilters = { q: string; tag: string };
+/** The list's filters as the address holds them ('' when unset). */
+export type ListFilters = { q: string; tag: string; tier: string };
+
+export const asTier = (t: string) => (['A', 'B', 'C', 'D'].includes(t) ? (t as 'A' | 'B' | 'C' | 'D') : undefined);
 
 export const customerKeys = {
   all: ['customers'] as const,
@@ -22,7 +25,7 @@ export function useCustomerCount(filters: ListFilters, enabled = true) {
     queryFn: async () =>
       unwrap(
         await api.GET('/api/v1/customers/count', {
-          params: { query: { q: filters.q || undefined, tag: filters.tag || undefined } },
+          params: { query: { q: filters.q || undefined, tag: filters.tag || undefined, tier: asTier(filters.tier) } },
         }),
       ),
   });

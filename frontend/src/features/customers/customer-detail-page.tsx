@@ -13,6 +13,7 @@ import { formatTime } from '@/lib/format';
 
 import { ConsentTab } from '@/features/consent';
 import { LogRequestDialog } from '@/features/privacy';
+import { ValueTab } from '@/features/tiers';
 
 import { CustomerForm } from './customer-form';
 import { HistoryTab, HouseholdTab } from './customer-history';
@@ -165,7 +166,7 @@ export function CustomerDetailPage() {
       <Card withBorder>
         <Tabs defaultValue="profile" keepMounted={false}>
           <Tabs.List>
-            {['profile', 'consent', 'purchases', 'preferences', 'feedback', 'contacts', 'household', 'history']
+            {['profile', 'value', 'consent', 'purchases', 'preferences', 'feedback', 'contacts', 'household', 'history']
               .filter((tab) => tab !== 'consent' || can(me, 'consent:read'))
               .map((tab) => (
                 <Tabs.Tab key={tab} value={tab}>
@@ -175,6 +176,9 @@ export function CustomerDetailPage() {
           </Tabs.List>
           <Tabs.Panel value="profile" pt="md">
             <Profile c={c} />
+          </Tabs.Panel>
+          <Tabs.Panel value="value" pt="md">
+            <ValueTab customerId={c.id} />
           </Tabs.Panel>
           <Tabs.Panel value="consent" pt="md">
             <ConsentTab customerId={c.id} />

@@ -7,6 +7,7 @@ import {
   Checkbox,
   Group,
   Modal,
+  Select,
   Stack,
   Table,
   Text,
@@ -27,7 +28,7 @@ import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
-import { countText, customerKeys, useCustomerCount } from './api';
+import { asTier, countText, customerKeys, useCustomerCount } from './api';
 import { BulkBar } from './bulk-bar';
 import { CustomerForm } from './customer-form';
 import { ExportDialog } from './export-dialog';
@@ -41,7 +42,8 @@ export function CustomersPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const tag = params.get('tag') ?? '';
-  const setFilter = (name: 'q' | 'tag', value: string) =>
+  const tier = params.get('tier') ?? '';
+  const setFilter = (name: 'q' | 'tag' | 'tier', value: string) =>
     setParams(
       (p) => {
         if (value) p.set(name, value);
@@ -50,7 +52,7 @@ export function CustomersPage() {
       },
       { replace: true },
     );
-  const [filters] = useDebouncedValue({ q: q.trim(), tag: tag.trim() }, 300);
+  const [filters] = useDebouncedValue({ q: q.trim(), tag: tag.trim(), tier }, 300);
   // Numbers are stored encrypted and found only whole: part of one is explained, not searched
   // (and not silently dropped, which listed everyone).
   const digits = filters.q.replace(/[\s+-]/g, '');
@@ -79,6 +81,7 @@ export function CustomersPage() {
               sort,
               q: filters.q || undefined,
               tag: filters.tag || undefined,
+              tier: asTier(filters.tier),
             },
           },
         }),
@@ -138,6 +141,17 @@ export function CustomersPage() {
           placeholder={t('customers.filterTag')}
           value={tag}
           onChange={(e) => setFilter('tag', e.currentTarget.value)}
+        />
+        <Select
+          mt="auto"
+          aria-label={t('customers.filterTier')}
+          placeholder={t('customers.filterTier')}
+          data={['A', 'B', 'C', 'D'].map((x) => ({ value: x, label: t('tiers.tierName', { tier: x }) }))}
+          value={tier || null}
+          onChange={(v) => setFilter('tier', v ?? '')}
+          clearable
+          w={140}
+          data-testid="filter-tier"
         />
         {count.data && (
           <Text size="sm" c="dimmed" mt="auto" data-testid="customer-count">
@@ -206,7 +220,7 @@ export function CustomersPage() {
         </ListTable>
         {!partialNumber && list.isSuccess && list.items.length === 0 && (
           <Text c="dimmed" size="sm" p="md" data-testid="customers-empty">
-            {filters.q || filters.tag ? t('customers.emptySearch') : t('customers.emptyAll')}
+            {filters.q || filters.tag || filters.tier ? t('customers.emptySearch') : t('customers.emptyAll')}
           </Text>
         )}
       </Card>

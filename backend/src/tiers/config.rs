@@ -1,0 +1,122 @@
+//! The settings of the value tiers (SEG-1), versioned: each change is a new version, a run names
+//! the version it used, and an old version stays readable. Shares and weights are whole percents
+//! so that the run computes in integers, the same on both databases.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::error::ApiError;
+
+/// How much each measure weighs in the score, in percent; they add up to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Contract amount (spend) in the window.
+    #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
+    pub spend: u32,
+    /// Profit contribution: the purchases' margins (or the default rate) in the window.
+    #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
+    pub profit: u32,
+    /// Number of purchases in the window.
+    #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
+    pub frequency: u32,
+}
+
+/// The share of scored customers in each tier from the top, in percent; D holds the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shares {
+    #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
+    pub a: u32,
+    #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
+    pub b: u32,
+    #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
+    pub c: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierSettings {
+    /// The months of purchases a run measures, ending at the run.
+    #[validate(range(min = 1, max = 60))]
+    #[schema(minimum = 1, maximum = 60)]
+    pub window_months: u32,
+    /// Add up to 100.
+    #[validate(nested)]
+    pub weights: Weights,
+    /// a + b + c ≤ 100 (A + B is the seed's "top 20 %").
+    #[validate(nested)]
+    pub shares: Shares,
+    /// The margin assumed, in percent of the amount, for a purchase recorded without one.
+    #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
+    pub default_margin_percent: u32,
+}
+
+impl Default for TierSettings {
+    /// Seed 003: spend 40 %, profit 40 %, frequency 20 %; A + B the top 20 % (A 5 %, B 15 %),
+    /// C the next 30 %, D the rest; a year of purchases.
+    fn default() -> Self {
+        TierSettings {
+            window_months: 12,
+            weights: Weights { spend: 40, profit: 40, frequency: 20 },
+            shares: Shares { a: 5, b: 15, c: 30 },
+            default_margin_percent: 20,
+        }
+    }
+}
+
+impl TierSettings {
+    /// The rules across fields, after each field's own (`validate`).
+    pub fn check(&self) -> Result<(), ApiError> {
+        self.validate()?;
+        let w = self.weights;
+        if w.spend + w.profit + w.frequency != 100 {
+            return Err(ApiError::field("weights", "sum").with("total", 100));
+        }
+        if self.shares.a + self.shares.b + self.shares.c > 100 {
+            return Err(ApiError::field("shares", "sum").with("max", 100));
+        }
+        Ok(())
+    }
+}
+
+/// A version of the settings as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TierConfig {
+    /// Also the `ETag`; a change sends it as `If-Match`. 0: the defaults, never saved.
+    pub version: i64,
+    pub settings: TierSettings,
+    pub created_by: Option<String>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_the_seed_method_and_valid() {
+        let d = TierSettings::default();
+        assert!(d.check().is_ok());
+        assert_eq!(d.shares.a + d.shares.b, 20, "A + B are the top 20 %");
+    }
+
+    #[test]
+    fn weights_must_add_up_and_shares_fit() {
+        let mut s = TierSettings::default();
+        s.weights.spend = 50;
+        assert!(matches!(s.check(), Err(ApiError::Validation(e)) if e[0].field == "weights" && e[0].code == "sum"));
+        let mut s = TierSettings { shares: Shares { a: 50, b: 40, c: 20 }, ..Default::default() };
+        assert!(matches!(s.check(), Err(ApiError::Validation(e)) if e[0].field == "shares"));
+        s.shares = Shares { a: 0, b: 10, c: 10 };
+        assert!(s.check().is_err(), "A cannot be empty");
+    }
+}

@@ -1,0 +1,161 @@
+//! The value tiers' rules outside the run: who may configure and run them, the current settings,
+//! and a customer's tier with the why.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::config::{TierConfig, TierSettings};
+use super::store::{self, ConfigRow};
+use crate::audit::{self, Event};
+use crate::auth::Principal;
+use crate::db::{now, DbConnection};
+use crate::error::ApiError;
+use crate::http::etag::IfMatch;
+use crate::org::scope::Scope;
+
+/// Percentiles are ranked across the whole group's customers, so only someone who sees the whole
+/// group sets them or runs them (besides `tiers:manage`); everyone else reads.
+pub fn sees_whole_group(p: &Principal) -> Result<(), ApiError> {
+    if !Scope::of(p).is_whole_group() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(())
+}
+
+/// The newest saved version, or the seed's defaults (version 0) before anyone saved one.
+pub fn current_settings(conn: &mut DbConnection) -> Result<(i64, TierSettings), ApiError> {
+    match store::latest_config(conn)? {
+        Some(row) => Ok((row.version, serde_json::from_str(&row.settings)?)),
+        None => Ok((0, TierSettings::default())),
+    }
+}
+
+pub fn view(row: Option<ConfigRow>) -> Result<TierConfig, ApiError> {
+    Ok(match row {
+        Some(r) => TierConfig {
+            version: r.version,
+            settings: serde_json::from_str(&r.settings)?,
+            created_by: r.created_by,
+            created_at: Some(r.created_at.and_utc()),
+        },
+        None => TierConfig { version: 0, settings: TierSettings::default(), created_by: None, created_at: None },
+    })
+}
+
+/// Saves the settings as the next version, if `expected` still names the current one.
+pub fn save(
+    conn: &mut DbConnection,
+    p: &Principal,
+    expected: &IfMatch,
+    settings: TierSettings,
+) -> Result<ConfigRow, ApiError> {
+    settings.check()?;
+    let current = store::latest_config(conn)?.map_or(0, |r| r.version);
+    expected.check(current)?;
+    let row = ConfigRow {
+        version: current + 1,
+        settings: serde_json::to_string(&settings)?,
+        created_by: Some(p.id.clone()),
+        created_at: now(),
+    };
+    store::insert_config(conn, &row)?;
+    audit::append(conn, &p.actor(), Event::new("tiers.configure", "tier_config", Some(&row.version.to_string())))?;
+    Ok(row)
+}
+
+/// A customer's tier and why: the measures, their percentiles, the weights, the score and the
+/// score range of each tier in the run that set it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerTier {
+    /// A, B, C or D; absent when the customer has none (`reason` says why).
+    pub tier: Option<String>,
+    /// `potential` (no purchase in the last run's window) or `not_profiled` (withdrew
+    /// profiling consent) when there is no tier; absent before any run.
+    pub reason: Option<String>,
+    pub why: Option<TierWhy>,
+    pub history: Vec<TierChange>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TierWhy {
+    pub run_id: String,
+    pub config_version: i64,
+    pub as_of: chrono::DateTime<chrono::Utc>,
+    pub window_months: u32,
+    pub spend_fen: i64,
+    pub profit_fen: i64,
+    pub frequency: i64,
+    /// Percent ranks among the scored customers, in basis points (0..=10000).
+    pub pct_spend: i64,
+    pub pct_profit: i64,
+    pub pct_frequency: i64,
+    pub weights: super::config::Weights,
+    /// Σ weight × percentile, 0..=1,000,000.
+    pub score: i64,
+    pub cutoffs: std::collections::BTreeMap<String, super::run::ScoreRange>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TierChange {
+    pub run_id: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub score: Option<i64>,
+    pub spend_fen: Option<i64>,
+    pub profit_fen: Option<i64>,
+    pub frequency: Option<i64>,
+    pub config_version: i64,
+}
+
+pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<CustomerTier, ApiError> {
+    let history = store::history(conn, customer_id, 50)?
+        .into_iter()
+        .map(|h| TierChange {
+            run_id: h.run_id,
+            at: h.at.and_utc(),
+            from: h.from_tier,
+            to: h.to_tier,
+            score: h.score,
+            spend_fen: h.spend_fen,
+            profit_fen: h.profit_fen,
+            frequency: h.frequency,
+            config_version: h.config_version,
+        })
+        .collect();
+    let Some((tier, run_id)) = store::current(conn, customer_id)? else {
+        let applied = store::last_applied(conn)?;
+        let reason = match applied {
+            None => None,
+            Some(_) if crate::consent::decide::profiling_withdrawn(conn, customer_id)? => Some("not_profiled"),
+            Some(_) => Some("potential"),
+        };
+        return Ok(CustomerTier { tier: None, reason: reason.map(str::to_owned), why: None, history });
+    };
+    let run = store::run(conn, &run_id)?.ok_or(ApiError::NotFound)?;
+    let settings: TierSettings = store::config(conn, run.config_version)?
+        .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?;
+    let why = match store::score_of(conn, &run_id, customer_id)? {
+        Some(s) => {
+            let summary: super::run::RunSummary =
+                run.summary.as_deref().map_or(Ok(Default::default()), serde_json::from_str)?;
+            Some(TierWhy {
+                run_id: run.id.clone(),
+                config_version: run.config_version,
+                as_of: run.as_of.and_utc(),
+                window_months: settings.window_months,
+                spend_fen: s.spend_fen,
+                profit_fen: s.profit_fen,
+                frequency: s.frequency,
+                pct_spend: s.pct_spend,
+                pct_profit: s.pct_profit,
+                pct_frequency: s.pct_frequency,
+                weights: settings.weights,
+                score: s.score,
+                cutoffs: summary.cutoffs,
+            })
+        }
+        None => None,
+    };
+    Ok(CustomerTier { tier: Some(tier), reason: None, why, history })
+}

@@ -1,0 +1,58 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { api } from '@/api/client';
+import { ifMatch } from '@/api/etag';
+import { unwrap } from '@/api/problem';
+import type { components } from '@/api/schema';
+
+export type TierSettings = components['schemas']['TierSettings'];
+export type TierRun = components['schemas']['TierRun'];
+
+export const TIERS = ['A', 'B', 'C', 'D'] as const;
+
+export const tierKeys = {
+  all: ['tiers'] as const,
+  config: () => [...tierKeys.all, 'config'] as const,
+  runs: () => [...tierKeys.all, 'runs'] as const,
+  customer: (id: string) => [...tierKeys.all, 'customer', id] as const,
+};
+
+export function useTierConfig() {
+  return useQuery({ queryKey: tierKeys.config(), queryFn: async () => unwrap(await api.GET('/api/v1/tiers/config')) });
+}
+
+export function useSaveTierConfig() {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'tiers.saved' },
+    mutationFn: async ({ version, settings }: { version: number; settings: TierSettings }) =>
+      unwrap(await api.PUT('/api/v1/tiers/config', { body: settings, params: { header: ifMatch(version) } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: tierKeys.config() }),
+  });
+}
+
+export function useTierRuns() {
+  return useQuery({
+    queryKey: tierKeys.runs(),
+    queryFn: async () => unwrap(await api.GET('/api/v1/tiers/runs', { params: { query: { limit: 20 } } })).items,
+  });
+}
+
+export function useStartTierRun(onStarted: (jobId: string) => void) {
+  return useMutation({
+    // The run's progress is on the screen.
+    meta: { toast: false },
+    mutationFn: async (dryRun: boolean) => unwrap(await api.POST('/api/v1/tiers/runs', { body: { dry_run: dryRun } })),
+    onSuccess: (job) => onStarted(job.id),
+  });
+}
+
+export function useCustomerTier(customerId: string) {
+  return useQuery({
+    queryKey: tierKeys.customer(customerId),
+    queryFn: async () => unwrap(await api.GET('/api/v1/customers/{id}/tier', { params: { path: { id: customerId } } })),
+  });
+}
+
+/** A score (0..1,000,000) or a percentile (basis points) as a percent. */
+export const percentOf = (value: number, scale: number) => `${((value / scale) * 100).toFixed(1)}%`;

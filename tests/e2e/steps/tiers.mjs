@@ -1,0 +1,56 @@
+// Value tiers: a manager of the whole group tries a dry run (distribution and movement, nothing
+// changes), applies a run, and the customer page explains the tier.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import { findings, signInAs } from './accessibility.mjs';
+
+async function api(base, method, path, token, body) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+const login = async (base, username, password) =>
+  (await api(base, 'POST', '/auth/login', null, { username, password })).access_token;
+
+export default async function ({ page, base, password, results, step }) {
+  await step('a group manager dry-runs the value tiers, applies them, and a customer shows why', async () => {
+    // The group manager, made as an admin makes one and approved by a second person.
+    const admin = await login(base, 'admin', password);
+    const group = (await api(base, 'GET', '/units', admin)).items[0].id;
+    const made = await api(base, 'POST', '/users', admin, {
+      username: 'e2e.head', display_name: 'E2E Head', password: 'a-long-enough-password', role: 'manager', unit_id: group,
+    });
+    await api(base, 'POST', `/user-grants/${made.pending_grant}/approve`, await login(base, 'e2e.approver', password));
+    // A purchase in the window larger than any other here: 李四 ranks first on spend and profit
+    // and is A whoever else was scored.
+    const manager = await login(base, 'e2e.manager', 'a-long-enough-password');
+    const li = (await api(base, 'GET', `/customers?name=${encodeURIComponent('李四')}`, manager)).items[0].id;
+    const purchase = { product: '宽带', amount_fen: 99900, channel: 'store', purchased_at: new Date().toISOString() };
+    await api(base, 'POST', `/customers/${li}/purchases`, manager, purchase);
+
+    await signInAs(page, 'e2e.head', 'a-long-enough-password');
+    await page.getByRole('link', { name: 'Value tiers' }).click();
+    await page.getByRole('heading', { name: 'Value tiers', level: 1 }).waitFor();
+    await page.getByTestId('tiers-dry-run').click();
+    await page.getByTestId('job-status').filter({ hasText: 'Finished' }).waitFor();
+    const result = page.getByTestId('tier-run-result');
+    await result.getByText('Dry run: what would happen').waitFor();
+    await result.getByTestId('tier-movement').waitFor();
+    assert.deepEqual(await findings(page, 'tiers'), []);
+    await page.screenshot({ path: join(results, 'tiers.png'), fullPage: true });
+    await page.getByTestId('tiers-apply').click();
+    await result.getByText('Last run').waitFor();
+
+    await page.getByRole('link', { name: 'Customers', exact: true }).click();
+    await page.getByRole('link', { name: '李四', exact: true }).click();
+    await page.getByRole('tab', { name: 'Value' }).click();
+    await page.getByTestId('customer-tier').filter({ hasText: 'Tier A' }).waitFor();
+    await page.getByTestId('tier-score').filter({ hasText: /^Score \d+\.\d%\. A ≥/ }).waitFor();
+  });
+}
