@@ -28,6 +28,7 @@ pub mod partners;
 pub mod privacy;
 pub mod request;
 pub mod routes;
+pub mod segments;
 pub mod spa;
 pub mod startup;
 pub mod state;

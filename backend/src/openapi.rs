@@ -36,6 +36,7 @@ use utoipa_actix_web::AppExt;
         (name = "partners", description = "Partners, sharing agreements, the share log"),
         (name = "privacy", description = "Data-subject requests, legal holds, retention"),
         (name = "incidents", description = "The data-incident register and regulator reports"),
+        (name = "segments", description = "Saved rule segments: live counts, members (scoped and masked like the customer list)"),
         (name = "tiers", description = "Value tiers A/B/C/D: settings, runs with their distribution and movement, a customer's tier and why"),
     )
 )]

@@ -29,7 +29,8 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(crate::privacy::retention_routes::configure)
             .configure(crate::keys::routes::configure)
             .configure(crate::incidents::routes::configure)
-            .configure(crate::tiers::routes::configure),
+            .configure(crate::tiers::routes::configure)
+            .configure(crate::segments::routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

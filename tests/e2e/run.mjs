@@ -21,6 +21,7 @@ import languages from './steps/languages.mjs';
 import accessibility from './steps/accessibility.mjs';
 import audit from './steps/audit.mjs';
 import tiers from './steps/tiers.mjs';
+import segments from './steps/segments.mjs';
 import screenshots from './steps/screenshots.mjs';
 
 const base = process.env.GUANXI_URL ?? 'http://127.0.0.1:8080';
@@ -59,7 +60,7 @@ async function step(name, fn) {
 // One module of steps per domain, in order: later ones use what earlier ones created. A new
 // domain adds its module here.
 const world = { page, base, password, results, step, context };
-for (const steps of [firstLoad, signIn, notFound, org, session, customers, consent, incidents, keys, languages, accessibility, audit, tiers, screenshots]) {
+for (const steps of [firstLoad, signIn, notFound, org, session, customers, consent, incidents, keys, languages, accessibility, audit, tiers, segments, screenshots]) {
   await steps(world);
 }
 

@@ -76,10 +76,12 @@ pub enum Permission {
     GrantsApprove,
     /// Value-tier settings and tiering runs (with a whole-group scope: percentiles span the group).
     TiersManage,
+    /// Saving, changing and deleting segments (reading them needs only `customers:read`).
+    SegmentsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 26] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -105,6 +107,7 @@ impl Permission {
         Permission::IncidentsManage,
         Permission::GrantsApprove,
         Permission::TiersManage,
+        Permission::SegmentsManage,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -135,6 +138,7 @@ impl Permission {
             Permission::IncidentsManage => "incidents:manage",
             Permission::GrantsApprove => "grants:approve",
             Permission::TiersManage => "tiers:manage",
+            Permission::SegmentsManage => "segments:manage",
         }
     }
 }
@@ -209,6 +213,7 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | PrivacyRequests
                     | GrantsApprove
                     | TiersManage
+                    | SegmentsManage
             )
         }
         Role::Agent | Role::Sales => matches!(

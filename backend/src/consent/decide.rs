@@ -80,6 +80,19 @@ macro_rules! profiling_withdrawn_sql {
     };
 }
 
+/// The same rule for any purpose, as a scalar SQL expression: the `granted` of the customer's
+/// (`customers.id`) newest record for a purpose — true, false, or NULL when there is none. In two
+/// halves, `(before)` and `(after)`, with the purpose bound between them. Segment rules compare it.
+#[macro_export]
+macro_rules! newest_consent_sql {
+    (before) => {
+        "(SELECT k.granted FROM consents k WHERE k.customer_id = customers.id AND k.purpose = "
+    };
+    (after) => {
+        " ORDER BY k.id DESC LIMIT 1)"
+    };
+}
+
 /// Whether the customer's newest `profiling` record withdrew it (the rule of
 /// `profiling_withdrawn_sql!` for one customer).
 pub fn profiling_withdrawn(conn: &mut DbConnection, customer_id: &str) -> Result<bool, ApiError> {

@@ -12,6 +12,7 @@ pub mod model;
 pub mod quality;
 pub mod records;
 pub mod routes;
+pub mod rule;
 pub mod service;
 pub mod store;
 pub mod summary;

@@ -566,6 +566,7 @@ pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter
         created_to: q.created_to.map(|t| t.naive_utc()),
         search: q.q.as_deref().map(|t| search_of(cipher, t)).transpose()?.flatten(),
         ids: None,
+        rule: None,
     })
 }
 

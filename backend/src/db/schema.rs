@@ -650,7 +650,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    segments (id) {
+        id -> Text,
+        unit_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        rule -> Text,
+        version -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(customer_tiers -> customers (customer_id));
+diesel::joinable!(segments -> units (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,
@@ -696,4 +711,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     tier_scores,
     customer_tiers,
     tier_history,
+    segments,
 );

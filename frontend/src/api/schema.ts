@@ -1312,6 +1312,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The segments of the units the caller sees. */
+        get: operations["list_segments"];
+        put?: never;
+        /** Saves a segment for the caller's unit (managers). */
+        post: operations["create_segment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How many customers the caller may see match a rule, without saving it — the live count of
+         *     a segment being edited. Customers who withdrew profiling are not counted.
+         */
+        post: operations["preview_segment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One segment (another unit's is not found). */
+        get: operations["get_segment"];
+        /** Changes a segment's name, description and rule (managers; `If-Match`). */
+        put: operations["update_segment"];
+        post?: never;
+        /** Deletes a segment (managers). */
+        delete: operations["delete_segment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The segment's members among the customers the caller sees, evaluated now: paged, sorted and
+         *     masked exactly like the customer list.
+         */
+        get: operations["list_segment_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/self-service/consents": {
         parameters: {
             query?: never;
@@ -2967,6 +3044,11 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
+        Page_Segment: {
+            items: components["schemas"]["Segment"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
         Page_Share: {
             items: components["schemas"]["Share"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
@@ -3184,6 +3266,9 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "compliance" | "manager" | "agent" | "sales" | "auditor" | "integration";
+        RuleInput: {
+            rule: components["schemas"]["SegmentRule"];
+        };
         /**
          * @description Counts per tier, the movement from → to, and each tier's score range: what a dry run shows
          *     before anything is applied, and what an applied run did.
@@ -3210,6 +3295,129 @@ export interface components {
             max: number;
             /** Format: int64 */
             min: number;
+        };
+        Segment: {
+            /** Format: date-time */
+            created_at: string;
+            created_by?: string | null;
+            description?: string | null;
+            id: string;
+            name: string;
+            rule: components["schemas"]["SegmentRule"];
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Also the `ETag`; a change sends it as `If-Match`.
+             */
+            version: number;
+        };
+        SegmentInput: {
+            description?: string | null;
+            name: string;
+            rule: components["schemas"]["SegmentRule"];
+        };
+        /** @description A segment rule: `{"all": [...]}`, `{"any": [...]}`, `{"not": rule}` or a comparison `{"field", "op", "value"}` (purchases: `days`, default 365). At most 6 levels deep and 100 nodes. Example: `{"all": [{"field": "tier", "op": "in", "value": ["A", "B"]}, {"field": "spent_fen", "op": "gt", "value": 500000, "days": 90}]}` */
+        SegmentRule: {
+            all: components["schemas"]["SegmentRule"][];
+        } | {
+            any: components["schemas"]["SegmentRule"][];
+        } | {
+            not: components["schemas"]["SegmentRule"];
+        } | {
+            /** @enum {string} */
+            field: "gender";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("male" | "female") | ("male" | "female")[];
+        } | {
+            /** @enum {string} */
+            field: "customer_type";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("individual" | "household_member") | ("individual" | "household_member")[];
+        } | {
+            /** @enum {string} */
+            field: "income_band";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("low" | "lower_middle" | "middle" | "upper_middle" | "high") | ("low" | "lower_middle" | "middle" | "upper_middle" | "high")[];
+        } | {
+            /** @enum {string} */
+            field: "source_channel";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("sales" | "service" | "survey" | "third_party" | "self_web" | "self_hotline" | "self_app") | ("sales" | "service" | "survey" | "third_party" | "self_web" | "self_hotline" | "self_app")[];
+        } | {
+            /** @enum {string} */
+            field: "preferred_channel";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("sms" | "email" | "phone" | "push" | "wechat" | "mail") | ("sms" | "email" | "phone" | "push" | "wechat" | "mail")[];
+        } | {
+            /** @enum {string} */
+            field: "tier";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("A" | "B" | "C" | "D") | ("A" | "B" | "C" | "D")[];
+        } | {
+            /** @enum {string} */
+            field: "tag";
+            /** @enum {string} */
+            op: "eq";
+            value: string;
+        } | {
+            /** @enum {string} */
+            field: "unit";
+            /** @enum {string} */
+            op: "eq";
+            value: string;
+        } | {
+            /** @enum {string} */
+            field: "household";
+            /** @enum {string} */
+            op: "eq";
+            value: string;
+        } | {
+            /** @enum {string} */
+            field: "reachable";
+            /** @enum {string} */
+            op: "eq";
+            value: boolean;
+        } | {
+            /** @enum {string} */
+            field: "created_at";
+            /** @enum {string} */
+            op: "after" | "before";
+            /** Format: date */
+            value: string;
+        } | {
+            /** @enum {string} */
+            field: "consent";
+            /**
+             * @description The consent purpose
+             * @enum {string}
+             */
+            op: "marketing_sms" | "marketing_email" | "marketing_phone" | "marketing_push" | "profiling" | "intra_group_sharing" | "sensitive_pi";
+            /** @enum {string} */
+            value: "granted" | "withdrawn" | "never";
+        } | {
+            /** @description The last N days (default 365) */
+            days?: number;
+            /** @enum {string} */
+            field: "spent_fen";
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            value: number;
+        } | {
+            /** @description The last N days (default 365) */
+            days?: number;
+            /** @enum {string} */
+            field: "purchase_count";
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            value: number;
         };
         SelfServiceChoice: {
             granted: boolean;
@@ -6519,6 +6727,234 @@ export interface operations {
             };
         };
     };
+    list_segments: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Segment"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_segment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_segment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCount"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_segment: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_segment_members: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Customer"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     self_service_view: {
         parameters: {
             query?: never;
@@ -7819,6 +8255,129 @@ export const revealFieldValues: ReadonlyArray<FlattenedDeepRequired<components>[
 export const revealPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RevealPurpose"]> = ["service_request", "identity_verification", "complaint_handling", "legal_request", "data_subject_request"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "compliance", "manager", "agent", "sales", "auditor", "integration"];
 export const salesChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesChannel"]> = ["store", "online", "phone", "agent", "app"];
+export const segmentRuleOneOf3FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["gender"];
+export const segmentRuleOneOf3OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf3ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["male", "female"];
+export const segmentRuleOneOf3ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["male", "female"];
+export const segmentRuleOneOf4FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["customer_type"];
+export const segmentRuleOneOf4OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf4ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["individual", "household_member"];
+export const segmentRuleOneOf4ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["individual", "household_member"];
+export const segmentRuleOneOf5FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["income_band"];
+export const segmentRuleOneOf5OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf5ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["low", "lower_middle", "middle", "upper_middle", "high"];
+export const segmentRuleOneOf5ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["low", "lower_middle", "middle", "upper_middle", "high"];
+export const segmentRuleOneOf6FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["source_channel"];
+export const segmentRuleOneOf6OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf6ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["sales", "service", "survey", "third_party", "self_web", "self_hotline", "self_app"];
+export const segmentRuleOneOf6ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["sales", "service", "survey", "third_party", "self_web", "self_hotline", "self_app"];
+export const segmentRuleOneOf7FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["preferred_channel"];
+export const segmentRuleOneOf7OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf7ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["sms", "email", "phone", "push", "wechat", "mail"];
+export const segmentRuleOneOf7ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["sms", "email", "phone", "push", "wechat", "mail"];
+export const segmentRuleOneOf8FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["tier"];
+export const segmentRuleOneOf8OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf8ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["A", "B", "C", "D"];
+export const segmentRuleOneOf8ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["A", "B", "C", "D"];
+export const segmentRuleOneOf9FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["tag"];
+export const segmentRuleOneOf9OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq"];
+export const segmentRuleOneOf10FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["unit"];
+export const segmentRuleOneOf10OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq"];
+export const segmentRuleOneOf11FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["household"];
+export const segmentRuleOneOf11OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq"];
+export const segmentRuleOneOf12FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["reachable"];
+export const segmentRuleOneOf12OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq"];
+export const segmentRuleOneOf13FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["created_at"];
+export const segmentRuleOneOf13OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["after", "before"];
+export const segmentRuleOneOf14FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["consent"];
+export const segmentRuleOneOf14OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["marketing_sms", "marketing_email", "marketing_phone", "marketing_push", "profiling", "intra_group_sharing", "sensitive_pi"];
+export const segmentRuleOneOf14ValueValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["granted", "withdrawn", "never"];
+export const segmentRuleOneOf15FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["spent_fen"];
+export const segmentRuleOneOf15OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["gt", "gte", "lt", "lte", "eq"];
+export const segmentRuleOneOf16FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["purchase_count"];
+export const segmentRuleOneOf16OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["gt", "gte", "lt", "lte", "eq"];
 export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
 export const sortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Sort"]> = ["-created", "name"];
 export const sourceChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SourceChannel"]> = ["sales", "service", "survey", "third_party", "self_web", "self_hotline", "self_app"];

@@ -47,6 +47,7 @@ export const router = createBrowserRouter([
         path: 'customers/:id',
         lazy: async () => ({ Component: (await import('@/features/customers/customer-detail-page')).CustomerDetailPage }),
       },
+      { path: 'segments', lazy: async () => ({ Component: (await import('@/features/segments/segments-page')).SegmentsPage }) },
       { path: 'tiers', lazy: async () => ({ Component: (await import('@/features/tiers/tiers-page')).TiersPage }) },
       { path: 'consent', lazy: async () => ({ Component: (await import('@/features/privacy/privacy-page')).PrivacyPage }) },
       {

@@ -28,6 +28,7 @@ mod org;
 mod partners;
 mod privacy;
 mod retention;
+mod segments;
 mod self_service;
 mod sharing;
 mod tiers;

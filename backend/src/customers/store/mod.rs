@@ -11,6 +11,7 @@ use crate::db::{Backend, DbConnection};
 use crate::org::scope::Scope;
 
 mod plans;
+pub mod rule_sql;
 mod whole;
 use plans::{name_plan, tag_plan, NamePlan, TagPlan};
 pub use whole::{whole, Whole};
@@ -162,6 +163,10 @@ pub struct Filter {
     /// Chosen rows (a bulk export of a selection): at most a page of them.
     #[serde(default)]
     pub ids: Option<Vec<String>>,
+    /// A segment's rule tree (validated where it came in; `customers::rule`). Customers who
+    /// withdrew profiling are in no segment.
+    #[serde(default)]
+    pub rule: Option<serde_json::Value>,
 }
 
 /// What a free-text search term turned out to be.
@@ -184,7 +189,7 @@ pub enum After {
     NameId(String, String),
 }
 
-type Multi = <DbConnection as diesel::Connection>::Backend;
+pub(crate) type Multi = <DbConnection as diesel::Connection>::Backend;
 
 /// Live customers visible to a principal (homed in `scope`, or owned by `viewer`)
 /// that pass the filter.
@@ -259,6 +264,13 @@ fn filtered<'a>(
     }
     if let Some(ids) = &f.ids {
         q = q.filter(customers::id.eq_any(ids.clone()));
+    }
+    if let Some(tree) = &f.rule {
+        q = match crate::customers::rule::parse(tree) {
+            Ok(rule) => q.filter(rule_sql::condition(&rule, crate::db::now())).filter(rule_sql::profiled()),
+            // Checked where it came in; should it not read, it selects nobody rather than everybody.
+            Err(_) => q.filter(diesel::dsl::sql::<Bool>("1 = 0")),
+        };
     }
     if let Some(c) = &f.channel {
         q = q.filter(customers::source_channel.eq(c.clone()));

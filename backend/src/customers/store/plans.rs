@@ -89,6 +89,7 @@ pub fn tag_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<T
         created_to: None,
         search: None,
         ids: None,
+        rule: None,
     } = f
     else {
         return Ok(TagPlan::List);
