@@ -16,14 +16,17 @@ struct Counted {
     n: i64,
 }
 
-/// The measures of the last 12 months ranked and cut as the run does (seed defaults), counted.
+/// The measures of the last 12 months — of customers not deleted and not withdrawn from
+/// profiling, as the run counts them — ranked and cut as the run does (seed defaults), counted.
 fn reference_sql(pg: bool) -> String {
     let from = if pg { "now() - interval '12 months'" } else { "datetime('now', '-12 months')" };
     let now = if pg { "now()" } else { "datetime('now')" };
+    let withdrawn = crate::profiling_withdrawn_sql!();
     format!(
         "WITH m AS (SELECT p.customer_id, SUM(p.amount_fen) AS spend, \
          SUM(COALESCE(p.margin_fen, p.amount_fen * 20 / 100)) AS profit, COUNT(*) AS freq FROM purchases p \
-         WHERE p.purchased_at >= {from} AND p.purchased_at < {now} GROUP BY p.customer_id), \
+         JOIN customers ON customers.id = p.customer_id WHERE customers.deleted_at IS NULL \
+         AND p.purchased_at >= {from} AND p.purchased_at < {now} AND NOT {withdrawn} GROUP BY p.customer_id), \
          r AS (SELECT m.*, COUNT(*) OVER () AS n, RANK() OVER (ORDER BY spend) AS rs, \
          RANK() OVER (ORDER BY profit) AS rp, RANK() OVER (ORDER BY freq) AS rf FROM m), \
          t AS (SELECT r.*, 40 * (rs - 1) * 10000 / GREATEST(n - 1, 1) + 40 * (rp - 1) * 10000 / GREATEST(n - 1, 1) \

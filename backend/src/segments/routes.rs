@@ -263,6 +263,46 @@ pub async fn list_segment_members(
     Ok(web::Json(page))
 }
 
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentExport {
+    pub format: crate::customers::bulk::export::ExportFormat,
+}
+
+/// Exports the segment's members as the caller sees them now — a customer export job (CSV, XLSX
+/// or JSON; masked for the caller's role, audited, the file the caller's alone), with the
+/// segment's rule as its filter.
+#[utoipa::path(
+    tag = "segments", operation_id = "export_segment", params(("id" = String, Path)), request_body = SegmentExport,
+    security(("bearer" = [])),
+    responses((status = 202, body = crate::jobs::model::Job, headers(("Location" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/segments/{id}/exports")]
+pub async fn export_segment(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<SegmentExport>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::customers::bulk::{export, routes::EXPORT_KINDS};
+    p.require(Permission::CustomersExport)?;
+    let format = body.0.format;
+    let scope = Scope::of(&p);
+    let job = state
+        .db
+        .write_as(p.owed(), move |c| {
+            let segment = store::get(c, &scope, &id)?.ok_or(ApiError::NotFound)?;
+            let filter = filter_of(&serde_json::from_str(&segment.rule)?)?;
+            let owner = crate::jobs::owner::JobOwner::of(&p);
+            let payload = export::Payload { owner, format, filter, lang: crate::i18n::current() };
+            let payload = serde_json::to_value(&payload)?;
+            crate::jobs::store::enqueue_export(c, &EXPORT_KINDS, export::KIND, &payload, &p.id, &p.unit_id)
+        })
+        .await?;
+    let location = format!("/api/v1/jobs/{}", job.id);
+    Ok(HttpResponse::Accepted().insert_header(("Location", location)).json(crate::jobs::model::Job::from(job)))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(preview_segment)
         .service(create_segment)
@@ -270,5 +310,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_segment)
         .service(update_segment)
         .service(delete_segment)
-        .service(list_segment_members);
+        .service(list_segment_members)
+        .service(export_segment);
 }

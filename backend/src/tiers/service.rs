@@ -108,6 +108,29 @@ pub struct TierChange {
     pub config_version: i64,
 }
 
+fn why(conn: &mut DbConnection, run: store::RunRow, customer_id: &str) -> Result<Option<TierWhy>, ApiError> {
+    let Some(s) = store::score_of(conn, &run.id, customer_id)? else { return Ok(None) };
+    let settings: TierSettings = store::config(conn, run.config_version)?
+        .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?;
+    let summary: super::run::RunSummary =
+        run.summary.as_deref().map_or(Ok(Default::default()), serde_json::from_str)?;
+    Ok(Some(TierWhy {
+        run_id: run.id,
+        config_version: run.config_version,
+        as_of: run.as_of.and_utc(),
+        window_months: settings.window_months,
+        spend_fen: s.spend_fen,
+        profit_fen: s.profit_fen,
+        frequency: s.frequency,
+        pct_spend: s.pct_spend,
+        pct_profit: s.pct_profit,
+        pct_frequency: s.pct_frequency,
+        weights: settings.weights,
+        score: s.score,
+        cutoffs: summary.cutoffs,
+    }))
+}
+
 pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<CustomerTier, ApiError> {
     let history = store::history(conn, customer_id, 50)?
         .into_iter()
@@ -123,8 +146,8 @@ pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<Custo
             config_version: h.config_version,
         })
         .collect();
-    let Some((tier, run_id)) = store::current(conn, customer_id)? else {
-        let applied = store::last_applied(conn)?;
+    let applied = store::last_applied(conn)?;
+    let Some(tier) = store::current(conn, customer_id)? else {
         let reason = match applied {
             None => None,
             Some(_) if crate::consent::decide::profiling_withdrawn(conn, customer_id)? => Some("not_profiled"),
@@ -132,29 +155,9 @@ pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<Custo
         };
         return Ok(CustomerTier { tier: None, reason: reason.map(str::to_owned), why: None, history });
     };
-    let run = store::run(conn, &run_id)?.ok_or(ApiError::NotFound)?;
-    let settings: TierSettings = store::config(conn, run.config_version)?
-        .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?;
-    let why = match store::score_of(conn, &run_id, customer_id)? {
-        Some(s) => {
-            let summary: super::run::RunSummary =
-                run.summary.as_deref().map_or(Ok(Default::default()), serde_json::from_str)?;
-            Some(TierWhy {
-                run_id: run.id.clone(),
-                config_version: run.config_version,
-                as_of: run.as_of.and_utc(),
-                window_months: settings.window_months,
-                spend_fen: s.spend_fen,
-                profit_fen: s.profit_fen,
-                frequency: s.frequency,
-                pct_spend: s.pct_spend,
-                pct_profit: s.pct_profit,
-                pct_frequency: s.pct_frequency,
-                weights: settings.weights,
-                score: s.score,
-                cutoffs: summary.cutoffs,
-            })
-        }
+    // The why is the last applied run's: it scored every customer who has a tier.
+    let why = match applied {
+        Some(run) => why(conn, run, customer_id)?,
         None => None,
     };
     Ok(CustomerTier { tier: Some(tier), reason: None, why, history })

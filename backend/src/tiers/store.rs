@@ -282,15 +282,26 @@ crate::prepared! {
 }
 
 crate::prepared! {
-    pub struct Upsert { at: NaiveDateTime => Timestamp, run_id: String => Text }
+    /// Customers scored who had no tier get one.
+    pub struct InsertNew { at: NaiveDateTime => Timestamp, run_id: String => Text }
     pg = "INSERT INTO customer_tiers (customer_id, tier, score, run_id, updated_at) \
-          SELECT customer_id, tier, score, run_id, ? FROM tier_scores WHERE run_id = ? \
-          ON CONFLICT (customer_id) DO UPDATE SET tier = excluded.tier, score = excluded.score, \
-          run_id = excluded.run_id, updated_at = excluded.updated_at";
+          SELECT s.customer_id, s.tier, s.score, s.run_id, ? FROM tier_scores s WHERE s.run_id = ? \
+          AND NOT EXISTS (SELECT 1 FROM customer_tiers ct WHERE ct.customer_id = s.customer_id)";
     sqlite = "INSERT INTO customer_tiers (customer_id, tier, score, run_id, updated_at) \
-          SELECT customer_id, tier, score, run_id, ? FROM tier_scores WHERE run_id = ? \
-          ON CONFLICT (customer_id) DO UPDATE SET tier = excluded.tier, score = excluded.score, \
-          run_id = excluded.run_id, updated_at = excluded.updated_at";
+          SELECT s.customer_id, s.tier, s.score, s.run_id, ? FROM tier_scores s WHERE s.run_id = ? \
+          AND NOT EXISTS (SELECT 1 FROM customer_tiers ct WHERE ct.customer_id = s.customer_id)";
+}
+
+crate::prepared! {
+    /// Only customers whose tier changes are written: a run over a million customers where few
+    /// move rewrites few rows (each row keeps the run that set its tier).
+    pub struct UpdateChanged { at: NaiveDateTime => Timestamp, run_id: String => Text }
+    pg = "UPDATE customer_tiers SET tier = s.tier, score = s.score, run_id = s.run_id, updated_at = ? \
+          FROM tier_scores s WHERE s.run_id = ? AND s.customer_id = customer_tiers.customer_id \
+          AND s.tier <> customer_tiers.tier";
+    sqlite = "UPDATE customer_tiers SET tier = s.tier, score = s.score, run_id = s.run_id, updated_at = ? \
+          FROM tier_scores s WHERE s.run_id = ? AND s.customer_id = customer_tiers.customer_id \
+          AND s.tier <> customer_tiers.tier";
 }
 
 /// Makes the run's tiers the current ones; returns how many customers changed tier. Call in one
@@ -300,22 +311,20 @@ pub fn apply(conn: &mut DbConnection, run_id: &str, version: i64, at: NaiveDateT
     let changed = HistoryOfChanged { version, at, run_id: id() };
     let dropped = HistoryOfDropped { run_id: id(), version, at, again: id() };
     let n = crate::on_backend!(conn, |c| changed.execute(c)? + dropped.execute(c)?);
-    let (drop, upsert) = (DropUnscored { run_id: id() }, Upsert { at, run_id: id() });
+    let (drop, changed, new) =
+        (DropUnscored { run_id: id() }, UpdateChanged { at, run_id: id() }, InsertNew { at, run_id: id() });
     crate::on_backend!(conn, |c| {
         drop.execute(c)?;
-        upsert.execute(c)?;
+        changed.execute(c)?;
+        new.execute(c)?;
     });
     // Only the applied run's scores stay: they explain the current tiers.
     diesel::delete(tier_scores::table.filter(tier_scores::run_id.ne(run_id))).execute(conn)?;
     Ok(n as i64)
 }
 
-pub fn current(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<(String, String)>> {
-    customer_tiers::table
-        .find(customer_id)
-        .select((customer_tiers::tier, customer_tiers::run_id))
-        .first(conn)
-        .optional()
+pub fn current(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<String>> {
+    customer_tiers::table.find(customer_id).select(customer_tiers::tier).first(conn).optional()
 }
 
 pub fn score_of(conn: &mut DbConnection, run_id: &str, customer_id: &str) -> QueryResult<Option<ScoreRow>> {

@@ -1369,6 +1369,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/segments/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exports the segment's members as the caller sees them now — a customer export job (CSV, XLSX
+         *     or JSON; masked for the caller's role, audited, the file the caller's alone), with the
+         *     segment's rule as its filter.
+         */
+        post: operations["export_segment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/segments/{id}/members": {
         parameters: {
             query?: never;
@@ -3312,6 +3333,9 @@ export interface components {
              * @description Also the `ETag`; a change sends it as `If-Match`.
              */
             version: number;
+        };
+        SegmentExport: {
+            format: components["schemas"]["ExportFormat"];
         };
         SegmentInput: {
             description?: string | null;
@@ -6910,6 +6934,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_segment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentExport"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
             };
             "4XX": {
                 headers: {

@@ -131,6 +131,13 @@ async fn segments_count_list_and_refuse(app: TestApp) {
     app.send("PUT", &path, Some(&w.manager), Some(wider.clone()), &if_match).await.problem(412);
     let members = app.get(&format!("/api/v1/segments/{id}/members"), &w.agent).await.expect(200).body;
     assert_eq!(members["items"].as_array().unwrap().len(), 2, "王芳 and 李娜");
+    // Exported as the members are listed: a customer export job with the rule as its filter.
+    app.post(&format!("/api/v1/segments/{id}/exports"), &w.agent, json!({"format": "csv"})).await.problem(403);
+    let started =
+        app.post(&format!("/api/v1/segments/{id}/exports"), &w.manager, json!({"format": "csv"})).await.expect(202);
+    let job = app.wait_job(started.body["id"].as_str().unwrap(), &w.manager).await;
+    assert_eq!((job["status"].as_str(), job["result"]["rows"].as_i64()), (Some("succeeded"), Some(2)), "{job}");
+    app.post(&format!("/api/v1/segments/{id}/exports"), &w.other_manager, json!({"format": "csv"})).await.problem(404);
     app.send("DELETE", &format!("/api/v1/segments/{id}"), Some(&w.manager), None, &[]).await.expect(204);
     app.get(&format!("/api/v1/segments/{id}"), &w.agent).await.problem(404);
 }

@@ -149,10 +149,27 @@ async fn tiers_are_computed_exactly_and_explained(app: TestApp) {
     let c4 = tier(&app, &w.agent, &c[3]).await;
     assert_eq!((c4["tier"].as_str(), c4["history"][0]["from"].as_str()), (Some("C"), Some("D")));
 
+    // A run that died after scoring (its server killed before the apply transaction) leaves the
+    // tiers as they were; the next run completes and sweeps its staging rows.
+    {
+        let mut conn = app.state.db.get().unwrap();
+        let settings = guanxi::tiers::config::TierSettings {
+            shares: guanxi::tiers::config::Shares { a: 100, b: 0, c: 0 },
+            ..Default::default()
+        };
+        let staged = guanxi::tiers::run::score(&mut conn, "dead-run", &settings, guanxi::db::now()).unwrap();
+        assert_eq!(staged, 5, "everyone staged as A by the dead run");
+    }
+    assert_eq!(tier(&app, &w.agent, &c[4]).await["tier"], "C", "the previous tier stands");
+    let after = run(&app, &head, false).await;
+    assert_eq!(after["changed"], 0, "same settings, same tiers");
+    let left = app.sql("UPDATE tier_scores SET tier = tier WHERE run_id = 'dead-run'");
+    assert_eq!(left, 0, "the dead run's staging is gone");
+
     // Scoped like the customer: another subsidiary's manager cannot read it.
     app.get(&format!("/api/v1/customers/{}/tier", c[0]), &w.other_manager).await.problem(404);
     let runs = app.get("/api/v1/tiers/runs", &w.manager).await.expect(200).body;
-    assert_eq!(runs["items"].as_array().unwrap().len(), 3);
-    assert_eq!(runs["items"][0]["id"], again["id"], "newest first");
+    assert_eq!(runs["items"].as_array().unwrap().len(), 4);
+    assert_eq!(runs["items"][0]["id"], after["id"], "newest first");
 }
 both!(tiers_are_computed_exactly_and_explained, tiers_are_computed_exactly_and_explained);
