@@ -20,7 +20,10 @@ use utoipa_actix_web::AppExt;
         crate::outbox::Event,
         crate::customers::store::Sort,
         crate::consent::purpose::Purpose,
-        crate::consent::purpose::MarketingChannel
+        crate::consent::purpose::MarketingChannel,
+        crate::segments::schema::SegmentRuleAll,
+        crate::segments::schema::SegmentRuleAny,
+        crate::segments::schema::SegmentRuleNot
     )),
     modifiers(&Security),
     tags(

@@ -51,6 +51,40 @@ fn group(key: &str) -> ObjectBuilder {
         .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))
 }
 
+/// `{"all": [rule, …]}`: every rule holds. Named, so that generated clients can follow the
+/// recursion (an inline recursive union defeats some generators).
+pub struct SegmentRuleAll;
+/// `{"any": [rule, …]}`: at least one rule holds.
+pub struct SegmentRuleAny;
+/// `{"not": rule}`: the rule does not hold.
+pub struct SegmentRuleNot;
+
+impl utoipa::PartialSchema for SegmentRuleAll {
+    fn schema() -> RefOr<Schema> {
+        group("all").into()
+    }
+}
+impl utoipa::ToSchema for SegmentRuleAll {}
+
+impl utoipa::PartialSchema for SegmentRuleAny {
+    fn schema() -> RefOr<Schema> {
+        group("any").into()
+    }
+}
+impl utoipa::ToSchema for SegmentRuleAny {}
+
+impl utoipa::PartialSchema for SegmentRuleNot {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("not", Ref::from_schema_name("SegmentRule"))
+            .required("not")
+            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+impl utoipa::ToSchema for SegmentRuleNot {}
+
 impl utoipa::PartialSchema for SegmentRule {
     fn schema() -> RefOr<Schema> {
         let coded: [(&str, Vec<&'static str>); 6] = [
@@ -63,13 +97,10 @@ impl utoipa::PartialSchema for SegmentRule {
         ];
         let eq_or_in = || text(Some(vec!["eq", "in"]));
         let eq = || text(Some(vec!["eq"]));
-        let mut one = OneOfBuilder::new().item(group("all")).item(group("any")).item(
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .property("not", Ref::from_schema_name("SegmentRule"))
-                .required("not")
-                .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false))),
-        );
+        let mut one = OneOfBuilder::new()
+            .item(Ref::from_schema_name("SegmentRuleAll"))
+            .item(Ref::from_schema_name("SegmentRuleAny"))
+            .item(Ref::from_schema_name("SegmentRuleNot"));
         for (field, values) in coded {
             one = one.item(node(field, eq_or_in(), one_or_list(values), false));
         }

@@ -3343,13 +3343,7 @@ export interface components {
             rule: components["schemas"]["SegmentRule"];
         };
         /** @description A segment rule: `{"all": [...]}`, `{"any": [...]}`, `{"not": rule}` or a comparison `{"field", "op", "value"}` (purchases: `days`, default 365). At most 6 levels deep and 100 nodes. Example: `{"all": [{"field": "tier", "op": "in", "value": ["A", "B"]}, {"field": "spent_fen", "op": "gt", "value": 500000, "days": 90}]}` */
-        SegmentRule: {
-            all: components["schemas"]["SegmentRule"][];
-        } | {
-            any: components["schemas"]["SegmentRule"][];
-        } | {
-            not: components["schemas"]["SegmentRule"];
-        } | {
+        SegmentRule: components["schemas"]["SegmentRuleAll"] | components["schemas"]["SegmentRuleAny"] | components["schemas"]["SegmentRuleNot"] | {
             /** @enum {string} */
             field: "gender";
             /** @enum {string} */
@@ -3442,6 +3436,15 @@ export interface components {
             /** @enum {string} */
             op: "gt" | "gte" | "lt" | "lte" | "eq";
             value: number;
+        };
+        SegmentRuleAll: {
+            all: components["schemas"]["SegmentRule"][];
+        };
+        SegmentRuleAny: {
+            any: components["schemas"]["SegmentRule"][];
+        };
+        SegmentRuleNot: {
+            not: components["schemas"]["SegmentRule"];
         };
         SelfServiceChoice: {
             granted: boolean;
