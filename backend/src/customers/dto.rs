@@ -8,22 +8,9 @@ use validator::Validate;
 use super::domain::checks;
 use crate::http::patch;
 
-crate::text_enum!(Gender { Male => "male", Female => "female" });
-crate::text_enum!(CustomerType { Individual => "individual", HouseholdMember => "household_member" });
-crate::text_enum!(IncomeBand { Low => "low", LowerMiddle => "lower_middle", Middle => "middle", UpperMiddle => "upper_middle", High => "high" });
-crate::text_enum!(ContactChannel { Sms => "sms", Email => "email", Phone => "phone", Push => "push", Wechat => "wechat", Mail => "mail" });
-crate::text_enum!(
-    /// How the record was collected (CUS-5).
-    SourceChannel {
-        Sales => "sales",
-        Service => "service",
-        Survey => "survey",
-        ThirdParty => "third_party",
-        SelfWeb => "self_web",
-        SelfHotline => "self_hotline",
-        SelfApp => "self_app",
-    }
-);
+// The coded values of a customer's fields live in `codes` (a segment rule checks them too).
+pub use super::codes::{ContactChannel, CustomerType, Gender, IncomeBand, SourceChannel};
+
 crate::text_enum!(
     /// Why a full value is revealed; recorded in the audit log.
     RevealPurpose {

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod bulk;
+pub mod codes;
 pub mod domain;
 pub mod dto;
 pub mod fields;

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::consent::purpose::Purpose;
-use crate::customers::dto::{ContactChannel, CustomerType, Gender, IncomeBand, SourceChannel};
+use crate::customers::codes::{ContactChannel, CustomerType, Gender, IncomeBand, SourceChannel};
 use crate::error::{ApiError, FieldError};
 
 /// A rule may nest groups this deep and hold this many nodes.

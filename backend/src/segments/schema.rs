@@ -5,7 +5,7 @@ use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBui
 use utoipa::openapi::{Ref, RefOr};
 
 use crate::consent::purpose::Purpose;
-use crate::customers::dto::{ContactChannel, CustomerType, Gender, IncomeBand, SourceChannel};
+use crate::customers::codes::{ContactChannel, CustomerType, Gender, IncomeBand, SourceChannel};
 use crate::customers::rule::{MAX_NODES, MAX_VALUES};
 
 /// A rule tree: a group (`all`, `any`, `not`) or a comparison.

@@ -8,3 +8,4 @@ pub mod routes;
 pub mod run;
 pub mod service;
 pub mod store;
+pub mod summary;

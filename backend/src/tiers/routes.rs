@@ -3,9 +3,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::config::{TierConfig, TierSettings};
-use super::run::{self, RunSummary};
+use super::run;
 use super::service::{self, CustomerTier};
 use super::store::{self, RunRow};
+use super::summary::RunSummary;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::etag::{etag, if_match};

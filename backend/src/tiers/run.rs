@@ -3,14 +3,12 @@
 //! staging rows; applying is one transaction, so until it commits everyone reads the previous
 //! tiers, and a run killed halfway leaves them intact (its retry scores afresh).
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::config::TierSettings;
 use super::store::{self, RunRow, Score};
+use super::summary::{Move, RunSummary, ScoreRange};
 use crate::audit::{self, Actor, Event};
 use crate::auth::Permission;
 use crate::db::{new_id, now, DbConnection};
@@ -41,32 +39,6 @@ pub struct Payload {
     pub owner: Option<JobOwner>,
     #[serde(default)]
     pub dry_run: bool,
-}
-
-/// Counts per tier, the movement from → to, and each tier's score range: what a dry run shows
-/// before anything is applied, and what an applied run did.
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-pub struct RunSummary {
-    /// Scored customers per tier (A, B, C, D).
-    pub distribution: BTreeMap<String, i64>,
-    /// Customers moving from one tier to another; `none` is no tier (no purchase in the window,
-    /// not profiled, or not scored before). Unchanged customers are counted too (A → A).
-    pub movement: Vec<Move>,
-    /// The lowest and highest score in each tier (0..=1,000,000).
-    pub cutoffs: BTreeMap<String, ScoreRange>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Move {
-    pub from: String,
-    pub to: String,
-    pub count: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ScoreRange {
-    pub min: i64,
-    pub max: i64,
 }
 
 const NONE: &str = "none";

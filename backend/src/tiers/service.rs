@@ -92,7 +92,7 @@ pub struct TierWhy {
     pub weights: super::config::Weights,
     /// Σ weight × percentile, 0..=1,000,000.
     pub score: i64,
-    pub cutoffs: std::collections::BTreeMap<String, super::run::ScoreRange>,
+    pub cutoffs: std::collections::BTreeMap<String, super::summary::ScoreRange>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -112,7 +112,7 @@ fn why(conn: &mut DbConnection, run: store::RunRow, customer_id: &str) -> Result
     let Some(s) = store::score_of(conn, &run.id, customer_id)? else { return Ok(None) };
     let settings: TierSettings = store::config(conn, run.config_version)?
         .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?;
-    let summary: super::run::RunSummary =
+    let summary: super::summary::RunSummary =
         run.summary.as_deref().map_or(Ok(Default::default()), serde_json::from_str)?;
     Ok(Some(TierWhy {
         run_id: run.id,
