@@ -2402,7 +2402,7 @@ export interface components {
             currency?: string | null;
             /**
              * Format: int64
-             * @description The profit it made, in fen (no more than the amount); without it, value tiers assume the
+             * @description The profit it made, in fen; without it, value tiers assume the
              *     configured default margin rate.
              */
             margin_fen?: number | null;

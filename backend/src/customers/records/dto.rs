@@ -48,7 +48,7 @@ pub struct CreatePurchase {
     pub currency: Option<String>,
     pub channel: SalesChannel,
     pub purchased_at: DateTime<Utc>,
-    /// The profit it made, in fen (no more than the amount); without it, value tiers assume the
+    /// The profit it made, in fen; without it, value tiers assume the
     /// configured default margin rate.
     #[validate(range(min = -100_000_000_000i64, max = 100_000_000_000i64))]
     #[schema(minimum = -100_000_000_000f64, maximum = 100_000_000_000f64)]

@@ -73,9 +73,6 @@ pub async fn create_purchase(
         .db
         .write_as(p.owed(), move |c| {
             super::write(c, &p, &id, "purchase", Topic::PurchaseCreated, |c, customer| {
-                if input.margin_fen.is_some_and(|m| m.abs() > input.amount_fen.abs()) {
-                    return Err(ApiError::field("margin_fen", "above_amount"));
-                }
                 let row = PurchaseRow {
                     id: new_id(),
                     customer_id: customer.id.clone(),
