@@ -6,9 +6,22 @@
 //! a type with its SQL for each backend and its binds: the SQL's `?` marks each bind in field
 //! order (PostgreSQL's `$n` are numbered for it). Rows come back as `QueryableByName`.
 
-/// `prepared! { /// doc  pub struct Name { field: RustType => SqlType, … } pg = "…"; sqlite = "…"; }`
+/// `prepared! { /// doc  pub struct Name { field: RustType => SqlType, … } pg = "…"; sqlite = "…"; }`,
+/// or `sql = "…";` for a statement both databases read alike.
 #[macro_export]
 macro_rules! prepared {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident { $($field:ident : $rust:ty => $sql:ty),* $(,)? }
+        sql = $text:expr;
+    ) => {
+        $crate::prepared! {
+            $(#[$meta])*
+            $vis struct $name { $($field : $rust => $sql),* }
+            pg = $text;
+            sqlite = $text;
+        }
+    };
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident { $($field:ident : $rust:ty => $sql:ty),* $(,)? }

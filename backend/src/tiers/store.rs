@@ -251,11 +251,7 @@ pub fn cutoffs(conn: &mut DbConnection, run_id: &str) -> QueryResult<Vec<TierRan
 crate::prepared! {
     /// History of the customers the run scores whose tier changes (or who had none).
     pub struct HistoryOfChanged { version: i64 => BigInt, at: NaiveDateTime => Timestamp, run_id: String => Text }
-    pg = "INSERT INTO tier_history (customer_id, run_id, from_tier, to_tier, score, spend_fen, profit_fen, frequency, \
-          config_version, at) SELECT s.customer_id, s.run_id, ct.tier, s.tier, s.score, s.spend_fen, s.profit_fen, \
-          s.frequency, ?, ? FROM tier_scores s LEFT JOIN customer_tiers ct ON ct.customer_id = s.customer_id \
-          WHERE s.run_id = ? AND (ct.tier IS NULL OR ct.tier <> s.tier)";
-    sqlite = "INSERT INTO tier_history (customer_id, run_id, from_tier, to_tier, score, spend_fen, profit_fen, frequency, \
+    sql = "INSERT INTO tier_history (customer_id, run_id, from_tier, to_tier, score, spend_fen, profit_fen, frequency, \
           config_version, at) SELECT s.customer_id, s.run_id, ct.tier, s.tier, s.score, s.spend_fen, s.profit_fen, \
           s.frequency, ?, ? FROM tier_scores s LEFT JOIN customer_tiers ct ON ct.customer_id = s.customer_id \
           WHERE s.run_id = ? AND (ct.tier IS NULL OR ct.tier <> s.tier)";
@@ -265,29 +261,21 @@ crate::prepared! {
     /// History of the customers who had a tier and are not scored any more (no purchase in the
     /// window, withdrawn from profiling, deleted): to none.
     pub struct HistoryOfDropped { run_id: String => Text, version: i64 => BigInt, at: NaiveDateTime => Timestamp, again: String => Text }
-    pg = "INSERT INTO tier_history (customer_id, run_id, from_tier, to_tier, config_version, at) \
-          SELECT ct.customer_id, ?, ct.tier, NULL, ?, ? FROM customer_tiers ct \
-          WHERE NOT EXISTS (SELECT 1 FROM tier_scores s WHERE s.run_id = ? AND s.customer_id = ct.customer_id)";
-    sqlite = "INSERT INTO tier_history (customer_id, run_id, from_tier, to_tier, config_version, at) \
+    sql = "INSERT INTO tier_history (customer_id, run_id, from_tier, to_tier, config_version, at) \
           SELECT ct.customer_id, ?, ct.tier, NULL, ?, ? FROM customer_tiers ct \
           WHERE NOT EXISTS (SELECT 1 FROM tier_scores s WHERE s.run_id = ? AND s.customer_id = ct.customer_id)";
 }
 
 crate::prepared! {
     pub struct DropUnscored { run_id: String => Text }
-    pg = "DELETE FROM customer_tiers WHERE NOT EXISTS \
-          (SELECT 1 FROM tier_scores s WHERE s.run_id = ? AND s.customer_id = customer_tiers.customer_id)";
-    sqlite = "DELETE FROM customer_tiers WHERE NOT EXISTS \
+    sql = "DELETE FROM customer_tiers WHERE NOT EXISTS \
           (SELECT 1 FROM tier_scores s WHERE s.run_id = ? AND s.customer_id = customer_tiers.customer_id)";
 }
 
 crate::prepared! {
     /// Customers scored who had no tier get one.
     pub struct InsertNew { at: NaiveDateTime => Timestamp, run_id: String => Text }
-    pg = "INSERT INTO customer_tiers (customer_id, tier, score, run_id, updated_at) \
-          SELECT s.customer_id, s.tier, s.score, s.run_id, ? FROM tier_scores s WHERE s.run_id = ? \
-          AND NOT EXISTS (SELECT 1 FROM customer_tiers ct WHERE ct.customer_id = s.customer_id)";
-    sqlite = "INSERT INTO customer_tiers (customer_id, tier, score, run_id, updated_at) \
+    sql = "INSERT INTO customer_tiers (customer_id, tier, score, run_id, updated_at) \
           SELECT s.customer_id, s.tier, s.score, s.run_id, ? FROM tier_scores s WHERE s.run_id = ? \
           AND NOT EXISTS (SELECT 1 FROM customer_tiers ct WHERE ct.customer_id = s.customer_id)";
 }
@@ -296,10 +284,7 @@ crate::prepared! {
     /// Only customers whose tier changes are written: a run over a million customers where few
     /// move rewrites few rows (each row keeps the run that set its tier).
     pub struct UpdateChanged { at: NaiveDateTime => Timestamp, run_id: String => Text }
-    pg = "UPDATE customer_tiers SET tier = s.tier, score = s.score, run_id = s.run_id, updated_at = ? \
-          FROM tier_scores s WHERE s.run_id = ? AND s.customer_id = customer_tiers.customer_id \
-          AND s.tier <> customer_tiers.tier";
-    sqlite = "UPDATE customer_tiers SET tier = s.tier, score = s.score, run_id = s.run_id, updated_at = ? \
+    sql = "UPDATE customer_tiers SET tier = s.tier, score = s.score, run_id = s.run_id, updated_at = ? \
           FROM tier_scores s WHERE s.run_id = ? AND s.customer_id = customer_tiers.customer_id \
           AND s.tier <> customer_tiers.tier";
 }
