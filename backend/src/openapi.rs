@@ -23,7 +23,11 @@ use utoipa_actix_web::AppExt;
         crate::consent::purpose::MarketingChannel,
         crate::segments::schema::SegmentRuleAll,
         crate::segments::schema::SegmentRuleAny,
-        crate::segments::schema::SegmentRuleNot
+        crate::segments::schema::SegmentRuleNot,
+        crate::churn::routes::WarningStatus,
+        crate::customers::codes::MemberLevel,
+        crate::customers::codes::ValueBand,
+        crate::customers::codes::Lifecycle
     )),
     modifiers(&Security),
     tags(
@@ -39,6 +43,7 @@ use utoipa_actix_web::AppExt;
         (name = "partners", description = "Partners, sharing agreements, the share log"),
         (name = "privacy", description = "Data-subject requests, legal holds, retention"),
         (name = "incidents", description = "The data-incident register and regulator reports"),
+        (name = "churn", description = "Churn warnings (MKT-6): the queue per account manager, the drop in figures, win-back actions"),
         (name = "segments", description = "Saved rule segments: live counts, members (scoped and masked like the customer list)"),
         (name = "tiers", description = "Value tiers A/B/C/D: settings, runs with their distribution and movement, a customer's tier and why"),
     )

@@ -30,7 +30,10 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(crate::keys::routes::configure)
             .configure(crate::incidents::routes::configure)
             .configure(crate::tiers::routes::configure)
-            .configure(crate::segments::routes::configure),
+            .configure(crate::segments::routes::configure)
+            .configure(crate::segments::snapshot_routes::configure)
+            .configure(crate::churn::routes::configure)
+            .configure(crate::strategies::routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

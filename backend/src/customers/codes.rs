@@ -16,3 +16,15 @@ crate::text_enum!(
         SelfApp => "self_app",
     }
 );
+crate::text_enum!(
+    /// A member level (SEG-2), from spend, frequency and tenure.
+    MemberLevel { Gold => "gold", Silver => "silver", Bronze => "bronze" }
+);
+crate::text_enum!(
+    /// A value band (SEG-2), from spend.
+    ValueBand { High => "high", Medium => "medium", Low => "low" }
+);
+crate::text_enum!(
+    /// Where a customer is in their life with the group (SEG-3).
+    Lifecycle { Active => "active", Dormant => "dormant", Potential => "potential", ChurnRisk => "churn_risk" }
+);

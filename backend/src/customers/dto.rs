@@ -234,6 +234,15 @@ pub struct CustomerQuery {
     pub channel: Option<SourceChannel>,
     /// Customers of this value tier (`GET /customers/{id}/tier`).
     pub tier: Option<TierLetter>,
+    /// Customers of this member level (last applied run, after its grace).
+    pub level: Option<super::codes::MemberLevel>,
+    /// Customers of this value band.
+    pub band: Option<super::codes::ValueBand>,
+    /// Customers at this point of their lifecycle.
+    pub lifecycle: Option<super::codes::Lifecycle>,
+    /// Members of this saved segment (`/segments/{id}`), evaluated now.
+    #[param(max_length = 64)]
+    pub segment_id: Option<String>,
     pub reachable: Option<bool>,
     /// Created at or after (RFC 3339).
     pub created_from: Option<chrono::DateTime<chrono::Utc>>,

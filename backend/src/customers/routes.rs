@@ -180,12 +180,13 @@ pub async fn list_customers(
     let limit = page.limit()?;
     let sort = q.sort.unwrap_or_default();
     let after = sort.after(page.cursor()?)?;
-    let filter = service::filter_of(&state.cipher, q)?;
+    let mut filter = service::filter_of(&state.cipher, q)?;
     let st = state.clone();
     let (scope, viewer) = (Scope::of(&p), p.id.clone());
     let page = state
         .db
         .run_as(p.owed(), move |c| {
+            store::resolve_segment(c, &scope, &mut filter)?;
             let rows = store::list(c, &scope, &viewer, &filter, sort, after, limit + 1)?;
             let page = Page::from_rows(rows, limit, |r| sort.key(r));
             Ok(Page { items: service::views(c, &st.cipher, &p, page.items)?, next_cursor: page.next_cursor })
@@ -237,9 +238,15 @@ pub async fn count_customers(
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     page.limit()?;
     q.sort.unwrap_or_default().after(page.cursor()?)?;
-    let filter = service::filter_of(&state.cipher, q)?;
+    let mut filter = service::filter_of(&state.cipher, q)?;
     let (scope, viewer) = (Scope::of(&p), p.id.clone());
-    let n = state.db.run_as(p.owed(), move |c| Ok(store::count_up_to(c, &scope, &viewer, &filter, COUNT_CAP)?)).await?;
+    let n = state
+        .db
+        .run_as(p.owed(), move |c| {
+            store::resolve_segment(c, &scope, &mut filter)?;
+            Ok(store::count_up_to(c, &scope, &viewer, &filter, COUNT_CAP)?)
+        })
+        .await?;
     Ok(web::Json(CustomerCount { count: n.min(COUNT_CAP), exact: n <= COUNT_CAP }))
 }
 

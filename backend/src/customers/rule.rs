@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::consent::purpose::Purpose;
-use crate::customers::codes::{ContactChannel, CustomerType, Gender, IncomeBand, SourceChannel};
+use crate::customers::codes::{
+    ContactChannel, CustomerType, Gender, IncomeBand, Lifecycle, MemberLevel, SourceChannel, ValueBand,
+};
 use crate::error::{ApiError, FieldError};
 
 /// A rule may nest groups this deep and hold this many nodes.
@@ -32,7 +34,12 @@ pub enum Rule {
     /// In the unit or any unit below it.
     Unit(String),
     Household(String),
-    Tier(Vec<String>),
+    /// A class the last applied run gave (`tier`, `level`, `band`, `lifecycle`, `rfm`) is one
+    /// of the values.
+    Class {
+        class: Class,
+        values: Vec<String>,
+    },
     CreatedAfter(NaiveDate),
     CreatedBefore(NaiveDate),
     Consent {
@@ -46,6 +53,15 @@ pub enum Rule {
         cmp: Cmp,
         value: i64,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Tier,
+    Level,
+    Band,
+    Lifecycle,
+    Rfm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,11 +119,20 @@ pub const FIELDS: &[&str] = &[
     "unit",
     "household",
     "tier",
+    "level",
+    "band",
+    "lifecycle",
+    "rfm",
     "created_at",
     "consent",
     "spent_fen",
     "purchase_count",
 ];
+
+/// An RFM code: recency, frequency and monetary quintiles, each 1..=5 (`"555"` the best).
+pub fn is_rfm(v: &str) -> bool {
+    v.len() == 3 && v.bytes().all(|b| (b'1'..=b'5').contains(&b))
+}
 
 fn bad(path: &str, code: &str) -> FieldError {
     FieldError::new(path, code)
@@ -195,6 +220,9 @@ fn comparison(obj: &serde_json::Map<String, Value>, path: &str) -> Result<Rule, 
     let coded = |column: Coded, check: &dyn Fn(&str) -> bool| -> Result<Rule, FieldError> {
         Ok(Rule::Coded { column, values: values(check)? })
     };
+    let class = |class: Class, check: &dyn Fn(&str) -> bool| -> Result<Rule, FieldError> {
+        Ok(Rule::Class { class, values: values(check)? })
+    };
     let eq_text = |make: fn(String) -> Rule| -> Result<Rule, FieldError> {
         if op != "eq" {
             return Err(unknown_op());
@@ -207,7 +235,11 @@ fn comparison(obj: &serde_json::Map<String, Value>, path: &str) -> Result<Rule, 
         "income_band" => coded(Coded::IncomeBand, &|v| IncomeBand::parse(v).is_some()),
         "source_channel" => coded(Coded::SourceChannel, &|v| SourceChannel::parse(v).is_some()),
         "preferred_channel" => coded(Coded::PreferredChannel, &|v| ContactChannel::parse(v).is_some()),
-        "tier" => Ok(Rule::Tier(values(&|v| matches!(v, "A" | "B" | "C" | "D"))?)),
+        "tier" => class(Class::Tier, &|v| matches!(v, "A" | "B" | "C" | "D")),
+        "level" => class(Class::Level, &|v| MemberLevel::parse(v).is_some()),
+        "band" => class(Class::Band, &|v| ValueBand::parse(v).is_some()),
+        "lifecycle" => class(Class::Lifecycle, &|v| Lifecycle::parse(v).is_some()),
+        "rfm" => class(Class::Rfm, &is_rfm),
         "reachable" => match (op, value.as_bool()) {
             ("eq", Some(b)) => Ok(Rule::Reachable(b)),
             ("eq", None) => Err(bad(&at("value"), "boolean")),

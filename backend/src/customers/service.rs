@@ -561,12 +561,16 @@ pub fn filter_of(cipher: &FieldCipher, q: CustomerQuery) -> Result<store::Filter
         household_id: q.household_id,
         channel: q.channel.map(|c| c.as_str().to_owned()),
         tier: q.tier.map(|t| t.as_str().to_owned()),
+        level: q.level.map(|t| t.as_str().to_owned()),
+        band: q.band.map(|t| t.as_str().to_owned()),
+        lifecycle: q.lifecycle.map(|t| t.as_str().to_owned()),
         reachable: q.reachable,
         created_from: q.created_from.map(|t| t.naive_utc()),
         created_to: q.created_to.map(|t| t.naive_utc()),
         search: q.q.as_deref().map(|t| search_of(cipher, t)).transpose()?.flatten(),
         ids: None,
         rule: None,
+        segment_id: q.segment_id,
     })
 }
 

@@ -664,8 +664,121 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    profile_scores (run_id, customer_id) {
+        run_id -> Text,
+        customer_id -> Text,
+        lifecycle -> Text,
+        band -> Text,
+        level -> Text,
+        r -> Nullable<BigInt>,
+        f -> Nullable<BigInt>,
+        m -> Nullable<BigInt>,
+        recent_spend_fen -> BigInt,
+        previous_spend_fen -> BigInt,
+        recent_frequency -> BigInt,
+        previous_frequency -> BigInt,
+        last_purchase_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    customer_profiles (customer_id) {
+        customer_id -> Text,
+        run_id -> Text,
+        lifecycle -> Text,
+        band -> Text,
+        level -> Text,
+        below_since -> Nullable<Timestamp>,
+        rfm -> Nullable<Text>,
+        recent_spend_fen -> BigInt,
+        previous_spend_fen -> BigInt,
+        recent_frequency -> BigInt,
+        previous_frequency -> BigInt,
+        last_purchase_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    churn_warnings (id) {
+        id -> Text,
+        customer_id -> Text,
+        run_id -> Text,
+        measure -> Text,
+        recent -> BigInt,
+        previous -> BigInt,
+        drop_percent -> BigInt,
+        months -> BigInt,
+        status -> Text,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    winback_actions (id) {
+        id -> Text,
+        warning_id -> Text,
+        action -> Text,
+        outcome -> Text,
+        note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_overrides (id) {
+        id -> Text,
+        customer_id -> Text,
+        tier -> Text,
+        reason -> Text,
+        expires_at -> Timestamp,
+        created_by -> Text,
+        created_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    service_strategies (class) {
+        class -> Text,
+        priority -> BigInt,
+        sla_class -> Text,
+        green_channel -> Bool,
+        dedicated_manager -> Bool,
+        campaign_eligible -> Bool,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    segment_snapshots (id) {
+        id -> Text,
+        segment_id -> Text,
+        segment_version -> BigInt,
+        members -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    segment_snapshot_members (snapshot_id, customer_id) {
+        snapshot_id -> Text,
+        customer_id -> Text,
+    }
+}
+
 diesel::joinable!(customer_tiers -> customers (customer_id));
 diesel::joinable!(segments -> units (unit_id));
+diesel::joinable!(customer_profiles -> customers (customer_id));
+diesel::joinable!(churn_warnings -> customers (customer_id));
+diesel::joinable!(winback_actions -> churn_warnings (warning_id));
+diesel::joinable!(segment_snapshot_members -> segment_snapshots (snapshot_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,
@@ -712,4 +825,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_tiers,
     tier_history,
     segments,
+    profile_scores,
+    customer_profiles,
+    churn_warnings,
+    winback_actions,
+    tier_overrides,
+    service_strategies,
+    segment_snapshots,
+    segment_snapshot_members,
 );

@@ -167,6 +167,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("field.file.csv", "文件不是有效的 CSV：{cause}", "the file is not valid CSV: {cause}"),
     ("field.file.column", "未知的列 {value}，可用的列：{known}", "unknown column `{value}`; known: {known}"),
     ("field.file.name_column", "表头必须包含 name 列", "the header needs a `name` column"),
+    ("field.blank", "{field}不能只有空白", "{field} must not be blank"),
     ("field.weights.sum", "三项权重之和必须为 {total}%", "the three weights must add up to {total} %"),
     ("field.shares.sum", "A、B、C 三类占比之和不能超过 {max}%", "the shares of A, B and C cannot add up to more than {max} %"),
     ("field.columns.count", "文件有 {expected} 列，列对应关系给出了 {actual} 列", "the file has {expected} columns; the mapping gives {actual}"),

@@ -123,7 +123,7 @@ pub fn create_user(
     check_role(input.role)?;
     unit_in_scope(conn, p, &input.unit_id)?;
     if store::user_by_username(conn, &input.username)?.is_some() {
-        return Err(ApiError::conflict("username_taken"));
+        return Err(ApiError::conflict("username_taken").with("username", input.username.clone()));
     }
     let mut row = new_user(&input.username, &input.display_name, password_hash, input.role, &input.unit_id);
     let mut asked =

@@ -5,4 +5,6 @@
 
 pub mod routes;
 pub mod schema;
+pub mod snapshot_routes;
+pub mod snapshots;
 pub mod store;

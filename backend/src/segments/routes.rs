@@ -70,7 +70,7 @@ impl TryFrom<SegmentRow> for Segment {
 }
 
 /// The customer-list filter of a rule (checked here: 422 with the path of a bad node).
-fn filter_of(tree: &serde_json::Value) -> Result<customer_store::Filter, ApiError> {
+pub(super) fn filter_of(tree: &serde_json::Value) -> Result<customer_store::Filter, ApiError> {
     rule::parse(tree)?;
     Ok(customer_store::Filter { rule: Some(tree.clone()), ..Default::default() })
 }

@@ -5,7 +5,9 @@ use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBui
 use utoipa::openapi::{Ref, RefOr};
 
 use crate::consent::purpose::Purpose;
-use crate::customers::codes::{ContactChannel, CustomerType, Gender, IncomeBand, SourceChannel};
+use crate::customers::codes::{
+    ContactChannel, CustomerType, Gender, IncomeBand, Lifecycle, MemberLevel, SourceChannel, ValueBand,
+};
 use crate::customers::rule::{MAX_NODES, MAX_VALUES};
 
 /// A rule tree: a group (`all`, `any`, `not`) or a comparison.
@@ -87,13 +89,16 @@ impl utoipa::ToSchema for SegmentRuleNot {}
 
 impl utoipa::PartialSchema for SegmentRule {
     fn schema() -> RefOr<Schema> {
-        let coded: [(&str, Vec<&'static str>); 6] = [
+        let coded: [(&str, Vec<&'static str>); 9] = [
             ("gender", Gender::ALL_TEXT.to_vec()),
             ("customer_type", CustomerType::ALL_TEXT.to_vec()),
             ("income_band", IncomeBand::ALL_TEXT.to_vec()),
             ("source_channel", SourceChannel::ALL_TEXT.to_vec()),
             ("preferred_channel", ContactChannel::ALL_TEXT.to_vec()),
             ("tier", vec!["A", "B", "C", "D"]),
+            ("level", MemberLevel::ALL_TEXT.to_vec()),
+            ("band", ValueBand::ALL_TEXT.to_vec()),
+            ("lifecycle", Lifecycle::ALL_TEXT.to_vec()),
         ];
         let eq_or_in = || text(Some(vec!["eq", "in"]));
         let eq = || text(Some(vec!["eq"]));
@@ -104,6 +109,21 @@ impl utoipa::PartialSchema for SegmentRule {
         for (field, values) in coded {
             one = one.item(node(field, eq_or_in(), one_or_list(values), false));
         }
+        let rfm = || {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[1-5]{3}$"))
+                .description(Some("Recency, frequency and monetary quintiles, e.g. 555"))
+        };
+        one = one.item(node(
+            "rfm",
+            eq_or_in(),
+            OneOfBuilder::new()
+                .item(rfm())
+                .item(ArrayBuilder::new().items(rfm()).min_items(Some(1)).max_items(Some(MAX_VALUES)))
+                .into(),
+            false,
+        ));
         for field in ["tag", "unit", "household"] {
             one = one.item(node(field, eq(), text(None).into(), false));
         }

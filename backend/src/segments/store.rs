@@ -62,6 +62,12 @@ pub fn update(
     Ok(n == 1)
 }
 
+/// The segment and its snapshots.
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
+    use crate::db::schema::{segment_snapshot_members, segment_snapshots};
+    let snapshots = segment_snapshots::table.filter(segment_snapshots::segment_id.eq(id)).select(segment_snapshots::id);
+    diesel::delete(segment_snapshot_members::table.filter(segment_snapshot_members::snapshot_id.eq_any(snapshots)))
+        .execute(conn)?;
+    diesel::delete(segment_snapshots::table.filter(segment_snapshots::segment_id.eq(id))).execute(conn)?;
     diesel::delete(segments::table.filter(segments::id.eq(id))).execute(conn)
 }

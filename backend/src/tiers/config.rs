@@ -58,6 +58,102 @@ pub struct TierSettings {
     #[validate(range(max = 100))]
     #[schema(maximum = 100)]
     pub default_margin_percent: u32,
+    /// Member levels (SEG-2). Versions saved before levels existed read the defaults.
+    #[serde(default)]
+    #[validate(nested)]
+    pub levels: Levels,
+    /// Value bands by spend in the window (SEG-2).
+    #[serde(default)]
+    #[validate(nested)]
+    pub bands: Bands,
+    /// Lifecycle and churn warnings (SEG-3, MKT-6).
+    #[serde(default)]
+    #[validate(nested)]
+    pub lifecycle: LifecycleRules,
+}
+
+/// The least a customer must reach, all three at once, for a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRule {
+    /// Spend in the window, in fen.
+    #[validate(range(max = 1_000_000_000_000i64))]
+    #[schema(maximum = 1_000_000_000_000i64)]
+    pub spend_fen: i64,
+    /// Purchases in the window.
+    #[validate(range(max = 100_000))]
+    #[schema(maximum = 100_000)]
+    pub frequency: u32,
+    /// Months since the customer was recorded (loyalty).
+    #[validate(range(max = 600))]
+    #[schema(maximum = 600)]
+    pub tenure_months: u32,
+}
+
+/// Gold and silver by their rules (gold's is tried first), bronze for everyone else. A customer
+/// whose measures fall below their level keeps it for `grace_days` before it drops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    #[validate(nested)]
+    pub gold: LevelRule,
+    #[validate(nested)]
+    pub silver: LevelRule,
+    #[validate(range(max = 3650))]
+    #[schema(maximum = 3650)]
+    pub grace_days: u32,
+}
+
+impl Default for Levels {
+    /// Seed 001 §4: gold spends much, buys steadily and stays long; bronze is new or buys little.
+    fn default() -> Self {
+        Levels {
+            gold: LevelRule { spend_fen: 1_000_000, frequency: 4, tenure_months: 12 },
+            silver: LevelRule { spend_fen: 200_000, frequency: 2, tenure_months: 3 },
+            grace_days: 90,
+        }
+    }
+}
+
+/// High from `high_fen` of spend in the window, medium from `medium_fen`, else low.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bands {
+    #[validate(range(max = 1_000_000_000_000i64))]
+    #[schema(maximum = 1_000_000_000_000i64)]
+    pub high_fen: i64,
+    #[validate(range(max = 1_000_000_000_000i64))]
+    #[schema(maximum = 1_000_000_000_000i64)]
+    pub medium_fen: i64,
+}
+
+impl Default for Bands {
+    fn default() -> Self {
+        Bands { high_fen: 500_000, medium_fen: 100_000 }
+    }
+}
+
+/// Potential: never bought. Dormant: no purchase for `dormant_days`. Churn risk: spend or
+/// purchases in the last `churn_months` down by more than `churn_drop_percent` against the
+/// months before. Active: the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleRules {
+    #[validate(range(min = 1, max = 3650))]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub dormant_days: u32,
+    #[validate(range(min = 1, max = 36))]
+    #[schema(minimum = 1, maximum = 36)]
+    pub churn_months: u32,
+    #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
+    pub churn_drop_percent: u32,
+}
+
+impl Default for LifecycleRules {
+    fn default() -> Self {
+        LifecycleRules { dormant_days: 180, churn_months: 6, churn_drop_percent: 50 }
+    }
 }
 
 impl Default for TierSettings {
@@ -69,6 +165,9 @@ impl Default for TierSettings {
             weights: Weights { spend: 40, profit: 40, frequency: 20 },
             shares: Shares { a: 5, b: 15, c: 30 },
             default_margin_percent: 20,
+            levels: Levels::default(),
+            bands: Bands::default(),
+            lifecycle: LifecycleRules::default(),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! with a history row only where a tier changed. Method and tie rule: docs/decisions/0021.
 
 pub mod config;
+pub mod overrides;
+pub mod profile_store;
 pub mod routes;
 pub mod run;
 pub mod service;

@@ -1,8 +1,9 @@
-use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::config::{TierConfig, TierSettings};
+use super::overrides::{self, SetOverride};
 use super::run;
 use super::service::{self, CustomerTier};
 use super::store::{self, RunRow};
@@ -180,11 +181,62 @@ pub async fn get_customer_tier(
     Ok(web::Json(out))
 }
 
+/// Sets a manager's tier for the customer, with a reason and for a number of days (audited). It is
+/// shown as an override; runs go on computing the customer's own tier beneath it.
+#[utoipa::path(
+    tag = "tiers", operation_id = "set_tier_override", params(("id" = String, Path)), request_body = SetOverride,
+    security(("bearer" = [])),
+    responses((status = 200, body = CustomerTier), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[put("/customers/{id}/tier/override")]
+pub async fn set_tier_override(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<SetOverride>,
+) -> Result<web::Json<CustomerTier>, ApiError> {
+    p.require(Permission::TiersManage)?;
+    let Body(body) = body;
+    let out = state
+        .db
+        .write_as(p.owed(), move |c| {
+            let customer = crate::customers::access::writable(c, &p, &id)?;
+            overrides::set(c, &p, &customer.id, body)?;
+            service::customer_tier(c, &customer.id)
+        })
+        .await?;
+    Ok(web::Json(out))
+}
+
+/// Ends the customer's override now: the computed tier shows again.
+#[utoipa::path(
+    tag = "tiers", operation_id = "end_tier_override", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[delete("/customers/{id}/tier/override")]
+pub async fn end_tier_override(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::TiersManage)?;
+    state
+        .db
+        .write_as(p.owed(), move |c| {
+            let customer = crate::customers::access::writable(c, &p, &id)?;
+            overrides::end(c, &p, &customer.id)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_tier_config)
         .service(set_tier_config)
         .service(start_tier_run)
         .service(list_tier_runs)
         .service(get_tier_run)
-        .service(get_customer_tier);
+        .service(get_customer_tier)
+        .service(set_tier_override)
+        .service(end_tier_override);
 }

@@ -7,6 +7,7 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::config::TierSettings;
+use super::profile_store::{self, Stage};
 use super::store::{self, RunRow, Score};
 use super::summary::{Move, RunSummary, ScoreRange};
 use crate::audit::{self, Actor, Event};
@@ -98,11 +99,17 @@ pub fn execute(
     let changed = crate::db::transaction(conn, |c| -> Result<i64, ApiError> {
         let changed = if run.dry_run {
             store::clear_scores(c, &run.id)?;
+            profile_store::clear(c, &run.id)?;
             summary.movement.iter().filter(|m| m.from != m.to).map(|m| m.count).sum()
         } else {
-            let changed = store::apply(c, &run.id, run.config_version, now())?;
+            let at = now();
+            let changed = store::apply(c, &run.id, run.config_version, at)?;
+            let grace_before = at - chrono::Duration::days(i64::from(settings.levels.grace_days));
+            let churn_months = i64::from(settings.lifecycle.churn_months);
+            let warnings = profile_store::apply(c, &run.id, grace_before, churn_months, at)?;
             let data = serde_json::json!({
                 "run_id": run.id, "config_version": run.config_version, "scored": scored, "changed": changed,
+                "warnings_opened": warnings,
             });
             crate::outbox::enqueue(c, Topic::TiersApplied, &run.id, None, &data)?;
             changed
@@ -137,6 +144,39 @@ pub fn score(conn: &mut DbConnection, run_id: &str, s: &TierSettings, as_of: Nai
             cut_c: a + b + c,
         },
     )?;
+    profile_store::clear(conn, run_id)?;
+    let months = |m: u32| as_of.checked_sub_months(Months::new(m)).unwrap_or(as_of);
+    let (l, b, life) = (s.levels, s.bands, s.lifecycle);
+    let recent_from = months(life.churn_months);
+    let previous_from = months(life.churn_months * 2);
+    let keep = i64::from(100 - life.churn_drop_percent.min(100));
+    profile_store::stage(
+        conn,
+        Stage {
+            window_from: from,
+            window_from2: from,
+            recent_from,
+            recent_from2: recent_from,
+            previous_from,
+            previous_to: recent_from,
+            previous_from2: previous_from,
+            previous_to2: recent_from,
+            scan_from: from.min(previous_from),
+            to: as_of,
+            run_id: run_id.to_owned(),
+            dormant_before: as_of - chrono::Duration::days(i64::from(life.dormant_days)),
+            keep_percent: keep,
+            keep_percent2: keep,
+            high_fen: b.high_fen,
+            medium_fen: b.medium_fen,
+            gold_fen: l.gold.spend_fen,
+            gold_frequency: i64::from(l.gold.frequency),
+            gold_since: months(l.gold.tenure_months),
+            silver_fen: l.silver.spend_fen,
+            silver_frequency: i64::from(l.silver.frequency),
+            silver_since: months(l.silver.tenure_months),
+        },
+    )?;
     Ok(n as i64)
 }
 
@@ -152,7 +192,8 @@ pub fn summarise(conn: &mut DbConnection, run_id: &str) -> Result<RunSummary, Ap
         .into_iter()
         .filter_map(|(tier, min, max)| Some((tier, ScoreRange { min: min?, max: max? })))
         .collect();
-    Ok(RunSummary { distribution, movement, cutoffs })
+    let classes = profile_store::distribution(conn, run_id)?.into_iter().collect();
+    Ok(RunSummary { distribution, movement, cutoffs, classes })
 }
 
 #[cfg(test)]

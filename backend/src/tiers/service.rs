@@ -74,6 +74,40 @@ pub struct CustomerTier {
     pub reason: Option<String>,
     pub why: Option<TierWhy>,
     pub history: Vec<TierChange>,
+    /// The tier the last applied run computed, when a manager's override shows another.
+    pub computed_tier: Option<String>,
+    /// A manager's tier in force instead of the computed one.
+    pub r#override: Option<super::overrides::TierOverride>,
+    /// Level, band, RFM and lifecycle from the last applied run; absent before any run and for
+    /// customers not profiled.
+    pub profile: Option<CustomerProfile>,
+    /// The service strategy of the customer's classes (SEG-6).
+    pub strategy: crate::strategies::model::CustomerStrategy,
+}
+
+/// A customer's classes besides the tier (SEG-2, SEG-3).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerProfile {
+    #[schema(value_type = crate::customers::codes::Lifecycle)]
+    pub lifecycle: String,
+    #[schema(value_type = crate::customers::codes::ValueBand)]
+    pub band: String,
+    #[schema(value_type = crate::customers::codes::MemberLevel)]
+    pub level: String,
+    /// While the measures are below the level: when it drops unless they recover.
+    pub level_kept_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Recency, frequency and monetary quintiles (`"555"` the best); absent without a purchase
+    /// in the window.
+    pub rfm: Option<String>,
+    /// Spend and purchases in the last `churn_months` and in the months before: what lifecycle
+    /// and churn warnings compare.
+    pub recent_spend_fen: i64,
+    pub previous_spend_fen: i64,
+    pub recent_frequency: i64,
+    pub previous_frequency: i64,
+    pub churn_months: u32,
+    pub last_purchase_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub run_id: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -147,18 +181,61 @@ pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<Custo
         })
         .collect();
     let applied = store::last_applied(conn)?;
-    let Some(tier) = store::current(conn, customer_id)? else {
-        let reason = match applied {
-            None => None,
-            Some(_) if crate::consent::decide::profiling_withdrawn(conn, customer_id)? => Some("not_profiled"),
-            Some(_) => Some("potential"),
-        };
-        return Ok(CustomerTier { tier: None, reason: reason.map(str::to_owned), why: None, history });
-    };
-    // The why is the last applied run's: it scored every customer who has a tier.
-    let why = match applied {
-        Some(run) => why(conn, run, customer_id)?,
+    let profile = match &applied {
+        Some(run) => profile(conn, run, customer_id)?,
         None => None,
     };
-    Ok(CustomerTier { tier: Some(tier), reason: None, why, history })
+    let over = super::overrides::active(conn, customer_id, now())?;
+    let computed = store::current(conn, customer_id)?;
+    let reason = match (&computed, &applied) {
+        (Some(_), _) | (None, None) => None,
+        (None, Some(_)) if crate::consent::decide::profiling_withdrawn(conn, customer_id)? => Some("not_profiled"),
+        (None, Some(_)) => Some("potential"),
+    };
+    // The why is the last applied run's: it scored every customer who has a tier.
+    let why = match (&computed, applied) {
+        (Some(_), Some(run)) => why(conn, run, customer_id)?,
+        _ => None,
+    };
+    let tier = over.as_ref().map(|o| o.tier.clone()).or_else(|| computed.clone());
+    let mut classes: Vec<String> = tier.iter().map(|t| format!("tier:{t}")).collect();
+    if let Some(p) = &profile {
+        classes.extend([format!("level:{}", p.level), format!("lifecycle:{}", p.lifecycle)]);
+    }
+    let strategy = crate::strategies::resolve(conn, classes)?;
+    Ok(CustomerTier {
+        strategy,
+        tier,
+        reason: reason.map(str::to_owned),
+        why,
+        history,
+        computed_tier: over.as_ref().and(computed),
+        r#override: over.map(Into::into),
+        profile,
+    })
+}
+
+fn profile(
+    conn: &mut DbConnection,
+    run: &store::RunRow,
+    customer_id: &str,
+) -> Result<Option<CustomerProfile>, ApiError> {
+    let Some(p) = super::profile_store::profile(conn, customer_id)? else { return Ok(None) };
+    let settings: TierSettings = store::config(conn, run.config_version)?
+        .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?;
+    let grace = chrono::Duration::days(i64::from(settings.levels.grace_days));
+    Ok(Some(CustomerProfile {
+        lifecycle: p.lifecycle,
+        band: p.band,
+        level: p.level,
+        level_kept_until: p.below_since.map(|t| (t + grace).and_utc()),
+        rfm: p.rfm,
+        recent_spend_fen: p.recent_spend_fen,
+        previous_spend_fen: p.previous_spend_fen,
+        recent_frequency: p.recent_frequency,
+        previous_frequency: p.previous_frequency,
+        churn_months: settings.lifecycle.churn_months,
+        last_purchase_at: p.last_purchase_at.map(|t| t.and_utc()),
+        run_id: p.run_id,
+    }))
 }

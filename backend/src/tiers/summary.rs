@@ -16,6 +16,10 @@ pub struct RunSummary {
     pub movement: Vec<Move>,
     /// The lowest and highest score in each tier (0..=1,000,000).
     pub cutoffs: BTreeMap<String, ScoreRange>,
+    /// Profiled customers per class the measures reach, e.g. `lifecycle:churn_risk`,
+    /// `level:gold`, `band:high` (levels before their grace).
+    #[serde(default)]
+    pub classes: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -192,6 +192,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/churn-warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The churn-warning queue, newest first: warnings of customers the caller sees, with the drop in
+         *     figures, the customer (masked) and the win-back actions so far.
+         */
+        get: operations["list_churn_warnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/churn-warnings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One churn warning with its actions (404 for a customer the caller does not see). */
+        get: operations["get_churn_warning"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/churn-warnings/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records a win-back action and its outcome on a warning (account managers and agents who may
+         *     change the customer; a shared customer is read-only for other units). Audited.
+         */
+        post: operations["record_winback_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/consent-receipts/verify": {
         parameters: {
             query?: never;
@@ -773,6 +830,27 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/tier/override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a manager's tier for the customer, with a reason and for a number of days (audited). It is
+         *     shown as an override; runs go on computing the customer's own tier beneath it.
+         */
+        put: operations["set_tier_override"];
+        post?: never;
+        /** Ends the customer's override now: the computed tier shows again. */
+        delete: operations["end_tier_override"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1410,6 +1488,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/segments/{id}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The segment's snapshots, newest first. */
+        get: operations["list_segment_snapshots"];
+        put?: never;
+        /**
+         * Freezes the segment's members as the caller sees them now (managers): a campaign can target
+         *     the snapshot and reach exactly these customers. Customers who withdrew profiling are left out.
+         */
+        post: operations["create_segment_snapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/snapshots/{snapshot_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A snapshot's members, masked for the caller; members the caller can no longer reach are left
+         *     out of the page.
+         */
+        get: operations["list_snapshot_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/self-service/consents": {
         parameters: {
             query?: never;
@@ -1428,6 +1547,43 @@ export interface paths {
          *     signed receipt.
          */
         post: operations["self_service_choose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-strategies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service strategy of every class (tiers, member levels, lifecycle stages): the saved one
+         *     or the seed's default.
+         */
+        get: operations["list_service_strategies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-strategies/{class}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets a class's service strategy (managers of the whole group; audited). An unknown class is 404. */
+        put: operations["set_service_strategy"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2138,6 +2294,13 @@ export interface components {
             seq: number;
             unit_id?: string | null;
         };
+        /** @description High from `high_fen` of spend in the window, medium from `medium_fen`, else low. */
+        Bands: {
+            /** Format: int64 */
+            high_fen: number;
+            /** Format: int64 */
+            medium_fen: number;
+        };
         /** @description What a bulk change did. */
         BulkResult: {
             updated: number;
@@ -2166,6 +2329,51 @@ export interface components {
             seq: number;
             /** Format: date-time */
             signed_at: string;
+        };
+        /**
+         * @description A churn warning: the measure that fell most, in figures ("spend −62 % vs the previous 6
+         *     months": `measure` spend, `drop_percent` 62, `months` 6, `recent` and `previous` the sums).
+         */
+        ChurnWarning: {
+            /** @description Oldest first. */
+            actions: components["schemas"]["WinbackAction"][];
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** @description `recovered` (active again) or `not_profiled` (withdrew profiling, or deleted). */
+            closed_reason?: string | null;
+            /** @description Masked for the caller's role. */
+            customer: components["schemas"]["CustomerRef"];
+            /** Format: int64 */
+            drop_percent: number;
+            id: string;
+            /** @description `spend` (fen) or `frequency` (purchases). */
+            measure: string;
+            /** Format: int64 */
+            months: number;
+            /** Format: date-time */
+            opened_at: string;
+            /**
+             * Format: int64
+             * @description The `months` before those.
+             */
+            previous: number;
+            /**
+             * Format: int64
+             * @description The last `months`.
+             */
+            recent: number;
+            /** @description open or closed. */
+            status: string;
+        };
+        /** @description A class's strategy as the API shows it. */
+        ClassStrategy: components["schemas"]["Strategy"] & {
+            /** @description `tier:A`, `level:gold`, `lifecycle:dormant`, ... */
+            class: string;
+            /** @description False while the seed's default applies. */
+            customised: boolean;
+            /** Format: date-time */
+            updated_at?: string | null;
+            updated_by?: string | null;
         };
         /**
          * @description Carries out a request: access and withdrawal are done by the server, deletion anonymises
@@ -2487,6 +2695,39 @@ export interface components {
             count: number;
             exact: boolean;
         };
+        /** @description A customer's classes besides the tier (SEG-2, SEG-3). */
+        CustomerProfile: {
+            band: components["schemas"]["ValueBand"];
+            /** Format: int32 */
+            churn_months: number;
+            /** Format: date-time */
+            last_purchase_at?: string | null;
+            level: components["schemas"]["MemberLevel"];
+            /**
+             * Format: date-time
+             * @description While the measures are below the level: when it drops unless they recover.
+             */
+            level_kept_until?: string | null;
+            lifecycle: components["schemas"]["Lifecycle"];
+            /** Format: int64 */
+            previous_frequency: number;
+            /** Format: int64 */
+            previous_spend_fen: number;
+            /** Format: int64 */
+            recent_frequency: number;
+            /**
+             * Format: int64
+             * @description Spend and purchases in the last `churn_months` and in the months before: what lifecycle
+             *     and churn warnings compare.
+             */
+            recent_spend_fen: number;
+            /**
+             * @description Recency, frequency and monetary quintiles (`"555"` the best); absent without a purchase
+             *     in the window.
+             */
+            rfm?: string | null;
+            run_id: string;
+        };
         /** @description A customer as another record refers to it. */
         CustomerRef: {
             id: string;
@@ -2497,16 +2738,32 @@ export interface components {
             unit_id: string;
         };
         /**
+         * @description A customer's strategy: the most demanding of the classes they are in (lowest priority number,
+         *     most urgent SLA, green channel or dedicated manager if any class has it) — except campaign
+         *     eligibility, which every class must allow. A customer in no class gets the default of
+         *     `tier:D`.
+         */
+        CustomerStrategy: components["schemas"]["Strategy"] & {
+            /** @description The classes combined. */
+            classes: string[];
+        };
+        /**
          * @description A customer's tier and why: the measures, their percentiles, the weights, the score and the
          *     score range of each tier in the run that set it.
          */
         CustomerTier: {
+            /** @description The tier the last applied run computed, when a manager's override shows another. */
+            computed_tier?: string | null;
             history: components["schemas"]["TierChange"][];
+            override?: null | components["schemas"]["TierOverride"];
+            profile?: null | components["schemas"]["CustomerProfile"];
             /**
              * @description `potential` (no purchase in the last run's window) or `not_profiled` (withdrew
              *     profiling consent) when there is no tier; absent before any run.
              */
             reason?: string | null;
+            /** @description The service strategy of the customer's classes (SEG-6). */
+            strategy: components["schemas"]["CustomerStrategy"];
             /** @description A, B, C or D; absent when the customer has none (`reason` says why). */
             tier?: string | null;
             why?: null | components["schemas"]["TierWhy"];
@@ -2572,6 +2829,7 @@ export interface components {
         ExportFormat: "csv" | "xlsx" | "json";
         /** @description What to export: the list filters (all optional) and the format. */
         ExportRequest: {
+            band?: null | components["schemas"]["ValueBand"];
             channel?: null | components["schemas"]["SourceChannel"];
             /** Format: date-time */
             created_from?: string | null;
@@ -2584,6 +2842,8 @@ export interface components {
              *     not see is simply not exported.
              */
             ids?: string[] | null;
+            level?: null | components["schemas"]["MemberLevel"];
+            lifecycle?: null | components["schemas"]["Lifecycle"];
             mobile?: string | null;
             name?: string | null;
             national_id?: string | null;
@@ -2834,6 +3094,52 @@ export interface components {
              */
             version: number;
         };
+        /** @description The least a customer must reach, all three at once, for a level. */
+        LevelRule: {
+            /**
+             * Format: int32
+             * @description Purchases in the window.
+             */
+            frequency: number;
+            /**
+             * Format: int64
+             * @description Spend in the window, in fen.
+             */
+            spend_fen: number;
+            /**
+             * Format: int32
+             * @description Months since the customer was recorded (loyalty).
+             */
+            tenure_months: number;
+        };
+        /**
+         * @description Gold and silver by their rules (gold's is tried first), bronze for everyone else. A customer
+         *     whose measures fall below their level keeps it for `grace_days` before it drops.
+         */
+        Levels: {
+            gold: components["schemas"]["LevelRule"];
+            /** Format: int32 */
+            grace_days: number;
+            silver: components["schemas"]["LevelRule"];
+        };
+        /**
+         * @description Where a customer is in their life with the group (SEG-3).
+         * @enum {string}
+         */
+        Lifecycle: "active" | "dormant" | "potential" | "churn_risk";
+        /**
+         * @description Potential: never bought. Dormant: no purchase for `dormant_days`. Churn risk: spend or
+         *     purchases in the last `churn_months` down by more than `churn_drop_percent` against the
+         *     months before. Active: the rest.
+         */
+        LifecycleRules: {
+            /** Format: int32 */
+            churn_drop_percent: number;
+            /** Format: int32 */
+            churn_months: number;
+            /** Format: int32 */
+            dormant_days: number;
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -2854,6 +3160,11 @@ export interface components {
             scopes: string[];
             unit_id: string;
         };
+        /**
+         * @description A member level (SEG-2), from spend, frequency and tenure.
+         * @enum {string}
+         */
+        MemberLevel: "gold" | "silver" | "bronze";
         /** @description A merge as recorded. */
         Merge: {
             fields: string[];
@@ -2927,6 +3238,12 @@ export interface components {
             preferences: number;
             purchases: number;
         };
+        NewAction: {
+            action: components["schemas"]["WinbackKind"];
+            /** @description What was offered or said; no more personal data than the work needs. */
+            note?: string | null;
+            outcome: components["schemas"]["WinbackOutcome"];
+        };
         Notice: {
             body: string;
             /** Format: date-time */
@@ -2992,6 +3309,11 @@ export interface components {
         };
         Page_Checkpoint: {
             items: components["schemas"]["Checkpoint"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
+        Page_ChurnWarning: {
+            items: components["schemas"]["ChurnWarning"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
@@ -3072,6 +3394,11 @@ export interface components {
         };
         Page_Share: {
             items: components["schemas"]["Share"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
+        Page_Snapshot: {
+            items: components["schemas"]["Snapshot"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
@@ -3295,6 +3622,13 @@ export interface components {
          *     before anything is applied, and what an applied run did.
          */
         RunSummary: {
+            /**
+             * @description Profiled customers per class the measures reach, e.g. `lifecycle:churn_risk`,
+             *     `level:gold`, `band:high` (levels before their grace).
+             */
+            classes?: {
+                [key: string]: number;
+            };
             /** @description The lowest and highest score in each tier (0..=1,000,000). */
             cutoffs: {
                 [key: string]: components["schemas"]["ScoreRange"];
@@ -3379,6 +3713,30 @@ export interface components {
             /** @enum {string} */
             op: "eq" | "in";
             value: ("A" | "B" | "C" | "D") | ("A" | "B" | "C" | "D")[];
+        } | {
+            /** @enum {string} */
+            field: "level";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("gold" | "silver" | "bronze") | ("gold" | "silver" | "bronze")[];
+        } | {
+            /** @enum {string} */
+            field: "band";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("high" | "medium" | "low") | ("high" | "medium" | "low")[];
+        } | {
+            /** @enum {string} */
+            field: "lifecycle";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: ("active" | "dormant" | "potential" | "churn_risk") | ("active" | "dormant" | "potential" | "churn_risk")[];
+        } | {
+            /** @enum {string} */
+            field: "rfm";
+            /** @enum {string} */
+            op: "eq" | "in";
+            value: string | string[];
         } | {
             /** @enum {string} */
             field: "tag";
@@ -3469,6 +3827,16 @@ export interface components {
             /** @description Purposes the customer can decide on here. */
             purposes: string[];
         };
+        SetOverride: {
+            /**
+             * Format: int32
+             * @description How long it lasts; afterwards the computed tier shows again.
+             */
+            days: number;
+            /** @description Why, for whoever reads the customer's tier later (kept in the audit trail too). */
+            reason: string;
+            tier: components["schemas"]["TierLetter"];
+        };
         SetRetention: {
             /**
              * Format: int32
@@ -3510,6 +3878,25 @@ export interface components {
             c: number;
         };
         /**
+         * @description How fast service must answer: urgent before priority before standard.
+         * @enum {string}
+         */
+        SlaClass: "urgent" | "priority" | "standard";
+        Snapshot: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            id: string;
+            /** Format: int64 */
+            members: number;
+            segment_id: string;
+            /**
+             * Format: int64
+             * @description The segment's version (its rule) the members were taken by.
+             */
+            segment_version: number;
+        };
+        /**
          * @description A list's order: `-created` (default, newest first) or `name`.
          * @enum {string}
          */
@@ -3542,6 +3929,20 @@ export interface components {
         StartRun: {
             /** @description Only compute the distribution and the movement; change nothing. */
             dry_run?: boolean;
+        };
+        Strategy: {
+            /** @description May be a campaign's target. */
+            campaign_eligible: boolean;
+            /** @description Served by a named account manager. */
+            dedicated_manager: boolean;
+            /** @description The priority lane ("green channel") of the seed. */
+            green_channel: boolean;
+            /**
+             * Format: int32
+             * @description 1 is served first.
+             */
+            priority: number;
+            sla_class: components["schemas"]["SlaClass"];
         };
         TierChange: {
             /** Format: date-time */
@@ -3577,6 +3978,16 @@ export interface components {
          * @enum {string}
          */
         TierLetter: "A" | "B" | "C" | "D";
+        /** @description An override as the API shows it. */
+        TierOverride: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: date-time */
+            expires_at: string;
+            reason: string;
+            tier: string;
+        };
         TierRun: {
             /**
              * Format: date-time
@@ -3604,11 +4015,17 @@ export interface components {
             summary?: null | components["schemas"]["RunSummary"];
         };
         TierSettings: {
+            /** @description Value bands by spend in the window (SEG-2). */
+            bands?: components["schemas"]["Bands"];
             /**
              * Format: int32
              * @description The margin assumed, in percent of the amount, for a purchase recorded without one.
              */
             default_margin_percent: number;
+            /** @description Member levels (SEG-2). Versions saved before levels existed read the defaults. */
+            levels?: components["schemas"]["Levels"];
+            /** @description Lifecycle and churn warnings (SEG-3, MKT-6). */
+            lifecycle?: components["schemas"]["LifecycleRules"];
             /** @description a + b + c ≤ 100 (A + B is the seed's "top 20 %"). */
             shares: components["schemas"]["Shares"];
             /** @description Add up to 100. */
@@ -3783,6 +4200,11 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @description A value band (SEG-2), from spend.
+         * @enum {string}
+         */
+        ValueBand: "high" | "medium" | "low";
         /** @description The result of recomputing the chain. */
         Verification: {
             /**
@@ -3810,6 +4232,8 @@ export interface components {
             /** @description Filled fields just confirmed with the customer. */
             fields: components["schemas"]["QualityField"][];
         };
+        /** @enum {string} */
+        WarningStatus: "open" | "closed";
         Webhook: {
             active: boolean;
             /** @description Set for a partner's webhook: the sharing agreement its deliveries are shares under. */
@@ -3854,6 +4278,25 @@ export interface components {
              */
             spend: number;
         };
+        WinbackAction: {
+            action: components["schemas"]["WinbackKind"];
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            id: string;
+            note?: string | null;
+            outcome: components["schemas"]["WinbackOutcome"];
+        };
+        /**
+         * @description What the owner did to win the customer back.
+         * @enum {string}
+         */
+        WinbackKind: "call" | "visit" | "message" | "offer" | "other";
+        /**
+         * @description How it went.
+         * @enum {string}
+         */
+        WinbackOutcome: "planned" | "reached" | "won_back" | "declined" | "unreachable";
     };
     responses: never;
     parameters: never;
@@ -4236,6 +4679,105 @@ export interface operations {
             };
         };
     };
+    list_churn_warnings: {
+        parameters: {
+            query?: {
+                /** @description Default open. */
+                status?: components["schemas"]["WarningStatus"];
+                /** @description Only the customers this account manager owns (the SPA's "my queue"). */
+                owner_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChurnWarning"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_churn_warning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChurnWarning"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_winback_action: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAction"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WinbackAction"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     verify_consent_receipt: {
         parameters: {
             query?: never;
@@ -4326,6 +4868,14 @@ export interface operations {
                 channel?: components["schemas"]["SourceChannel"];
                 /** @description Customers of this value tier (`GET /customers/{id}/tier`). */
                 tier?: components["schemas"]["TierLetter"];
+                /** @description Customers of this member level (last applied run, after its grace). */
+                level?: components["schemas"]["MemberLevel"];
+                /** @description Customers of this value band. */
+                band?: components["schemas"]["ValueBand"];
+                /** @description Customers at this point of their lifecycle. */
+                lifecycle?: components["schemas"]["Lifecycle"];
+                /** @description Members of this saved segment (`/segments/{id}`), evaluated now. */
+                segment_id?: string;
                 reachable?: boolean;
                 /** @description Created at or after (RFC 3339). */
                 created_from?: string;
@@ -4456,6 +5006,14 @@ export interface operations {
                 channel?: components["schemas"]["SourceChannel"];
                 /** @description Customers of this value tier (`GET /customers/{id}/tier`). */
                 tier?: components["schemas"]["TierLetter"];
+                /** @description Customers of this member level (last applied run, after its grace). */
+                level?: components["schemas"]["MemberLevel"];
+                /** @description Customers of this value band. */
+                band?: components["schemas"]["ValueBand"];
+                /** @description Customers at this point of their lifecycle. */
+                lifecycle?: components["schemas"]["Lifecycle"];
+                /** @description Members of this saved segment (`/segments/{id}`), evaluated now. */
+                segment_id?: string;
                 reachable?: boolean;
                 /** @description Created at or after (RFC 3339). */
                 created_from?: string;
@@ -5542,6 +6100,66 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CustomerTier"];
                 };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_tier_override: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetOverride"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTier"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_tier_override: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             "4XX": {
                 headers: {
@@ -7019,6 +7637,107 @@ export interface operations {
             };
         };
     };
+    list_segment_snapshots: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Snapshot"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_segment_snapshot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_snapshot_members: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                snapshot_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CustomerRef"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     self_service_view: {
         parameters: {
             query?: never;
@@ -7068,6 +7787,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SelfServiceResult"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_service_strategies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassStrategy"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_service_strategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. tier:A */
+                class: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Strategy"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassStrategy"];
                 };
             };
             "4XX": {
@@ -8307,7 +9087,9 @@ export const incidentCategoryValues: ReadonlyArray<FlattenedDeepRequired<compone
 export const incidentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IncidentStatus"]> = ["open", "contained", "closed"];
 export const incomeBandValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IncomeBand"]> = ["low", "lower_middle", "middle", "upper_middle", "high"];
 export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["queued", "running", "succeeded", "failed"];
+export const lifecycleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Lifecycle"]> = ["active", "dormant", "potential", "churn_risk"];
 export const marketingChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MarketingChannel"]> = ["sms", "email", "phone", "push"];
+export const memberLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MemberLevel"]> = ["gold", "silver", "bronze"];
 export const notifyChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotifyChannel"]> = ["sms", "email", "letter", "phone"];
 export const preferenceCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PreferenceCategory"]> = ["interest", "habit", "brand", "product", "communication"];
 export const principalKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PrincipalKind"]> = ["staff", "integration"];
@@ -8393,58 +9175,105 @@ export const segmentRuleOneOf8ValueOneOf1Values: ReadonlyArray<Extract<Flattened
 }>["value"]> = ["A", "B", "C", "D"];
 export const segmentRuleOneOf9FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     field: unknown;
-}>["field"]> = ["tag"];
+}>["field"]> = ["level"];
 export const segmentRuleOneOf9OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
-}>["op"]> = ["eq"];
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf9ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["gold", "silver", "bronze"];
+export const segmentRuleOneOf9ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["gold", "silver", "bronze"];
 export const segmentRuleOneOf10FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     field: unknown;
-}>["field"]> = ["unit"];
+}>["field"]> = ["band"];
 export const segmentRuleOneOf10OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
-}>["op"]> = ["eq"];
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf10ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["high", "medium", "low"];
+export const segmentRuleOneOf10ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["high", "medium", "low"];
 export const segmentRuleOneOf11FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     field: unknown;
-}>["field"]> = ["household"];
+}>["field"]> = ["lifecycle"];
 export const segmentRuleOneOf11OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
-}>["op"]> = ["eq"];
+}>["op"]> = ["eq", "in"];
+export const segmentRuleOneOf11ValueOneOf0Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["active", "dormant", "potential", "churn_risk"];
+export const segmentRuleOneOf11ValueOneOf1Values: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["active", "dormant", "potential", "churn_risk"];
 export const segmentRuleOneOf12FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     field: unknown;
-}>["field"]> = ["reachable"];
+}>["field"]> = ["rfm"];
 export const segmentRuleOneOf12OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
-}>["op"]> = ["eq"];
+}>["op"]> = ["eq", "in"];
 export const segmentRuleOneOf13FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     field: unknown;
-}>["field"]> = ["created_at"];
+}>["field"]> = ["tag"];
 export const segmentRuleOneOf13OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
-}>["op"]> = ["after", "before"];
+}>["op"]> = ["eq"];
 export const segmentRuleOneOf14FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     field: unknown;
-}>["field"]> = ["consent"];
+}>["field"]> = ["unit"];
 export const segmentRuleOneOf14OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
-}>["op"]> = ["marketing_sms", "marketing_email", "marketing_phone", "marketing_push", "profiling", "intra_group_sharing", "sensitive_pi"];
-export const segmentRuleOneOf14ValueValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
-    value: unknown;
-}>["value"]> = ["granted", "withdrawn", "never"];
+}>["op"]> = ["eq"];
 export const segmentRuleOneOf15FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     field: unknown;
-}>["field"]> = ["spent_fen"];
+}>["field"]> = ["household"];
 export const segmentRuleOneOf15OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
-}>["op"]> = ["gt", "gte", "lt", "lte", "eq"];
+}>["op"]> = ["eq"];
 export const segmentRuleOneOf16FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     field: unknown;
-}>["field"]> = ["purchase_count"];
+}>["field"]> = ["reachable"];
 export const segmentRuleOneOf16OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["eq"];
+export const segmentRuleOneOf17FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["created_at"];
+export const segmentRuleOneOf17OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["after", "before"];
+export const segmentRuleOneOf18FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["consent"];
+export const segmentRuleOneOf18OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["marketing_sms", "marketing_email", "marketing_phone", "marketing_push", "profiling", "intra_group_sharing", "sensitive_pi"];
+export const segmentRuleOneOf18ValueValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    value: unknown;
+}>["value"]> = ["granted", "withdrawn", "never"];
+export const segmentRuleOneOf19FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["spent_fen"];
+export const segmentRuleOneOf19OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    op: unknown;
+}>["op"]> = ["gt", "gte", "lt", "lte", "eq"];
+export const segmentRuleOneOf20FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    field: unknown;
+}>["field"]> = ["purchase_count"];
+export const segmentRuleOneOf20OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
 }>["op"]> = ["gt", "gte", "lt", "lte", "eq"];
 export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
+export const slaClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SlaClass"]> = ["urgent", "priority", "standard"];
 export const sortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Sort"]> = ["-created", "name"];
 export const sourceChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SourceChannel"]> = ["sales", "service", "survey", "third_party", "self_web", "self_hotline", "self_app"];
 export const tierLetterValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TierLetter"]> = ["A", "B", "C", "D"];
 export const topicValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Topic"]> = ["customer.created", "customer.updated", "customer.deleted", "customer.merged", "customer.unmerged", "customer.restored", "customer.purchase.created", "customer.preference.created", "customer.feedback.created", "customer.contact.created", "consent.changed", "user.offboarded", "tiers.applied"];
 export const unitKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UnitKind"]> = ["group", "subsidiary", "department"];
+export const valueBandValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ValueBand"]> = ["high", "medium", "low"];
+export const warningStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WarningStatus"]> = ["open", "closed"];
+export const winbackKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WinbackKind"]> = ["call", "visit", "message", "offer", "other"];
+export const winbackOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WinbackOutcome"]> = ["planned", "reached", "won_back", "declined", "unreachable"];

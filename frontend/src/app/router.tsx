@@ -48,6 +48,7 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('@/features/customers/customer-detail-page')).CustomerDetailPage }),
       },
       { path: 'segments', lazy: async () => ({ Component: (await import('@/features/segments/segments-page')).SegmentsPage }) },
+      { path: 'churn', lazy: async () => ({ Component: (await import('@/features/churn/churn-page')).ChurnPage }) },
       { path: 'tiers', lazy: async () => ({ Component: (await import('@/features/tiers/tiers-page')).TiersPage }) },
       { path: 'consent', lazy: async () => ({ Component: (await import('@/features/privacy/privacy-page')).PrivacyPage }) },
       {

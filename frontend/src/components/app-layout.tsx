@@ -27,6 +27,7 @@ export function AppLayout() {
       { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
       { to: '/tiers', label: t('nav.tiers'), permission: 'customers:read' },
       { to: '/segments', label: t('nav.segments'), permission: 'customers:read' },
+      { to: '/churn', label: t('nav.churn'), permission: 'customers:read' },
       { to: '/consent', label: t('nav.consent'), permission: 'consent:read' },
       { to: '/incidents', label: t('nav.incidents'), permission: 'incidents:read' },
     ] as Item[]

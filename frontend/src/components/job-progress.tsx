@@ -1,7 +1,7 @@
 import i18n from 'i18next';
 import { Alert, Badge, Group, Progress, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '@/api/client';
@@ -64,4 +64,17 @@ export async function downloadFile(path: string, name: string) {
   a.download = name;
   a.click();
   URL.revokeObjectURL(url);
+}
+
+/** Calls `onSeen` once, when first rendered — put inside `JobProgress`'s result to refresh what
+ * the finished job changed. */
+export function OnFinished({ onSeen, children }: { onSeen: () => void; children?: ReactNode }) {
+  const seen = useRef(false);
+  useEffect(() => {
+    if (!seen.current) {
+      seen.current = true;
+      onSeen();
+    }
+  }, [onSeen]);
+  return <>{children ?? null}</>;
 }

@@ -27,6 +27,7 @@ mod openapi;
 mod org;
 mod partners;
 mod privacy;
+mod profiles;
 mod retention;
 mod segments;
 mod self_service;

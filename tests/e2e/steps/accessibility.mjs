@@ -19,6 +19,16 @@ export async function signInAs(page, username, password) {
 
 /** Serious and critical axe findings on the page as it is now, with where they are. */
 export async function findings(page, screen) {
+  // A toast fading in is measured half transparent (contrast 1.1): let running transitions end.
+  // (Spinners run forever and are left alone.)
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => null)),
+    ),
+  );
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axe });
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return result.violations

@@ -19,7 +19,15 @@ export default async function ({ page, results, step }) {
     await page.getByTestId('segment-item').filter({ hasText: 'E2E bulk-tagged' }).waitFor();
     const members = page.getByTestId('segment-members');
     for (const name of ['李四', '赵六']) await members.getByRole('link', { name }).waitFor();
+    // Frozen for a campaign: the snapshot holds the two members.
+    await page.getByTestId('segment-snapshot').click();
+    await page.getByTestId('segment-snapshots').getByRole('cell', { name: '2', exact: true }).waitFor();
     assert.deepEqual(await findings(page, 'segments'), []);
     await page.screenshot({ path: join(results, 'segments.png'), fullPage: true });
+    // The churn queue opens and passes axe-core even when it is empty.
+    await page.getByRole('link', { name: 'Churn warnings' }).click();
+    await page.getByRole('heading', { name: 'Churn warnings', level: 1 }).waitFor();
+    await page.getByTestId('churn-queue').waitFor();
+    assert.deepEqual(await findings(page, 'churn'), []);
   });
 }

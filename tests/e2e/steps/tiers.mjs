@@ -52,5 +52,9 @@ export default async function ({ page, base, password, results, step }) {
     await page.getByRole('tab', { name: 'Value' }).click();
     await page.getByTestId('customer-tier').filter({ hasText: 'Tier A' }).waitFor();
     await page.getByTestId('tier-score').filter({ hasText: /^Score \d+\.\d%\. A ≥/ }).waitFor();
+    // Bought today: active, with the service strategy of tier A (the green channel).
+    await page.getByTestId('customer-lifecycle').filter({ hasText: 'Active' }).waitFor();
+    await page.getByTestId('customer-strategy').filter({ hasText: 'Green channel' }).waitFor();
+    assert.deepEqual(await findings(page, 'value tab'), []);
   });
 }

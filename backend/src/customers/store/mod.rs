@@ -4,9 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::CustomerRow;
-use crate::db::schema::{
-    audit_log, customer_notifications, customer_owners, customer_tags, customer_tiers, customers, units,
-};
+use crate::customers::rule::Class;
+use crate::db::schema::{audit_log, customer_notifications, customer_owners, customer_tags, customers, units};
 use crate::db::{Backend, DbConnection};
 use crate::org::scope::Scope;
 
@@ -154,6 +153,12 @@ pub struct Filter {
     pub channel: Option<String>,
     #[serde(default)]
     pub tier: Option<String>,
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub band: Option<String>,
+    #[serde(default)]
+    pub lifecycle: Option<String>,
     pub reachable: Option<bool>,
     pub created_from: Option<NaiveDateTime>,
     pub created_to: Option<NaiveDateTime>,
@@ -167,6 +172,25 @@ pub struct Filter {
     /// withdrew profiling are in no segment.
     #[serde(default)]
     pub rule: Option<serde_json::Value>,
+    /// A saved segment's members: made into its `rule` by `resolve_segment`.
+    #[serde(default)]
+    pub segment_id: Option<String>,
+}
+
+/// Makes a segment filter concrete: the segment's rule when it is one of a unit in `scope`; a
+/// segment out of scope or gone selects nobody (as an unknown tag does).
+pub fn resolve_segment(conn: &mut DbConnection, scope: &Scope, f: &mut Filter) -> QueryResult<()> {
+    use crate::db::schema::segments;
+    if let Some(id) = f.segment_id.take() {
+        let rule: Option<String> = segments::table
+            .filter(segments::id.eq(id))
+            .filter(segments::unit_id.eq_any(scope.unit_ids()))
+            .select(segments::rule)
+            .first(conn)
+            .optional()?;
+        f.rule = Some(rule.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or(serde_json::Value::Null));
+    }
+    Ok(())
 }
 
 /// What a free-text search term turned out to be.
@@ -275,11 +299,13 @@ fn filtered<'a>(
     if let Some(c) = &f.channel {
         q = q.filter(customers::source_channel.eq(c.clone()));
     }
-    if let Some(t) = &f.tier {
-        // customer_tiers(tier, customer_id) answers the subquery from its index.
-        let tiered =
-            customer_tiers::table.filter(customer_tiers::tier.eq(t.clone())).select(customer_tiers::customer_id);
-        q = q.filter(customers::id.eq_any(tiered));
+    // Each class table's (class, customer_id) index answers its subquery.
+    for (class, value) in
+        [(Class::Tier, &f.tier), (Class::Level, &f.level), (Class::Band, &f.band), (Class::Lifecycle, &f.lifecycle)]
+    {
+        if let Some(v) = value {
+            q = q.filter(rule_sql::class(class, vec![v.clone()], crate::db::now()));
+        }
     }
     if let Some(r) = f.reachable {
         q = q.filter(customers::reachable.eq(r));

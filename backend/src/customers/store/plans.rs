@@ -84,12 +84,16 @@ pub fn tag_plan(conn: &mut DbConnection, f: &Filter, page: i64) -> QueryResult<T
         household_id: None,
         channel: None,
         tier: None,
+        level: None,
+        band: None,
+        lifecycle: None,
         reachable: None,
         created_from: None,
         created_to: None,
         search: None,
         ids: None,
         rule: None,
+        segment_id: None,
     } = f
     else {
         return Ok(TagPlan::List);

@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 
 use super::Multi;
-use crate::customers::rule::{Coded, ConsentState, Measure, Rule};
-use crate::db::schema::{customer_tags, customer_tiers, customers};
+use crate::customers::rule::{Class, Coded, ConsentState, Measure, Rule};
+use crate::db::schema::{customer_profiles, customer_tags, customer_tiers, customers, tier_overrides};
 
 pub type Condition = Box<dyn BoxableExpression<customers::table, Multi, SqlType = Bool>>;
 
@@ -54,9 +54,7 @@ pub fn condition(rule: &Rule, now: NaiveDateTime) -> Condition {
         Rule::Household(h) => {
             Box::new(customers::household_id.is_not_null().and(customers::household_id.eq(h.clone())).assume_not_null())
         }
-        Rule::Tier(tiers) => Box::new(customers::id.eq_any(
-            customer_tiers::table.filter(customer_tiers::tier.eq_any(tiers.clone())).select(customer_tiers::customer_id),
-        )),
+        Rule::Class { class: c, values } => class(*c, values.clone(), now),
         Rule::CreatedAfter(day) => Box::new(customers::created_at.ge(day.and_time(chrono::NaiveTime::MIN))),
         Rule::CreatedBefore(day) => Box::new(customers::created_at.lt(day.and_time(chrono::NaiveTime::MIN))),
         Rule::Consent { purpose, state } => {
@@ -86,6 +84,38 @@ pub fn condition(rule: &Rule, now: NaiveDateTime) -> Condition {
             };
             Box::new(sql::<Bool>(aggregate).bind::<Timestamp, _>(since).sql(")").sql(cmp.sql()).bind::<BigInt, _>(*value))
         }
+    }
+}
+
+/// The customer's class is one of `values`. A tier is a manager's override while one is in force
+/// at `now`, else the computed tier.
+pub fn class(class: Class, values: Vec<String>, now: NaiveDateTime) -> Condition {
+    let profiles = customer_profiles::table.select(customer_profiles::customer_id);
+    match class {
+        Class::Tier => {
+            let overridden = || {
+                tier_overrides::table
+                    .filter(tier_overrides::ended_at.is_null())
+                    .filter(tier_overrides::expires_at.gt(now))
+            };
+            let computed = customer_tiers::table
+                .filter(customer_tiers::tier.eq_any(values.clone()))
+                .select(customer_tiers::customer_id);
+            Box::new(
+                customers::id
+                    .eq_any(computed)
+                    .and(customers::id.ne_all(overridden().select(tier_overrides::customer_id)))
+                    .or(customers::id.eq_any(
+                        overridden().filter(tier_overrides::tier.eq_any(values)).select(tier_overrides::customer_id),
+                    )),
+            )
+        }
+        Class::Level => Box::new(customers::id.eq_any(profiles.filter(customer_profiles::level.eq_any(values)))),
+        Class::Band => Box::new(customers::id.eq_any(profiles.filter(customer_profiles::band.eq_any(values)))),
+        Class::Lifecycle => {
+            Box::new(customers::id.eq_any(profiles.filter(customer_profiles::lifecycle.eq_any(values))))
+        }
+        Class::Rfm => Box::new(customers::id.eq_any(profiles.filter(customer_profiles::rfm.eq_any(values)))),
     }
 }
 

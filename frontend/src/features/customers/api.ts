@@ -3,11 +3,23 @@ import { useQuery } from '@tanstack/react-query';
 
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
+import type { components } from '@/api/schema';
 
 /** The list's filters as the address holds them ('' when unset). */
-export type ListFilters = { q: string; tag: string; tier: string };
+export type ListFilters = { q: string; tag: string; tier: string; lifecycle: string };
 
 export const asTier = (t: string) => (['A', 'B', 'C', 'D'].includes(t) ? (t as 'A' | 'B' | 'C' | 'D') : undefined);
+
+export const LIFECYCLES = ['active', 'potential', 'dormant', 'churn_risk'] satisfies components['schemas']['Lifecycle'][];
+export const asLifecycle = (v: string) => LIFECYCLES.find((l) => l === v);
+
+/** The list filters as the API's query parameters. */
+export const filterQuery = (f: ListFilters) => ({
+  q: f.q || undefined,
+  tag: f.tag || undefined,
+  tier: asTier(f.tier),
+  lifecycle: asLifecycle(f.lifecycle),
+});
 
 export const customerKeys = {
   all: ['customers'] as const,
@@ -25,7 +37,7 @@ export function useCustomerCount(filters: ListFilters, enabled = true) {
     queryFn: async () =>
       unwrap(
         await api.GET('/api/v1/customers/count', {
-          params: { query: { q: filters.q || undefined, tag: filters.tag || undefined, tier: asTier(filters.tier) } },
+          params: { query: filterQuery(filters) },
         }),
       ),
   });

@@ -11,7 +11,7 @@ import { can, useMe } from '@/lib/use-me';
 import { customerKeys } from './api';
 import { ExportDialog } from './export-dialog';
 
-const NO_FILTERS = { q: '', tag: '', tier: '' };
+const NO_FILTERS = { q: '', tag: '', tier: '', lifecycle: '' };
 
 /** What can be done to the rows selected in the list: add tags, give them an account manager
  * (all or nothing, on the server), export them. */

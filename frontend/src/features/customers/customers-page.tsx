@@ -28,7 +28,7 @@ import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 
-import { asTier, countText, customerKeys, useCustomerCount } from './api';
+import { countText, customerKeys, filterQuery, LIFECYCLES, useCustomerCount } from './api';
 import { BulkBar } from './bulk-bar';
 import { CustomerForm } from './customer-form';
 import { ExportDialog } from './export-dialog';
@@ -43,7 +43,8 @@ export function CustomersPage() {
   const q = params.get('q') ?? '';
   const tag = params.get('tag') ?? '';
   const tier = params.get('tier') ?? '';
-  const setFilter = (name: 'q' | 'tag' | 'tier', value: string) =>
+  const lifecycle = params.get('lifecycle') ?? '';
+  const setFilter = (name: 'q' | 'tag' | 'tier' | 'lifecycle', value: string) =>
     setParams(
       (p) => {
         if (value) p.set(name, value);
@@ -52,7 +53,7 @@ export function CustomersPage() {
       },
       { replace: true },
     );
-  const [filters] = useDebouncedValue({ q: q.trim(), tag: tag.trim(), tier }, 300);
+  const [filters] = useDebouncedValue({ q: q.trim(), tag: tag.trim(), tier, lifecycle }, 300);
   // Numbers are stored encrypted and found only whole: part of one is explained, not searched
   // (and not silently dropped, which listed everyone).
   const digits = filters.q.replace(/[\s+-]/g, '');
@@ -79,9 +80,7 @@ export function CustomersPage() {
               limit: 50,
               cursor,
               sort,
-              q: filters.q || undefined,
-              tag: filters.tag || undefined,
-              tier: asTier(filters.tier),
+              ...filterQuery(filters),
             },
           },
         }),
@@ -153,6 +152,17 @@ export function CustomersPage() {
           w={140}
           data-testid="filter-tier"
         />
+        <Select
+          mt="auto"
+          aria-label={t('customers.filterLifecycle')}
+          placeholder={t('customers.filterLifecycle')}
+          data={LIFECYCLES.map((x) => ({ value: x, label: t(`tiers.lifecycles.${x}`) }))}
+          value={lifecycle || null}
+          onChange={(v) => setFilter('lifecycle', v ?? '')}
+          clearable
+          w={160}
+          data-testid="filter-lifecycle"
+        />
         {count.data && (
           <Text size="sm" c="dimmed" mt="auto" data-testid="customer-count">
             {t('customers.count', { count: count.data.count, shown: countText(count.data, i18n.language) })}
@@ -220,7 +230,7 @@ export function CustomersPage() {
         </ListTable>
         {!partialNumber && list.isSuccess && list.items.length === 0 && (
           <Text c="dimmed" size="sm" p="md" data-testid="customers-empty">
-            {filters.q || filters.tag || filters.tier ? t('customers.emptySearch') : t('customers.emptyAll')}
+            {filters.q || filters.tag || filters.tier || filters.lifecycle ? t('customers.emptySearch') : t('customers.emptyAll')}
           </Text>
         )}
       </Card>

@@ -9,7 +9,7 @@ import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { downloadJobFile, JobProgress } from '@/components/job-progress';
 
-import { asTier, countText, useCustomerCount, type ListFilters } from './api';
+import { countText, filterQuery, useCustomerCount, type ListFilters } from './api';
 
 type Format = components['schemas']['ExportFormat'];
 const FORMATS: Format[] = ['xlsx', 'csv', 'json'];
@@ -39,9 +39,7 @@ export function ExportDialog({
     mutationFn: async () =>
       unwrap(
         await api.POST('/api/v1/customers/exports', {
-          body: ids
-            ? { format, ids }
-            : { format, q: filters.q || undefined, tag: filters.tag || undefined, tier: asTier(filters.tier) },
+          body: ids ? { format, ids } : { format, ...filterQuery(filters) },
         }),
       ),
     onSuccess: (job) => setJobId(job.id),

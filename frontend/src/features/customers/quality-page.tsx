@@ -1,6 +1,6 @@
 import { Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
@@ -8,7 +8,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/lib/use-me';
-import { JobProgress } from '@/components/job-progress';
+import { JobProgress, OnFinished } from '@/components/job-progress';
 import { formatTime } from '@/lib/format';
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -16,15 +16,12 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** The finished run's counts; refreshes the figures once. */
 function RunDone({ result, onSeen }: { result: unknown; onSeen: () => void }) {
   const { t } = useTranslation();
-  const seen = useRef(false);
-  useEffect(() => {
-    if (!seen.current) {
-      seen.current = true;
-      onSeen();
-    }
-  }, [onSeen]);
   const r = result as { marked_unreachable: number; inactive: number };
-  return <Text size="sm">{t('quality.done', { unreachable: r.marked_unreachable, inactive: r.inactive })}</Text>;
+  return (
+    <OnFinished onSeen={onSeen}>
+      <Text size="sm">{t('quality.done', { unreachable: r.marked_unreachable, inactive: r.inactive })}</Text>
+    </OnFinished>
+  );
 }
 
 /** Information accuracy per unit (verified / filled fields), reachability and inactivity. */

@@ -59,3 +59,30 @@ export function useMembers(id: string | null) {
       unwrap(await api.GET('/api/v1/segments/{id}/members', { params: { path: { id: id ?? '' }, query: { limit: 50 } } })),
   });
 }
+
+export function useSnapshots(id: string | null) {
+  return useQuery({
+    queryKey: [...segmentKeys.all, 'snapshots', id ?? ''],
+    enabled: !!id,
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/segments/{id}/snapshots', { params: { path: { id: id ?? '' }, query: { limit: 20 } } }))
+        .items,
+  });
+}
+
+export function useTakeSnapshot(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'segments.snapshotTaken' },
+    mutationFn: async () => unwrap(await api.POST('/api/v1/segments/{id}/snapshots', { params: { path: { id } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: [...segmentKeys.all, 'snapshots', id] }),
+  });
+}
+
+export function useExportSegment(id: string) {
+  return useMutation({
+    meta: { toast: false },
+    mutationFn: async () =>
+      unwrap(await api.POST('/api/v1/segments/{id}/exports', { params: { path: { id } }, body: { format: 'csv' } })),
+  });
+}

@@ -24,6 +24,9 @@ export const CODED: Record<string, readonly string[]> = {
     'self_app',
   ] satisfies Enums['SourceChannel'][],
   tier: ['A', 'B', 'C', 'D'],
+  level: ['gold', 'silver', 'bronze'] satisfies Enums['MemberLevel'][],
+  band: ['high', 'medium', 'low'] satisfies Enums['ValueBand'][],
+  lifecycle: ['active', 'potential', 'dormant', 'churn_risk'] satisfies Enums['Lifecycle'][],
 };
 
 export const FIELDS = [
@@ -32,6 +35,9 @@ export const FIELDS = [
   'income_band',
   'source_channel',
   'tier',
+  'level',
+  'band',
+  'lifecycle',
   'tag',
   'reachable',
   'created_at',

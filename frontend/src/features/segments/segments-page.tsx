@@ -11,6 +11,7 @@ import { can, useMe } from '@/lib/use-me';
 import { useMembers, usePreviewCount, useSaveSegment, useSegments } from './api';
 import { emptyRule, fromJson, toJson, type Group as RuleGroup } from './rule';
 import { RuleEditor } from './rule-editor';
+import { SnapshotPanel } from './snapshot-panel';
 
 /** Rule segments: the saved ones, a builder with the live count as the rule changes, and the
  * members of the chosen segment (masked like the customer list). */
@@ -89,6 +90,7 @@ export function SegmentsPage() {
             )}
             {chosen && (
               <>
+                <SnapshotPanel id={chosen} manages={manages} />
                 <Title order={2} size="h4">
                   {t('segments.members')}
                 </Title>

@@ -56,3 +56,44 @@ export function useCustomerTier(customerId: string) {
 
 /** A score (0..1,000,000) or a percentile (basis points) as a percent. */
 export const percentOf = (value: number, scale: number) => `${((value / scale) * 100).toFixed(1)}%`;
+
+export type CustomerTier = components['schemas']['CustomerTier'];
+export type ClassStrategy = components['schemas']['ClassStrategy'];
+export type Strategy = components['schemas']['Strategy'];
+
+export function useSetOverride(customerId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'tiers.overrideSaved' },
+    mutationFn: async (body: components['schemas']['SetOverride']) =>
+      unwrap(await api.PUT('/api/v1/customers/{id}/tier/override', { params: { path: { id: customerId } }, body })),
+    onSuccess: (v) => client.setQueryData(tierKeys.customer(customerId), v),
+  });
+}
+
+export function useEndOverride(customerId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'tiers.overrideEnded' },
+    mutationFn: async () =>
+      unwrap(await api.DELETE('/api/v1/customers/{id}/tier/override', { params: { path: { id: customerId } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: tierKeys.customer(customerId) }),
+  });
+}
+
+export function useStrategies() {
+  return useQuery({
+    queryKey: [...tierKeys.all, 'strategies'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/service-strategies')),
+  });
+}
+
+export function useSetStrategy() {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'tiers.strategySaved' },
+    mutationFn: async ({ cls, strategy }: { cls: string; strategy: Strategy }) =>
+      unwrap(await api.PUT('/api/v1/service-strategies/{class}', { params: { path: { class: cls } }, body: strategy })),
+    onSuccess: () => client.invalidateQueries({ queryKey: [...tierKeys.all, 'strategies'] }),
+  });
+}

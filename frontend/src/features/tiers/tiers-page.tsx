@@ -1,15 +1,17 @@
 import { Badge, Button, Card, Group, NumberInput, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
-import { JobProgress } from '@/components/job-progress';
+import { JobProgress, OnFinished } from '@/components/job-progress';
 import { ListTable } from '@/components/list-table';
 import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { can, useMe } from '@/lib/use-me';
 
+import { ClassSettings } from './class-settings';
+import { StrategiesCard } from './strategies-card';
 import {
   TIERS,
   tierKeys,
@@ -20,18 +22,6 @@ import {
   type TierRun,
   type TierSettings,
 } from './api';
-
-/** Refreshes the runs once when a run's job has finished. */
-function Finished({ onSeen }: { onSeen: () => void }) {
-  const seen = useRef(false);
-  useEffect(() => {
-    if (!seen.current) {
-      seen.current = true;
-      onSeen();
-    }
-  }, [onSeen]);
-  return null;
-}
 
 /** The settings as a form: window, the three weights (adding up to 100) and the tier shares. */
 function SettingsForm({ version, initial, editable }: { version: number; initial: TierSettings; editable: boolean }) {
@@ -70,6 +60,7 @@ function SettingsForm({ version, initial, editable }: { version: number; initial
         {num(t('tiers.shareOf', { tier: 'C' }), s.shares.c, (n) => setS({ ...s, shares: { ...s.shares, c: n } }))}
         {num(t('tiers.defaultMargin'), s.default_margin_percent, (n) => setS({ ...s, default_margin_percent: n }))}
       </SimpleGrid>
+      <ClassSettings s={s} set={setS} editable={editable} />
       <Text size="sm" c={weights === 100 ? 'dimmed' : 'red.8'} mt="xs">
         {t('tiers.weightsTotal', { total: weights })} ·{' '}
         {t('tiers.dShare', { share: Math.max(0, 100 - s.shares.a - s.shares.b - s.shares.c) })}
@@ -136,6 +127,16 @@ function RunResult({ run }: { run: TierRun }) {
           </Table.Tbody>
         </ListTable>
       </SimpleGrid>
+      {Object.keys(s.classes ?? {}).length > 0 && (
+        <Text size="sm" mt="sm" data-testid="tier-run-classes">
+          {Object.entries(s.classes ?? {})
+            .map(([cls, n]) => {
+              const [kind, value] = cls.split(':');
+              return `${t(`tiers.${kind === 'level' ? 'levels' : kind === 'band' ? 'bands' : 'lifecycles'}.${value}`)} ${n}`;
+            })
+            .join(' · ')}
+        </Text>
+      )}
     </Card>
   );
 }
@@ -174,10 +175,11 @@ export function TiersPage() {
       )}
       {jobId && (
         <JobProgress id={jobId}>
-          {() => <Finished onSeen={() => void client.invalidateQueries({ queryKey: tierKeys.all })} />}
+          {() => <OnFinished onSeen={() => void client.invalidateQueries({ queryKey: tierKeys.all })} />}
         </JobProgress>
       )}
       {latest && <RunResult run={latest} />}
+      <StrategiesCard editable={manages} />
       <Title order={2} size="h4">
         {t('tiers.runs')}
       </Title>

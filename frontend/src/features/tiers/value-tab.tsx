@@ -3,11 +3,10 @@ import { useTranslation } from 'react-i18next';
 
 import { ListTable } from '@/components/list-table';
 import { ProblemAlert } from '@/components/problem-alert';
-import { formatTime } from '@/lib/format';
+import { formatTime, formatYuan as yuan } from '@/lib/format';
 
 import { percentOf, useCustomerTier } from './api';
-
-const yuan = (fen: number, lang: string) => new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY' }).format(fen / 100);
+import { OverrideControl, ProfileFacts } from './profile-card';
 
 /** The customer's value tier and why: each measure, its percentile and weight, the score against
  * the run's cut-offs, and every change. */
@@ -31,6 +30,8 @@ export function ValueTab({ customerId }: { customerId: string }) {
           </Text>
         )}
       </Group>
+      <OverrideControl customerId={customerId} v={v} />
+      <ProfileFacts v={v} />
       {why && (
         <>
           <Text size="sm" c="dimmed">
