@@ -31,17 +31,48 @@ async fn bare_single(state: web::Data<AppState>, id: web::Path<String>) -> Resul
     Ok(HttpResponse::Ok().json(serde_json::json!({ "name": name })))
 }
 
+/// The list filters the bare list takes (GET /customers's own, after their checks).
+#[derive(serde::Deserialize)]
+struct BareFilter {
+    tag: Option<String>,
+    tier: Option<String>,
+    segment_id: Option<String>,
+}
+
 /// The same list query as GET /customers?tag=… for a viewer, rows returned as stored.
 async fn bare_customers_by_tag(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (scope, viewer, tag) = path.into_inner();
+    let filter = BareFilter { tag: Some(tag), tier: None, segment_id: None };
+    bare_list(state, scope, viewer, filter).await
+}
+
+/// The same list query as GET /customers?tier=… or ?segment_id=… (the segment's rule looked up
+/// and compiled as the API does), rows returned as stored.
+async fn bare_customers_filtered(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    q: web::Query<BareFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let (scope, viewer) = path.into_inner();
+    bare_list(state, scope, viewer, q.into_inner()).await
+}
+
+async fn bare_list(
+    state: web::Data<AppState>,
+    scope: String,
+    viewer: String,
+    f: BareFilter,
+) -> Result<HttpResponse, ApiError> {
     let rows = state
         .db
         .run(move |c| {
-            let filter = customers::store::Filter { tag: Some(tag), ..Default::default() };
+            let mut filter =
+                customers::store::Filter { tag: f.tag, tier: f.tier, segment_id: f.segment_id, ..Default::default() };
             let scope = crate::org::scope::Scope::from_prefix(format!("/{}/", scope.replace('~', "/")));
+            customers::store::resolve_segment(c, &scope, &mut filter)?;
             let rows = customers::store::list(
                 c,
                 &scope,
@@ -97,5 +128,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/bench/me/{sub}/{sid}", web::get().to(bare_me))
         .route("/bench/customers/{id}", web::get().to(bare_customer))
         .route("/bench/single/{id}", web::get().to(bare_single))
-        .route("/bench/customers-by-tag/{scope}/{viewer}/{tag}", web::get().to(bare_customers_by_tag));
+        .route("/bench/customers-by-tag/{scope}/{viewer}/{tag}", web::get().to(bare_customers_by_tag))
+        .route("/bench/customers-filtered/{scope}/{viewer}", web::get().to(bare_customers_filtered));
 }

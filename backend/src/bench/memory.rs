@@ -71,21 +71,28 @@ struct Bytes {
     bytes: i64,
 }
 
-/// The customers table's size on disk (without its indexes) and its row count.
-fn table(state: &AppState) -> Result<(f64, i64), String> {
+/// A table's size on disk, without its indexes (`name` is one of ours, never input).
+fn table_bytes(state: &AppState, name: &str) -> Result<f64, String> {
     let mut conn = state.db.get().map_err(|e| e.to_string())?;
     let bytes = match &mut **conn {
         DbConnection::Postgres(c) => {
-            diesel::sql_query("SELECT pg_table_size('customers') AS bytes").get_result::<Bytes>(c)
+            diesel::sql_query(format!("SELECT pg_table_size('{name}') AS bytes")).get_result::<Bytes>(c)
         }
         DbConnection::Sqlite(c) => {
-            diesel::sql_query("SELECT CAST(SUM(pgsize) AS BIGINT) AS bytes FROM dbstat WHERE name = 'customers'")
+            diesel::sql_query(format!("SELECT CAST(SUM(pgsize) AS BIGINT) AS bytes FROM dbstat WHERE name = '{name}'"))
                 .get_result::<Bytes>(c)
         }
     }
     .map_err(|e| format!("table size: {e}"))?;
+    Ok(bytes.bytes as f64)
+}
+
+/// The customers table's size on disk (without its indexes) and its row count.
+fn table(state: &AppState) -> Result<(f64, i64), String> {
+    let bytes = table_bytes(state, "customers")?;
+    let mut conn = state.db.get().map_err(|e| e.to_string())?;
     let rows: i64 = crate::db::schema::customers::table.count().get_result(&mut **conn).map_err(|e| e.to_string())?;
-    Ok((bytes.bytes as f64, rows))
+    Ok((bytes, rows))
 }
 
 async fn job_status(client: &awc::Client, url: &str, auth: &str) -> Result<serde_json::Value, String> {
@@ -93,8 +100,21 @@ async fn job_status(client: &awc::Client, url: &str, auth: &str) -> Result<serde
     res.json().await.map_err(|e| e.to_string())
 }
 
-/// One run: (idle RSS, peak growth during the export, rows exported).
+/// One export: (idle RSS, peak growth, rows exported).
 async fn run_once(state: &AppState, client: &awc::Client, auth: &str) -> Result<(f64, f64, i64), String> {
+    let body = serde_json::json!({"format": "csv"});
+    let (idle, grew, result) = job_once(state, client, auth, "/api/v1/customers/exports", &body).await?;
+    Ok((idle, grew, result["rows"].as_i64().unwrap_or(0)))
+}
+
+/// One job in a fresh server: (idle RSS, peak growth while it ran, its result).
+async fn job_once(
+    state: &AppState,
+    client: &awc::Client,
+    auth: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> Result<(f64, f64, serde_json::Value), String> {
     let server = start(&state.settings, client).await?;
     let pid = server.child.id();
     actix_web::rt::time::sleep(Duration::from_secs(1)).await;
@@ -112,11 +132,8 @@ async fn run_once(state: &AppState, client: &awc::Client, auth: &str) -> Result<
             }
         })
     };
-    let started = client
-        .post(format!("{}/api/v1/customers/exports", server.base))
-        .insert_header(("Authorization", auth))
-        .send_json(&serde_json::json!({"format": "csv"}))
-        .await;
+    let started =
+        client.post(format!("{}{path}", server.base)).insert_header(("Authorization", auth)).send_json(body).await;
     let job: serde_json::Value = match started {
         Ok(mut r) => r.json().await.map_err(|e| e.to_string())?,
         Err(e) => return Err(e.to_string()),
@@ -132,10 +149,35 @@ async fn run_once(state: &AppState, client: &awc::Client, auth: &str) -> Result<
     done.store(true, Ordering::Relaxed);
     let _ = sampler.join();
     if finished["status"] != "succeeded" {
-        return Err(format!("the export failed: {}", finished["error"]));
+        return Err(format!("the job of {path} failed: {}", finished["error"]));
     }
-    let rows = finished["result"]["rows"].as_i64().unwrap_or(0);
-    Ok((idle, peak.load(Ordering::Relaxed) as f64 - idle, rows))
+    Ok((idle, peak.load(Ordering::Relaxed) as f64 - idle, finished["result"].clone()))
+}
+
+/// B6t: memory growth of a fresh server while it runs and applies a tiering over every customer,
+/// against the size on disk of the scores it writes (`tier_scores`, one run's worth after it).
+pub async fn tiering(state: &AppState, client: &awc::Client, token: &str, runs: usize) -> Result<Figure, String> {
+    let auth = format!("Bearer {token}");
+    let mut growth = Figure::new(
+        "B6t",
+        "server memory growth during a tiering run ÷ size on disk of the scores it writes",
+        (1.0, false),
+    );
+    let mut last = (0.0, 0.0, 0);
+    for _ in 0..runs.max(1) {
+        let body = serde_json::json!({"dry_run": false});
+        let (_, grew, result) = job_once(state, client, &auth, "/api/v1/tiers/runs", &body).await?;
+        let scores = table_bytes(state, "tier_scores")?;
+        growth.ratios.push(grew / scores.max(1.0));
+        last = (grew, scores, result["scored"].as_i64().unwrap_or(0));
+    }
+    growth.detail = format!(
+        "last run: +{:.1} MiB scoring {} customers into {:.1} MiB of scores",
+        last.0 / MIB,
+        last.2,
+        last.1 / MIB
+    );
+    Ok(growth)
 }
 
 /// B6 (growth ÷ the table share the export read) and B6i (idle RSS in MiB).

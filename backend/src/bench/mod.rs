@@ -8,6 +8,7 @@ mod load;
 mod memory;
 mod pgbench;
 mod search;
+mod segments;
 mod tiers;
 
 use std::collections::HashMap;
@@ -428,6 +429,38 @@ async fn customer_figures(
     if opts.wants("B4") {
         figures.push(tiers::b4(&state.db, opts.pairs).await?);
     }
+    if opts.wants("B4b") {
+        figures.push(segments::b4b(&viewer, opts.pairs).await?);
+    }
+    if opts.wants("B4c") {
+        // As B3a: a page of the list filtered by tier, and by a saved segment, vs the same query
+        // through a bare endpoint.
+        let segment = segments::saved_segment(&viewer).await?;
+        let bare = format!("{base}/bench/customers-filtered/{scope_segments}/{}", claims.sub);
+        for (id, what, filter) in [
+            ("B4c-tier", "GET /api/v1/customers?tier=B (page of 50) vs bare, same SQL", "tier=B".to_owned()),
+            (
+                "B4c-segment",
+                "GET /api/v1/customers?segment_id=… (page of 50) vs bare, same SQL",
+                format!("segment_id={segment}"),
+            ),
+        ] {
+            let api = vec![format!("{base}/api/v1/customers?{filter}&limit=50")];
+            let reference = vec![format!("{bare}?{filter}")];
+            figures.push(
+                throughput_figure(
+                    id,
+                    what,
+                    0.80,
+                    client,
+                    opts,
+                    (Rc::new(api), auth.clone()),
+                    (Rc::new(reference), None),
+                )
+                .await,
+            );
+        }
+    }
     if opts.wants("B2") {
         figures.push(b2(client, opts, (Rc::new(api.clone()), auth.clone()), Rc::new(bare_urls)).await);
     }
@@ -439,6 +472,11 @@ async fn customer_figures(
     }
     if opts.wants("B6") {
         figures.extend(memory::figures(state, client, &token, opts.pairs.min(3)).await?);
+    }
+    if opts.wants("B6t") {
+        // Tiers rank the whole group: the run is started by a manager of the whole group.
+        let (head, _) = load::login(client, base, "group.manager", crate::demo::DEMO_PASSWORD).await?;
+        figures.push(memory::tiering(state, client, &head, opts.pairs.min(3)).await?);
     }
     // B8 before B5: imports leave outbox work that would run during the next window.
     if !state.settings.database_url.starts_with("postgres") && opts.wants("B8") {

@@ -52,7 +52,7 @@ fn raw(conn: &mut DbConnection, sql: &str, params: &[String]) -> Result<Vec<Stri
     rows.map(|r| r.into_iter().map(|r| r.id).collect()).map_err(|e| e.to_string())
 }
 
-async fn raw_on(db: &DbPool, sql: String, params: Vec<String>) -> Result<Vec<String>, String> {
+pub(super) async fn raw_on(db: &DbPool, sql: String, params: Vec<String>) -> Result<Vec<String>, String> {
     let db = db.clone();
     actix_web::web::block(move || raw(&mut *db.get().map_err(|e| e.to_string())?, &sql, &params))
         .await
@@ -145,12 +145,7 @@ async fn deepest(v: &Viewer<'_>, s: &Scenario) -> Result<(String, String, Vec<St
     sql += &format!(" ORDER BY {} LIMIT 50", s.order(false));
     let (api, raw) = (api_page(v.client, &url, v.auth).await?, raw_page(v.db, &sql, &params).await?);
     if api != raw {
-        return Err(format!(
-            "B3b {}: the API page and the raw page differ ({} vs {} rows)",
-            s.label,
-            api.len(),
-            raw.len()
-        ));
+        return Err(format!("{}: the API page and the raw page differ ({} vs {} rows)", s.label, api.len(), raw.len()));
     }
     Ok((url, sql, params))
 }

@@ -132,7 +132,8 @@ crate::prepared! {
 
 crate::prepared! {
     /// A level goes up at once; one that the measures no longer reach is kept until it has been
-    /// below since `grace_before` (now − grace) or earlier, then drops to what they reach.
+    /// below since `grace_before` (now − grace) or earlier, then drops to what they reach. Rows
+    /// whose figures and classes are unchanged (and not in a grace) keep the run that set them.
     pub struct UpdateProfiles {
         run_id: String => Text,
         now: NaiveDateTime => Timestamp, grace_before: NaiveDateTime => Timestamp,
@@ -150,7 +151,14 @@ crate::prepared! {
         "recent_spend_fen = s.recent_spend_fen, previous_spend_fen = s.previous_spend_fen, ",
         "recent_frequency = s.recent_frequency, previous_frequency = s.previous_frequency, ",
         "last_purchase_at = s.last_purchase_at, updated_at = ? ",
-        "FROM profile_scores s WHERE s.run_id = ? AND s.customer_id = customer_profiles.customer_id"
+        "FROM profile_scores s WHERE s.run_id = ? AND s.customer_id = customer_profiles.customer_id ",
+        // Only rows that change: a rerun over a million unchanged customers writes nothing.
+        "AND (customer_profiles.lifecycle <> s.lifecycle OR customer_profiles.band <> s.band ",
+        "OR customer_profiles.level <> s.level OR customer_profiles.below_since IS NOT NULL ",
+        "OR customer_profiles.rfm IS DISTINCT FROM (CASE WHEN s.r IS NULL THEN NULL ELSE CAST(s.r * 100 + s.f * 10 + s.m AS TEXT) END) ",
+        "OR customer_profiles.recent_spend_fen <> s.recent_spend_fen OR customer_profiles.previous_spend_fen <> s.previous_spend_fen ",
+        "OR customer_profiles.recent_frequency <> s.recent_frequency OR customer_profiles.previous_frequency <> s.previous_frequency ",
+        "OR customer_profiles.last_purchase_at IS DISTINCT FROM s.last_purchase_at)"
     );
 }
 

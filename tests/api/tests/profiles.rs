@@ -261,5 +261,11 @@ async fn classes_strategies_and_warnings(app: TestApp) {
     run(&app, &head).await;
     let dropped = value(&app, &owner, &act).await["profile"].clone();
     assert_eq!((&dropped["level"], &dropped["level_kept_until"]), (&json!("silver"), &Value::Null), "{dropped}");
+    // Nothing changed since: a rerun rewrites no profile (each keeps the run that set it).
+    let again = run(&app, &head).await;
+    let touched = app
+        .sql(&format!("UPDATE customer_profiles SET band = band WHERE run_id = '{}'", again["id"].as_str().unwrap()));
+    assert_eq!(touched, 0, "an unchanged rerun rewrites no profile");
+    assert_eq!(app.sql("UPDATE customer_profiles SET band = band"), 4, "but every profile is still there");
 }
 both!(classes_strategies_and_warnings, classes_strategies_and_warnings);
