@@ -19,7 +19,6 @@ pub struct WarningQuery {
     /// Default open.
     pub status: Option<WarningStatus>,
     /// Only the customers this account manager owns (the SPA's "my queue").
-    #[param(max_length = 64)]
     pub owner_id: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,

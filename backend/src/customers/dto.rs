@@ -240,8 +240,8 @@ pub struct CustomerQuery {
     pub band: Option<super::codes::ValueBand>,
     /// Customers at this point of their lifecycle.
     pub lifecycle: Option<super::codes::Lifecycle>,
-    /// Members of this saved segment (`/segments/{id}`), evaluated now.
-    #[param(max_length = 64)]
+    /// Members of this saved segment (`/segments/{id}`), evaluated now; one the caller does not
+    /// see selects nobody.
     pub segment_id: Option<String>,
     pub reachable: Option<bool>,
     /// Created at or after (RFC 3339).

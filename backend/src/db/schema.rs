@@ -665,6 +665,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    tier_margin_rates (config_version, unit_id) {
+        config_version -> BigInt,
+        unit_id -> Text,
+        percent -> BigInt,
+    }
+}
+
+diesel::table! {
     profile_scores (run_id, customer_id) {
         run_id -> Text,
         customer_id -> Text,
@@ -825,6 +833,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_tiers,
     tier_history,
     segments,
+    tier_margin_rates,
     profile_scores,
     customer_profiles,
     churn_warnings,

@@ -41,7 +41,7 @@ pub struct Shares {
     pub c: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TierSettings {
     /// The months of purchases a run measures, ending at the run.
@@ -58,6 +58,12 @@ pub struct TierSettings {
     #[validate(range(max = 100))]
     #[schema(maximum = 100)]
     pub default_margin_percent: u32,
+    /// The default margin of purchases made in these units, instead of `default_margin_percent`
+    /// (a unit named twice: the later one counts; a unit that does not exist matches nothing).
+    #[serde(default)]
+    #[validate(length(max = 200), nested)]
+    #[schema(max_items = 200)]
+    pub unit_margins: Vec<UnitMargin>,
     /// Member levels (SEG-2). Versions saved before levels existed read the defaults.
     #[serde(default)]
     #[validate(nested)]
@@ -70,6 +76,17 @@ pub struct TierSettings {
     #[serde(default)]
     #[validate(nested)]
     pub lifecycle: LifecycleRules,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitMargin {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub unit_id: String,
+    #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
+    pub percent: u32,
 }
 
 /// The least a customer must reach, all three at once, for a level.
@@ -165,6 +182,7 @@ impl Default for TierSettings {
             weights: Weights { spend: 40, profit: 40, frequency: 20 },
             shares: Shares { a: 5, b: 15, c: 30 },
             default_margin_percent: 20,
+            unit_margins: Vec::new(),
             levels: Levels::default(),
             bands: Bands::default(),
             lifecycle: LifecycleRules::default(),

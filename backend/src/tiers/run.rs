@@ -91,7 +91,7 @@ pub fn execute(
             row
         }
     };
-    let scored = crate::db::transaction(conn, |c| score(c, &run.id, &settings, run.as_of))?;
+    let scored = crate::db::transaction(conn, |c| score(c, &run.id, run.config_version, &settings, run.as_of))?;
     progress(1, Some(3))?;
     let summary = summarise(conn, &run.id)?;
     progress(2, Some(3))?;
@@ -125,7 +125,13 @@ pub fn execute(
 }
 
 /// Scores every customer with a purchase in the window ending at `as_of` into the run's staging.
-pub fn score(conn: &mut DbConnection, run_id: &str, s: &TierSettings, as_of: NaiveDateTime) -> Result<i64, ApiError> {
+pub fn score(
+    conn: &mut DbConnection,
+    run_id: &str,
+    version: i64,
+    s: &TierSettings,
+    as_of: NaiveDateTime,
+) -> Result<i64, ApiError> {
     store::clear_scores(conn, run_id)?;
     let from = as_of.checked_sub_months(Months::new(s.window_months)).unwrap_or(as_of);
     let (a, b, c) = (i64::from(s.shares.a), i64::from(s.shares.b), i64::from(s.shares.c));
@@ -133,6 +139,7 @@ pub fn score(conn: &mut DbConnection, run_id: &str, s: &TierSettings, as_of: Nai
         conn,
         Score {
             margin: i64::from(s.default_margin_percent),
+            version,
             from,
             to: as_of,
             w_spend: i64::from(s.weights.spend),

@@ -59,6 +59,12 @@ pub fn save(
         created_at: now(),
     };
     store::insert_config(conn, &row)?;
+    // A unit named twice: the later rate counts.
+    let mut rates = std::collections::BTreeMap::new();
+    for m in &settings.unit_margins {
+        rates.insert(m.unit_id.clone(), i64::from(m.percent));
+    }
+    store::insert_margin_rates(conn, row.version, &rates.into_iter().collect::<Vec<_>>())?;
     audit::append(conn, &p.actor(), Event::new("tiers.configure", "tier_config", Some(&row.version.to_string())))?;
     Ok(row)
 }

@@ -78,6 +78,17 @@ pub fn insert_config(conn: &mut DbConnection, row: &ConfigRow) -> QueryResult<()
     diesel::insert_into(tier_configs::table).values(row).execute(conn).map(|_| ())
 }
 
+/// A version's margin rates per unit (one row per unit).
+pub fn insert_margin_rates(conn: &mut DbConnection, version: i64, rates: &[(String, i64)]) -> QueryResult<()> {
+    use crate::db::schema::tier_margin_rates as r;
+    for (unit, percent) in rates {
+        diesel::insert_into(r::table)
+            .values((r::config_version.eq(version), r::unit_id.eq(unit), r::percent.eq(percent)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 pub fn insert_run(conn: &mut DbConnection, row: &RunRow) -> QueryResult<()> {
     diesel::insert_into(tier_runs::table).values(row).execute(conn).map(|_| ())
 }
@@ -133,19 +144,21 @@ pub fn finish_run(
 
 crate::prepared! {
     /// Every customer with a purchase in [from, to), not deleted and not withdrawn from
-    /// profiling: the three measures, each as a percent rank in basis points (ties share the
+    /// profiling: the three measures (profit: a purchase's margin, else its unit's rate in settings
+    /// `version`, else `margin` percent of the amount), each as a percent rank in basis points (ties share the
     /// lowest rank; one customer alone ranks 10000), the weighted score (0..=1,000,000) and the
     /// tier. A customer is in A when fewer than `a`% of the scored score strictly higher, in B
     /// below `a + b`%, in C below `a + b + c`%, else D — so equal scores are always in one tier.
     pub struct Score {
-        margin: i64 => BigInt, from: NaiveDateTime => Timestamp, to: NaiveDateTime => Timestamp,
+        margin: i64 => BigInt, version: i64 => BigInt, from: NaiveDateTime => Timestamp, to: NaiveDateTime => Timestamp,
         w_spend: i64 => BigInt, w_profit: i64 => BigInt, w_frequency: i64 => BigInt,
         run_id: String => Text, cut_a: i64 => BigInt, cut_b: i64 => BigInt, cut_c: i64 => BigInt
     }
     pg = concat!(
         "WITH m AS (SELECT p.customer_id, CAST(SUM(p.amount_fen) AS BIGINT) AS spend, ",
-        "CAST(SUM(COALESCE(p.margin_fen, p.amount_fen * ? / 100)) AS BIGINT) AS profit, COUNT(*) AS freq ",
+        "CAST(SUM(COALESCE(p.margin_fen, p.amount_fen * COALESCE(mr.percent, ?) / 100)) AS BIGINT) AS profit, COUNT(*) AS freq ",
         "FROM purchases p JOIN customers ON customers.id = p.customer_id ",
+        "LEFT JOIN tier_margin_rates mr ON mr.config_version = ? AND mr.unit_id = p.unit_id ",
         "WHERE customers.deleted_at IS NULL AND p.purchased_at >= ? AND p.purchased_at < ? AND NOT ",
         crate::profiling_withdrawn_sql!(),
         " GROUP BY p.customer_id), ",
@@ -163,8 +176,9 @@ crate::prepared! {
     );
     sqlite = concat!(
         "WITH m AS (SELECT p.customer_id, SUM(p.amount_fen) AS spend, ",
-        "SUM(COALESCE(p.margin_fen, p.amount_fen * ? / 100)) AS profit, COUNT(*) AS freq ",
+        "SUM(COALESCE(p.margin_fen, p.amount_fen * COALESCE(mr.percent, ?) / 100)) AS profit, COUNT(*) AS freq ",
         "FROM purchases p JOIN customers ON customers.id = p.customer_id ",
+        "LEFT JOIN tier_margin_rates mr ON mr.config_version = ? AND mr.unit_id = p.unit_id ",
         "WHERE customers.deleted_at IS NULL AND p.purchased_at >= ? AND p.purchased_at < ? AND NOT ",
         crate::profiling_withdrawn_sql!(),
         " GROUP BY p.customer_id), ",

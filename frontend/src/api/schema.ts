@@ -4028,6 +4028,11 @@ export interface components {
             lifecycle?: components["schemas"]["LifecycleRules"];
             /** @description a + b + c ≤ 100 (A + B is the seed's "top 20 %"). */
             shares: components["schemas"]["Shares"];
+            /**
+             * @description The default margin of purchases made in these units, instead of `default_margin_percent`
+             *     (a unit named twice: the later one counts; a unit that does not exist matches nothing).
+             */
+            unit_margins?: components["schemas"]["UnitMargin"][];
             /** @description Add up to 100. */
             weights: components["schemas"]["Weights"];
             /**
@@ -4112,6 +4117,11 @@ export interface components {
         };
         /** @enum {string} */
         UnitKind: "group" | "subsidiary" | "department";
+        UnitMargin: {
+            /** Format: int32 */
+            percent: number;
+            unit_id: string;
+        };
         /** @description The latest quality figures of one unit. */
         UnitQuality: {
             /**
@@ -4874,7 +4884,10 @@ export interface operations {
                 band?: components["schemas"]["ValueBand"];
                 /** @description Customers at this point of their lifecycle. */
                 lifecycle?: components["schemas"]["Lifecycle"];
-                /** @description Members of this saved segment (`/segments/{id}`), evaluated now. */
+                /**
+                 * @description Members of this saved segment (`/segments/{id}`), evaluated now; one the caller does not
+                 *     see selects nobody.
+                 */
                 segment_id?: string;
                 reachable?: boolean;
                 /** @description Created at or after (RFC 3339). */
@@ -5012,7 +5025,10 @@ export interface operations {
                 band?: components["schemas"]["ValueBand"];
                 /** @description Customers at this point of their lifecycle. */
                 lifecycle?: components["schemas"]["Lifecycle"];
-                /** @description Members of this saved segment (`/segments/{id}`), evaluated now. */
+                /**
+                 * @description Members of this saved segment (`/segments/{id}`), evaluated now; one the caller does not
+                 *     see selects nobody.
+                 */
                 segment_id?: string;
                 reachable?: boolean;
                 /** @description Created at or after (RFC 3339). */

@@ -76,9 +76,10 @@ async fn classes_strategies_and_warnings(app: TestApp) {
     buy(&app, &owner, &risk, 1_000, 15).await;
     buy(&app, &owner, &sleeper, 20_000, 200).await;
 
-    app.send("PUT", "/api/v1/tiers/config", Some(&head), Some(settings(50_000, 30)), &[("If-Match", "\"0\"")])
-        .await
-        .expect(200);
+    // S1's sales without a margin count half their amount as profit (the default is 20 %).
+    let mut first = settings(50_000, 30);
+    first["unit_margins"] = json!([{"unit_id": w.s1, "percent": 50}]);
+    app.send("PUT", "/api/v1/tiers/config", Some(&head), Some(first), &[("If-Match", "\"0\"")]).await.expect(200);
     let first = run(&app, &head).await;
     assert_eq!(first["summary"]["classes"]["lifecycle:churn_risk"], 1, "{first}");
     assert_eq!(first["summary"]["classes"]["level:silver"], 2);
@@ -97,6 +98,7 @@ async fn classes_strategies_and_warnings(app: TestApp) {
         );
     }
     let r = value(&app, &owner, &risk).await;
+    assert_eq!(r["why"]["profit_fen"], 15_500, "50 % of 31000, the unit's rate: {r}");
     assert_eq!(
         (&r["profile"]["recent_spend_fen"], &r["profile"]["previous_spend_fen"], &r["profile"]["churn_months"]),
         (&json!(1_000), &json!(30_000), &json!(3))

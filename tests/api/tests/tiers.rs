@@ -157,7 +157,7 @@ async fn tiers_are_computed_exactly_and_explained(app: TestApp) {
             shares: guanxi::tiers::config::Shares { a: 100, b: 0, c: 0 },
             ..Default::default()
         };
-        let staged = guanxi::tiers::run::score(&mut conn, "dead-run", &settings, guanxi::db::now()).unwrap();
+        let staged = guanxi::tiers::run::score(&mut conn, "dead-run", 2, &settings, guanxi::db::now()).unwrap();
         assert_eq!(staged, 5, "everyone staged as A by the dead run");
     }
     assert_eq!(tier(&app, &w.agent, &c[4]).await["tier"], "C", "the previous tier stands");

@@ -12,6 +12,7 @@ import { can, useMe } from '@/lib/use-me';
 
 import { ClassSettings } from './class-settings';
 import { StrategiesCard } from './strategies-card';
+import { UnitMargins } from './unit-margins';
 import {
   TIERS,
   tierKeys,
@@ -60,6 +61,7 @@ function SettingsForm({ version, initial, editable }: { version: number; initial
         {num(t('tiers.shareOf', { tier: 'C' }), s.shares.c, (n) => setS({ ...s, shares: { ...s.shares, c: n } }))}
         {num(t('tiers.defaultMargin'), s.default_margin_percent, (n) => setS({ ...s, default_margin_percent: n }))}
       </SimpleGrid>
+      <UnitMargins s={s} set={setS} editable={editable} />
       <ClassSettings s={s} set={setS} editable={editable} />
       <Text size="sm" c={weights === 100 ? 'dimmed' : 'red.8'} mt="xs">
         {t('tiers.weightsTotal', { total: weights })} ·{' '}
