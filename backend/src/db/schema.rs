@@ -687,6 +687,20 @@ diesel::table! {
         recent_frequency -> BigInt,
         previous_frequency -> BigInt,
         last_purchase_at -> Nullable<Timestamp>,
+        spend_fen -> BigInt,
+        frequency -> BigInt,
+    }
+}
+
+diesel::table! {
+    level_history (customer_id, run_id) {
+        customer_id -> Text,
+        run_id -> Text,
+        from_level -> Text,
+        to_level -> Text,
+        spend_fen -> BigInt,
+        frequency -> BigInt,
+        at -> Timestamp,
     }
 }
 
@@ -834,6 +848,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tier_history,
     segments,
     tier_margin_rates,
+    level_history,
     profile_scores,
     customer_profiles,
     churn_warnings,

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
-use crate::db::schema::{customer_profiles, profile_scores};
+use crate::db::schema::{customer_profiles, level_history, profile_scores};
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -30,8 +30,28 @@ pub struct ProfileRow {
 
 /// The rank of a level, for "up or kept" against "down".
 macro_rules! level_rank {
-    ($col:literal) => {
-        concat!("(CASE ", $col, " WHEN 'gold' THEN 3 WHEN 'silver' THEN 2 ELSE 1 END)")
+    ($($col:tt)+) => {
+        concat!("(CASE ", $($col)+, " WHEN 'gold' THEN 3 WHEN 'silver' THEN 2 ELSE 1 END)")
+    };
+}
+
+/// The level a profile (`$p`, joined to its staging row `s`) keeps after a run: up at once; down
+/// only once it has been below (since the first bind, now, if it was not) since the second bind
+/// (now − grace) or earlier.
+macro_rules! new_level {
+    ($p:literal) => {
+        concat!(
+            "(CASE WHEN ",
+            level_rank!("s.level"),
+            " >= ",
+            level_rank!(concat!($p, ".level")),
+            " THEN s.level ",
+            "WHEN COALESCE(",
+            $p,
+            ".below_since, ?) <= ? THEN s.level ELSE ",
+            $p,
+            ".level END)"
+        )
     };
 }
 
@@ -64,7 +84,7 @@ macro_rules! stage_sql {
             "CASE WHEN freq > 0 THEN 1 + (RANK() OVER (PARTITION BY freq > 0 ORDER BY spend) - 1) ",
             "* 5 / COUNT(*) OVER (PARTITION BY freq > 0) END AS m FROM c) ",
             "INSERT INTO profile_scores (run_id, customer_id, lifecycle, band, level, r, f, m, recent_spend_fen, ",
-            "previous_spend_fen, recent_frequency, previous_frequency, last_purchase_at) ",
+            "previous_spend_fen, recent_frequency, previous_frequency, last_purchase_at, spend_fen, frequency) ",
             "SELECT ?, customer_id, ",
             "CASE WHEN last_at IS NULL THEN 'potential' WHEN last_at < ? THEN 'dormant' ",
             "WHEN (ps > 0 AND rs * 100 < ps * ?) OR (pf > 0 AND rf * 100 < pf * ?) THEN 'churn_risk' ",
@@ -72,7 +92,7 @@ macro_rules! stage_sql {
             "CASE WHEN spend >= ? THEN 'high' WHEN spend >= ? THEN 'medium' ELSE 'low' END, ",
             "CASE WHEN spend >= ? AND freq >= ? AND since <= ? THEN 'gold' ",
             "WHEN spend >= ? AND freq >= ? AND since <= ? THEN 'silver' ELSE 'bronze' END, ",
-            "r, f, m, rs, ps, rf, pf, last_at FROM q"
+            "r, f, m, rs, ps, rf, pf, last_at, spend, freq FROM q"
         )
     };
 }
@@ -142,8 +162,7 @@ crate::prepared! {
     }
     sql = concat!(
         "UPDATE customer_profiles SET run_id = ?, lifecycle = s.lifecycle, band = s.band, ",
-        "level = CASE WHEN ", level_rank!("s.level"), " >= ", level_rank!("customer_profiles.level"), " THEN s.level ",
-        "WHEN COALESCE(customer_profiles.below_since, ?) <= ? THEN s.level ELSE customer_profiles.level END, ",
+        "level = ", new_level!("customer_profiles"), ", ",
         "below_since = CASE WHEN ", level_rank!("s.level"), " >= ", level_rank!("customer_profiles.level"), " THEN NULL ",
         "WHEN COALESCE(customer_profiles.below_since, ?) <= ? THEN NULL ",
         "ELSE COALESCE(customer_profiles.below_since, ?) END, ",
@@ -159,6 +178,21 @@ crate::prepared! {
         "OR customer_profiles.recent_spend_fen <> s.recent_spend_fen OR customer_profiles.previous_spend_fen <> s.previous_spend_fen ",
         "OR customer_profiles.recent_frequency <> s.recent_frequency OR customer_profiles.previous_frequency <> s.previous_frequency ",
         "OR customer_profiles.last_purchase_at IS DISTINCT FROM s.last_purchase_at)"
+    );
+}
+
+crate::prepared! {
+    /// A history row for each profile whose level the run changes, with the window's figures.
+    pub struct LevelChanges {
+        run_id: String => Text, now: NaiveDateTime => Timestamp, grace_before: NaiveDateTime => Timestamp,
+        at: NaiveDateTime => Timestamp, again: String => Text,
+        now2: NaiveDateTime => Timestamp, grace_before2: NaiveDateTime => Timestamp
+    }
+    sql = concat!(
+        "INSERT INTO level_history (customer_id, run_id, from_level, to_level, spend_fen, frequency, at) ",
+        "SELECT cp.customer_id, ?, cp.level, ", new_level!("cp"), ", s.spend_fen, s.frequency, ? ",
+        "FROM customer_profiles cp JOIN profile_scores s ON s.customer_id = cp.customer_id AND s.run_id = ? ",
+        "WHERE ", new_level!("cp"), " <> cp.level"
     );
 }
 
@@ -217,6 +251,8 @@ pub fn apply(
 ) -> QueryResult<usize> {
     let id = || run_id.to_owned();
     let drop = DropUnstaged { run_id: id() };
+    let changes =
+        LevelChanges { run_id: id(), now: at, grace_before, at, again: id(), now2: at, grace_before2: grace_before };
     let update = UpdateProfiles {
         run_id: id(),
         now: at,
@@ -232,6 +268,7 @@ pub fn apply(
     let open = OpenWarnings { run_id: id(), run_id2: id(), months: churn_months, at };
     let opened = crate::on_backend!(conn, |c| {
         drop.execute(c)?;
+        changes.execute(c)?;
         update.execute(c)?;
         insert.execute(c)?;
         recovered.execute(c)?;
@@ -240,6 +277,27 @@ pub fn apply(
     });
     diesel::delete(profile_scores::table).execute(conn)?;
     Ok(opened)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = level_history)]
+pub struct LevelChangeRow {
+    pub run_id: String,
+    pub from_level: String,
+    pub to_level: String,
+    pub spend_fen: i64,
+    pub frequency: i64,
+    pub at: NaiveDateTime,
+}
+
+/// The customer's level changes, newest first.
+pub fn level_history(conn: &mut DbConnection, customer_id: &str, limit: i64) -> QueryResult<Vec<LevelChangeRow>> {
+    level_history::table
+        .filter(level_history::customer_id.eq(customer_id))
+        .order(level_history::run_id.desc())
+        .limit(limit)
+        .select(LevelChangeRow::as_select())
+        .load(conn)
 }
 
 pub fn profile(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<ProfileRow>> {

@@ -114,6 +114,20 @@ pub struct CustomerProfile {
     pub churn_months: u32,
     pub last_purchase_at: Option<chrono::DateTime<chrono::Utc>>,
     pub run_id: String,
+    /// Upgrades and downgrades, newest first, with the window's spend and purchases behind them.
+    pub level_history: Vec<LevelChange>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LevelChange {
+    pub run_id: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    #[schema(value_type = crate::customers::codes::MemberLevel)]
+    pub from: String,
+    #[schema(value_type = crate::customers::codes::MemberLevel)]
+    pub to: String,
+    pub spend_fen: i64,
+    pub frequency: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -230,7 +244,19 @@ fn profile(
     let settings: TierSettings = store::config(conn, run.config_version)?
         .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?;
     let grace = chrono::Duration::days(i64::from(settings.levels.grace_days));
+    let level_history = super::profile_store::level_history(conn, customer_id, 20)?
+        .into_iter()
+        .map(|h| LevelChange {
+            run_id: h.run_id,
+            at: h.at.and_utc(),
+            from: h.from_level,
+            to: h.to_level,
+            spend_fen: h.spend_fen,
+            frequency: h.frequency,
+        })
+        .collect();
     Ok(Some(CustomerProfile {
+        level_history,
         lifecycle: p.lifecycle,
         band: p.band,
         level: p.level,

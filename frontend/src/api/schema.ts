@@ -2703,6 +2703,8 @@ export interface components {
             /** Format: date-time */
             last_purchase_at?: string | null;
             level: components["schemas"]["MemberLevel"];
+            /** @description Upgrades and downgrades, newest first, with the window's spend and purchases behind them. */
+            level_history: components["schemas"]["LevelChange"][];
             /**
              * Format: date-time
              * @description While the measures are below the level: when it drops unless they recover.
@@ -3093,6 +3095,17 @@ export interface components {
              * @description `1` while it lasts, `2` once ended; the `If-Match` that ends it names this.
              */
             version: number;
+        };
+        LevelChange: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            frequency: number;
+            from: components["schemas"]["MemberLevel"];
+            run_id: string;
+            /** Format: int64 */
+            spend_fen: number;
+            to: components["schemas"]["MemberLevel"];
         };
         /** @description The least a customer must reach, all three at once, for a level. */
         LevelRule: {

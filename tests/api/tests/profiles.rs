@@ -263,6 +263,13 @@ async fn classes_strategies_and_warnings(app: TestApp) {
     run(&app, &head).await;
     let dropped = value(&app, &owner, &act).await["profile"].clone();
     assert_eq!((&dropped["level"], &dropped["level_kept_until"]), (&json!("silver"), &Value::Null), "{dropped}");
+    // The downgrade is kept with the figures behind it; the grace run changed nothing.
+    let history = dropped["level_history"].as_array().unwrap();
+    assert_eq!(history.len(), 1, "{dropped}");
+    assert_eq!(
+        (&history[0]["from"], &history[0]["to"], &history[0]["spend_fen"], &history[0]["frequency"]),
+        (&json!("gold"), &json!("silver"), &json!(180_000), &json!(3))
+    );
     // Nothing changed since: a rerun rewrites no profile (each keeps the run that set it).
     let again = run(&app, &head).await;
     let touched = app

@@ -35,6 +35,17 @@ export function ProfileFacts({ v }: { v: CustomerTier }) {
               {t('tiers.levelKept', { when: formatTime(p.level_kept_until, i18n.language) })}
             </Text>
           )}
+          {p.level_history.map((h) => (
+            <Text key={h.run_id} size="sm" data-testid="level-change">
+              {t('tiers.levelChange', {
+                when: formatTime(h.at, i18n.language),
+                from: t(`tiers.levels.${h.from}`),
+                to: t(`tiers.levels.${h.to}`),
+                spend: yuan(h.spend_fen, i18n.language),
+                count: h.frequency,
+              })}
+            </Text>
+          ))}
           <Text size="sm">
             {t('tiers.windows', {
               months: p.churn_months,

@@ -1,0 +1,3 @@
+DROP TABLE level_history;
+ALTER TABLE profile_scores DROP COLUMN frequency;
+ALTER TABLE profile_scores DROP COLUMN spend_fen;
