@@ -91,6 +91,10 @@ enum Command {
         /// Only these figures, comma-separated (e.g. `B5,B1-pg`; default: all).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
+        /// Measure in this data directory (keys, SQLite file) and keep it, instead of a fresh
+        /// one removed afterwards: a later run reuses what an earlier one seeded.
+        #[arg(long)]
+        data_dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -162,9 +166,10 @@ pub fn main(cli: Cli) -> ExitCode {
                 "added key {kid}. Next: 1) copy the key file to every server and restart them (they now write with {kid} and still read older values); 2) start the re-encryption: POST /api/v1/key-rotations (Settings → Keys in the web UI); 3) when it has finished: guanxi rotate-keys --retire"
             )
         }),
-        Command::Bench { database_url, pairs, seconds, concurrency, customers, import_rows, only } => {
+        Command::Bench { database_url, pairs, seconds, concurrency, customers, import_rows, only, data_dir } => {
             let opts = crate::bench::Options {
                 database_url,
+                data_dir,
                 pairs: pairs.max(1),
                 seconds,
                 concurrency: concurrency.max(1),

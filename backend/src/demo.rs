@@ -147,6 +147,9 @@ pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), Str
             existing + n,
             started.elapsed().as_secs_f64()
         );
+        if n == 0 {
+            return Ok(());
+        }
         // A first tiering, so that the demo shows tiers and their why from the start.
         let run =
             crate::tiers::run::execute(&mut conn, &crate::audit::Actor::system(), None, false, &mut |_, _| Ok(()))

@@ -313,6 +313,22 @@ pub fn checkpoint_after_purge(conn: &mut DbConnection) {
     }
 }
 
+/// Runs `f` with SQLite's temporary tables and sorters in files rather than in memory: for the
+/// statements that sort or rank every customer (a tiering run), whose sorters would otherwise grow
+/// the server by hundreds of MiB at a million customers (benchmark B6t). Back to memory afterwards.
+pub fn with_file_temp_store<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> T) -> T {
+    let set = |conn: &mut DbConnection, mode: &str| {
+        if let DbConnection::Sqlite(c) = conn {
+            // A failure only costs memory.
+            let _ = c.batch_execute(&format!("PRAGMA temp_store = {mode}"));
+        }
+    };
+    set(conn, "FILE");
+    let value = f(conn);
+    set(conn, "MEMORY");
+    value
+}
+
 /// Runs `f` with a larger SQLite page cache (64 MiB instead of 8), for bulk writes: an import's
 /// chunk touches pages all over the blind-index B-trees, and with the small cache SQLite spills
 /// and re-reads them mid-transaction. The cache shrinks back afterwards, so memory is not kept.

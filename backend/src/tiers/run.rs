@@ -63,6 +63,16 @@ pub fn execute(
     dry_run: bool,
     progress: &mut Progress<'_>,
 ) -> Result<RunRow, ApiError> {
+    crate::db::with_file_temp_store(conn, |conn| execute_in(conn, actor, job_id, dry_run, progress))
+}
+
+fn execute_in(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    job_id: Option<&str>,
+    dry_run: bool,
+    progress: &mut Progress<'_>,
+) -> Result<RunRow, ApiError> {
     progress(0, Some(3))?;
     let (version, settings) = super::service::current_settings(conn)?;
     let started = now();
