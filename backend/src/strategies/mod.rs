@@ -5,6 +5,8 @@
 
 pub mod model;
 pub mod routes;
+pub mod service;
 pub mod store;
 
-pub use model::{resolve, Strategy};
+pub use model::Strategy;
+pub use service::resolve;

@@ -2,10 +2,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::store;
-use crate::db::DbConnection;
-use crate::error::ApiError;
-
 crate::text_enum!(
     /// How fast service must answer: urgent before priority before standard.
     SlaClass { Urgent => "urgent", Priority => "priority", Standard => "standard" }
@@ -104,17 +100,6 @@ pub fn combine(parts: &[Strategy]) -> Option<Strategy> {
         dedicated_manager: a.dedicated_manager || b.dedicated_manager,
         campaign_eligible: a.campaign_eligible && b.campaign_eligible,
     })
-}
-
-/// The strategy of a customer in these classes (`tier:A`, `level:gold`, ...).
-pub fn resolve(conn: &mut DbConnection, classes: Vec<String>) -> Result<CustomerStrategy, ApiError> {
-    let stored = store::of(conn, &classes)?;
-    let parts: Vec<Strategy> = classes
-        .iter()
-        .map(|c| stored.iter().find(|r| &r.class == c).map_or(Ok(default_of(c)), store::StrategyRow::strategy))
-        .collect::<Result<_, _>>()?;
-    let strategy = combine(&parts).unwrap_or_else(|| default_of("tier:D"));
-    Ok(CustomerStrategy { strategy, classes })
 }
 
 #[cfg(test)]
