@@ -21,10 +21,10 @@ fn rule() -> serde_json::Value {
 fn rule_sql(now: chrono::NaiveDateTime) -> (String, Vec<String>) {
     let ts = now.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
     let since = (now - chrono::TimeDelta::days(90)).format("%Y-%m-%d %H:%M:%S%.6f").to_string();
-    let overridden = "SELECT customer_id FROM tier_overrides WHERE ended_at IS NULL AND expires_at > {ts}";
+    let overridden = "SELECT o.customer_id FROM tier_overrides o WHERE o.ended_at IS NULL AND o.expires_at > {ts}";
     let sql = format!(
-        "((c.id IN (SELECT customer_id FROM customer_tiers WHERE tier IN (?, ?)) AND c.id NOT IN ({overridden})) \
-         OR c.id IN ({overridden} AND tier IN (?, ?))) \
+        "c.id IN (SELECT ct.customer_id FROM customer_tiers ct WHERE ct.tier IN (?, ?) \
+         AND ct.customer_id NOT IN ({overridden}) UNION ALL {overridden} AND o.tier IN (?, ?)) \
          AND (SELECT COALESCE(SUM(p.amount_fen), 0) FROM purchases p WHERE p.customer_id = c.id \
          AND p.purchased_at >= {{ts}}) > 50000 AND NOT {}",
         crate::profiling_withdrawn_sql!().replace("customers.id", "c.id")

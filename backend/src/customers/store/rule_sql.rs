@@ -11,7 +11,7 @@ use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 
 use super::Multi;
 use crate::customers::rule::{Class, Coded, ConsentState, Measure, Rule};
-use crate::db::schema::{customer_profiles, customer_tags, customer_tiers, customers, tier_overrides};
+use crate::db::schema::{customer_profiles, customer_tags, customers};
 
 pub type Condition = Box<dyn BoxableExpression<customers::table, Multi, SqlType = Bool>>;
 
@@ -93,21 +93,36 @@ pub fn class(class: Class, values: Vec<String>, now: NaiveDateTime) -> Condition
     let profiles = customer_profiles::table.select(customer_profiles::customer_id);
     match class {
         Class::Tier => {
-            let overridden = || {
-                tier_overrides::table
-                    .filter(tier_overrides::ended_at.is_null())
-                    .filter(tier_overrides::expires_at.gt(now))
-            };
-            let computed = customer_tiers::table
-                .filter(customer_tiers::tier.eq_any(values.clone()))
-                .select(customer_tiers::customer_id);
+            // One `IN` over a `UNION ALL`, not `(computed AND NOT overridden) OR overridden`: with
+            // the `OR`, SQLite gave up walking the list's order and a page by tier took 0.64 s at a
+            // million customers; this way, 0.08 s. The four tier slots are always bound (the
+            // values repeated), so the statement's shape does not vary with the rule.
+            let mut t: Vec<String> = values;
+            t.sort();
+            t.dedup();
+            let at = |i: usize| t.get(i).or(t.first()).cloned().unwrap_or_default();
             Box::new(
-                customers::id
-                    .eq_any(computed)
-                    .and(customers::id.ne_all(overridden().select(tier_overrides::customer_id)))
-                    .or(customers::id.eq_any(
-                        overridden().filter(tier_overrides::tier.eq_any(values)).select(tier_overrides::customer_id),
-                    )),
+                sql::<Bool>("customers.id IN (SELECT ct.customer_id FROM customer_tiers ct WHERE ct.tier IN (")
+                    .bind::<Text, _>(at(0))
+                    .sql(", ")
+                    .bind::<Text, _>(at(1))
+                    .sql(", ")
+                    .bind::<Text, _>(at(2))
+                    .sql(", ")
+                    .bind::<Text, _>(at(3))
+                    .sql(") AND ct.customer_id NOT IN (SELECT o.customer_id FROM tier_overrides o WHERE o.ended_at IS NULL AND o.expires_at > ")
+                    .bind::<Timestamp, _>(now)
+                    .sql(") UNION ALL SELECT o.customer_id FROM tier_overrides o WHERE o.ended_at IS NULL AND o.expires_at > ")
+                    .bind::<Timestamp, _>(now)
+                    .sql(" AND o.tier IN (")
+                    .bind::<Text, _>(at(0))
+                    .sql(", ")
+                    .bind::<Text, _>(at(1))
+                    .sql(", ")
+                    .bind::<Text, _>(at(2))
+                    .sql(", ")
+                    .bind::<Text, _>(at(3))
+                    .sql("))"),
             )
         }
         Class::Level => Box::new(customers::id.eq_any(profiles.filter(customer_profiles::level.eq_any(values)))),
