@@ -313,36 +313,38 @@ pub fn checkpoint_after_purge(conn: &mut DbConnection) {
     }
 }
 
-/// Runs `f` with SQLite's temporary tables and sorters in files rather than in memory: for the
-/// statements that sort or rank every customer (a tiering run), whose sorters would otherwise grow
-/// the server by hundreds of MiB at a million customers (benchmark B6t). Back to memory afterwards.
-pub fn with_file_temp_store<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> T) -> T {
-    let set = |conn: &mut DbConnection, mode: &str| {
+/// Runs `f` with a SQLite setting changed, then set back (`PRAGMA name = during`, then `after`).
+/// A failure only costs speed or memory, so it is not an error. Nothing on PostgreSQL.
+fn with_pragma<T>(
+    conn: &mut DbConnection,
+    name: &str,
+    (during, after): (&str, &str),
+    f: impl FnOnce(&mut DbConnection) -> T,
+) -> T {
+    let set = |conn: &mut DbConnection, value: &str| {
         if let DbConnection::Sqlite(c) = conn {
-            // A failure only costs memory.
-            let _ = c.batch_execute(&format!("PRAGMA temp_store = {mode}"));
+            let _ = c.batch_execute(&format!("PRAGMA {name} = {value}"));
         }
     };
-    set(conn, "FILE");
+    set(conn, during);
     let value = f(conn);
-    set(conn, "MEMORY");
+    set(conn, after);
     value
+}
+
+/// Runs `f` with SQLite's temporary tables and sorters in files rather than in memory: for the
+/// statements that sort or rank every customer (a tiering run), whose sorters would otherwise grow
+/// the server by hundreds of MiB at a million customers (benchmark B6t).
+pub fn with_file_temp_store<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> T) -> T {
+    with_pragma(conn, "temp_store", ("FILE", "MEMORY"), f)
 }
 
 /// Runs `f` with a larger SQLite page cache (64 MiB instead of 8), for bulk writes: an import's
 /// chunk touches pages all over the blind-index B-trees, and with the small cache SQLite spills
 /// and re-reads them mid-transaction. The cache shrinks back afterwards, so memory is not kept.
 pub fn with_bulk_cache<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> T) -> T {
-    let set = |conn: &mut DbConnection, kib: i64| {
-        if let DbConnection::Sqlite(c) = conn {
-            // A failure only costs speed.
-            let _ = c.batch_execute(&format!("PRAGMA cache_size = -{kib}"));
-        }
-    };
-    set(conn, 65_536);
-    let value = f(conn);
-    set(conn, SQLITE_CACHE_KIB);
-    value
+    let (during, after) = ("-65536".to_owned(), format!("-{SQLITE_CACHE_KIB}"));
+    with_pragma(conn, "cache_size", (&during, &after), f)
 }
 
 /// Runs `f` in one transaction. On SQLite it starts with `BEGIN IMMEDIATE` so that a writer takes

@@ -162,10 +162,19 @@ pub struct TierChange {
     pub config_version: i64,
 }
 
-fn why(conn: &mut DbConnection, run: store::RunRow, customer_id: &str) -> Result<Option<TierWhy>, ApiError> {
+/// The settings a run used (version 0: the defaults).
+fn settings_of(conn: &mut DbConnection, run: &store::RunRow) -> Result<TierSettings, ApiError> {
+    Ok(store::config(conn, run.config_version)?
+        .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?)
+}
+
+fn why(
+    conn: &mut DbConnection,
+    run: store::RunRow,
+    settings: &TierSettings,
+    customer_id: &str,
+) -> Result<Option<TierWhy>, ApiError> {
     let Some(s) = store::score_of(conn, &run.id, customer_id)? else { return Ok(None) };
-    let settings: TierSettings = store::config(conn, run.config_version)?
-        .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?;
     let summary: super::summary::RunSummary =
         run.summary.as_deref().map_or(Ok(Default::default()), serde_json::from_str)?;
     Ok(Some(TierWhy {
@@ -201,8 +210,10 @@ pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<Custo
         })
         .collect();
     let applied = store::last_applied(conn)?;
-    let profile = match &applied {
-        Some(run) => profile(conn, run, customer_id)?,
+    // Read once: the why and the profile both answer to the settings of the last applied run.
+    let settings = applied.as_ref().map(|run| settings_of(conn, run)).transpose()?;
+    let profile = match &settings {
+        Some(s) => profile(conn, s, customer_id)?,
         None => None,
     };
     let over = super::overrides::active(conn, customer_id, now())?;
@@ -213,8 +224,8 @@ pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<Custo
         (None, Some(_)) => Some("potential"),
     };
     // The why is the last applied run's: it scored every customer who has a tier.
-    let why = match (&computed, applied) {
-        (Some(_), Some(run)) => why(conn, run, customer_id)?,
+    let why = match (&computed, applied, &settings) {
+        (Some(_), Some(run), Some(s)) => why(conn, run, s, customer_id)?,
         _ => None,
     };
     let tier = over.as_ref().map(|o| o.tier.clone()).or_else(|| computed.clone());
@@ -237,12 +248,10 @@ pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<Custo
 
 fn profile(
     conn: &mut DbConnection,
-    run: &store::RunRow,
+    settings: &TierSettings,
     customer_id: &str,
 ) -> Result<Option<CustomerProfile>, ApiError> {
     let Some(p) = super::profile_store::profile(conn, customer_id)? else { return Ok(None) };
-    let settings: TierSettings = store::config(conn, run.config_version)?
-        .map_or(Ok(TierSettings::default()), |c| serde_json::from_str(&c.settings))?;
     let grace = chrono::Duration::days(i64::from(settings.levels.grace_days));
     let level_history = super::profile_store::level_history(conn, customer_id, 20)?
         .into_iter()

@@ -24,6 +24,7 @@ import { ApiProblem, unwrap } from '@/api/problem';
 import { STAFF_ROLES, type Role, type User } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/lib/use-me';
+import { useAllUnits } from '@/lib/use-units';
 import { formatTime } from '@/lib/format';
 import { useCursorList } from '@/lib/use-cursor-list';
 import { ListTable } from '@/components/list-table';
@@ -32,10 +33,7 @@ import { ConfirmButton } from '@/components/confirm-button';
 function UserForm({ editing, onDone }: { editing: User | null; onDone: (saved?: User) => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const units = useQuery({
-    queryKey: ['units', 'all'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500 } } })),
-  });
+  const units = useAllUnits();
   const [username, setUsername] = useState(editing?.username ?? '');
   const [displayName, setDisplayName] = useState(editing?.display_name ?? '');
   const [password, setPassword] = useState('');

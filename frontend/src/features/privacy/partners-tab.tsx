@@ -8,6 +8,7 @@ import { ifMatch } from '@/api/etag';
 import { unwrap } from '@/api/problem';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/lib/use-me';
+import { useAllUnits } from '@/lib/use-units';
 import { downloadJobFile, JobProgress } from '@/components/job-progress';
 import { ListTable } from '@/components/list-table';
 
@@ -59,10 +60,7 @@ function PartnerDetail({ partnerId, manage }: { partnerId: string; manage: boole
     queryKey: key,
     queryFn: async () => unwrap(await api.GET('/api/v1/partners/{id}/agreements', { params: { path: { id: partnerId } } })),
   });
-  const units = useQuery({
-    queryKey: ['units', 'all'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500 } } })),
-  });
+  const units = useAllUnits();
   const [fields, setFields] = useState<string[]>(['name', 'mobile']);
   const [purposes, setPurposes] = useState('');
   const [unitIds, setUnitIds] = useState<string[]>([]);

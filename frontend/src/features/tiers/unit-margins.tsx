@@ -8,7 +8,7 @@ import type { TierSettings } from './api';
 /** The default margin per unit, for purchases recorded without one (else the single default). */
 export function UnitMargins({ s, set, editable }: { s: TierSettings; set: (s: TierSettings) => void; editable: boolean }) {
   const { t } = useTranslation();
-  const units = useAllUnits().data ?? [];
+  const units = useAllUnits().data?.items ?? [];
   const rows = s.unit_margins ?? [];
   const put = (next: typeof rows) => set({ ...s, unit_margins: next });
   const free = units.filter((u) => !rows.some((r) => r.unit_id === u.id));
