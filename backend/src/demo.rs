@@ -155,6 +155,8 @@ pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), Str
             crate::tiers::run::execute(&mut conn, &crate::audit::Actor::system(), None, false, &mut |_, _| Ok(()))
                 .map_err(|e| e.to_string())?;
         println!("value tiers: {} customers scored, {} given a tier", run.scored, run.changed);
+        let tickets = crate::tickets::demo::seed(&mut conn, cipher, existing as i64).map_err(|e| e.to_string())?;
+        println!("service tickets: {tickets} added (inquiries, complaints, repairs; open, breached, closed and rated)");
     }
     Ok(())
 }

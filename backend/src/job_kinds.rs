@@ -15,6 +15,7 @@ pub const ALL: &[JobKind] = &[
     crate::privacy::retention::JOB,
     crate::keys::reencrypt::JOB,
     crate::tiers::run::JOB,
+    crate::tickets::sweep::JOB,
 ];
 
 #[cfg(test)]
@@ -30,6 +31,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!((names.len(), schedules.len()), (n, s));
-        assert_eq!(s, 5, "quality, retention, job files, audit checkpoint, tiers");
+        assert_eq!(s, 6, "quality, retention, job files, audit checkpoint, tiers, SLA");
     }
 }

@@ -27,7 +27,8 @@ use utoipa_actix_web::AppExt;
         crate::churn::routes::WarningStatus,
         crate::customers::codes::MemberLevel,
         crate::customers::codes::ValueBand,
-        crate::customers::codes::Lifecycle
+        crate::customers::codes::Lifecycle,
+        crate::tickets::routes::Queue
     )),
     modifiers(&Security),
     tags(
@@ -45,6 +46,8 @@ use utoipa_actix_web::AppExt;
         (name = "incidents", description = "The data-incident register and regulator reports"),
         (name = "churn", description = "Churn warnings (MKT-6): the queue per account manager, the drop in figures, win-back actions"),
         (name = "segments", description = "Saved rule segments: live counts, members (scoped and masked like the customer list)"),
+        (name = "tickets", description = "Service tickets and complaints: queues, the workflow, the timeline, SLA clocks, notifications"),
+        (name = "sla", description = "SLA policies, business hours and the holiday schedule (调休 included)"),
         (name = "tiers", description = "Value tiers A/B/C/D: settings, runs with their distribution and movement, a customer's tier and why"),
     )
 )]

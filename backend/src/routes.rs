@@ -33,7 +33,9 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(crate::segments::routes::configure)
             .configure(crate::segments::snapshot_routes::configure)
             .configure(crate::churn::routes::configure)
-            .configure(crate::strategies::routes::configure),
+            .configure(crate::strategies::routes::configure)
+            .configure(crate::tickets::routes::configure)
+            .configure(crate::tickets::sla_routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

@@ -26,6 +26,8 @@ pub struct AppState {
     pub live_sessions: Arc<crate::auth::sessions::live::LiveSessions>,
     /// Cleared on shutdown so /readyz tells the load balancer to stop sending traffic.
     pub accepting: AtomicBool,
+    /// What SLA deadlines are measured against (tests move it).
+    pub clock: Arc<crate::clock::Clock>,
 }
 
 /// What only `guanxi bench` turns on for its in-process servers; never configuration.
@@ -55,6 +57,7 @@ impl AppState {
                 settings.session_check_secs,
             ))),
             accepting: AtomicBool::new(true),
+            clock: Arc::default(),
             db,
             settings,
             keys,

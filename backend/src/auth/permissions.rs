@@ -78,10 +78,15 @@ pub enum Permission {
     TiersManage,
     /// Saving, changing and deleting segments (reading them needs only `customers:read`).
     SegmentsManage,
+    /// Service tickets: reading queues and tickets; opening, commenting and moving them on.
+    TicketsRead,
+    TicketsWrite,
+    /// SLA policies and the working-time calendar.
+    SlaManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 29] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -108,6 +113,9 @@ impl Permission {
         Permission::GrantsApprove,
         Permission::TiersManage,
         Permission::SegmentsManage,
+        Permission::TicketsRead,
+        Permission::TicketsWrite,
+        Permission::SlaManage,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -139,6 +147,9 @@ impl Permission {
             Permission::GrantsApprove => "grants:approve",
             Permission::TiersManage => "tiers:manage",
             Permission::SegmentsManage => "segments:manage",
+            Permission::TicketsRead => "tickets:read",
+            Permission::TicketsWrite => "tickets:write",
+            Permission::SlaManage => "sla:manage",
         }
     }
 }
@@ -187,12 +198,21 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | IncidentsRead
                     | IncidentsManage
                     | GrantsApprove
+                    | TicketsRead
             )
         }
         Role::Auditor => {
             matches!(
                 p,
-                OrgRead | UsersRead | AuditRead | JobsRead | CustomersRead | ConsentRead | SharesRead | IncidentsRead
+                OrgRead
+                    | UsersRead
+                    | AuditRead
+                    | JobsRead
+                    | CustomersRead
+                    | ConsentRead
+                    | SharesRead
+                    | IncidentsRead
+                    | TicketsRead
             )
         }
         Role::Manager => {
@@ -214,11 +234,22 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | GrantsApprove
                     | TiersManage
                     | SegmentsManage
+                    | TicketsRead
+                    | TicketsWrite
+                    | SlaManage
             )
         }
         Role::Agent | Role::Sales => matches!(
             p,
-            OrgRead | JobsRead | CustomersRead | CustomersWrite | ConsentRead | ConsentWrite | PrivacyRequests
+            OrgRead
+                | JobsRead
+                | CustomersRead
+                | CustomersWrite
+                | ConsentRead
+                | ConsentWrite
+                | PrivacyRequests
+                | TicketsRead
+                | TicketsWrite
         ),
         // Integrations get exactly their key's scopes (see Principal::require).
         Role::Integration => false,

@@ -332,6 +332,17 @@ fn with_pragma<T>(
     value
 }
 
+/// Refreshes PostgreSQL's statistics of tables a statement has just filled, inside the running
+/// transaction: a staging table holding a whole run's rows still looks empty to the planner until
+/// autovacuum comes round, and the statements joining it would be planned as nested loops.
+/// SQLite plans these joins by index without statistics; nothing there.
+pub fn refresh_statistics(conn: &mut DbConnection, tables: &[&str]) -> QueryResult<()> {
+    if let DbConnection::Postgres(c) = conn {
+        c.batch_execute(&format!("ANALYZE {}", tables.join(", ")))?;
+    }
+    Ok(())
+}
+
 /// Runs `f` with SQLite's temporary tables and sorters in files rather than in memory: for the
 /// statements that sort or rank every customer (a tiering run), whose sorters would otherwise grow
 /// the server by hundreds of MiB at a million customers (benchmark B6t).

@@ -797,7 +797,104 @@ diesel::table! {
 
 diesel::joinable!(customer_tiers -> customers (customer_id));
 diesel::joinable!(segments -> units (unit_id));
+diesel::table! {
+    sla_policies (id) {
+        id -> Text,
+        kind -> Nullable<Text>,
+        channel -> Nullable<Text>,
+        priority -> Nullable<Text>,
+        sla_class -> Nullable<Text>,
+        first_response_minutes -> BigInt,
+        resolution_minutes -> BigInt,
+        clock -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_settings (id) {
+        id -> Text,
+        start_minute -> Integer,
+        end_minute -> Integer,
+        utc_offset_minutes -> Integer,
+        warn_percent -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Text,
+        kind -> Text,
+        name -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        customer_id -> Text,
+        unit_id -> Text,
+        assignee_id -> Nullable<Text>,
+        kind -> Text,
+        channel -> Text,
+        priority -> Text,
+        sla_class -> Text,
+        green_channel -> Bool,
+        status -> Text,
+        subject -> Text,
+        description -> Nullable<Text>,
+        purchase_id -> Nullable<Text>,
+        parent_id -> Nullable<Text>,
+        reopen_count -> Integer,
+        cause -> Nullable<Text>,
+        clock -> Text,
+        first_response_due -> Timestamp,
+        resolution_due -> Timestamp,
+        warn_at -> Timestamp,
+        escalate_at -> Timestamp,
+        first_responded_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        paused_at -> Nullable<Timestamp>,
+        sla_state -> Text,
+        satisfaction -> Nullable<Integer>,
+        revisit_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> Text,
+        ticket_id -> Text,
+        kind -> Text,
+        public -> Bool,
+        body -> Nullable<Text>,
+        data -> Text,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff_notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        topic -> Text,
+        ticket_id -> Nullable<Text>,
+        data -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(customer_profiles -> customers (customer_id));
+diesel::joinable!(tickets -> customers (customer_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(churn_warnings -> customers (customer_id));
 diesel::joinable!(winback_actions -> churn_warnings (warning_id));
 diesel::joinable!(segment_snapshot_members -> segment_snapshots (snapshot_id));
@@ -857,4 +954,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_strategies,
     segment_snapshots,
     segment_snapshot_members,
+    sla_policies,
+    sla_settings,
+    calendar_days,
+    tickets,
+    ticket_events,
+    staff_notifications,
 );

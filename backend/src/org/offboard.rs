@@ -1,6 +1,6 @@
 //! Staff departure (ORG-4): every customer the leaver was responsible for gets a successor, each
-//! affected customer is owed a notification of the new contact, and the leaver's account and
-//! sessions end — all in one transaction.
+//! affected customer is owed a notification of the new contact, the leaver's open tickets follow
+//! their customers, and the leaver's account and sessions end — all in one transaction.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -32,6 +32,8 @@ pub struct OffboardResult {
     pub kept_by_co_owner: i64,
     /// Notifications recorded for customers.
     pub notifications: i64,
+    /// Open tickets that moved with their customers (or to the successors in turn).
+    pub tickets: i64,
 }
 
 pub fn offboard(
@@ -79,6 +81,7 @@ pub fn offboard(
         .collect();
     customers::insert_notifications(conn, "owner_changed", &notes, t)?;
     let (reassigned, notifications) = (handed.len() as i64, notes.len() as i64);
+    let tickets = crate::tickets::handover::hand_over(conn, id, &handed, &successors)?;
     customers::remove_owner_everywhere(conn, id)?;
     super::store::deactivate_user(conn, id, leaver.version, t)?;
     sessions::store::revoke_all_for_user(conn, id, "offboarded")?;
@@ -87,7 +90,14 @@ pub fn offboard(
         &p.actor(),
         Event::new("user.offboard", "user", Some(id)).fields(&["active", "customer_owners"]),
     )?;
-    let payload = serde_json::json!({ "user_id": id, "successors": successors, "reassigned": reassigned });
+    let payload =
+        serde_json::json!({ "user_id": id, "successors": successors, "reassigned": reassigned, "tickets": tickets });
     crate::outbox::enqueue(conn, crate::outbox::Topic::UserOffboarded, id, Some(&leaver.unit_id), &payload)?;
-    Ok(OffboardResult { user_id: id.to_owned(), reassigned, kept_by_co_owner: co_owned.len() as i64, notifications })
+    Ok(OffboardResult {
+        user_id: id.to_owned(),
+        reassigned,
+        kept_by_co_owner: co_owned.len() as i64,
+        notifications,
+        tickets,
+    })
 }

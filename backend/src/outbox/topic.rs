@@ -33,10 +33,24 @@ pub enum Topic {
     UserOffboarded,
     #[serde(rename = "tiers.applied")]
     TiersApplied,
+    #[serde(rename = "ticket.created")]
+    TicketCreated,
+    #[serde(rename = "ticket.assigned")]
+    TicketAssigned,
+    #[serde(rename = "ticket.warning")]
+    TicketWarning,
+    #[serde(rename = "ticket.breached")]
+    TicketBreached,
+    #[serde(rename = "ticket.escalated")]
+    TicketEscalated,
+    #[serde(rename = "ticket.reopened")]
+    TicketReopened,
+    #[serde(rename = "ticket.closed")]
+    TicketClosed,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 13] = [
+    pub const ALL: [Topic; 20] = [
         Topic::CustomerCreated,
         Topic::CustomerUpdated,
         Topic::CustomerDeleted,
@@ -50,6 +64,13 @@ impl Topic {
         Topic::ConsentChanged,
         Topic::UserOffboarded,
         Topic::TiersApplied,
+        Topic::TicketCreated,
+        Topic::TicketAssigned,
+        Topic::TicketWarning,
+        Topic::TicketBreached,
+        Topic::TicketEscalated,
+        Topic::TicketReopened,
+        Topic::TicketClosed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +88,13 @@ impl Topic {
             Topic::ConsentChanged => "consent.changed",
             Topic::UserOffboarded => "user.offboarded",
             Topic::TiersApplied => "tiers.applied",
+            Topic::TicketCreated => "ticket.created",
+            Topic::TicketAssigned => "ticket.assigned",
+            Topic::TicketWarning => "ticket.warning",
+            Topic::TicketBreached => "ticket.breached",
+            Topic::TicketEscalated => "ticket.escalated",
+            Topic::TicketReopened => "ticket.reopened",
+            Topic::TicketClosed => "ticket.closed",
         }
     }
 
@@ -75,6 +103,9 @@ impl Topic {
         const CUSTOMER: &str = "`data`: `customer_id`, `unit_id`, `version` and `fields` (the names of the \
             fields written, never their values).";
         const RECORD: &str = "`data`: `customer_id`, `unit_id` and `record_id`.";
+        const TICKET: &str = "`data`: `ticket_id`, `customer_id`, `unit_id`, `kind`, `status`, `priority`, \
+            `assignee_id` (never the ticket's text).";
+        const SLA: &str = "`data`: `ticket_id`, `unit_id`, `kind`, `state`.";
         let (what, data) = match self {
             Topic::CustomerCreated => ("A customer was created (by hand, import or demo data).", CUSTOMER),
             Topic::CustomerUpdated => ("A customer was changed (by hand or by a quality run).", CUSTOMER),
@@ -92,13 +123,20 @@ impl Topic {
             ),
             Topic::UserOffboarded => (
                 "A member of staff left; their customers went to successors.",
-                "`data`: `user_id`, `successors`, `reassigned`.",
+                "`data`: `user_id`, `successors`, `reassigned` (customers), `tickets` (open tickets moved).",
             ),
             Topic::TiersApplied => (
                 "A tiering run changed customers' value tiers (one event per run; each change is in \
                  `GET /customers/{id}/tier`).",
                 "`data`: `run_id`, `config_version`, `scored`, `changed`.",
             ),
+            Topic::TicketCreated => ("A service ticket was opened (by staff, an integration, or a customer).", TICKET),
+            Topic::TicketAssigned => ("A ticket was assigned to a unit and a person.", TICKET),
+            Topic::TicketWarning => ("A ticket's resolution clock passed the warning share of its target.", SLA),
+            Topic::TicketBreached => ("A ticket passed its resolution due time; its unit's managers were told.", SLA),
+            Topic::TicketEscalated => ("A breached ticket stayed open half a target longer; the group was told.", SLA),
+            Topic::TicketReopened => ("A ticket was reopened (the customer was not satisfied).", TICKET),
+            Topic::TicketClosed => ("A ticket was closed.", TICKET),
         };
         format!("{what} {data}")
     }

@@ -102,6 +102,7 @@ fn execute_in(
         }
     };
     let scored = crate::db::transaction(conn, |c| score(c, &run.id, run.config_version, &settings, run.as_of))?;
+    crate::db::refresh_statistics(conn, &["tier_scores", "profile_scores"])?;
     progress(1, Some(3))?;
     let summary = summarise(conn, &run.id)?;
     progress(2, Some(3))?;

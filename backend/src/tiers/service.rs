@@ -229,10 +229,7 @@ pub fn customer_tier(conn: &mut DbConnection, customer_id: &str) -> Result<Custo
         _ => None,
     };
     let tier = over.as_ref().map(|o| o.tier.clone()).or_else(|| computed.clone());
-    let mut classes: Vec<String> = tier.iter().map(|t| format!("tier:{t}")).collect();
-    if let Some(p) = &profile {
-        classes.extend([format!("level:{}", p.level), format!("lifecycle:{}", p.lifecycle)]);
-    }
+    let classes = classes(tier.as_deref(), profile.as_ref().map(|p| (p.level.as_str(), p.lifecycle.as_str())));
     let strategy = crate::strategies::resolve(conn, classes)?;
     Ok(CustomerTier {
         strategy,
@@ -279,4 +276,28 @@ fn profile(
         last_purchase_at: p.last_purchase_at.map(|t| t.and_utc()),
         run_id: p.run_id,
     }))
+}
+
+/// The classes a customer is in: the tier in force, the level and the lifecycle.
+fn classes(tier: Option<&str>, profile: Option<(&str, &str)>) -> Vec<String> {
+    let mut out: Vec<String> = tier.iter().map(|t| format!("tier:{t}")).collect();
+    if let Some((level, lifecycle)) = profile {
+        out.extend([format!("level:{level}"), format!("lifecycle:{lifecycle}")]);
+    }
+    out
+}
+
+/// A customer's service strategy (SEG-6) as tickets and campaigns read it: from the tier in
+/// force (an override first) and the stored profile, without the why.
+pub fn strategy_of(
+    conn: &mut DbConnection,
+    customer_id: &str,
+) -> Result<crate::strategies::model::CustomerStrategy, ApiError> {
+    let tier = match super::overrides::active(conn, customer_id, now())? {
+        Some(o) => Some(o.tier),
+        None => store::current(conn, customer_id)?,
+    };
+    let profile = super::profile_store::profile(conn, customer_id)?;
+    let classes = classes(tier.as_deref(), profile.as_ref().map(|p| (p.level.as_str(), p.lifecycle.as_str())));
+    crate::strategies::resolve(conn, classes)
 }

@@ -1104,6 +1104,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications (the bell), newest first, with the unread count. */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks my notifications read. */
+        post: operations["mark_notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner/customers/{id}": {
         parameters: {
             query?: never;
@@ -1601,6 +1635,169 @@ export interface paths {
         get: operations["list_shares"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's holidays and make-up working days (the built-in schedule until one is saved). */
+        get: operations["get_sla_calendar"];
+        /**
+         * Replaces a year's holiday schedule as the State Council publishes it (managers; audited).
+         *     Days of another year are 422 (`other_year`), a day twice 422 (`duplicate`).
+         */
+        put: operations["put_sla_calendar"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SLA targets by ticket type, channel, priority and SLA class (the seed's until saved). */
+        get: operations["get_sla_policies"];
+        /** Replaces the SLA table (managers; audited). New tickets take it; open ones keep their clocks. */
+        put: operations["put_sla_policies"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Business hours and the warning share. */
+        get: operations["get_sla_settings"];
+        /**
+         * Sets business hours and the warning share (managers; audited). `end_minute` must follow
+         *     `start_minute` (422 `after_start`).
+         */
+        put: operations["put_sla_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A queue of tickets the caller sees (their unit's, their customers', assigned to them), newest
+         *     first, customers masked.
+         */
+        get: operations["list_tickets"];
+        put?: never;
+        /**
+         * Opens a ticket (an inquiry, complaint, after-sales job, revisit) for a customer the caller
+         *     may read. A key customer's class strategy raises the priority and tightens the SLA (the
+         *     green channel). Audited; `ticket.created` goes to the outbox.
+         */
+        post: operations["create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The size of each queue, cheap enough to poll every few seconds. */
+        get: operations["count_ticket_queues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A ticket with its timeline (404 for a ticket the caller does not see). Reading it is audited:
+         *     a complaint is personal data.
+         */
+        get: operations["get_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a comment to the timeline: internal, or shown to the customer (`public`); the first
+         *     public answer is the first response.
+         */
+        post: operations["comment_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves a ticket on its workflow with what the step needs. A step the workflow does not allow
+         *     from the ticket's status is 409 with the allowed ones (`params.allowed`). Closing a complaint
+         *     with a satisfaction of 1–2 reopens it.
+         */
+        post: operations["transition_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2156,6 +2353,146 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "ticket.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.assigned
+         * @description A ticket was assigned to a unit and a person. `data`: `ticket_id`, `customer_id`, `unit_id`, `kind`, `status`, `priority`, `assignee_id` (never the ticket's text).
+         */
+        post: operations["on_ticket_assigned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.breached": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.breached
+         * @description A ticket passed its resolution due time; its unit's managers were told. `data`: `ticket_id`, `unit_id`, `kind`, `state`.
+         */
+        post: operations["on_ticket_breached"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.closed
+         * @description A ticket was closed. `data`: `ticket_id`, `customer_id`, `unit_id`, `kind`, `status`, `priority`, `assignee_id` (never the ticket's text).
+         */
+        post: operations["on_ticket_closed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.created
+         * @description A service ticket was opened (by staff, an integration, or a customer). `data`: `ticket_id`, `customer_id`, `unit_id`, `kind`, `status`, `priority`, `assignee_id` (never the ticket's text).
+         */
+        post: operations["on_ticket_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.escalated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.escalated
+         * @description A breached ticket stayed open half a target longer; the group was told. `data`: `ticket_id`, `unit_id`, `kind`, `state`.
+         */
+        post: operations["on_ticket_escalated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.reopened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.reopened
+         * @description A ticket was reopened (the customer was not satisfied). `data`: `ticket_id`, `customer_id`, `unit_id`, `kind`, `status`, `priority`, `assignee_id` (never the ticket's text).
+         */
+        post: operations["on_ticket_reopened"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.warning
+         * @description A ticket's resolution clock passed the warning share of its target. `data`: `ticket_id`, `unit_id`, `kind`, `state`.
+         */
+        post: operations["on_ticket_warning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "tiers.applied": {
         parameters: {
             query?: never;
@@ -2187,7 +2524,7 @@ export interface webhooks {
         put?: never;
         /**
          * user.offboarded
-         * @description A member of staff left; their customers went to successors. `data`: `user_id`, `successors`, `reassigned`.
+         * @description A member of staff left; their customers went to successors. `data`: `user_id`, `successors`, `reassigned` (customers), `tickets` (open tickets moved).
          */
         post: operations["on_user_offboarded"];
         delete?: never;
@@ -2314,6 +2651,34 @@ export interface components {
             /** @description Replaces each customer's account managers. */
             owner_ids?: string[] | null;
         };
+        CalendarDay: {
+            /** Format: date */
+            day: string;
+            kind: components["schemas"]["CalendarDayKind"];
+            /** @description The holiday's name, e.g. 春节. */
+            name?: string | null;
+        };
+        /**
+         * @description `holiday`: a weekday off; `workday`: a weekend day worked (调休).
+         * @enum {string}
+         */
+        CalendarDayKind: "holiday" | "workday";
+        CalendarYear: {
+            /** @description The year's holidays and make-up working days; days of other years are refused. */
+            days: components["schemas"]["CalendarDay"][];
+        };
+        CalendarYearView: {
+            /** @description True when nothing was saved for the year and the built-in schedule applies. */
+            built_in: boolean;
+            days: components["schemas"]["CalendarDay"][];
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description Where the customer reached us.
+         * @enum {string}
+         */
+        Channel: "hotline" | "website" | "email" | "social" | "chat" | "in_person" | "app";
         ChannelCount: {
             channel: string;
             /** Format: int64 */
@@ -3157,6 +3522,10 @@ export interface components {
             password: string;
             username: string;
         };
+        MarkRead: {
+            /** @description Marks this one and every older one read; all when absent. */
+            up_to?: string | null;
+        };
         /**
          * @description A marketing channel: what `marketing_<channel>` consents to.
          * @enum {string}
@@ -3257,6 +3626,24 @@ export interface components {
             note?: string | null;
             outcome: components["schemas"]["WinbackOutcome"];
         };
+        NewComment: {
+            body: string;
+            /** @description Shown to the customer on their self-service page; default internal. */
+            public?: boolean;
+        };
+        NewTicket: {
+            assignee_id?: string | null;
+            channel: components["schemas"]["Channel"];
+            customer_id: string;
+            description?: string | null;
+            kind: components["schemas"]["TicketKind"];
+            priority?: null | components["schemas"]["Priority"];
+            /** @description The purchase the ticket is about (one of the customer's). */
+            purchase_id?: string | null;
+            subject: string;
+            /** @description The responsible unit; default the caller's own. */
+            unit_id?: string | null;
+        };
         Notice: {
             body: string;
             /** Format: date-time */
@@ -3271,6 +3658,23 @@ export interface components {
             unit_id: string;
             /** Format: int32 */
             version: number;
+        };
+        /**
+         * @description A notification as its reader sees it. `topic`: ticket.assigned, ticket.warning,
+         *     ticket.breached, ticket.escalated, ticket.reopened, ticket.closed.
+         */
+        Notification: {
+            /** Format: date-time */
+            created_at: string;
+            data: Record<string, never>;
+            id: string;
+            read: boolean;
+            ticket_id?: string | null;
+            topic: string;
+        };
+        NotificationPage: components["schemas"]["Page_Notification"] & {
+            /** Format: int64 */
+            unread: number;
         };
         /** @description Records a notification to every affected customer not yet notified. */
         Notify: {
@@ -3313,6 +3717,11 @@ export interface components {
              * @description Customers that changed hands.
              */
             reassigned: number;
+            /**
+             * Format: int64
+             * @description Open tickets that moved with their customers (or to the successors in turn).
+             */
+            tickets: number;
             user_id: string;
         };
         Page_ApiKey: {
@@ -3380,6 +3789,11 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
+        Page_Notification: {
+            items: components["schemas"]["Notification"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
         Page_Partner: {
             items: components["schemas"]["Partner"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
@@ -3412,6 +3826,11 @@ export interface components {
         };
         Page_Snapshot: {
             items: components["schemas"]["Snapshot"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
+        Page_Ticket: {
+            items: components["schemas"]["Ticket"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
@@ -3478,6 +3897,11 @@ export interface components {
         PreferenceCategory: "interest" | "habit" | "brand" | "product" | "communication";
         /** @enum {string} */
         PrincipalKind: "staff" | "integration";
+        /**
+         * @description How soon: a key customer's ticket is raised by their class strategy.
+         * @enum {string}
+         */
+        Priority: "low" | "normal" | "high" | "urgent";
         PrivacyRequest: {
             /** Format: date-time */
             completed_at?: string | null;
@@ -3542,6 +3966,25 @@ export interface components {
          * @enum {string}
          */
         QualityField: "name" | "gender" | "birth_date" | "national_id" | "mobile" | "email" | "address" | "occupation" | "income_band";
+        /**
+         * @description mine: assigned to me; unit: my scope's; unassigned; breaching: due within the hour and
+         *     not breached yet; overdue: past due. All but `all` are open tickets.
+         * @enum {string}
+         */
+        Queue: "all" | "mine" | "unit" | "unassigned" | "breaching" | "overdue";
+        /** @description Queue sizes, for the queue page's live counts. */
+        QueueCounts: {
+            /** Format: int64 */
+            breaching_soon: number;
+            /** Format: int64 */
+            mine: number;
+            /** Format: int64 */
+            overdue: number;
+            /** Format: int64 */
+            unassigned: number;
+            /** Format: int64 */
+            unit: number;
+        };
         /** @description A signed consent receipt (JWS, EdDSA, verifiable with `/.well-known/jwks.json`). */
         Receipt: {
             /** @description The signed claims, shaped after the Kantara consent receipt / ISO/IEC TS 27560. */
@@ -3895,6 +4338,83 @@ export interface components {
          * @enum {string}
          */
         SlaClass: "urgent" | "priority" | "standard";
+        /**
+         * @description `always`: every minute counts; `business`: business hours on working days only.
+         * @enum {string}
+         */
+        SlaClock: "always" | "business";
+        /** @description The SLA clocks as the queue shows them. */
+        SlaClocks: {
+            /** @description `always` or `business`: what the resolution target counts. */
+            clock: string;
+            /** Format: date-time */
+            first_responded_at?: string | null;
+            /** Format: date-time */
+            first_response_due: string;
+            /** @description While waiting on the customer the clocks stand still. */
+            paused: boolean;
+            /** Format: date-time */
+            resolution_due: string;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /**
+             * @description on_track; warned (past the warning share of the target); breached (past due, escalated to
+             *     the unit's manager); escalated (half the target later still, to the group).
+             */
+            state: components["schemas"]["SlaState"];
+        };
+        SlaPolicies: {
+            /**
+             * @description The whole table; the rows that match a ticket and name the most fields decide, the
+             *     tightest target among equally specific rows.
+             */
+            policies: components["schemas"]["SlaPolicy"][];
+        };
+        /** @description One row of the SLA table; an unnamed field matches any ticket. */
+        SlaPolicy: {
+            channel?: null | components["schemas"]["Channel"];
+            clock: components["schemas"]["SlaClock"];
+            /**
+             * Format: int64
+             * @description Minutes to the first answer, on the always clock.
+             */
+            first_response_minutes: number;
+            kind?: null | components["schemas"]["TicketKind"];
+            priority?: null | components["schemas"]["Priority"];
+            /**
+             * Format: int64
+             * @description Minutes to a resolution on `clock` (a working day is 540 business minutes by default).
+             */
+            resolution_minutes: number;
+            sla_class?: null | components["schemas"]["SlaClass"];
+        };
+        SlaPolicyTable: {
+            /** @description True while nothing was saved: the seed's defaults. */
+            defaults: boolean;
+            policies: components["schemas"]["SlaPolicy"][];
+        };
+        /** @description Business hours (local minutes from midnight) and when the warning fires. */
+        SlaSettings: {
+            /** Format: int32 */
+            end_minute: number;
+            /** Format: int32 */
+            start_minute: number;
+            /**
+             * Format: int32
+             * @description Local time's offset from UTC (China: 480).
+             */
+            utc_offset_minutes: number;
+            /**
+             * Format: int32
+             * @description The share of the resolution target at which the warning fires.
+             */
+            warn_percent: number;
+        };
+        /**
+         * @description Where a ticket's resolution clock stands.
+         * @enum {string}
+         */
+        SlaState: "on_track" | "warned" | "breached" | "escalated";
         Snapshot: {
             /** Format: date-time */
             created_at: string;
@@ -3957,6 +4477,57 @@ export interface components {
             priority: number;
             sla_class: components["schemas"]["SlaClass"];
         };
+        Ticket: {
+            assignee_id?: string | null;
+            cause?: string | null;
+            channel: components["schemas"]["Channel"];
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** @description Masked for the caller's role. */
+            customer: components["schemas"]["CustomerRef"];
+            description?: string | null;
+            /** @description Served in the priority lane (a key customer's class strategy). */
+            green_channel: boolean;
+            id: string;
+            kind: components["schemas"]["TicketKind"];
+            /** @description The statuses the caller may move it to now (the UI's buttons). */
+            next: components["schemas"]["TicketStatus"][];
+            parent_id?: string | null;
+            priority: components["schemas"]["Priority"];
+            purchase_id?: string | null;
+            /** Format: int32 */
+            reopen_count: number;
+            /** Format: date-time */
+            revisit_at?: string | null;
+            /** Format: int32 */
+            satisfaction?: number | null;
+            sla: components["schemas"]["SlaClocks"];
+            sla_class: components["schemas"]["SlaClass"];
+            status: components["schemas"]["TicketStatus"];
+            subject: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description A ticket with its timeline, oldest first. */
+        TicketDetail: components["schemas"]["Ticket"] & {
+            timeline: components["schemas"]["TimelineEvent"][];
+        };
+        /**
+         * @description What the customer came with.
+         * @enum {string}
+         */
+        TicketKind: "inquiry" | "complaint" | "installation" | "repair" | "revisit" | "other";
+        /**
+         * @description Where a ticket stands. `awaiting_feedback` waits on the customer: its SLA clocks pause.
+         * @enum {string}
+         */
+        TicketStatus: "new" | "investigating" | "assigned" | "resolving" | "awaiting_feedback" | "closed" | "reopened" | "cancelled";
         TierChange: {
             /** Format: date-time */
             at: string;
@@ -4087,6 +4658,21 @@ export interface components {
             /** Format: int32 */
             window_months: number;
         };
+        /**
+         * @description One entry of a ticket's timeline. `kind`: comment, created, status, assignment, sla_warning,
+         *     sla_breach, escalation, rating. `data` holds codes and figures (`{"from":"new","to":"investigating"}`),
+         *     never sentences: the UI words them.
+         */
+        TimelineEvent: {
+            actor_id?: string | null;
+            /** Format: date-time */
+            at: string;
+            body?: string | null;
+            data: Record<string, never>;
+            id: string;
+            kind: string;
+            public: boolean;
+        };
         TokenResponse: {
             access_token: string;
             /**
@@ -4100,7 +4686,7 @@ export interface components {
             token_type: string;
         };
         /** @enum {string} */
-        Topic: "customer.created" | "customer.updated" | "customer.deleted" | "customer.merged" | "customer.unmerged" | "customer.restored" | "customer.purchase.created" | "customer.preference.created" | "customer.feedback.created" | "customer.contact.created" | "consent.changed" | "user.offboarded" | "tiers.applied";
+        Topic: "customer.created" | "customer.updated" | "customer.deleted" | "customer.merged" | "customer.unmerged" | "customer.restored" | "customer.purchase.created" | "customer.preference.created" | "customer.feedback.created" | "customer.contact.created" | "consent.changed" | "user.offboarded" | "tiers.applied" | "ticket.created" | "ticket.assigned" | "ticket.warning" | "ticket.breached" | "ticket.escalated" | "ticket.reopened" | "ticket.closed";
         /** @description What a subscription names: one topic, every `customer.*` topic, or everything (`*`). */
         TopicFilter: components["schemas"]["Family"] | components["schemas"]["Topic"];
         /** @description An entry with the names a reviewer reads it by. */
@@ -4108,6 +4694,31 @@ export interface components {
             /** @description The acting user's display name (absent for keys, customers and the system). */
             actor_name?: string | null;
             customer?: null | components["schemas"]["CustomerRef"];
+        };
+        /**
+         * @description A step of the workflow. What a step needs: `assigned` — `assignee_id` (and for complaints the
+         *     investigation `findings` and the `cause`); `awaiting_feedback`, and `closed` for inquiries —
+         *     `solution`; `closed` otherwise — `feedback` and `satisfaction`; `reopened` and `cancelled` —
+         *     `reason`.
+         */
+        Transition: {
+            assignee_id?: string | null;
+            cause?: string | null;
+            comment?: string | null;
+            feedback?: string | null;
+            findings?: string | null;
+            reason?: string | null;
+            /**
+             * Format: int64
+             * @description On closing a service ticket: plan a revisit this many days later.
+             */
+            revisit_after_days?: number | null;
+            /** Format: int32 */
+            satisfaction?: number | null;
+            solution?: string | null;
+            to: components["schemas"]["TicketStatus"];
+            /** @description Responsible unit (default the ticket's). */
+            unit_id?: string | null;
         };
         Unit: {
             code: string;
@@ -4160,6 +4771,10 @@ export interface components {
             unreachable: number;
             /** Format: int64 */
             verified: number;
+        };
+        Unread: {
+            /** Format: int64 */
+            unread: number;
         };
         /**
          * @description A JSON merge patch: an absent field stays as it is, `null` clears an optional field (the
@@ -6741,6 +7356,72 @@ export interface operations {
             };
         };
     };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_notifications_read: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unread"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     partner_read_customer: {
         parameters: {
             query: {
@@ -7922,6 +8603,383 @@ export interface operations {
             };
         };
     };
+    get_sla_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearView"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_sla_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarYear"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearView"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_sla_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyTable"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_sla_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicies"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyTable"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_sla_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaSettings"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_sla_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaSettings"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tickets: {
+        parameters: {
+            query?: {
+                /** @description Default all. */
+                queue?: components["schemas"]["Queue"];
+                status?: components["schemas"]["TicketStatus"];
+                kind?: components["schemas"]["TicketKind"];
+                priority?: components["schemas"]["Priority"];
+                channel?: components["schemas"]["Channel"];
+                customer_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Ticket"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_ticket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicket"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    count_ticket_queues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCounts"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    comment_ticket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewComment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transition_ticket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Transition"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_tier_config: {
         parameters: {
             query?: never;
@@ -9032,6 +10090,209 @@ export interface operations {
             };
         };
     };
+    on_ticket_assigned: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_ticket_breached: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_ticket_closed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_ticket_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_ticket_escalated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_ticket_reopened: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_ticket_warning: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     on_tiers_applied: {
         parameters: {
             query?: never;
@@ -9100,6 +10361,8 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const actionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActionKind"]> = ["investigation", "containment", "remediation", "regulator_report", "notification", "closure", "other"];
+export const calendarDayKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CalendarDayKind"]> = ["holiday", "workday"];
+export const channelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Channel"]> = ["hotline", "website", "email", "social", "chat", "in_person", "app"];
 export const consentChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsentChannel"]> = ["paper", "web_form", "app", "call_recording", "in_person", "self_service", "merge"];
 export const contactChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ContactChannel"]> = ["sms", "email", "phone", "push", "wechat", "mail"];
 export const contactKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ContactKind"]> = ["call", "visit", "message", "email"];
@@ -9122,8 +10385,10 @@ export const memberLevelValues: ReadonlyArray<FlattenedDeepRequired<components>[
 export const notifyChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotifyChannel"]> = ["sms", "email", "letter", "phone"];
 export const preferenceCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PreferenceCategory"]> = ["interest", "habit", "brand", "product", "communication"];
 export const principalKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PrincipalKind"]> = ["staff", "integration"];
+export const priorityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Priority"]> = ["low", "normal", "high", "urgent"];
 export const purposeOneOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Purpose"]> = ["marketing_sms", "marketing_email", "marketing_phone", "marketing_push", "profiling", "intra_group_sharing", "sensitive_pi"];
 export const qualityFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QualityField"]> = ["name", "gender", "birth_date", "national_id", "mobile", "email", "address", "occupation", "income_band"];
+export const queueValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Queue"]> = ["all", "mine", "unit", "unassigned", "breaching", "overdue"];
 export const requestKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestKind"]> = ["access", "correction", "withdrawal", "deletion"];
 export const requestStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestStatus"]> = ["open", "completed", "rejected"];
 export const revealFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RevealField"]> = ["national_id", "mobile", "email", "address", "birth_date", "name"];
@@ -9297,10 +10562,14 @@ export const segmentRuleOneOf20OpValues: ReadonlyArray<Extract<FlattenedDeepRequ
 }>["op"]> = ["gt", "gte", "lt", "lte", "eq"];
 export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
 export const slaClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SlaClass"]> = ["urgent", "priority", "standard"];
+export const slaClockValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SlaClock"]> = ["always", "business"];
+export const slaStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SlaState"]> = ["on_track", "warned", "breached", "escalated"];
 export const sortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Sort"]> = ["-created", "name"];
 export const sourceChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SourceChannel"]> = ["sales", "service", "survey", "third_party", "self_web", "self_hotline", "self_app"];
+export const ticketKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TicketKind"]> = ["inquiry", "complaint", "installation", "repair", "revisit", "other"];
+export const ticketStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TicketStatus"]> = ["new", "investigating", "assigned", "resolving", "awaiting_feedback", "closed", "reopened", "cancelled"];
 export const tierLetterValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TierLetter"]> = ["A", "B", "C", "D"];
-export const topicValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Topic"]> = ["customer.created", "customer.updated", "customer.deleted", "customer.merged", "customer.unmerged", "customer.restored", "customer.purchase.created", "customer.preference.created", "customer.feedback.created", "customer.contact.created", "consent.changed", "user.offboarded", "tiers.applied"];
+export const topicValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Topic"]> = ["customer.created", "customer.updated", "customer.deleted", "customer.merged", "customer.unmerged", "customer.restored", "customer.purchase.created", "customer.preference.created", "customer.feedback.created", "customer.contact.created", "consent.changed", "user.offboarded", "tiers.applied", "ticket.created", "ticket.assigned", "ticket.warning", "ticket.breached", "ticket.escalated", "ticket.reopened", "ticket.closed"];
 export const unitKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UnitKind"]> = ["group", "subsidiary", "department"];
 export const valueBandValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ValueBand"]> = ["high", "medium", "low"];
 export const warningStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WarningStatus"]> = ["open", "closed"];

@@ -536,6 +536,18 @@ async fn offboarding_hands_customers_on(app: TestApp) {
     // A key customer with two managers: the one who stays keeps it.
     let shared = create(&app, &w.agent, json!({"name": "丁", "customer_type": "individual", "source": {"channel": "sales"}, "owner_ids": [leaver_id, manager_id]})).await;
     let path = format!("/api/v1/users/{leaver_id}/offboard");
+    // The leaver's tickets: two open ones follow (the customer's new owner; the shared customer's
+    // goes to a successor), a closed one stays as it was.
+    let mut tickets = Vec::new();
+    for customer in [ids[0].as_str(), shared["id"].as_str().unwrap(), ids[1].as_str()] {
+        let body = json!({"customer_id": customer, "kind": "inquiry", "channel": "hotline", "subject": "咨询",
+                          "assignee_id": leaver_id});
+        tickets.push(
+            app.post("/api/v1/tickets", &w.agent, body).await.expect(201).body["id"].as_str().unwrap().to_owned(),
+        );
+    }
+    let closing = json!({"to": "closed", "solution": "已答复"});
+    app.post(&format!("/api/v1/tickets/{}/transitions", tickets[2]), &w.agent, closing).await.expect(200);
 
     app.post(&path, &w.manager, json!({"successor_ids": [manager_id]})).await.problem(403);
     app.post(&path, &w.admin, json!({"successor_ids": [w.other_manager_id]})).await.problem(422);
@@ -544,6 +556,18 @@ async fn offboarding_hands_customers_on(app: TestApp) {
     assert_eq!(r["reassigned"], 3);
     assert_eq!(r["kept_by_co_owner"], 1);
     assert_eq!(r["notifications"], 3);
+    assert_eq!(r["tickets"], 2, "the open tickets moved in the same transaction");
+    let assignee = |t: &Value| t["assignee_id"].as_str().map(str::to_owned);
+    let first = app.get(&format!("/api/v1/tickets/{}", tickets[0]), &w.manager).await.expect(200).body;
+    let owner = app.get(&format!("/api/v1/customers/{}", ids[0]), &w.manager).await.expect(200).body["owner_ids"][0]
+        .as_str()
+        .map(str::to_owned);
+    assert_eq!(assignee(&first), owner, "the ticket follows its customer");
+    assert!(first["timeline"].as_array().unwrap().iter().any(|e| e["data"]["reason"] == "offboarded"));
+    let second = app.get(&format!("/api/v1/tickets/{}", tickets[1]), &w.manager).await.expect(200).body;
+    assert!([Some(manager_id.clone()), Some(sales_id.clone())].contains(&assignee(&second)));
+    let closed = app.get(&format!("/api/v1/tickets/{}", tickets[2]), &w.manager).await.expect(200).body;
+    assert_eq!(assignee(&closed), Some(leaver_id.clone()), "a closed ticket keeps its history");
 
     // Shared out in turn; nobody is left with the leaver.
     let mut by_manager = 0;
@@ -611,6 +635,22 @@ async fn demo_customers_follow_the_rules(app: TestApp) {
     assert!(languages.contains(&"zh-CN") && languages.contains(&"en"));
     let consent = json!({"purpose": "marketing_sms", "granted": true, "channel": "paper", "evidence": "demo form"});
     app.post(&format!("/api/v1/customers/{id}/consents"), &bj, consent).await.expect(201);
+    // Service tickets for about a fifth of the customers (once: the second seed added none),
+    // each subsidiary's worked by its own agents, closed ones rated.
+    let tickets = app.count("tickets");
+    assert!((1..40).contains(&tickets), "{tickets}");
+    assert_eq!(app.count("tickets WHERE status = 'closed' AND satisfaction IS NULL"), 0);
+    assert_eq!(app.count("tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id)"), 0);
+    let (bj_agent, _) = app.login("bj.agent", guanxi::demo::DEMO_PASSWORD).await;
+    let (bj_list, sh_list) = (
+        app.get("/api/v1/tickets?limit=500", &bj_agent).await.expect(200).body,
+        app.get("/api/v1/tickets?limit=500", &sh_agent).await.expect(200).body,
+    );
+    let (bj_n, sh_n) = (bj_list["items"].as_array().unwrap().len(), sh_list["items"].as_array().unwrap().len());
+    assert_eq!((bj_n + sh_n) as i64, tickets, "every ticket is one subsidiary's");
+    if let Some(t) = bj_list["items"].as_array().unwrap().first() {
+        app.get(&format!("/api/v1/tickets/{}", t["id"].as_str().unwrap()), &sh_agent).await.problem(404);
+    }
 }
 both!(demo_customers_follow_the_rules, demo_customers_follow_the_rules);
 

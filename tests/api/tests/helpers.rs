@@ -290,6 +290,19 @@ impl TestApp {
         token
     }
 
+    /// `SELECT COUNT(*) FROM {from_where}` straight on the server's database.
+    pub fn count(&self, from_where: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.state.db.get().expect("connection");
+        let rows: Vec<N> =
+            diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {from_where}")).load(&mut **conn).expect("count");
+        rows[0].n
+    }
+
     /// Runs SQL directly against the server's database (to play the attacker with DB access).
     pub fn sql(&self, sql: &str) -> usize {
         let mut conn = self.state.db.get().expect("connection");

@@ -1,0 +1,240 @@
+use actix_web::{get, post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::flow::{TicketKind, TicketStatus};
+use super::model::{Channel, NewComment, NewTicket, Priority, QueueCounts, Ticket, TicketDetail, Transition};
+use super::service::{self, Ctx};
+use super::store::{self, Filter};
+use super::{sla_config, views};
+use crate::auth::{Permission, Principal};
+use crate::error::{ApiError, Problem};
+use crate::http::extract::Body;
+use crate::http::pagination::{Page, PageParams};
+use crate::org::scope::Scope;
+use crate::state::AppState;
+
+crate::text_enum!(
+    /// mine: assigned to me; unit: my scope's; unassigned; breaching: due within the hour and
+    /// not breached yet; overdue: past due. All but `all` are open tickets.
+    Queue { All => "all", Mine => "mine", Unit => "unit", Unassigned => "unassigned", Breaching => "breaching", Overdue => "overdue" }
+);
+
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct TicketQuery {
+    /// Default all.
+    pub queue: Option<Queue>,
+    pub status: Option<TicketStatus>,
+    pub kind: Option<TicketKind>,
+    pub priority: Option<Priority>,
+    pub channel: Option<Channel>,
+    pub customer_id: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// How far ahead "breaching soon" looks.
+const SOON_MINUTES: i64 = 60;
+
+fn queue_filter(queue: Queue, me: &str, now: chrono::NaiveDateTime) -> Filter {
+    let open = Filter { open: true, ..Filter::default() };
+    match queue {
+        Queue::All => Filter::default(),
+        Queue::Mine => Filter { assignee_id: Some(me.to_owned()), ..open },
+        Queue::Unit => open,
+        Queue::Unassigned => Filter { unassigned: true, ..open },
+        Queue::Breaching => Filter { breaching_before: Some(now + chrono::Duration::minutes(SOON_MINUTES)), ..open },
+        Queue::Overdue => Filter { overdue_at: Some(now), ..open },
+    }
+}
+
+fn ctx<'a>(state: &'a AppState, setup: &'a sla_config::Setup) -> Ctx<'a> {
+    Ctx { cipher: &state.cipher, setup, at: state.clock.now() }
+}
+
+/// Opens a ticket (an inquiry, complaint, after-sales job, revisit) for a customer the caller
+/// may read. A key customer's class strategy raises the priority and tightens the SLA (the
+/// green channel). Audited; `ticket.created` goes to the outbox.
+#[utoipa::path(
+    tag = "tickets", operation_id = "create_ticket", request_body = NewTicket, security(("bearer" = [])),
+    responses((status = 201, body = TicketDetail), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/tickets")]
+pub async fn create_ticket(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: Body<NewTicket>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::TicketsWrite)?;
+    let Body(input) = body;
+    let st = state.clone();
+    let detail = state
+        .db
+        .write_as(p.owed(), move |c| {
+            let setup = sla_config::setup(c)?;
+            let row = service::create(c, &ctx(&st, &setup), &p, input)?;
+            views::detail(c, &st.cipher, &p, row)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("location", format!("/api/v1/tickets/{}", detail.ticket.id)))
+        .json(detail))
+}
+
+/// A queue of tickets the caller sees (their unit's, their customers', assigned to them), newest
+/// first, customers masked.
+#[utoipa::path(
+    tag = "tickets", operation_id = "list_tickets", params(TicketQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<Ticket>), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/tickets")]
+pub async fn list_tickets(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: crate::http::extract::Query<TicketQuery>,
+) -> Result<web::Json<Page<Ticket>>, ApiError> {
+    p.require(Permission::TicketsRead)?;
+    let q = q.into_inner();
+    let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
+    let (limit, before) = (page.limit()?, page.cursor()?);
+    let mut f = queue_filter(q.queue.unwrap_or(Queue::All), &p.id, state.clock.now());
+    f.status = q.status.map(|s| s.as_str().to_owned());
+    f.kind = q.kind.map(|s| s.as_str().to_owned());
+    f.priority = q.priority.map(|s| s.as_str().to_owned());
+    f.channel = q.channel.map(|s| s.as_str().to_owned());
+    f.customer_id = q.customer_id;
+    let st = state.clone();
+    let page = state
+        .db
+        .run_as(p.owed(), move |c| {
+            let rows = store::list(c, &Scope::of(&p), &p.id, &f, before.as_deref(), limit + 1)?;
+            let page = Page::from_rows(rows, limit, |r| r.id.clone());
+            Ok(Page { items: views::tickets(c, &st.cipher, &p, page.items)?, next_cursor: page.next_cursor })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// The size of each queue, cheap enough to poll every few seconds.
+#[utoipa::path(
+    tag = "tickets", operation_id = "count_ticket_queues", security(("bearer" = [])),
+    responses((status = 200, body = QueueCounts), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/tickets/counts")]
+pub async fn count_ticket_queues(state: web::Data<AppState>, p: Principal) -> Result<web::Json<QueueCounts>, ApiError> {
+    p.require(Permission::TicketsRead)?;
+    let now = state.clock.now();
+    let counts = state
+        .db
+        .run_as(p.owed(), move |c| {
+            let scope = Scope::of(&p);
+            let mut n = |q: Queue| store::count(c, &scope, &p.id, &queue_filter(q, &p.id, now));
+            Ok(QueueCounts {
+                mine: n(Queue::Mine)?,
+                unit: n(Queue::Unit)?,
+                unassigned: n(Queue::Unassigned)?,
+                breaching_soon: n(Queue::Breaching)?,
+                overdue: n(Queue::Overdue)?,
+            })
+        })
+        .await?;
+    Ok(web::Json(counts))
+}
+
+/// A ticket with its timeline (404 for a ticket the caller does not see). Reading it is audited:
+/// a complaint is personal data.
+#[utoipa::path(
+    tag = "tickets", operation_id = "get_ticket", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = TicketDetail), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/tickets/{id}")]
+pub async fn get_ticket(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+) -> Result<web::Json<TicketDetail>, ApiError> {
+    p.require(Permission::TicketsRead)?;
+    let st = state.clone();
+    let detail = state
+        .db
+        .write_as(p.owed(), move |c| {
+            let row = service::visible(c, &p, &id)?;
+            let event = crate::audit::Event::new("ticket.read", "customer", Some(&row.customer_id));
+            crate::audit::append(c, &p.actor(), event)?;
+            views::detail(c, &st.cipher, &p, row)
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// Moves a ticket on its workflow with what the step needs. A step the workflow does not allow
+/// from the ticket's status is 409 with the allowed ones (`params.allowed`). Closing a complaint
+/// with a satisfaction of 1–2 reopens it.
+#[utoipa::path(
+    tag = "tickets", operation_id = "transition_ticket", params(("id" = String, Path)), request_body = Transition,
+    security(("bearer" = [])),
+    responses((status = 200, body = TicketDetail), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/tickets/{id}/transitions")]
+pub async fn transition_ticket(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<Transition>,
+) -> Result<web::Json<TicketDetail>, ApiError> {
+    p.require(Permission::TicketsWrite)?;
+    let Body(input) = body;
+    let st = state.clone();
+    let detail = state
+        .db
+        .write_as(p.owed(), move |c| {
+            let row = service::visible(c, &p, &id)?;
+            let setup = sla_config::setup(c)?;
+            let row = service::transition(c, &ctx(&st, &setup), &p, row, input)?;
+            views::detail(c, &st.cipher, &p, row)
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// Adds a comment to the timeline: internal, or shown to the customer (`public`); the first
+/// public answer is the first response.
+#[utoipa::path(
+    tag = "tickets", operation_id = "comment_ticket", params(("id" = String, Path)), request_body = NewComment,
+    security(("bearer" = [])),
+    responses((status = 201, body = TicketDetail), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/tickets/{id}/comments")]
+pub async fn comment_ticket(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<String>,
+    body: Body<NewComment>,
+) -> Result<HttpResponse, ApiError> {
+    p.require(Permission::TicketsWrite)?;
+    let Body(input) = body;
+    let st = state.clone();
+    let detail = state
+        .db
+        .write_as(p.owed(), move |c| {
+            let row = service::visible(c, &p, &id)?;
+            let setup = sla_config::setup(c)?;
+            service::comment(c, &ctx(&st, &setup), &p, row, input)?;
+            let row = service::visible(c, &p, &id)?;
+            views::detail(c, &st.cipher, &p, row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(detail))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    // /tickets/counts before /tickets/{id}.
+    cfg.service(create_ticket)
+        .service(list_tickets)
+        .service(count_ticket_queues)
+        .service(get_ticket)
+        .service(transition_ticket)
+        .service(comment_ticket);
+}

@@ -1,0 +1,191 @@
+//! The SQL of tickets and their timelines. A ticket is seen by its responsible unit's scope, the
+//! customer's account managers and its assignee — nobody else (404).
+
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+
+use crate::db::schema::{ticket_events, tickets};
+use crate::db::DbConnection;
+use crate::org::scope::Scope;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = tickets, treat_none_as_null = true)]
+pub struct TicketRow {
+    pub id: String,
+    pub customer_id: String,
+    pub unit_id: String,
+    pub assignee_id: Option<String>,
+    pub kind: String,
+    pub channel: String,
+    pub priority: String,
+    pub sla_class: String,
+    pub green_channel: bool,
+    pub status: String,
+    /// Encrypted.
+    pub subject: String,
+    /// Encrypted.
+    pub description: Option<String>,
+    pub purchase_id: Option<String>,
+    pub parent_id: Option<String>,
+    pub reopen_count: i32,
+    pub cause: Option<String>,
+    pub clock: String,
+    pub first_response_due: NaiveDateTime,
+    pub resolution_due: NaiveDateTime,
+    pub warn_at: NaiveDateTime,
+    pub escalate_at: NaiveDateTime,
+    pub first_responded_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub paused_at: Option<NaiveDateTime>,
+    pub sla_state: String,
+    pub satisfaction: Option<i32>,
+    pub revisit_at: Option<NaiveDateTime>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ticket_events)]
+pub struct EventRow {
+    pub id: String,
+    pub ticket_id: String,
+    pub kind: String,
+    pub public: bool,
+    /// Encrypted.
+    pub body: Option<String>,
+    pub data: String,
+    pub actor_id: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+type Multi = <DbConnection as diesel::Connection>::Backend;
+
+/// Tickets whose unit is in `scope`, whose customer `viewer` manages, or assigned to `viewer`.
+fn visible<'a>(scope: &Scope, viewer: &str) -> tickets::BoxedQuery<'a, Multi> {
+    let seen = sql::<Bool>("(EXISTS (SELECT 1 FROM units u WHERE u.id = tickets.unit_id AND u.path LIKE ")
+        .bind::<Text, _>(scope.like_pattern())
+        .sql(") OR tickets.assignee_id = ")
+        .bind::<Text, _>(viewer.to_owned())
+        .sql(" OR EXISTS (SELECT 1 FROM customer_owners o WHERE o.customer_id = tickets.customer_id AND o.user_id = ")
+        .bind::<Text, _>(viewer.to_owned())
+        .sql("))");
+    tickets::table.filter(seen).into_boxed()
+}
+
+/// A queue: which open or closed tickets.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub priority: Option<String>,
+    pub channel: Option<String>,
+    pub customer_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub unassigned: bool,
+    /// Open only.
+    pub open: bool,
+    /// Open and past the resolution due time at `now`.
+    pub overdue_at: Option<NaiveDateTime>,
+    /// Open, not breached yet, due before this instant.
+    pub breaching_before: Option<NaiveDateTime>,
+}
+
+fn filtered<'a>(scope: &Scope, viewer: &str, f: &Filter) -> tickets::BoxedQuery<'a, Multi> {
+    let mut q = visible(scope, viewer);
+    if let Some(s) = &f.status {
+        q = q.filter(tickets::status.eq(s.clone()));
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(tickets::kind.eq(k.clone()));
+    }
+    if let Some(p) = &f.priority {
+        q = q.filter(tickets::priority.eq(p.clone()));
+    }
+    if let Some(c) = &f.channel {
+        q = q.filter(tickets::channel.eq(c.clone()));
+    }
+    if let Some(c) = &f.customer_id {
+        q = q.filter(tickets::customer_id.eq(c.clone()));
+    }
+    if let Some(a) = &f.assignee_id {
+        q = q.filter(tickets::assignee_id.eq(a.clone()));
+    }
+    if f.unassigned {
+        q = q.filter(tickets::assignee_id.is_null());
+    }
+    if f.open || f.overdue_at.is_some() || f.breaching_before.is_some() {
+        q = q.filter(tickets::closed_at.is_null()).filter(tickets::status.ne("cancelled"));
+    }
+    if f.overdue_at.is_some() || f.breaching_before.is_some() {
+        // Waiting on the customer: the clock stands still.
+        q = q.filter(tickets::paused_at.is_null());
+    }
+    if let Some(now) = f.overdue_at {
+        q = q.filter(tickets::resolution_due.lt(now));
+    }
+    if let Some(soon) = f.breaching_before {
+        q = q.filter(tickets::resolution_due.lt(soon)).filter(tickets::sla_state.eq_any(["on_track", "warned"]));
+    }
+    q
+}
+
+/// A page of tickets, newest first (keyset by id: ids grow with time).
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    viewer: &str,
+    f: &Filter,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<TicketRow>> {
+    let mut q = filtered(scope, viewer, f);
+    if let Some(b) = before {
+        q = q.filter(tickets::id.lt(b.to_owned()));
+    }
+    q.order(tickets::id.desc()).limit(limit).select(TicketRow::as_select()).load(conn)
+}
+
+pub fn count(conn: &mut DbConnection, scope: &Scope, viewer: &str, f: &Filter) -> QueryResult<i64> {
+    filtered(scope, viewer, f).count().get_result(conn)
+}
+
+pub fn get(conn: &mut DbConnection, scope: &Scope, viewer: &str, id: &str) -> QueryResult<Option<TicketRow>> {
+    visible(scope, viewer).filter(tickets::id.eq(id.to_owned())).select(TicketRow::as_select()).first(conn).optional()
+}
+
+/// A ticket by id with no scope: for the customer's own self-service link and the SLA job.
+pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<TicketRow>> {
+    tickets::table.find(id).select(TicketRow::as_select()).first(conn).optional()
+}
+
+pub fn insert(conn: &mut DbConnection, row: &TicketRow) -> QueryResult<()> {
+    diesel::insert_into(tickets::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Writes the ticket if it is still at `version` (the row carries version + 1); false when
+/// someone else wrote it first.
+pub fn update(conn: &mut DbConnection, row: &TicketRow, version: i64) -> QueryResult<bool> {
+    let n = diesel::update(tickets::table.filter(tickets::id.eq(&row.id)).filter(tickets::version.eq(version)))
+        .set(row)
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn insert_event(conn: &mut DbConnection, row: &EventRow) -> QueryResult<()> {
+    diesel::insert_into(ticket_events::table).values(row).execute(conn).map(|_| ())
+}
+
+/// A ticket's timeline, oldest first; `public_only` for the customer's own view.
+pub fn events(conn: &mut DbConnection, ticket_id: &str, public_only: bool) -> QueryResult<Vec<EventRow>> {
+    let mut q = ticket_events::table.filter(ticket_events::ticket_id.eq(ticket_id.to_owned())).into_boxed();
+    if public_only {
+        q = q.filter(ticket_events::public.eq(true));
+    }
+    // By time, then id: the SLA job's entries carry ids made of the ticket's.
+    q.order((ticket_events::at.asc(), ticket_events::id.asc())).select(EventRow::as_select()).load(conn)
+}
