@@ -1,4 +1,5 @@
 import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter } from 'react-router';
 
 import { AppLayout } from '@/components/app-layout';
@@ -12,6 +13,9 @@ const loading = (
     <Loader aria-label="…" />
   </Center>
 );
+
+// The bell comes with the signed-in frame, not with the login form.
+const Bell = lazy(async () => ({ default: (await import('@/features/tickets/bell')).Bell }));
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -27,7 +31,15 @@ export const router = createBrowserRouter([
   },
   {
     path: '/',
-    element: <AppLayout />,
+    element: (
+      <AppLayout
+        bell={
+          <Suspense fallback={null}>
+            <Bell />
+          </Suspense>
+        }
+      />
+    ),
     hydrateFallbackElement: loading,
     children: [
       { index: true, lazy: async () => ({ Component: (await import('@/features/dashboard/dashboard-page')).DashboardPage }) },
@@ -47,6 +59,8 @@ export const router = createBrowserRouter([
         path: 'customers/:id',
         lazy: async () => ({ Component: (await import('@/features/customers/customer-detail-page')).CustomerDetailPage }),
       },
+      { path: 'tickets', lazy: async () => ({ Component: (await import('@/features/tickets/tickets-page')).TicketsPage }) },
+      { path: 'tickets/:id', lazy: async () => ({ Component: (await import('@/features/tickets/ticket-page')).TicketPage }) },
       { path: 'segments', lazy: async () => ({ Component: (await import('@/features/segments/segments-page')).SegmentsPage }) },
       { path: 'churn', lazy: async () => ({ Component: (await import('@/features/churn/churn-page')).ChurnPage }) },
       { path: 'tiers', lazy: async () => ({ Component: (await import('@/features/tiers/tiers-page')).TiersPage }) },

@@ -1,6 +1,6 @@
 import { AppShell, Burger, Button, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 
@@ -14,7 +14,9 @@ import { LanguageSwitch } from './language-switch';
 
 type Item = { to: string; label: string; permission?: string };
 
-export function AppLayout() {
+/** The frame of every signed-in screen; `bell` is the notification bell the app mounts (for
+ * those who may read tickets). */
+export function AppLayout({ bell }: { bell?: ReactNode }) {
   const { t } = useTranslation();
   const session = useSession();
   const me = useMe();
@@ -25,6 +27,7 @@ export function AppLayout() {
     [
       { to: '/', label: t('nav.dashboard') },
       { to: '/customers', label: t('nav.customers'), permission: 'customers:read' },
+      { to: '/tickets', label: t('nav.tickets'), permission: 'tickets:read' },
       { to: '/tiers', label: t('nav.tiers'), permission: 'customers:read' },
       { to: '/segments', label: t('nav.segments'), permission: 'customers:read' },
       { to: '/churn', label: t('nav.churn'), permission: 'customers:read' },
@@ -82,6 +85,7 @@ export function AppLayout() {
           <Group wrap="nowrap" gap="xs">
             <CommandPalette pages={[...domains, ...admin]} customers={can(me.data, 'customers:read')} />
             <LanguageSwitch />
+            {can(me.data, 'tickets:read') && bell}
             {me.data ? (
               <Text size="sm" data-testid="current-user" visibleFrom="sm">
                 {me.data.name} · {me.data.role ? t(`roles.${me.data.role}`) : ''}

@@ -13,6 +13,7 @@ import { formatTime } from '@/lib/format';
 
 import { ConsentTab } from '@/features/consent';
 import { LogRequestDialog } from '@/features/privacy';
+import { CustomerTickets } from '@/features/tickets';
 import { ValueTab } from '@/features/tiers';
 
 import { CustomerForm } from './customer-form';
@@ -166,8 +167,20 @@ export function CustomerDetailPage() {
       <Card withBorder>
         <Tabs defaultValue="profile" keepMounted={false}>
           <Tabs.List>
-            {['profile', 'value', 'consent', 'purchases', 'preferences', 'feedback', 'contacts', 'household', 'history']
+            {[
+              'profile',
+              'value',
+              'tickets',
+              'consent',
+              'purchases',
+              'preferences',
+              'feedback',
+              'contacts',
+              'household',
+              'history',
+            ]
               .filter((tab) => tab !== 'consent' || can(me, 'consent:read'))
+              .filter((tab) => tab !== 'tickets' || can(me, 'tickets:read'))
               .map((tab) => (
                 <Tabs.Tab key={tab} value={tab}>
                   {t(`customers.${tab}`)}
@@ -179,6 +192,9 @@ export function CustomerDetailPage() {
           </Tabs.Panel>
           <Tabs.Panel value="value" pt="md">
             <ValueTab customerId={c.id} />
+          </Tabs.Panel>
+          <Tabs.Panel value="tickets" pt="md">
+            <CustomerTickets customerId={c.id} />
           </Tabs.Panel>
           <Tabs.Panel value="consent" pt="md">
             <ConsentTab customerId={c.id} />

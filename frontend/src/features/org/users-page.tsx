@@ -23,6 +23,7 @@ import { api } from '@/api/client';
 import { ApiProblem, unwrap } from '@/api/problem';
 import { STAFF_ROLES, type Role, type User } from '@/api/types';
 import { ProblemAlert } from '@/components/problem-alert';
+import { useColleagues } from '@/lib/use-colleagues';
 import { can, useMe } from '@/lib/use-me';
 import { useAllUnits } from '@/lib/use-units';
 import { formatTime } from '@/lib/format';
@@ -124,10 +125,7 @@ function UserForm({ editing, onDone }: { editing: User | null; onDone: (saved?: 
 function OffboardForm({ leaver, onDone }: { leaver: User; onDone: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const colleagues = useQuery({
-    queryKey: ['users', 'colleagues'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 500, active: true } } })),
-  });
+  const colleagues = useColleagues();
   const [successors, setSuccessors] = useState<string[]>([]);
   const offboard = useMutation({
     mutationFn: async () =>

@@ -1,0 +1,103 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { api } from '@/api/client';
+import { unwrap } from '@/api/problem';
+import type { components } from '@/api/schema';
+
+export type Ticket = components['schemas']['Ticket'];
+export type TicketDetail = components['schemas']['TicketDetail'];
+export type TicketStatus = components['schemas']['TicketStatus'];
+export type TicketKind = components['schemas']['TicketKind'];
+export type Channel = components['schemas']['Channel'];
+export type Priority = components['schemas']['Priority'];
+export type Queue = components['schemas']['Queue'];
+export type NewTicket = components['schemas']['NewTicket'];
+export type Transition = components['schemas']['Transition'];
+
+export const QUEUES = ['mine', 'unit', 'unassigned', 'breaching', 'overdue', 'all'] satisfies Queue[];
+export const KINDS = ['complaint', 'inquiry', 'repair', 'installation', 'revisit', 'other'] satisfies TicketKind[];
+export const CHANNELS = ['hotline', 'website', 'email', 'social', 'chat', 'in_person', 'app'] satisfies Channel[];
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] satisfies Priority[];
+
+const keys = { all: ['tickets'] as const, notifications: ['notifications'] as const };
+
+export function useTickets(queue: Queue, customerId?: string) {
+  return useQuery({
+    queryKey: [...keys.all, 'list', queue, customerId ?? ''],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/tickets', { params: { query: { queue, customer_id: customerId, limit: 100 } } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Queue sizes, refreshed every 15 seconds while the page is open. */
+export function useQueueCounts() {
+  return useQuery({
+    queryKey: [...keys.all, 'counts'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/tickets/counts')),
+    refetchInterval: 15_000,
+  });
+}
+
+export function useTicket(id: string) {
+  return useQuery({
+    queryKey: [...keys.all, 'one', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/tickets/{id}', { params: { path: { id } } })),
+  });
+}
+
+export function useCreateTicket(onDone: (t: TicketDetail) => void) {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'tickets.created' },
+    mutationFn: async (body: NewTicket) => unwrap(await api.POST('/api/v1/tickets', { body })),
+    onSuccess: (t) => {
+      void client.invalidateQueries({ queryKey: keys.all });
+      onDone(t);
+    },
+  });
+}
+
+export function useTransition(id: string, onDone: () => void) {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'tickets.moved' },
+    mutationFn: async (body: Transition) =>
+      unwrap(await api.POST('/api/v1/tickets/{id}/transitions', { params: { path: { id } }, body })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.all });
+      onDone();
+    },
+  });
+}
+
+export function useComment(id: string, onDone: () => void) {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'tickets.commented' },
+    mutationFn: async (body: { body: string; public: boolean }) =>
+      unwrap(await api.POST('/api/v1/tickets/{id}/comments', { params: { path: { id } }, body })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.all });
+      onDone();
+    },
+  });
+}
+
+/** The bell: my newest notifications and the unread count, refreshed every 30 seconds. */
+export function useNotifications(enabled: boolean) {
+  return useQuery({
+    queryKey: keys.notifications,
+    queryFn: async () => unwrap(await api.GET('/api/v1/notifications', { params: { query: { limit: 20 } } })),
+    refetchInterval: 30_000,
+    enabled,
+  });
+}
+
+export function useMarkRead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/notifications/read', { body: {} })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.notifications }),
+  });
+}

@@ -1,0 +1,101 @@
+import { Badge, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+import { ListTable } from '@/components/list-table';
+import { ProblemAlert } from '@/components/problem-alert';
+
+import { QUEUES, useQueueCounts, useTickets, type Queue } from './api';
+import { SlaDue } from './sla-due';
+
+/** The time the countdowns count from, ticking each minute. */
+export function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(id);
+  }, []);
+  return now;
+}
+
+const COUNTED: Partial<Record<Queue, 'mine' | 'unit' | 'unassigned' | 'breaching_soon' | 'overdue'>> = {
+  mine: 'mine',
+  unit: 'unit',
+  unassigned: 'unassigned',
+  breaching: 'breaching_soon',
+  overdue: 'overdue',
+};
+
+/** The service centre's queues (SVC-1, SVC-3): mine, my unit's, unassigned, breaching soon and
+ * overdue, with live counts and each ticket's SLA countdown. */
+export function TicketsPage() {
+  const { t } = useTranslation();
+  const [queue, setQueue] = useState<Queue>('mine');
+  const tickets = useTickets(queue);
+  const counts = useQueueCounts().data;
+  const now = useMinuteClock();
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('tickets.title')}
+      </Title>
+      <SegmentedControl
+        value={queue}
+        onChange={(v) => setQueue(v as Queue)}
+        data-testid="ticket-queues"
+        data={QUEUES.map((q) => {
+          const key = COUNTED[q];
+          const n = key && counts ? ` (${counts[key]})` : '';
+          return { value: q, label: `${t(`tickets.queues.${q}`)}${n}` };
+        })}
+        style={{ overflowX: 'auto' }}
+      />
+      <ProblemAlert error={tickets.error} />
+      <ListTable striped data-testid="ticket-list">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('tickets.subject')}</Table.Th>
+            <Table.Th>{t('customers.name')}</Table.Th>
+            <Table.Th>{t('tickets.kind')}</Table.Th>
+            <Table.Th>{t('tickets.status')}</Table.Th>
+            <Table.Th>{t('tickets.due')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {tickets.data?.items.length === 0 && (
+            <Table.Tr>
+              <Table.Td colSpan={5}>
+                <Text size="sm" c="dimmed">
+                  {t('tickets.empty')}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
+          {tickets.data?.items.map((x) => (
+            <Table.Tr key={x.id} data-testid="ticket-row">
+              <Table.Td>
+                <Group gap="xs" wrap="nowrap">
+                  <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
+                  {x.green_channel && (
+                    <Badge size="xs" color="green" variant="light">
+                      {t('tickets.greenChannel')}
+                    </Badge>
+                  )}
+                </Group>
+              </Table.Td>
+              <Table.Td>{x.customer.name}</Table.Td>
+              <Table.Td>
+                {t(`tickets.kinds.${x.kind}`)} · {t(`tickets.priorities.${x.priority}`)}
+              </Table.Td>
+              <Table.Td>{t(`tickets.statuses.${x.status}`)}</Table.Td>
+              <Table.Td>
+                <SlaDue t={x} now={now} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </ListTable>
+    </Stack>
+  );
+}
