@@ -35,7 +35,8 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(crate::churn::routes::configure)
             .configure(crate::strategies::routes::configure)
             .configure(crate::tickets::routes::configure)
-            .configure(crate::tickets::sla_routes::configure),
+            .configure(crate::tickets::sla_routes::configure)
+            .configure(crate::tickets::self_routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

@@ -68,7 +68,7 @@ def _valid_beyond_schema(body):
         body["expires_at"] = "2099-01-01T00:00:00Z"
     # Business hours end after they start.
     start, end = body.get("start_minute"), body.get("end_minute")
-    if isinstance(start, int) and isinstance(end, int) and end <= start:
+    if isinstance(start, (int, float)) and isinstance(end, (int, float)) and end <= start:
         body["start_minute"], body["end_minute"] = 540, 1080
     # A purchased third-party list names its supplier and legal basis (one rule across fields).
     source = body.get("source")

@@ -78,6 +78,17 @@ pub struct SelfServiceResult {
 }
 
 pub fn issue(tokens: &TokenService, customer: &CustomerRow, valid_days: i64) -> Result<ConsentLink, ApiError> {
+    issue_as(tokens, LINK_TYP, "/self-service/consent", customer, valid_days)
+}
+
+/// A signed link of type `typ` (its audience: consent, tickets) to the SPA page at `path`.
+pub fn issue_as(
+    tokens: &TokenService,
+    typ: &str,
+    path: &str,
+    customer: &CustomerRow,
+    valid_days: i64,
+) -> Result<ConsentLink, ApiError> {
     let now = Utc::now();
     let expires_at = now + Duration::days(valid_days);
     let claims = LinkClaims {
@@ -87,8 +98,8 @@ pub fn issue(tokens: &TokenService, customer: &CustomerRow, valid_days: i64) -> 
         iat: now.timestamp(),
         exp: expires_at.timestamp(),
     };
-    let token = tokens.sign_document(LINK_TYP, &claims)?;
-    Ok(ConsentLink { url: format!("/self-service/consent#{token}"), token, expires_at })
+    let token = tokens.sign_document(typ, &claims)?;
+    Ok(ConsentLink { url: format!("{path}#{token}"), token, expires_at })
 }
 
 /// The customer a link is for, with its expiry; 401 for a bad or expired link, 404 once the
@@ -98,8 +109,17 @@ pub fn open(
     tokens: &TokenService,
     token: &str,
 ) -> Result<(CustomerRow, DateTime<Utc>), ApiError> {
-    let claims: LinkClaims =
-        tokens.verify_document(LINK_TYP, token, true).ok_or(ApiError::Unauthorized("link_invalid"))?;
+    open_as(conn, tokens, LINK_TYP, token)
+}
+
+/// `open` for a link of type `typ`: a link of another audience is 401 here.
+pub fn open_as(
+    conn: &mut DbConnection,
+    tokens: &TokenService,
+    typ: &str,
+    token: &str,
+) -> Result<(CustomerRow, DateTime<Utc>), ApiError> {
+    let claims: LinkClaims = tokens.verify_document(typ, token, true).ok_or(ApiError::Unauthorized("link_invalid"))?;
     // A link sent before the customer's record was merged opens the record it was merged into.
     let id = crate::customers::merge::service::merged_into(conn, &claims.sub)?.unwrap_or(claims.sub);
     let customer = crate::customers::store::get_with_path(conn, &id)?.map(|(c, _)| c).ok_or(ApiError::NotFound)?;

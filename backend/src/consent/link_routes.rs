@@ -15,8 +15,8 @@ use crate::state::AppState;
 /// without one) and the client address, within the per-link and per-address limits (429). An
 /// extractor, so it is decided before the body is read: 401 comes before 422.
 pub struct LinkCaller {
-    token: String,
-    ip: String,
+    pub token: String,
+    pub ip: String,
 }
 
 impl actix_web::FromRequest for LinkCaller {

@@ -69,6 +69,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     // 409: the state does not allow it.
     ("conflict.duplicate", "已存在相同唯一值的记录", "a record with the same unique value exists"),
     ("conflict.transition_not_allowed", "工单不能从“{from}”转到“{to}”；可转到：{allowed}", "a ticket cannot go from `{from}` to `{to}`; allowed: {allowed}"),
+    ("conflict.rating_not_open", "工单尚未给出答复（当前状态：{status}），暂不能评价", "the ticket has no answer to rate yet (status `{status}`)"),
     ("conflict.ticket_changed", "工单刚被他人修改，请刷新后重试", "someone else changed the ticket just now; reload and try again"),
     ("conflict.job_interrupted", "任务多次中断，已放弃", "gave up after repeated interruptions"),
     ("conflict.job_lease_lost", "任务已被其他进程接管", "job lease lost"),

@@ -10,6 +10,8 @@ pub mod holidays;
 pub mod model;
 pub mod notify;
 pub mod routes;
+pub mod self_routes;
+pub mod self_service;
 pub mod service;
 pub mod sla;
 pub mod sla_config;

@@ -11,7 +11,7 @@ use super::notify;
 use super::sla::{self, Key};
 use super::sla_config::Setup;
 use super::store::{self, EventRow, TicketRow};
-use crate::audit::{self, Event};
+use crate::audit::{self, Actor, Event};
 use crate::auth::Principal;
 use crate::crypto::field::FieldCipher;
 use crate::db::{new_id, now, DbConnection};
@@ -115,7 +115,6 @@ fn outbox(conn: &mut DbConnection, topic: Topic, t: &TicketRow) -> Result<(), Ap
 pub fn create(conn: &mut DbConnection, ctx: &Ctx<'_>, p: &Principal, input: NewTicket) -> Result<TicketRow, ApiError> {
     use validator::Validate;
     input.validate()?;
-    let subject = text(Some(&input.subject)).ok_or_else(|| ApiError::field("subject", "blank"))?;
     crate::customers::access::readable(conn, p, &input.customer_id)?;
     let unit_id = input.unit_id.clone().unwrap_or_else(|| p.unit_id.clone());
     unit_in_scope(conn, p, "unit_id", &unit_id)?;
@@ -125,6 +124,21 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx<'_>, p: &Principal, input: NewT
     if let Some(pid) = &input.purchase_id {
         purchase_of(conn, &input.customer_id, pid)?;
     }
+    create_as(conn, ctx, &p.actor(), NewTicket { unit_id: Some(unit_id), ..input })
+}
+
+/// Opens a ticket whose customer, unit and assignee were checked (`create` for staff, the
+/// customer's own link for self-service).
+pub fn create_as(
+    conn: &mut DbConnection,
+    ctx: &Ctx<'_>,
+    actor: &Actor,
+    input: NewTicket,
+) -> Result<TicketRow, ApiError> {
+    use validator::Validate;
+    input.validate()?;
+    let subject = text(Some(&input.subject)).ok_or_else(|| ApiError::field("subject", "blank"))?;
+    let unit_id = input.unit_id.clone().ok_or_else(|| ApiError::field("unit_id", "required"))?;
     let strategy = crate::tiers::service::strategy_of(conn, &input.customer_id)?.strategy;
     let asked = input.priority.unwrap_or(Priority::Normal);
     let priority =
@@ -163,7 +177,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx<'_>, p: &Principal, input: NewT
         sla_state: "on_track".into(),
         satisfaction: None,
         revisit_at: None,
-        created_by: p.id.clone(),
+        created_by: actor.id.clone().unwrap_or_default(),
         created_at: ctx.at,
         updated_at: ctx.at,
         closed_at: None,
@@ -174,19 +188,19 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx<'_>, p: &Principal, input: NewT
         "kind": row.kind, "channel": row.channel, "priority": row.priority, "sla_class": row.sla_class,
         "green_channel": row.green_channel, "asked_priority": asked.as_str(),
     });
-    event(conn, ctx.cipher, &row.id, Some(&p.id), Entry { kind: "created", public: true, body: None, data })?;
+    event(conn, ctx.cipher, &row.id, actor.id.as_deref(), Entry { kind: "created", public: true, body: None, data })?;
     if let Some(a) = &row.assignee_id {
         event(
             conn,
             ctx.cipher,
             &row.id,
-            Some(&p.id),
+            actor.id.as_deref(),
             Entry { kind: "assignment", public: false, body: None, data: serde_json::json!({ "to": a }) },
         )?;
         notify::send(conn, a, "ticket.assigned", &row.id, serde_json::json!({ "kind": row.kind }))?;
     }
     outbox(conn, Topic::TicketCreated, &row)?;
-    audit::append(conn, &p.actor(), Event::new("ticket.create", "customer", Some(&row.customer_id)))?;
+    audit::append(conn, actor, Event::new("ticket.create", "customer", Some(&row.customer_id)))?;
     Ok(row)
 }
 
@@ -241,6 +255,22 @@ pub fn parse(row: &TicketRow) -> Result<(TicketKind, TicketStatus), ApiError> {
     let kind = TicketKind::parse(&row.kind).ok_or_else(|| ApiError::Internal("stored ticket kind".into()))?;
     let status = TicketStatus::parse(&row.status).ok_or_else(|| ApiError::Internal("stored ticket status".into()))?;
     Ok((kind, status))
+}
+
+/// Reopened: counted, open again, its resolution clock started afresh.
+pub fn reopen(ctx: &Ctx<'_>, t: &mut TicketRow) {
+    t.reopen_count += 1;
+    t.closed_at = None;
+    restart(ctx, t);
+}
+
+/// The outbox event of a step and the assignee's notification.
+pub fn announce(conn: &mut DbConnection, topic: Topic, t: &TicketRow) -> Result<(), ApiError> {
+    outbox(conn, topic, t)?;
+    if let Some(a) = &t.assignee_id {
+        notify::send(conn, a, topic.as_str(), &t.id, serde_json::json!({ "kind": t.kind }))?;
+    }
+    Ok(())
 }
 
 /// A reopened ticket's resolution clock starts again from now, with the targets its policy
@@ -298,10 +328,8 @@ pub fn transition(
             t.satisfaction = input.satisfaction.or(t.satisfaction);
         }
         TicketStatus::Reopened => {
-            t.reopen_count += 1;
-            t.closed_at = None;
             t.satisfaction = input.satisfaction.or(t.satisfaction);
-            restart(ctx, &mut t);
+            reopen(ctx, &mut t);
         }
         _ => {}
     }
@@ -349,13 +377,11 @@ pub fn transition(
         TicketStatus::Closed => Some(Topic::TicketClosed),
         _ => None,
     };
-    if let Some(topic) = topic {
-        outbox(conn, topic, &t)?;
-        if topic != Topic::TicketAssigned {
-            if let Some(a) = &t.assignee_id {
-                notify::send(conn, a, topic.as_str(), &t.id, serde_json::json!({ "kind": t.kind }))?;
-            }
-        }
+    match topic {
+        // The assignee heard of the assignment above.
+        Some(Topic::TicketAssigned) => outbox(conn, Topic::TicketAssigned, &t)?,
+        Some(topic) => announce(conn, topic, &t)?,
+        None => {}
     }
     let event = Event::new("ticket.transition", "customer", Some(&t.customer_id)).fields(&["status"]);
     audit::append(conn, &actor.actor(), event)?;

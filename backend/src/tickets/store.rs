@@ -150,6 +150,15 @@ pub fn list(
     q.order(tickets::id.desc()).limit(limit).select(TicketRow::as_select()).load(conn)
 }
 
+/// Newest first with no scope: the customer's own tickets through their link (`customer_id` set).
+pub fn list_unscoped(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<TicketRow>> {
+    let mut q = tickets::table.select(TicketRow::as_select()).into_boxed();
+    if let Some(c) = &f.customer_id {
+        q = q.filter(tickets::customer_id.eq(c.clone()));
+    }
+    q.order(tickets::id.desc()).limit(limit).load(conn)
+}
+
 pub fn count(conn: &mut DbConnection, scope: &Scope, viewer: &str, f: &Filter) -> QueryResult<i64> {
     filtered(scope, viewer, f).count().get_result(conn)
 }

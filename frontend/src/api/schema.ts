@@ -815,6 +815,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/ticket-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A link for the customer's own ticket page (by SMS or email, or handed to their mobile app):
+         *     its own audience, so it opens no consent page and a consent link opens no tickets. Audited.
+         */
+        post: operations["issue_ticket_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/tier": {
         parameters: {
             query?: never;
@@ -1581,6 +1601,78 @@ export interface paths {
          *     signed receipt.
          */
         post: operations["self_service_choose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-service/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's tickets through their link, newest first (`Authorization: Bearer <link>`). */
+        get: operations["self_service_tickets"];
+        put?: never;
+        /** The customer opens an inquiry or a complaint through their link. */
+        post: operations["self_service_open_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-service/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the customer's tickets with what they may see of its timeline (404 for another's). */
+        get: operations["self_service_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-service/tickets/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer rates the answer (1–5) once it was given; a complaint rated 1–2 is reopened.
+         *     Before the answer: 409 `rating_not_open`.
+         */
+        post: operations["self_service_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-service/tickets/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The customer replies on their ticket. */
+        post: operations["self_service_reply"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3095,6 +3187,11 @@ export interface components {
             rfm?: string | null;
             run_id: string;
         };
+        CustomerRating: {
+            comment?: string | null;
+            /** Format: int32 */
+            satisfaction: number;
+        };
         /** @description A customer as another record refers to it. */
         CustomerRef: {
             id: string;
@@ -3103,6 +3200,9 @@ export interface components {
             /** @description Masked for the caller's role. */
             name: string;
             unit_id: string;
+        };
+        CustomerReply: {
+            body: string;
         };
         /**
          * @description A customer's strategy: the most demanding of the classes they are in (lowest priority number,
@@ -3113,6 +3213,27 @@ export interface components {
         CustomerStrategy: components["schemas"]["Strategy"] & {
             /** @description The classes combined. */
             classes: string[];
+        };
+        /** @description A ticket as its customer sees it: no staff names, no internal notes, no SLA internals. */
+        CustomerTicket: {
+            /** @description The customer may rate now (the answer was given, or the ticket is closed). */
+            can_rate: boolean;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            kind: components["schemas"]["TicketKind"];
+            /** Format: int32 */
+            satisfaction?: number | null;
+            status: components["schemas"]["TicketStatus"];
+            subject: string;
+            /** @description Only what is shown to the customer, oldest first (staff-only entries left out). */
+            timeline: components["schemas"]["TimelineEvent"][];
+        };
+        CustomerTicketInput: {
+            channel?: null | components["schemas"]["SelfServiceChannel"];
+            description?: string | null;
+            kind: components["schemas"]["SelfServiceKind"];
+            subject: string;
         };
         /**
          * @description A customer's tier and why: the measures, their percentiles, the weights, the score and the
@@ -4260,10 +4381,20 @@ export interface components {
         SegmentRuleNot: {
             not: components["schemas"]["SegmentRule"];
         };
+        /**
+         * @description Where they write from: the web page or a mobile app acting for them.
+         * @enum {string}
+         */
+        SelfServiceChannel: "website" | "app";
         SelfServiceChoice: {
             granted: boolean;
             purpose: components["schemas"]["Purpose"];
         };
+        /**
+         * @description What a customer may open themselves.
+         * @enum {string}
+         */
+        SelfServiceKind: "inquiry" | "complaint";
         /** @description The recorded choice and its signed receipt. */
         SelfServiceResult: {
             consent: components["schemas"]["Consent"];
@@ -6726,6 +6857,42 @@ export interface operations {
             };
         };
     };
+    issue_ticket_link: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueLink"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentLink"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_customer_tier: {
         parameters: {
             query?: never;
@@ -8497,6 +8664,168 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SelfServiceResult"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    self_service_tickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTicket"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    self_service_open_ticket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerTicketInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTicket"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    self_service_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTicket"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    self_service_rate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerRating"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTicket"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    self_service_reply: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerReply"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTicket"];
                 };
             };
             "4XX": {
@@ -10560,6 +10889,8 @@ export const segmentRuleOneOf20FieldValues: ReadonlyArray<Extract<FlattenedDeepR
 export const segmentRuleOneOf20OpValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
     op: unknown;
 }>["op"]> = ["gt", "gte", "lt", "lte", "eq"];
+export const selfServiceChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SelfServiceChannel"]> = ["website", "app"];
+export const selfServiceKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SelfServiceKind"]> = ["inquiry", "complaint"];
 export const severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Severity"]> = ["low", "medium", "high", "critical"];
 export const slaClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SlaClass"]> = ["urgent", "priority", "standard"];
 export const slaClockValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SlaClock"]> = ["always", "business"];

@@ -329,3 +329,85 @@ async fn scope_and_green_channel(app: TestApp) {
     assert_eq!(r.body["errors"][0]["field"], "end_minute");
 }
 both!(scope_and_green_channel, scope_and_green_channel);
+
+/// A customer through their own link: opens a complaint, sees only what is shown to them,
+/// replies, rates 2 once the answer is given — and the complaint is reopened.
+async fn a_customer_rates_through_their_link(app: TestApp) {
+    let w = world(&app).await;
+    let c = customer(&app, &w.manager, "孙八", "13500135000").await;
+    let other = customer(&app, &w.manager, "周九", "13400134000").await;
+    let link = app.post(&format!("/api/v1/customers/{c}/ticket-links"), &w.agent, json!({})).await.expect(201).body;
+    let token = link["token"].as_str().unwrap().to_owned();
+    assert!(link["url"].as_str().unwrap().starts_with("/self-service/tickets#"));
+    // A ticket link is no consent link, and a staff token is no link.
+    app.get("/api/v1/self-service/consents", &token).await.problem(401);
+    app.get("/api/v1/self-service/tickets", &w.agent).await.problem(401);
+
+    let body =
+        json!({"kind": "complaint", "channel": "app", "subject": "安装师傅未按约上门", "description": "约好周六上午"});
+    let t = app.post("/api/v1/self-service/tickets", &token, body).await.expect(201).body;
+    let id = t["id"].as_str().unwrap().to_owned();
+    assert_eq!((t["status"].as_str(), t["can_rate"].as_bool()), (Some("new"), Some(false)));
+    // Staff see it in their unit's queue, opened on the app channel, by the customer.
+    let staff = app.get(&format!("/api/v1/tickets/{id}"), &w.agent).await.expect(200).body;
+    assert_eq!((staff["channel"].as_str(), staff["created_by"].as_str()), (Some("app"), Some(c.as_str())));
+    // Too early to rate.
+    let r = app
+        .post(&format!("/api/v1/self-service/tickets/{id}/rating"), &token, json!({"satisfaction": 5}))
+        .await
+        .problem(409);
+    assert_eq!(r.body["code"], "rating_not_open");
+
+    let me = app.get("/api/v1/me", &w.agent).await.expect(200).body["id"].as_str().unwrap().to_owned();
+    step(&app, &w.agent, &id, json!({"to": "investigating"})).await;
+    step(
+        &app,
+        &w.agent,
+        &id,
+        json!({"to": "assigned", "assignee_id": me, "findings": "排班冲突", "cause": "schedule"}),
+    )
+    .await;
+    app.post(&format!("/api/v1/tickets/{id}/comments"), &w.agent, json!({"body": "内部：师傅请假"})).await.expect(201);
+    app.post(&format!("/api/v1/tickets/{id}/comments"), &w.agent, json!({"body": "已改约周日上午", "public": true}))
+        .await
+        .expect(201);
+    step(&app, &w.agent, &id, json!({"to": "resolving"})).await;
+    step(&app, &w.agent, &id, json!({"to": "awaiting_feedback", "solution": "周日上门完成安装"})).await;
+
+    let mine = app.get(&format!("/api/v1/self-service/tickets/{id}"), &token).await.expect(200).body;
+    let bodies: Vec<&str> = mine["timeline"].as_array().unwrap().iter().filter_map(|e| e["body"].as_str()).collect();
+    assert!(bodies.contains(&"已改约周日上午") && bodies.contains(&"周日上门完成安装"), "{bodies:?}");
+    assert!(!bodies.contains(&"内部：师傅请假") && !bodies.contains(&"排班冲突"), "staff-only entries stay hidden");
+    assert_eq!(mine["can_rate"], true);
+    app.post(&format!("/api/v1/self-service/tickets/{id}/replies"), &token, json!({"body": "还是没装好"}))
+        .await
+        .expect(201);
+    let rated = app
+        .post(
+            &format!("/api/v1/self-service/tickets/{id}/rating"),
+            &token,
+            json!({"satisfaction": 2, "comment": "不满意"}),
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!((rated["status"].as_str(), rated["satisfaction"].as_i64()), (Some("reopened"), Some(2)));
+    let staff = app.get(&format!("/api/v1/tickets/{id}"), &w.agent).await.expect(200).body;
+    assert_eq!((staff["status"].as_str(), staff["reopen_count"].as_i64()), (Some("reopened"), Some(1)));
+    assert!(staff["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "reply" && e["body"] == "还是没装好"));
+    assert_eq!(app.count("outbox WHERE topic = 'ticket.reopened'"), 1);
+    // Another customer's ticket is none of this link's business.
+    let theirs = app
+        .post(
+            "/api/v1/tickets",
+            &w.agent,
+            json!({"customer_id": other, "kind": "inquiry", "channel": "hotline", "subject": "x"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    app.get(&format!("/api/v1/self-service/tickets/{}", theirs["id"].as_str().unwrap()), &token).await.problem(404);
+    let list = app.get("/api/v1/self-service/tickets", &token).await.expect(200).body;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+both!(a_customer_rates_through_their_link, a_customer_rates_through_their_link);
