@@ -42,6 +42,7 @@ pub struct Summary {
     pub merge_snapshots_updated: u64,
     #[serde(default)]
     pub job_files_updated: u64,
+    pub tickets_updated: u64,
     /// Rows changed by a request while the job ran (they were written with the newest keys).
     pub skipped_as_changed: u64,
 }
@@ -169,6 +170,7 @@ pub fn run(
     }
 
     s.job_files_updated = crate::jobs::files::reseal_all(conn, cipher)?;
+    s.tickets_updated = crate::tickets::reseal::reseal_all(conn, cipher)?;
 
     audit::append(conn, &p.actor(), Event::new("keys.reencrypt", "job", Some(&job.id)))?;
     Ok(serde_json::to_value(s)?)

@@ -14,18 +14,24 @@ pub struct Stale {
     pub merge_snapshots: i64,
     /// Sealed job files and their parts (uploads and exports, kept for days).
     pub job_files: i64,
+    /// Ticket subjects, descriptions and timeline texts.
+    pub tickets: i64,
 }
 
 impl Stale {
     pub fn total(&self) -> i64 {
-        self.customers + self.webhooks + self.merge_snapshots + self.job_files
+        self.customers + self.webhooks + self.merge_snapshots + self.job_files + self.tickets
     }
 }
 
 /// Counts the values under the `old` field keys. A full scan, for an operator's status page and
 /// the retirement check, never on a request path.
 pub fn stale(conn: &mut DbConnection, old: &[String]) -> QueryResult<Stale> {
-    let mut s = Stale { job_files: crate::jobs::files::sealed_with(conn, old)?, ..Stale::default() };
+    let mut s = Stale {
+        job_files: crate::jobs::files::sealed_with(conn, old)?,
+        tickets: crate::tickets::reseal::sealed_with(conn, old)?,
+        ..Stale::default()
+    };
     for kid in old {
         let p = format!("{kid}:%");
         s.customers += customers::table

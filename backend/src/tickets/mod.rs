@@ -9,6 +9,7 @@ pub mod handover;
 pub mod holidays;
 pub mod model;
 pub mod notify;
+pub mod reseal;
 pub mod routes;
 pub mod self_routes;
 pub mod self_service;

@@ -4587,6 +4587,11 @@ export interface components {
             job_files: number;
             /** Format: int64 */
             merge_snapshots: number;
+            /**
+             * Format: int64
+             * @description Ticket subjects, descriptions and timeline texts.
+             */
+            tickets: number;
             /** Format: int64 */
             webhooks: number;
         };

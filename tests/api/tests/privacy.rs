@@ -100,6 +100,13 @@ async fn deletion_leaves_no_personal_value(app: TestApp) {
     let id = someone(&app, &w.manager).await;
     let bystander = someone(&app, &w.manager).await;
     consent(&app, &w.agent, &id, "marketing_sms", true).await;
+    // A complaint in the customer's own words, with a comment on its timeline.
+    let body = json!({"customer_id": id, "kind": "complaint", "channel": "hotline", "subject": format!("{NAME}投诉"), "description": ADDRESS});
+    let ticket =
+        app.post("/api/v1/tickets", &w.manager, body).await.expect(201).body["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/tickets/{ticket}/comments"), &w.manager, json!({"body": format!("致电{MOBILE}")}))
+        .await
+        .expect(201);
     let before = kpis(&app);
     assert!(contains(&everything(&app), NAME), "the probe finds the name while it is stored");
 
@@ -129,6 +136,13 @@ async fn deletion_leaves_no_personal_value(app: TestApp) {
     let found = app.get(&format!("/api/v1/customers?mobile={MOBILE}"), &w.manager).await.expect(200).body;
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "only the bystander, who shares the mobile, remains");
     assert_eq!(found["items"][0]["id"], bystander.as_str());
+    // The ticket stays for the statistics, without its words.
+    let t = app.get(&format!("/api/v1/tickets/{ticket}"), &w.manager).await.expect(200).body;
+    assert_eq!(
+        (t["subject"].as_str(), t["description"].as_str(), t["kind"].as_str()),
+        (Some(""), None, Some("complaint"))
+    );
+    assert!(t["timeline"].as_array().unwrap().iter().all(|e| e["body"].is_null()), "{t}");
 
     // Erase the bystander too, then nothing of either is left anywhere.
     let req = request(&app, &w.agent, &bystander, "deletion").await;

@@ -1,11 +1,14 @@
 //! Erasure by anonymisation (PRV-8, retention): clear values and blind indexes are destroyed,
 //! free text about the person is blanked, and what statistics need stays — the customer row
-//! (unit, type, source, gender, region, dates), purchases and their amounts, consent history.
+//! (unit, type, source, gender, region, dates), purchases and their amounts, consent history,
+//! tickets without their words.
 //! One transaction: either the whole person is gone or nothing changed.
 
 use diesel::prelude::*;
 
-use crate::db::schema::{contacts, customer_merges, customer_verifications, customers, feedback, preferences};
+use crate::db::schema::{
+    contacts, customer_merges, customer_verifications, customers, feedback, preferences, ticket_events, tickets,
+};
 use crate::db::{now, DbConnection};
 use crate::error::ApiError;
 
@@ -51,6 +54,18 @@ pub fn anonymise(conn: &mut DbConnection, customer_id: &str) -> Result<bool, Api
     diesel::update(contacts::table.filter(contacts::customer_id.eq(customer_id)))
         .set(contacts::summary.eq(""))
         .execute(conn)?;
+    // Tickets stay for the statistics (type, channel, times, satisfaction); their words go.
+    diesel::update(tickets::table.filter(tickets::customer_id.eq(customer_id)))
+        .set((tickets::subject.eq(""), tickets::description.eq(None::<String>), tickets::cause.eq(None::<String>)))
+        .execute(conn)?;
+    diesel::update(
+        ticket_events::table.filter(
+            ticket_events::ticket_id
+                .eq_any(tickets::table.filter(tickets::customer_id.eq(customer_id)).select(tickets::id)),
+        ),
+    )
+    .set(ticket_events::body.eq(None::<String>))
+    .execute(conn)?;
     // Merge snapshots hold the record as it was; after erasure there is nothing to restore.
     diesel::update(
         customer_merges::table
