@@ -154,7 +154,8 @@ impl Permission {
     }
 }
 
-/// Scopes an API key may carry (integrations never manage users or keys, nor read people).
+/// Scopes an API key may carry (integrations never manage users or keys, nor read customer
+/// records; a ticket key sees the customers of its unit's tickets masked).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum GrantableScope {
     #[serde(rename = "org:read")]
@@ -163,6 +164,12 @@ pub enum GrantableScope {
     JobsRead,
     #[serde(rename = "audit:read")]
     AuditRead,
+    /// A hotline (CTI) or chat platform following tickets of its unit.
+    #[serde(rename = "tickets:read")]
+    TicketsRead,
+    /// The same platform opening tickets and adding to their timelines.
+    #[serde(rename = "tickets:write")]
+    TicketsWrite,
 }
 
 impl GrantableScope {
@@ -171,6 +178,8 @@ impl GrantableScope {
             GrantableScope::OrgRead => Permission::OrgRead.scope(),
             GrantableScope::JobsRead => Permission::JobsRead.scope(),
             GrantableScope::AuditRead => Permission::AuditRead.scope(),
+            GrantableScope::TicketsRead => Permission::TicketsRead.scope(),
+            GrantableScope::TicketsWrite => Permission::TicketsWrite.scope(),
         }
     }
 }

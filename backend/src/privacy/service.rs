@@ -159,7 +159,7 @@ pub fn copy(conn: &mut DbConnection, cipher: &FieldCipher, p: &Principal, id: &s
         "feedback": feedback,
         "contacts": contacts,
         "shares": shares,
-        "tickets": [],
+        "tickets": crate::tickets::views::privacy_copy(conn, cipher, &row.id, COPY_LIMIT)?,
     }))
 }
 

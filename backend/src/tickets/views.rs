@@ -126,3 +126,26 @@ pub fn detail(
     let ticket = tickets(conn, cipher, p, vec![row])?.pop().ok_or(ApiError::NotFound)?;
     Ok(TicketDetail { ticket, timeline: timeline(conn, cipher, &id, false)? })
 }
+
+/// The customer's tickets for their privacy copy (an access request): each with its words and
+/// its whole timeline, newest ticket first.
+pub fn privacy_copy(
+    conn: &mut DbConnection,
+    cipher: &FieldCipher,
+    customer_id: &str,
+    limit: i64,
+) -> Result<Vec<serde_json::Value>, ApiError> {
+    let filter = store::Filter { customer_id: Some(customer_id.to_owned()), ..Default::default() };
+    store::list_unscoped(conn, &filter, limit)?
+        .into_iter()
+        .map(|r| {
+            Ok(serde_json::json!({
+                "id": r.id, "kind": r.kind, "channel": r.channel, "status": r.status,
+                "subject": open(cipher, "tickets", "subject", &r.id, &r.subject)?,
+                "description": r.description.as_deref().map(|d| open(cipher, "tickets", "description", &r.id, d)).transpose()?,
+                "satisfaction": r.satisfaction, "created_at": r.created_at.and_utc(), "closed_at": r.closed_at.map(|t| t.and_utc()),
+                "timeline": timeline(conn, cipher, &r.id, false)?,
+            }))
+        })
+        .collect()
+}

@@ -3400,10 +3400,11 @@ export interface components {
             username: string;
         };
         /**
-         * @description Scopes an API key may carry (integrations never manage users or keys, nor read people).
+         * @description Scopes an API key may carry (integrations never manage users or keys, nor read customer
+         *     records; a ticket key sees the customers of its unit's tickets masked).
          * @enum {string}
          */
-        GrantableScope: "org:read" | "jobs:read" | "audit:read";
+        GrantableScope: "org:read" | "jobs:read" | "audit:read" | "tickets:read" | "tickets:write";
         Health: {
             status: string;
         };
@@ -10708,7 +10709,7 @@ export const exportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const familyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Family"]> = ["*", "customer.*"];
 export const feedbackKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedbackKind"]> = ["opinion", "suggestion", "complaint"];
 export const genderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Gender"]> = ["male", "female"];
-export const grantableScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GrantableScope"]> = ["org:read", "jobs:read", "audit:read"];
+export const grantableScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GrantableScope"]> = ["org:read", "jobs:read", "audit:read", "tickets:read", "tickets:write"];
 export const incidentCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IncidentCategory"]> = ["leak", "tampering", "loss", "unauthorised_access", "other"];
 export const incidentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IncidentStatus"]> = ["open", "contained", "closed"];
 export const incomeBandValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IncomeBand"]> = ["low", "lower_middle", "middle", "upper_middle", "high"];

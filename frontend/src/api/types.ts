@@ -38,4 +38,10 @@ export const TOPIC_FILTERS = [
   'consent.changed',
   'user.offboarded',
 ] as const satisfies readonly TopicFilter[];
-export const GRANTABLE_SCOPES = ['org:read', 'jobs:read', 'audit:read'] as const satisfies readonly GrantableScope[];
+export const GRANTABLE_SCOPES = [
+  'org:read',
+  'jobs:read',
+  'audit:read',
+  'tickets:read',
+  'tickets:write',
+] as const satisfies readonly GrantableScope[];

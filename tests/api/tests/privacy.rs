@@ -165,6 +165,10 @@ async fn access_and_withdrawal_requests(app: TestApp) {
     let id = someone(&app, &w.manager).await;
     consent(&app, &w.agent, &id, "marketing_sms", true).await;
     consent(&app, &w.agent, &id, "profiling", true).await;
+    let body = json!({"customer_id": id, "kind": "complaint", "channel": "email", "subject": "账单有误", "description": "三月多扣了 20 元"});
+    let ticket =
+        app.post("/api/v1/tickets", &w.manager, body).await.expect(201).body["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/tickets/{ticket}/comments"), &w.manager, json!({"body": "已核实"})).await.expect(201);
 
     let access = request(&app, &w.agent, &id, "access").await;
     let due = chrono::DateTime::parse_from_rfc3339(access["due_at"].as_str().unwrap()).unwrap();
@@ -179,6 +183,13 @@ async fn access_and_withdrawal_requests(app: TestApp) {
     assert_eq!(copy["preferences"].as_array().unwrap().len(), 1);
     assert_eq!(copy["contacts"].as_array().unwrap().len(), 1);
     assert!(copy["shares"].as_array().unwrap().is_empty());
+    // The customer's complaints, in their words and with what was noted on them.
+    assert_eq!(copy["tickets"][0]["id"], ticket.as_str());
+    assert_eq!(
+        (copy["tickets"][0]["subject"].as_str(), copy["tickets"][0]["description"].as_str()),
+        (Some("账单有误"), Some("三月多扣了 20 元"))
+    );
+    assert!(copy["tickets"][0]["timeline"].as_array().unwrap().iter().any(|e| e["body"] == "已核实"));
     app.get(&format!("/api/v1/privacy-requests/{aid}/copy"), &w.agent).await.problem(403);
     assert_eq!(complete(&app, &w.compliance, &access).await["status"], "completed");
     let again = format!("/api/v1/privacy-requests/{aid}/complete");

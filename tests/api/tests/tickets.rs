@@ -411,3 +411,28 @@ async fn a_customer_rates_through_their_link(app: TestApp) {
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
 both!(a_customer_rates_through_their_link, a_customer_rates_through_their_link);
+
+/// A hotline (CTI) opens tickets with a key scoped to tickets: a retried create with the same
+/// `Idempotency-Key` makes one ticket; the key reads no customer records and sees them masked.
+async fn a_hotline_opens_tickets_with_a_scoped_key(app: TestApp) {
+    let w = world(&app).await;
+    let c = customer(&app, &w.manager, "吴十", "13300133000").await;
+    let body = json!({"name": "cti", "scopes": ["tickets:read", "tickets:write"], "unit_id": w.s1});
+    let key = app.post("/api/v1/api-keys", &w.admin, body).await.expect(201).body["key"].as_str().unwrap().to_owned();
+    let body = json!({"customer_id": c, "kind": "inquiry", "channel": "hotline", "subject": "来电咨询套餐"});
+    let retry = [("Idempotency-Key", "call-2026-0001")];
+    let first = app.send("POST", "/api/v1/tickets", Some(&key), Some(body.clone()), &retry).await.expect(201);
+    let again = app.send("POST", "/api/v1/tickets", Some(&key), Some(body), &retry).await.expect(201);
+    assert_eq!(first.body["id"], again.body["id"]);
+    assert_eq!(again.header("idempotency-replayed").as_deref(), Some("true"));
+    assert_eq!(app.count(&format!("tickets WHERE customer_id = '{c}'")), 1);
+    assert_ne!(first.body["customer"]["name"], "吴十", "masked for an integration");
+    app.get(&format!("/api/v1/customers/{c}"), &key).await.problem(403);
+    let id = first.body["id"].as_str().unwrap();
+    app.post(&format!("/api/v1/tickets/{id}/comments"), &key, json!({"body": "通话录音已归档"})).await.expect(201);
+    // Another subsidiary's customer is out of the key's reach.
+    let theirs = customer(&app, &w.other_manager, "郑十一", "13200132000").await;
+    let body = json!({"customer_id": theirs, "kind": "inquiry", "channel": "hotline", "subject": "x"});
+    app.post("/api/v1/tickets", &key, body).await.problem(404);
+}
+both!(a_hotline_opens_tickets_with_a_scoped_key, a_hotline_opens_tickets_with_a_scoped_key);
