@@ -207,4 +207,6 @@ pub struct QueueCounts {
     pub unassigned: i64,
     pub breaching_soon: i64,
     pub overdue: i64,
+    /// Revisits planned for me, not yet done.
+    pub revisits: i64,
 }

@@ -16,8 +16,17 @@ use crate::state::AppState;
 
 crate::text_enum!(
     /// mine: assigned to me; unit: my scope's; unassigned; breaching: due within the hour and
-    /// not breached yet; overdue: past due. All but `all` are open tickets.
-    Queue { All => "all", Mine => "mine", Unit => "unit", Unassigned => "unassigned", Breaching => "breaching", Overdue => "overdue" }
+    /// not breached yet; overdue: past due; revisits: follow-up calls and visits planned for me.
+    /// All but `all` are open tickets.
+    Queue {
+        All => "all",
+        Mine => "mine",
+        Unit => "unit",
+        Unassigned => "unassigned",
+        Breaching => "breaching",
+        Overdue => "overdue",
+        Revisits => "revisits",
+    }
 );
 
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
@@ -47,6 +56,7 @@ fn queue_filter(queue: Queue, me: &str, now: chrono::NaiveDateTime) -> Filter {
         Queue::Unassigned => Filter { unassigned: true, ..open },
         Queue::Breaching => Filter { breaching_before: Some(now + chrono::Duration::minutes(SOON_MINUTES)), ..open },
         Queue::Overdue => Filter { overdue_at: Some(now), ..open },
+        Queue::Revisits => Filter { kind: Some("revisit".into()), assignee_id: Some(me.to_owned()), ..open },
     }
 }
 
@@ -101,7 +111,7 @@ pub async fn list_tickets(
     let (limit, before) = (page.limit()?, page.cursor()?);
     let mut f = queue_filter(q.queue.unwrap_or(Queue::All), &p.id, state.clock.now());
     f.status = q.status.map(|s| s.as_str().to_owned());
-    f.kind = q.kind.map(|s| s.as_str().to_owned());
+    f.kind = q.kind.map(|s| s.as_str().to_owned()).or(f.kind);
     f.priority = q.priority.map(|s| s.as_str().to_owned());
     f.channel = q.channel.map(|s| s.as_str().to_owned());
     f.customer_id = q.customer_id;
@@ -137,6 +147,7 @@ pub async fn count_ticket_queues(state: web::Data<AppState>, p: Principal) -> Re
                 unassigned: n(Queue::Unassigned)?,
                 breaching_soon: n(Queue::Breaching)?,
                 overdue: n(Queue::Overdue)?,
+                revisits: n(Queue::Revisits)?,
             })
         })
         .await?;

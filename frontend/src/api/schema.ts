@@ -4090,10 +4090,11 @@ export interface components {
         QualityField: "name" | "gender" | "birth_date" | "national_id" | "mobile" | "email" | "address" | "occupation" | "income_band";
         /**
          * @description mine: assigned to me; unit: my scope's; unassigned; breaching: due within the hour and
-         *     not breached yet; overdue: past due. All but `all` are open tickets.
+         *     not breached yet; overdue: past due; revisits: follow-up calls and visits planned for me.
+         *     All but `all` are open tickets.
          * @enum {string}
          */
-        Queue: "all" | "mine" | "unit" | "unassigned" | "breaching" | "overdue";
+        Queue: "all" | "mine" | "unit" | "unassigned" | "breaching" | "overdue" | "revisits";
         /** @description Queue sizes, for the queue page's live counts. */
         QueueCounts: {
             /** Format: int64 */
@@ -4102,6 +4103,11 @@ export interface components {
             mine: number;
             /** Format: int64 */
             overdue: number;
+            /**
+             * Format: int64
+             * @description Revisits planned for me, not yet done.
+             */
+            revisits: number;
             /** Format: int64 */
             unassigned: number;
             /** Format: int64 */
@@ -10723,7 +10729,7 @@ export const principalKindValues: ReadonlyArray<FlattenedDeepRequired<components
 export const priorityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Priority"]> = ["low", "normal", "high", "urgent"];
 export const purposeOneOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Purpose"]> = ["marketing_sms", "marketing_email", "marketing_phone", "marketing_push", "profiling", "intra_group_sharing", "sensitive_pi"];
 export const qualityFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QualityField"]> = ["name", "gender", "birth_date", "national_id", "mobile", "email", "address", "occupation", "income_band"];
-export const queueValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Queue"]> = ["all", "mine", "unit", "unassigned", "breaching", "overdue"];
+export const queueValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Queue"]> = ["all", "mine", "unit", "unassigned", "breaching", "overdue", "revisits"];
 export const requestKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestKind"]> = ["access", "correction", "withdrawal", "deletion"];
 export const requestStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestStatus"]> = ["open", "completed", "rejected"];
 export const revealFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RevealField"]> = ["national_id", "mobile", "email", "address", "birth_date", "name"];

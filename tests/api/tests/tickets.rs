@@ -107,8 +107,20 @@ async fn complaint_walks_every_status(app: TestApp) {
     .await;
     step(&app, &w.agent, &id, json!({"to": "resolving"})).await;
     step(&app, &w.agent, &id, json!({"to": "awaiting_feedback", "solution": "更换机顶盒"})).await;
-    let t = step(&app, &w.agent, &id, json!({"to": "closed", "feedback": "客户满意", "satisfaction": 5})).await;
+    let body = json!({"to": "closed", "feedback": "客户满意", "satisfaction": 5, "revisit_after_days": 3});
+    let t = step(&app, &w.agent, &id, body).await;
     assert_eq!((t["status"].as_str(), t["satisfaction"].as_i64()), (Some("closed"), Some(5)));
+    // The revisit planned on closing waits in the agent's revisit queue, due three days later.
+    let revisits = app.get("/api/v1/tickets?queue=revisits", &w.agent).await.expect(200).body;
+    let revisit = revisits["items"][0].clone();
+    assert_eq!((revisit["kind"].as_str(), revisit["parent_id"].as_str()), (Some("revisit"), Some(id.as_str())));
+    assert_eq!(at(&revisit["revisit_at"]), utc("2026-03-05 10:00"));
+    assert_eq!(app.get("/api/v1/tickets/counts", &w.agent).await.expect(200).body["revisits"], 1);
+    let rid = revisit["id"].as_str().unwrap();
+    let done =
+        step(&app, &w.agent, rid, json!({"to": "closed", "feedback": "回访：已正常使用", "satisfaction": 5})).await;
+    assert_eq!(done["status"], "closed");
+    assert_eq!(app.get("/api/v1/tickets/counts", &w.agent).await.expect(200).body["revisits"], 0);
     assert_eq!(t["next"], json!(["reopened"]));
     let r = app
         .post(&format!("/api/v1/tickets/{id}/transitions"), &w.agent, json!({"to": "investigating"}))
@@ -149,9 +161,10 @@ async fn complaint_walks_every_status(app: TestApp) {
     let leaked = app.count("tickets WHERE subject LIKE '%机顶盒%' OR description LIKE '%机顶盒%'");
     assert_eq!(leaked, 0, "subject and description are encrypted at rest");
     assert_eq!(app.count("ticket_events WHERE body LIKE '%线路%'"), 0);
-    assert_eq!(app.count("ticket_events WHERE body IS NOT NULL"), 8, "findings ×2, cause ×2, solution ×2, feedback ×2");
-    assert_eq!(app.count("outbox WHERE topic = 'ticket.closed'"), 1);
-    assert_eq!(app.count("outbox WHERE topic = 'ticket.reopened'"), 1);
+    let notes = app.count("ticket_events WHERE body IS NOT NULL");
+    assert_eq!(notes, 9, "findings ×2, cause ×2, solution ×2, feedback ×2, the revisit's outcome");
+    assert_eq!(app.count(&format!("outbox WHERE topic = 'ticket.closed' AND aggregate_id = '{id}'")), 1);
+    assert_eq!(app.count(&format!("outbox WHERE topic = 'ticket.reopened' AND aggregate_id = '{id}'")), 1);
 }
 both!(complaint_walks_every_status, complaint_walks_every_status);
 

@@ -14,7 +14,7 @@ export type Queue = components['schemas']['Queue'];
 export type NewTicket = components['schemas']['NewTicket'];
 export type Transition = components['schemas']['Transition'];
 
-export const QUEUES = ['mine', 'unit', 'unassigned', 'breaching', 'overdue', 'all'] satisfies Queue[];
+export const QUEUES = ['mine', 'unit', 'unassigned', 'breaching', 'overdue', 'revisits', 'all'] satisfies Queue[];
 export const KINDS = ['complaint', 'inquiry', 'repair', 'installation', 'revisit', 'other'] satisfies TicketKind[];
 export const CHANNELS = ['hotline', 'website', 'email', 'social', 'chat', 'in_person', 'app'] satisfies Channel[];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] satisfies Priority[];

@@ -19,16 +19,17 @@ export function useMinuteClock(): number {
   return now;
 }
 
-const COUNTED: Partial<Record<Queue, 'mine' | 'unit' | 'unassigned' | 'breaching_soon' | 'overdue'>> = {
+const COUNTED: Partial<Record<Queue, 'mine' | 'unit' | 'unassigned' | 'breaching_soon' | 'overdue' | 'revisits'>> = {
   mine: 'mine',
   unit: 'unit',
   unassigned: 'unassigned',
   breaching: 'breaching_soon',
   overdue: 'overdue',
+  revisits: 'revisits',
 };
 
-/** The service centre's queues (SVC-1, SVC-3): mine, my unit's, unassigned, breaching soon and
- * overdue, with live counts and each ticket's SLA countdown. */
+/** The service centre's queues (SVC-1, SVC-3, SVC-4): mine, my unit's, unassigned, breaching
+ * soon, overdue and my revisits, with live counts and each ticket's SLA countdown. */
 export function TicketsPage() {
   const { t } = useTranslation();
   const [queue, setQueue] = useState<Queue>('mine');
