@@ -6,7 +6,7 @@ use super::flow::{TicketKind, TicketStatus};
 use super::model::{Channel, NewComment, NewTicket, Priority, QueueCounts, Ticket, TicketDetail, Transition};
 use super::service::{self, Ctx};
 use super::store::{self, Filter};
-use super::{sla_config, views};
+use super::views;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::Body;
@@ -60,10 +60,6 @@ fn queue_filter(queue: Queue, me: &str, now: chrono::NaiveDateTime) -> Filter {
     }
 }
 
-fn ctx<'a>(state: &'a AppState, setup: &'a sla_config::Setup) -> Ctx<'a> {
-    Ctx { cipher: &state.cipher, setup, at: state.clock.now() }
-}
-
 /// Opens a ticket (an inquiry, complaint, after-sales job, revisit) for a customer the caller
 /// may read. A key customer's class strategy raises the priority and tightens the SLA (the
 /// green channel). Audited; `ticket.created` goes to the outbox.
@@ -83,8 +79,8 @@ pub async fn create_ticket(
     let detail = state
         .db
         .write_as(p.owed(), move |c| {
-            let setup = sla_config::setup(c)?;
-            let row = service::create(c, &ctx(&st, &setup), &p, input)?;
+            let ctx = Ctx::load(c, &st)?;
+            let row = service::create(c, &ctx, &p, input)?;
             views::detail(c, &st.cipher, &p, row)
         })
         .await?;
@@ -202,8 +198,8 @@ pub async fn transition_ticket(
         .db
         .write_as(p.owed(), move |c| {
             let row = service::visible(c, &p, &id)?;
-            let setup = sla_config::setup(c)?;
-            let row = service::transition(c, &ctx(&st, &setup), &p, row, input)?;
+            let ctx = Ctx::load(c, &st)?;
+            let row = service::transition(c, &ctx, &p, row, input)?;
             views::detail(c, &st.cipher, &p, row)
         })
         .await?;
@@ -231,9 +227,8 @@ pub async fn comment_ticket(
         .db
         .write_as(p.owed(), move |c| {
             let row = service::visible(c, &p, &id)?;
-            let setup = sla_config::setup(c)?;
-            service::comment(c, &ctx(&st, &setup), &p, row, input)?;
-            let row = service::visible(c, &p, &id)?;
+            let ctx = Ctx::load(c, &st)?;
+            let row = service::comment(c, &ctx, &p, row, input)?;
             views::detail(c, &st.cipher, &p, row)
         })
         .await?;

@@ -2,7 +2,6 @@ use actix_web::{get, post, web, HttpResponse};
 
 use super::self_service::{self, CustomerRating, CustomerReply, CustomerTicket, CustomerTicketInput, LINK_TYP, PAGE};
 use super::service::Ctx;
-use super::sla_config;
 use crate::audit::{self, Event};
 use crate::auth::{Permission, Principal};
 use crate::consent::link::{self, ConsentLink, IssueLink};
@@ -56,8 +55,7 @@ pub async fn self_service_tickets(
         .db
         .write(move |c| {
             let (customer, _) = link::open_as(c, &st.tokens, LINK_TYP, &caller.token)?;
-            let setup = sla_config::setup(c)?;
-            let ctx = Ctx { cipher: &st.cipher, setup: &setup, at: st.clock.now() };
+            let ctx = Ctx::load(c, &st)?;
             let filter = super::store::Filter { customer_id: Some(customer.id.clone()), ..Default::default() };
             let rows = super::store::list_unscoped(c, &filter, 100)?;
             let out = rows.into_iter().map(|t| self_service::view(c, &ctx, t, false)).collect::<Result<Vec<_>, _>>()?;
@@ -89,8 +87,7 @@ pub async fn self_service_open_ticket(
         .db
         .write(move |c| {
             let (customer, _) = link::open_as(c, &st.tokens, LINK_TYP, &caller.token)?;
-            let setup = sla_config::setup(c)?;
-            let ctx = Ctx { cipher: &st.cipher, setup: &setup, at: st.clock.now() };
+            let ctx = Ctx::load(c, &st)?;
             let row = self_service::open(c, &ctx, &link::actor(&customer, &caller.ip), &customer, input)?;
             self_service::view(c, &ctx, row, true)
         })
@@ -115,8 +112,7 @@ pub async fn self_service_ticket(
         .write(move |c| {
             let (customer, _) = link::open_as(c, &st.tokens, LINK_TYP, &caller.token)?;
             let row = self_service::own(c, &customer, &id)?;
-            let setup = sla_config::setup(c)?;
-            let ctx = Ctx { cipher: &st.cipher, setup: &setup, at: st.clock.now() };
+            let ctx = Ctx::load(c, &st)?;
             audit::append(
                 c,
                 &link::actor(&customer, &caller.ip),
@@ -148,8 +144,7 @@ pub async fn self_service_reply(
         .write(move |c| {
             let (customer, _) = link::open_as(c, &st.tokens, LINK_TYP, &caller.token)?;
             let row = self_service::own(c, &customer, &id)?;
-            let setup = sla_config::setup(c)?;
-            let ctx = Ctx { cipher: &st.cipher, setup: &setup, at: st.clock.now() };
+            let ctx = Ctx::load(c, &st)?;
             self_service::reply(c, &ctx, &link::actor(&customer, &caller.ip), &row, input)?;
             self_service::view(c, &ctx, row, true)
         })
@@ -178,8 +173,7 @@ pub async fn self_service_rate(
         .write(move |c| {
             let (customer, _) = link::open_as(c, &st.tokens, LINK_TYP, &caller.token)?;
             let row = self_service::own(c, &customer, &id)?;
-            let setup = sla_config::setup(c)?;
-            let ctx = Ctx { cipher: &st.cipher, setup: &setup, at: st.clock.now() };
+            let ctx = Ctx::load(c, &st)?;
             let row = self_service::rate(c, &ctx, &link::actor(&customer, &caller.ip), row, input)?;
             self_service::view(c, &ctx, row, true)
         })

@@ -67,8 +67,15 @@ fn purchase_of(conn: &mut DbConnection, customer_id: &str, purchase_id: &str) ->
 
 pub struct Ctx<'a> {
     pub cipher: &'a FieldCipher,
-    pub setup: &'a Setup,
+    pub setup: Setup,
     pub at: NaiveDateTime,
+}
+
+impl<'a> Ctx<'a> {
+    /// What a ticket write needs: the cipher, the SLA setup as stored now, and the service clock.
+    pub fn load(conn: &mut DbConnection, state: &'a crate::state::AppState) -> Result<Ctx<'a>, ApiError> {
+        Ok(Ctx { cipher: &state.cipher, setup: super::sla_config::setup(conn)?, at: state.clock.now() })
+    }
 }
 
 /// A timeline entry: its kind, whether the customer sees it, its text (encrypted) and its codes.
@@ -444,13 +451,14 @@ fn plan_revisit(
 }
 
 /// A comment on the timeline; the first one shown to the customer is the first response.
+/// Returns the ticket as it is now.
 pub fn comment(
     conn: &mut DbConnection,
     ctx: &Ctx<'_>,
     actor: &Principal,
     mut t: TicketRow,
     input: NewComment,
-) -> Result<(), ApiError> {
+) -> Result<TicketRow, ApiError> {
     use validator::Validate;
     input.validate()?;
     let body = text(Some(&input.body)).ok_or_else(|| ApiError::field("body", "blank"))?;
@@ -469,7 +477,7 @@ pub fn comment(
         }
     }
     audit::append(conn, &actor.actor(), Event::new("ticket.comment", "customer", Some(&t.customer_id)))?;
-    Ok(())
+    Ok(t)
 }
 
 /// The ticket of `id` the caller sees, or 404.

@@ -1,15 +1,13 @@
-import { Button, Group, Modal, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 
-import { ListTable } from '@/components/list-table';
 import { ProblemAlert } from '@/components/problem-alert';
 import { can, useMe } from '@/lib/use-me';
 
 import { CHANNELS, KINDS, PRIORITIES, useCreateTicket, useTickets, type NewTicket } from './api';
-import { SlaDue } from './sla-due';
-import { useMinuteClock } from './tickets-page';
+import { TicketTable } from './tickets-page';
 
 function NewTicketForm({ customerId, onClose }: { customerId: string; onClose: () => void }) {
   const { t } = useTranslation();
@@ -84,7 +82,6 @@ export function CustomerTickets({ customerId }: { customerId: string }) {
   const me = useMe().data;
   const tickets = useTickets('all', customerId);
   const [opening, setOpening] = useState(false);
-  const now = useMinuteClock();
   return (
     <Stack>
       {can(me, 'tickets:write') && (
@@ -95,39 +92,7 @@ export function CustomerTickets({ customerId }: { customerId: string }) {
         </Group>
       )}
       <ProblemAlert error={tickets.error} />
-      <ListTable>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('tickets.subject')}</Table.Th>
-            <Table.Th>{t('tickets.kind')}</Table.Th>
-            <Table.Th>{t('tickets.status')}</Table.Th>
-            <Table.Th>{t('tickets.due')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {tickets.data?.items.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={4}>
-                <Text size="sm" c="dimmed">
-                  {t('tickets.empty')}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-          {tickets.data?.items.map((x) => (
-            <Table.Tr key={x.id}>
-              <Table.Td>
-                <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
-              </Table.Td>
-              <Table.Td>{t(`tickets.kinds.${x.kind}`)}</Table.Td>
-              <Table.Td>{t(`tickets.statuses.${x.status}`)}</Table.Td>
-              <Table.Td>
-                <SlaDue t={x} now={now} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </ListTable>
+      <TicketTable items={tickets.data?.items} />
       <Modal opened={opening} onClose={() => setOpening(false)} title={t('tickets.new')}>
         <NewTicketForm customerId={customerId} onClose={() => setOpening(false)} />
       </Modal>

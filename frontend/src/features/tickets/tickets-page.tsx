@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { ListTable } from '@/components/list-table';
 import { ProblemAlert } from '@/components/problem-alert';
 
-import { QUEUES, useQueueCounts, useTickets, type Queue } from './api';
+import { QUEUES, useQueueCounts, useTickets, type Queue, type Ticket } from './api';
 import { SlaDue } from './sla-due';
 
 /** The time the countdowns count from, ticking each minute. */
@@ -28,6 +28,59 @@ const COUNTED: Partial<Record<Queue, 'mine' | 'unit' | 'unassigned' | 'breaching
   revisits: 'revisits',
 };
 
+/** Tickets as a table: subject (a link, with the green-channel badge), the customer when the
+ * list spans customers, type and priority, status, and the SLA countdown. */
+export function TicketTable({ items, withCustomer = false }: { items: Ticket[] | undefined; withCustomer?: boolean }) {
+  const { t } = useTranslation();
+  const now = useMinuteClock();
+  return (
+    <ListTable striped data-testid="ticket-list">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('tickets.subject')}</Table.Th>
+          {withCustomer && <Table.Th>{t('customers.name')}</Table.Th>}
+          <Table.Th>{t('tickets.kind')}</Table.Th>
+          <Table.Th>{t('tickets.status')}</Table.Th>
+          <Table.Th>{t('tickets.due')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {items?.length === 0 && (
+          <Table.Tr>
+            <Table.Td colSpan={withCustomer ? 5 : 4}>
+              <Text size="sm" c="dimmed">
+                {t('tickets.empty')}
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        )}
+        {items?.map((x) => (
+          <Table.Tr key={x.id} data-testid="ticket-row">
+            <Table.Td>
+              <Group gap="xs" wrap="nowrap">
+                <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
+                {x.green_channel && (
+                  <Badge size="xs" color="green" variant="light">
+                    {t('tickets.greenChannel')}
+                  </Badge>
+                )}
+              </Group>
+            </Table.Td>
+            {withCustomer && <Table.Td>{x.customer.name}</Table.Td>}
+            <Table.Td>
+              {t(`tickets.kinds.${x.kind}`)} · {t(`tickets.priorities.${x.priority}`)}
+            </Table.Td>
+            <Table.Td>{t(`tickets.statuses.${x.status}`)}</Table.Td>
+            <Table.Td>
+              <SlaDue t={x} now={now} />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </ListTable>
+  );
+}
+
 /** The service centre's queues (SVC-1, SVC-3, SVC-4): mine, my unit's, unassigned, breaching
  * soon, overdue and my revisits, with live counts and each ticket's SLA countdown. */
 export function TicketsPage() {
@@ -35,7 +88,6 @@ export function TicketsPage() {
   const [queue, setQueue] = useState<Queue>('mine');
   const tickets = useTickets(queue);
   const counts = useQueueCounts().data;
-  const now = useMinuteClock();
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -53,50 +105,7 @@ export function TicketsPage() {
         style={{ overflowX: 'auto' }}
       />
       <ProblemAlert error={tickets.error} />
-      <ListTable striped data-testid="ticket-list">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('tickets.subject')}</Table.Th>
-            <Table.Th>{t('customers.name')}</Table.Th>
-            <Table.Th>{t('tickets.kind')}</Table.Th>
-            <Table.Th>{t('tickets.status')}</Table.Th>
-            <Table.Th>{t('tickets.due')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {tickets.data?.items.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={5}>
-                <Text size="sm" c="dimmed">
-                  {t('tickets.empty')}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-          {tickets.data?.items.map((x) => (
-            <Table.Tr key={x.id} data-testid="ticket-row">
-              <Table.Td>
-                <Group gap="xs" wrap="nowrap">
-                  <Link to={`/tickets/${x.id}`}>{x.subject}</Link>
-                  {x.green_channel && (
-                    <Badge size="xs" color="green" variant="light">
-                      {t('tickets.greenChannel')}
-                    </Badge>
-                  )}
-                </Group>
-              </Table.Td>
-              <Table.Td>{x.customer.name}</Table.Td>
-              <Table.Td>
-                {t(`tickets.kinds.${x.kind}`)} · {t(`tickets.priorities.${x.priority}`)}
-              </Table.Td>
-              <Table.Td>{t(`tickets.statuses.${x.status}`)}</Table.Td>
-              <Table.Td>
-                <SlaDue t={x} now={now} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </ListTable>
+      <TicketTable items={tickets.data?.items} withCustomer />
     </Stack>
   );
 }
