@@ -16,6 +16,7 @@ pub const ALL: &[JobKind] = &[
     crate::keys::reencrypt::JOB,
     crate::tiers::run::JOB,
     crate::tickets::sweep::JOB,
+    crate::tickets::attachments::SWEEP_JOB,
 ];
 
 #[cfg(test)]
@@ -31,6 +32,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!((names.len(), schedules.len()), (n, s));
-        assert_eq!(s, 6, "quality, retention, job files, audit checkpoint, tiers, SLA");
+        assert_eq!(s, 7, "quality, retention, job files, audit checkpoint, tiers, SLA, attachments");
     }
 }

@@ -36,7 +36,8 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(crate::strategies::routes::configure)
             .configure(crate::tickets::routes::configure)
             .configure(crate::tickets::sla_routes::configure)
-            .configure(crate::tickets::self_routes::configure),
+            .configure(crate::tickets::self_routes::configure)
+            .configure(crate::tickets::attachment_routes::configure),
     )
     .service(auth::routes::jwks)
     .service(health::healthz)

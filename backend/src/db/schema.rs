@@ -881,6 +881,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_attachments (id) {
+        id -> Text,
+        ticket_id -> Text,
+        sha256 -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        key_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     staff_notifications (id) {
         id -> Text,
         user_id -> Text,
@@ -895,11 +907,13 @@ diesel::table! {
 diesel::joinable!(customer_profiles -> customers (customer_id));
 diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(ticket_attachments -> tickets (ticket_id));
 diesel::joinable!(churn_warnings -> customers (customer_id));
 diesel::joinable!(winback_actions -> churn_warnings (warning_id));
 diesel::joinable!(segment_snapshot_members -> segment_snapshots (snapshot_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    ticket_attachments,
     units,
     users,
     sessions,

@@ -19,7 +19,9 @@ pub const KIND: &str = "keys.reencrypt";
 pub const JOB: crate::jobs::JobKind = crate::jobs::JobKind {
     name: KIND,
     schedule: None,
-    run: |conn, state, job, progress| run(conn, &state.cipher, job, progress),
+    run: |conn, state, job, progress| {
+        run(conn, &state.cipher, &crate::tickets::files::Files::new(&state.settings.data_dir), job, progress)
+    },
 };
 const BATCH: i64 = 500;
 const SEALED: [&str; 5] = ["national_id", "mobile", "email", "address", "birth_date"];
@@ -43,6 +45,8 @@ pub struct Summary {
     #[serde(default)]
     pub job_files_updated: u64,
     pub tickets_updated: u64,
+    #[serde(default)]
+    pub attachments_updated: u64,
     /// Rows changed by a request while the job ran (they were written with the newest keys).
     pub skipped_as_changed: u64,
 }
@@ -91,6 +95,7 @@ pub fn refresh(cipher: &FieldCipher, row: &mut CustomerRow) -> Result<bool, Ciph
 pub fn run(
     conn: &mut DbConnection,
     cipher: &FieldCipher,
+    files: &crate::tickets::files::Files,
     job: &JobRow,
     progress: &mut Progress<'_>,
 ) -> Result<serde_json::Value, ApiError> {
@@ -171,6 +176,7 @@ pub fn run(
 
     s.job_files_updated = crate::jobs::files::reseal_all(conn, cipher)?;
     s.tickets_updated = crate::tickets::reseal::reseal_all(conn, cipher)?;
+    s.attachments_updated = crate::tickets::attachments::reseal_all(conn, cipher, files)?;
 
     audit::append(conn, &p.actor(), Event::new("keys.reencrypt", "job", Some(&job.id)))?;
     Ok(serde_json::to_value(s)?)

@@ -16,11 +16,13 @@ pub struct Stale {
     pub job_files: i64,
     /// Ticket subjects, descriptions and timeline texts.
     pub tickets: i64,
+    /// Attachment files (counted per attachment).
+    pub attachments: i64,
 }
 
 impl Stale {
     pub fn total(&self) -> i64 {
-        self.customers + self.webhooks + self.merge_snapshots + self.job_files + self.tickets
+        self.customers + self.webhooks + self.merge_snapshots + self.job_files + self.tickets + self.attachments
     }
 }
 
@@ -30,6 +32,7 @@ pub fn stale(conn: &mut DbConnection, old: &[String]) -> QueryResult<Stale> {
     let mut s = Stale {
         job_files: crate::jobs::files::sealed_with(conn, old)?,
         tickets: crate::tickets::reseal::sealed_with(conn, old)?,
+        attachments: crate::tickets::attachments::sealed_with(conn, old)?,
         ..Stale::default()
     };
     for kid in old {

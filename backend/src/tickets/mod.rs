@@ -1,9 +1,13 @@
 //! Service tickets and complaints (SVC-1..5): the workflows as a pure table (`flow`), working
 //! time and SLA arithmetic as pure functions (`calendar`, `sla`) with published vectors, the
-//! ticket and its append-only timeline, the SLA job, staff notifications.
+//! ticket and its append-only timeline with its attachments (sealed files, `files`), the SLA
+//! job, staff notifications.
 
+pub mod attachment_routes;
+pub mod attachments;
 pub mod calendar;
 pub mod demo;
+pub mod files;
 pub mod flow;
 pub mod handover;
 pub mod holidays;

@@ -78,7 +78,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A timeline entry: its kind, whether the customer sees it, its text (encrypted) and its codes.
+/// A timeline entry (its id returned): its kind, whether the customer sees it, its text (encrypted) and its codes.
 pub struct Entry<'a> {
     pub kind: &'a str,
     pub public: bool,
@@ -92,7 +92,7 @@ pub fn event(
     ticket_id: &str,
     actor: Option<&str>,
     e: Entry<'_>,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     let id = new_id();
     let body = e.body.map(|b| cipher.encrypt("ticket_events", "body", &id, b));
     let row = EventRow {
@@ -105,7 +105,8 @@ pub fn event(
         actor_id: actor.map(str::to_owned),
         at: now(),
     };
-    Ok(store::insert_event(conn, &row)?)
+    store::insert_event(conn, &row)?;
+    Ok(row.id)
 }
 
 fn outbox(conn: &mut DbConnection, topic: Topic, t: &TicketRow) -> Result<(), ApiError> {

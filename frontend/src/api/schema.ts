@@ -1642,6 +1642,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/self-service/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer attaches a file (a photo of the faulty device) to their ticket through their link;
+         *     the same types and size as staff uploads. Shown to both sides.
+         */
+        post: operations["self_service_attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-service/tickets/{id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer downloads an attachment shown to them on their ticket (404 for an internal one). */
+        get: operations["self_service_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/self-service/tickets/{id}/rating": {
         parameters: {
             query?: never;
@@ -1847,6 +1884,46 @@ export interface paths {
          *     a complaint is personal data.
          */
         get: operations["get_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attaches a file to a ticket (the request body is the file itself). Accepted: JPEG, PNG, WebP
+         *     and GIF images, PDF, MP3, WAV, M4A and AMR recordings, MP4 video, up to 20 MiB — the type is
+         *     read from the content (422 `file_type` otherwise; 413 above the size). Stored once per
+         *     content, sealed, under the data directory; listed on the timeline as an `attachment` entry
+         *     (`data.content_type`, `data.size_bytes`; its id downloads it). Audited.
+         */
+        post: operations["attach_to_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downloads an attachment of a ticket the caller sees (404 otherwise). Audited. */
+        get: operations["ticket_attachment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2730,6 +2807,8 @@ export interface components {
             /** Format: int64 */
             medium_fen: number;
         };
+        /** Format: binary */
+        BinaryFile: string;
         /** @description What a bulk change did. */
         BulkResult: {
             updated: number;
@@ -3110,8 +3189,6 @@ export interface components {
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             key: string;
         };
-        /** Format: binary */
-        CsvFile: string;
         /** @description A customer as the caller's role may see it: sensitive fields masked (SECURITY.md). */
         Customer: {
             address?: string | null;
@@ -4585,6 +4662,11 @@ export interface components {
         SourceChannel: "sales" | "service" | "survey" | "third_party" | "self_web" | "self_hotline" | "self_app";
         /** @description Stored values still encrypted with one of `old` key ids, per place. */
         Stale: {
+            /**
+             * Format: int64
+             * @description Attachment files (counted per attachment).
+             */
+            attachments: number;
             /** Format: int64 */
             customers: number;
             /**
@@ -5894,7 +5976,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/octet-stream": components["schemas"]["CsvFile"];
+                "application/octet-stream": components["schemas"]["BinaryFile"];
             };
         };
         responses: {
@@ -8778,6 +8860,77 @@ export interface operations {
             };
         };
     };
+    self_service_attach: {
+        parameters: {
+            query?: {
+                /** @description The name shown on the timeline (the path is dropped); default the digest's head. */
+                file_name?: string;
+                /** @description Shown to the customer on their self-service page; default internal. */
+                public?: boolean;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": components["schemas"]["BinaryFile"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTicket"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    self_service_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["BinaryFile"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     self_service_rate: {
         parameters: {
             query?: never;
@@ -9237,6 +9390,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attach_to_ticket: {
+        parameters: {
+            query?: {
+                /** @description The name shown on the timeline (the path is dropped); default the digest's head. */
+                file_name?: string;
+                /** @description Shown to the customer on their self-service page; default internal. */
+                public?: boolean;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": components["schemas"]["BinaryFile"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ticket_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["BinaryFile"];
                 };
             };
             "4XX": {

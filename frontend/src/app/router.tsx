@@ -25,6 +25,13 @@ export const router = createBrowserRouter([
     lazy: async () => ({ Component: (await import('@/features/self-service/self-service-page')).SelfServicePage }),
   },
   {
+    path: '/self-service/tickets',
+    hydrateFallbackElement: loading,
+    lazy: async () => ({
+      Component: (await import('@/features/self-service/tickets-self-service-page')).TicketsSelfServicePage,
+    }),
+  },
+  {
     path: '/incidents/:id/report',
     hydrateFallbackElement: loading,
     lazy: async () => ({ Component: (await import('@/features/incidents/incident-report-page')).IncidentReportPage }),
@@ -60,6 +67,7 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('@/features/customers/customer-detail-page')).CustomerDetailPage }),
       },
       { path: 'tickets', lazy: async () => ({ Component: (await import('@/features/tickets/tickets-page')).TicketsPage }) },
+      { path: 'tickets/sla', lazy: async () => ({ Component: (await import('@/features/tickets/sla-page')).SlaPage }) },
       { path: 'tickets/:id', lazy: async () => ({ Component: (await import('@/features/tickets/ticket-page')).TicketPage }) },
       { path: 'segments', lazy: async () => ({ Component: (await import('@/features/segments/segments-page')).SegmentsPage }) },
       { path: 'churn', lazy: async () => ({ Component: (await import('@/features/churn/churn-page')).ChurnPage }) },

@@ -169,6 +169,20 @@ impl TestApp {
         (content_type, res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec())
     }
 
+    /// A download of any status: the reply (its body parsed when it is a problem) and the bytes.
+    pub async fn file(&self, path: &str, token: &str) -> (Reply, Vec<u8>) {
+        let mut res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .send()
+            .await
+            .expect("request sent");
+        let bytes = res.body().limit(64 * 1024 * 1024).await.expect("body").to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (Reply { status: res.status(), headers: res.headers().clone(), body }, bytes)
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Reply {
         self.send("GET", path, Some(token), None, &[]).await
     }

@@ -87,6 +87,11 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     let body = json!({"customer_id": a, "kind": "complaint", "channel": "hotline", "subject": "投诉安装延误", "description": "等了三天"});
     let ticket = old.post("/api/v1/tickets", &w.agent, body).await.expect(201).body["id"].as_str().unwrap().to_owned();
     old.post(&format!("/api/v1/tickets/{ticket}/comments"), &w.agent, json!({"body": "已联系"})).await.expect(201);
+    // And a photo, a sealed file under the data directory.
+    let photo = [&[0xFFu8, 0xD8, 0xFF, 0xE0][..], "安装现场".as_bytes()].concat();
+    let t = old.upload(&format!("/api/v1/tickets/{ticket}/attachments"), &w.agent, "image/jpeg", photo.clone()).await;
+    let photo_id =
+        t.expect(201).body["timeline"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_owned();
 
     // Rotate both keys; a restarted server holds both generations.
     assert_eq!(guanxi::keys::command::add(&old.state.settings, false).unwrap(), "k2");
@@ -99,7 +104,8 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     assert!(status["stale"]["customers"].as_i64().unwrap() >= 2);
     assert_eq!(status["stale"]["webhooks"], 1);
     assert_eq!(status["stale"]["merge_snapshots"], 1);
-    assert_eq!(status["stale"]["tickets"], 2, "the ticket row and its comment");
+    assert_eq!(status["stale"]["tickets"], 3, "the ticket row, its comment and the photo's name");
+    assert_eq!(status["stale"]["attachments"], 1);
     assert_eq!(status["retirable"], false);
     new.get("/api/v1/keys", &w.manager).await.problem(403);
     let err = guanxi::keys::command::retire(&new.state.settings, &new.state.db).unwrap_err();
@@ -149,7 +155,8 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     assert_eq!(done["done"], done["total"]);
     assert_eq!(done["result"]["webhooks_updated"], 1);
     assert_eq!(done["result"]["merge_snapshots_updated"], 1);
-    assert_eq!(done["result"]["tickets_updated"], 2);
+    assert_eq!(done["result"]["tickets_updated"], 3);
+    assert_eq!(done["result"]["attachments_updated"], 1);
     assert!(done["result"]["customers_updated"].as_u64().unwrap() >= 2);
     let all = ciphertexts(&new);
     assert!(all.len() >= 8);
@@ -158,7 +165,7 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     assert_eq!(done["result"]["job_files_updated"], 1);
     assert_eq!(
         status["stale"],
-        json!({"customers": 0, "webhooks": 0, "merge_snapshots": 0, "job_files": 0, "tickets": 0})
+        json!({"customers": 0, "webhooks": 0, "merge_snapshots": 0, "job_files": 0, "tickets": 0, "attachments": 0})
     );
     assert_eq!((status["blind_index_current"].as_bool(), status["retirable"].as_bool()), (Some(true), Some(true)));
 
@@ -186,6 +193,8 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     let t = only_new.get(&format!("/api/v1/tickets/{ticket}"), &manager).await.expect(200).body;
     assert_eq!((t["subject"].as_str(), t["description"].as_str()), (Some("投诉安装延误"), Some("等了三天")));
     assert!(t["timeline"].as_array().unwrap().iter().any(|e| e["body"] == "已联系"), "the comment opened with k2");
+    let (_, bytes) = only_new.file(&format!("/api/v1/tickets/{ticket}/attachments/{photo_id}"), &manager).await;
+    assert_eq!(bytes, photo, "the photo's file was resealed with k2");
     let auditor = only_new.login("auditor1", "user-test-password").await.0;
     assert_eq!(only_new.get("/api/v1/audit/verify", &auditor).await.expect(200).body["ok"], true);
 }

@@ -32,6 +32,7 @@ mod retention;
 mod segments;
 mod self_service;
 mod sharing;
+mod ticket_attachments;
 mod tickets;
 mod tiers;
 mod web_ui;

@@ -32,21 +32,6 @@ pub struct ImportParams {
     pub columns: Option<String>,
 }
 
-/// A CSV file, sent as the request body (a binary string in the document).
-pub struct CsvFile;
-
-impl utoipa::PartialSchema for CsvFile {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for CsvFile {}
-
 /// Starts a CSV import job (managers).
 ///
 /// The body is the CSV file itself (`text/csv` or `application/octet-stream`; UTF-8 with or
@@ -62,7 +47,7 @@ impl utoipa::ToSchema for CsvFile {}
 /// running a file twice creates nobody twice.
 #[utoipa::path(
     tag = "customers", operation_id = "import_customers", params(ImportParams),
-    request_body(content((CsvFile = "application/octet-stream"))), security(("bearer" = [])),
+    request_body(content((crate::http::BinaryFile = "application/octet-stream"))), security(("bearer" = [])),
     responses((status = 202, body = Job, headers(("Location" = String))), (status = "4XX", body = Problem, content_type = "application/problem+json"))
 )]
 #[post("/customers/imports")]

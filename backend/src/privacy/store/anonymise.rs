@@ -54,7 +54,9 @@ pub fn anonymise(conn: &mut DbConnection, customer_id: &str) -> Result<bool, Api
     diesel::update(contacts::table.filter(contacts::customer_id.eq(customer_id)))
         .set(contacts::summary.eq(""))
         .execute(conn)?;
-    // Tickets stay for the statistics (type, channel, times, satisfaction); their words go.
+    // Attachments go (their files with the next sweep); tickets stay for the statistics (type,
+    // channel, times, satisfaction) without their words.
+    crate::tickets::attachments::forget_customer(conn, customer_id)?;
     diesel::update(tickets::table.filter(tickets::customer_id.eq(customer_id)))
         .set((tickets::subject.eq(""), tickets::description.eq(None::<String>), tickets::cause.eq(None::<String>)))
         .execute(conn)?;

@@ -23,6 +23,7 @@ import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { components } from '@/api/schema';
 import { ProblemAlert } from '@/components/problem-alert';
+import { SelfServiceLinkButton } from '@/components/self-service-link';
 import { can, useMe } from '@/lib/use-me';
 import { formatTime } from '@/lib/format';
 
@@ -31,7 +32,6 @@ import { PURPOSES, purposeLabel } from '@/lib/purposes';
 // How staff record a consent (self-service and merge are recorded by the system).
 const CHANNELS: Channel[] = ['paper', 'web_form', 'app', 'call_recording', 'in_person'];
 
-import { ConsentLinkButton } from './consent-link';
 import { DisclosuresTable } from '@/components/disclosures-table';
 import { ConfirmButton } from '@/components/confirm-button';
 
@@ -143,7 +143,7 @@ export function ConsentTab({ customerId }: { customerId: string }) {
           )}
         </Alert>
       )}
-      {writable && !noNotice && <ConsentLinkButton customerId={customerId} />}
+      {writable && !noNotice && <SelfServiceLinkButton customerId={customerId} page="consent" />}
       {writable && !noNotice && (
         <Card withBorder>
           <Group align="end">

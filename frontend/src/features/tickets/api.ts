@@ -27,6 +27,9 @@ export function useTickets(queue: Queue, customerId?: string) {
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/tickets', { params: { query: { queue, customer_id: customerId, limit: 100 } } })),
     placeholderData: keepPreviousData,
+    // A queue is live: fresh when opened and every 15 seconds, like its counts.
+    staleTime: 0,
+    refetchInterval: 15_000,
   });
 }
 
@@ -81,6 +84,24 @@ export function useComment(id: string, onDone: () => void) {
       void client.invalidateQueries({ queryKey: keys.all });
       onDone();
     },
+  });
+}
+
+/** Attaches a file to a ticket: the bytes as they are (the server reads their type). */
+export function useAttach(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    meta: { toast: 'tickets.attached' },
+    mutationFn: async ({ file, shown }: { file: File; shown: boolean }) =>
+      unwrap(
+        await api.POST('/api/v1/tickets/{id}/attachments', {
+          params: { path: { id }, query: { file_name: file.name, public: shown } },
+          body: file as never,
+          bodySerializer: (b: unknown) => b as Blob,
+          headers: { 'Content-Type': 'application/octet-stream' },
+        }),
+      ),
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.all }),
   });
 }
 

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
 import { ProblemAlert } from '@/components/problem-alert';
+import { SelfServiceLinkButton } from '@/components/self-service-link';
 import { can, useMe } from '@/lib/use-me';
 
 import { CHANNELS, KINDS, PRIORITIES, useCreateTicket, useTickets, type NewTicket } from './api';
@@ -89,6 +90,7 @@ export function CustomerTickets({ customerId }: { customerId: string }) {
           <Button onClick={() => setOpening(true)} data-testid="ticket-new">
             {t('tickets.new')}
           </Button>
+          <SelfServiceLinkButton customerId={customerId} page="tickets" />
         </Group>
       )}
       <ProblemAlert error={tickets.error} />

@@ -4,6 +4,7 @@ import {
   Button,
   Card,
   Checkbox,
+  FileButton,
   Group,
   Modal,
   NumberInput,
@@ -21,12 +22,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
+import { downloadFile } from '@/components/job-progress';
 import { ProblemAlert } from '@/components/problem-alert';
 import { formatTime } from '@/lib/format';
 import { useColleagues } from '@/lib/use-colleagues';
 import { can, useMe } from '@/lib/use-me';
 
-import { useComment, useTicket, useTransition, type Ticket, type TicketDetail, type TicketStatus } from './api';
+import { useAttach, useComment, useTicket, useTransition, type Ticket, type TicketDetail, type TicketStatus } from './api';
 import { SlaDue } from './sla-due';
 import { useMinuteClock } from './tickets-page';
 
@@ -126,7 +128,25 @@ function StepForm({ ticket, to, onDone }: { ticket: Ticket; to: TicketStatus; on
   );
 }
 
-function Entry({ e }: { e: TicketDetail['timeline'][number] }) {
+/** An attachment on the timeline: its name downloads it (with the caller's session). */
+function AttachmentLink({ ticketId, e }: { ticketId: string; e: TicketDetail['timeline'][number] }) {
+  const { t } = useTranslation();
+  const data = e.data as { content_type?: string; size_bytes?: number };
+  const name = e.body ?? e.id;
+  const path = `/api/v1/tickets/${encodeURIComponent(ticketId)}/attachments/${encodeURIComponent(e.id)}`;
+  return (
+    <Text size="sm">
+      <Anchor component="button" type="button" onClick={() => void downloadFile(path, name)} data-testid="ticket-attachment">
+        {name}
+      </Anchor>{' '}
+      <Text span size="xs" c="dimmed">
+        {t('tickets.attachmentSize', { kb: Math.max(1, Math.round((data.size_bytes ?? 0) / 1024)) })}
+      </Text>
+    </Text>
+  );
+}
+
+function Entry({ ticketId, e }: { ticketId: string; e: TicketDetail['timeline'][number] }) {
   const { t, i18n } = useTranslation();
   const data = e.data as Record<string, string | number | undefined>;
   const what =
@@ -137,7 +157,7 @@ function Entry({ e }: { e: TicketDetail['timeline'][number] }) {
         : t(`tickets.timeline.${e.kind}`, { defaultValue: e.kind });
   return (
     <Timeline.Item title={what} data-testid="ticket-event">
-      {e.body && <Text size="sm">{e.body}</Text>}
+      {e.kind === 'attachment' ? <AttachmentLink ticketId={ticketId} e={e} /> : e.body && <Text size="sm">{e.body}</Text>}
       {data.satisfaction !== undefined && <Rating value={Number(data.satisfaction)} readOnly size="xs" />}
       <Text size="xs" c="dimmed">
         {formatTime(e.at, i18n.language)}
@@ -147,21 +167,34 @@ function Entry({ e }: { e: TicketDetail['timeline'][number] }) {
   );
 }
 
+/** What the server accepts (it checks the bytes; this only narrows the picker). */
+const ATTACHABLE = 'image/jpeg,image/png,image/webp,image/gif,application/pdf,audio/*,video/mp4';
+
 function CommentForm({ id }: { id: string }) {
   const { t } = useTranslation();
   const [body, setBody] = useState('');
   const [shown, setShown] = useState(false);
   const comment = useComment(id, () => setBody(''));
+  const attach = useAttach(id);
   return (
     <Stack gap="xs">
       <Textarea label={t('tickets.comment')} value={body} onChange={(e) => setBody(e.currentTarget.value)} />
       <Group justify="space-between">
         <Checkbox label={t('tickets.showCustomer')} checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} />
-        <Button size="xs" loading={comment.isPending} onClick={() => comment.mutate({ body, public: shown })}>
-          {t('tickets.addComment')}
-        </Button>
+        <Group gap="xs">
+          <FileButton accept={ATTACHABLE} onChange={(file) => file && attach.mutate({ file, shown })}>
+            {(props) => (
+              <Button {...props} size="xs" variant="default" loading={attach.isPending} data-testid="ticket-attach">
+                {t('tickets.attach')}
+              </Button>
+            )}
+          </FileButton>
+          <Button size="xs" loading={comment.isPending} onClick={() => comment.mutate({ body, public: shown })}>
+            {t('tickets.addComment')}
+          </Button>
+        </Group>
       </Group>
-      <ProblemAlert error={comment.error} />
+      <ProblemAlert error={comment.error ?? attach.error} />
     </Stack>
   );
 }
@@ -253,7 +286,7 @@ export function TicketPage() {
         </Title>
         <Timeline bulletSize={12} lineWidth={2} data-testid="ticket-timeline">
           {x.timeline.map((e) => (
-            <Entry key={e.id} e={e} />
+            <Entry key={e.id} ticketId={x.id} e={e} />
           ))}
         </Timeline>
         {writes && <CommentForm id={x.id} />}

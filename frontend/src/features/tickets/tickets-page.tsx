@@ -1,4 +1,4 @@
-import { Badge, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -90,9 +90,14 @@ export function TicketsPage() {
   const counts = useQueueCounts().data;
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('tickets.title')}
-      </Title>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {t('tickets.title')}
+        </Title>
+        <Anchor component={Link} to="/tickets/sla" size="sm" data-testid="sla-link">
+          {t('sla.link')}
+        </Anchor>
+      </Group>
       <SegmentedControl
         value={queue}
         onChange={(v) => setQueue(v as Queue)}
