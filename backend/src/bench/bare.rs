@@ -90,6 +90,43 @@ async fn bare_list(
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows.0, "owners": rows.1, "tags": rows.2 })))
 }
 
+/// The queue counts of GET /tickets/counts for a viewer, the same SQL, no principal around it.
+async fn bare_ticket_counts(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (scope, viewer) = path.into_inner();
+    let now = state.clock.now();
+    let counts = state
+        .db
+        .run(move |c| {
+            let scope = crate::org::scope::Scope::from_prefix(format!("/{}/", scope.replace('~', "/")));
+            let soon = crate::tickets::routes::soon(now);
+            Ok(crate::tickets::store::queue_counts(c, &scope, &viewer, now, soon)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(counts))
+}
+
+/// The same page as GET /tickets?queue=unit (51 rows, newest first), rows as stored.
+async fn bare_ticket_page(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::tickets::routes::{queue_filter, Queue};
+    let (scope, viewer) = path.into_inner();
+    let now = state.clock.now();
+    let rows = state
+        .db
+        .run(move |c| {
+            let scope = crate::org::scope::Scope::from_prefix(format!("/{}/", scope.replace('~', "/")));
+            let filter = queue_filter(Queue::Unit, &viewer, now);
+            Ok(crate::tickets::store::list(c, &scope, &viewer, &filter, None, 51)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
 /// A stored row, serialised as is (ciphertexts included).
 #[derive(serde::Serialize)]
 struct RawCustomer {
@@ -129,5 +166,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/bench/customers/{id}", web::get().to(bare_customer))
         .route("/bench/single/{id}", web::get().to(bare_single))
         .route("/bench/customers-by-tag/{scope}/{viewer}/{tag}", web::get().to(bare_customers_by_tag))
-        .route("/bench/customers-filtered/{scope}/{viewer}", web::get().to(bare_customers_filtered));
+        .route("/bench/customers-filtered/{scope}/{viewer}", web::get().to(bare_customers_filtered))
+        .route("/bench/ticket-counts/{scope}/{viewer}", web::get().to(bare_ticket_counts))
+        .route("/bench/tickets/{scope}/{viewer}", web::get().to(bare_ticket_page));
 }

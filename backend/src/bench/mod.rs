@@ -9,6 +9,7 @@ mod memory;
 mod pgbench;
 mod search;
 mod segments;
+mod tickets;
 mod tiers;
 
 use std::collections::HashMap;
@@ -311,6 +312,34 @@ async fn seeded_manager(
     Ok((token, claims, ids, scope))
 }
 
+/// B9, B11a–c over as many tickets as customers (issue 16).
+async fn ticket_figures(
+    state: &actix_web::web::Data<crate::state::AppState>,
+    client: &awc::Client,
+    opts: &Options,
+    viewer: &search::Viewer<'_>,
+    user: &str,
+) -> Result<Vec<Figure>, String> {
+    let at = tickets::prepare(state, opts.customers).await?;
+    let mut figures = vec![];
+    if opts.wants("B11a") {
+        figures.extend(tickets::b11a(viewer, user, opts.pairs).await?);
+    }
+    if opts.wants("B11b") {
+        let (api, bare) = tickets::b11b_targets(viewer, user);
+        let auth = Some(viewer.auth.to_owned());
+        let what = "GET /tickets?queue=unit (page of 50) vs bare, same SQL";
+        figures.push(throughput_figure("B11b", what, 0.80, client, opts, (api, auth), (bare, None)).await);
+    }
+    if opts.wants("B9") {
+        figures.push(tickets::b9(viewer, opts.pairs).await?);
+    }
+    if opts.wants("B11c") {
+        figures.push(tickets::b11c(&state.db, at, opts.pairs).await?);
+    }
+    Ok(figures)
+}
+
 /// A spread of ids in a scrambled order, so the page cache sees realistic variety.
 fn spread(ids: &[String]) -> Vec<&String> {
     let mut picked: Vec<&String> = ids.iter().step_by(7).collect();
@@ -465,6 +494,9 @@ async fn customer_figures(
                 .await,
             );
         }
+    }
+    if ["B9", "B11a", "B11b", "B11c"].iter().any(|f| opts.wants(f)) {
+        figures.extend(ticket_figures(state, client, opts, &viewer, &claims.sub).await?);
     }
     // After B4b and B4c: a tiering run at a million customers outlasts the bench's access token.
     if opts.wants("B4") {

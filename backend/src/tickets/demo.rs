@@ -56,6 +56,28 @@ fn status_for(kind: TicketKind, roll: u64) -> TicketStatus {
 
 /// Adds tickets for customers from the `skip`-th on (ids in order), one per fifth; returns how many.
 pub fn seed(conn: &mut DbConnection, cipher: &FieldCipher, skip: i64) -> Result<u64, ApiError> {
+    seed_some(conn, cipher, skip, 5, u64::MAX)
+}
+
+/// Adds tickets until there are `target` in all (the benchmark's million), a ticket for every
+/// customer in turn, as many rounds as it takes; returns how many it added.
+pub fn top_up(conn: &mut DbConnection, cipher: &FieldCipher, target: u64) -> Result<u64, ApiError> {
+    let mut added = 0;
+    loop {
+        let have = tickets::table.count().get_result::<i64>(conn)? as u64;
+        if have >= target {
+            return Ok(added);
+        }
+        let made = seed_some(conn, cipher, 0, 1, target - have)?;
+        if made == 0 {
+            return Ok(added);
+        }
+        added += made;
+    }
+}
+
+/// One pass over the customers from the `skip`-th on: a ticket for one in `odds`, at most `limit`.
+fn seed_some(conn: &mut DbConnection, cipher: &FieldCipher, skip: i64, odds: u64, limit: u64) -> Result<u64, ApiError> {
     let setup = sla_config::setup(conn)?;
     // Each subsidiary's agents work its customers' tickets (agents sit in its departments).
     let agents: Vec<(Option<String>, String, String)> = users::table
@@ -67,7 +89,7 @@ pub fn seed(conn: &mut DbConnection, cipher: &FieldCipher, skip: i64) -> Result<
     let mut rng = Rng(0x7469_636B_6574 ^ skip as u64);
     let (mut after, mut made, mut skipped) = (String::new(), 0u64, 0i64);
     let at = now();
-    loop {
+    while made < limit {
         let page: Vec<(String, String)> = customers::table
             .filter(customers::id.gt(&after))
             .filter(customers::deleted_at.is_null())
@@ -80,7 +102,7 @@ pub fn seed(conn: &mut DbConnection, cipher: &FieldCipher, skip: i64) -> Result<
         let (mut rows, mut events) = (Vec::new(), Vec::new());
         for (customer, unit) in page {
             skipped += 1;
-            if skipped <= skip || rng.below(5) != 0 {
+            if skipped <= skip || rng.below(odds) != 0 || made + rows.len() as u64 >= limit {
                 continue;
             }
             let (kind, subject) = *rng.pick(&SUBJECTS);

@@ -47,14 +47,19 @@ pub struct TicketQuery {
 /// How far ahead "breaching soon" looks.
 const SOON_MINUTES: i64 = 60;
 
-fn queue_filter(queue: Queue, me: &str, now: chrono::NaiveDateTime) -> Filter {
+/// The end of "breaching soon" seen at `now`.
+pub fn soon(now: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    now + chrono::Duration::minutes(SOON_MINUTES)
+}
+
+pub fn queue_filter(queue: Queue, me: &str, now: chrono::NaiveDateTime) -> Filter {
     let open = Filter { open: true, ..Filter::default() };
     match queue {
         Queue::All => Filter::default(),
         Queue::Mine => Filter { assignee_id: Some(me.to_owned()), ..open },
         Queue::Unit => open,
         Queue::Unassigned => Filter { unassigned: true, ..open },
-        Queue::Breaching => Filter { breaching_before: Some(now + chrono::Duration::minutes(SOON_MINUTES)), ..open },
+        Queue::Breaching => Filter { breaching_before: Some(soon(now)), ..open },
         Queue::Overdue => Filter { overdue_at: Some(now), ..open },
         Queue::Revisits => Filter { kind: Some("revisit".into()), assignee_id: Some(me.to_owned()), ..open },
     }
@@ -135,15 +140,14 @@ pub async fn count_ticket_queues(state: web::Data<AppState>, p: Principal) -> Re
     let counts = state
         .db
         .run_as(p.owed(), move |c| {
-            let scope = Scope::of(&p);
-            let mut n = |q: Queue| store::count(c, &scope, &p.id, &queue_filter(q, &p.id, now));
+            let n = store::queue_counts(c, &Scope::of(&p), &p.id, now, soon(now))?;
             Ok(QueueCounts {
-                mine: n(Queue::Mine)?,
-                unit: n(Queue::Unit)?,
-                unassigned: n(Queue::Unassigned)?,
-                breaching_soon: n(Queue::Breaching)?,
-                overdue: n(Queue::Overdue)?,
-                revisits: n(Queue::Revisits)?,
+                mine: n.mine,
+                unit: n.unit,
+                unassigned: n.unassigned,
+                breaching_soon: n.breaching_soon,
+                overdue: n.overdue,
+                revisits: n.revisits,
             })
         })
         .await?;

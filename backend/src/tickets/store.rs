@@ -4,13 +4,13 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 
 use crate::db::schema::{ticket_events, tickets};
 use crate::db::DbConnection;
 use crate::org::scope::Scope;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = tickets, treat_none_as_null = true)]
 pub struct TicketRow {
     pub id: String,
@@ -159,8 +159,74 @@ pub fn list_unscoped(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryRe
     q.order(tickets::id.desc()).limit(limit).load(conn)
 }
 
-pub fn count(conn: &mut DbConnection, scope: &Scope, viewer: &str, f: &Filter) -> QueryResult<i64> {
-    filtered(scope, viewer, f).count().get_result(conn)
+crate::prepared! {
+    /// The six queue counts in one pass over the open tickets the viewer sees: those of the units
+    /// in scope (read from `tickets_open_queue` alone), then the few elsewhere assigned to the
+    /// viewer or of a customer they manage. Each count means what its queue's filter means.
+    struct CountQueues {
+        mine: String => Text,
+        soon: NaiveDateTime => Timestamp,
+        now: NaiveDateTime => Timestamp,
+        revisits_of: String => Text,
+        scope: String => Text,
+        not_scope: String => Text,
+        assignee: String => Text,
+        owner: String => Text,
+    }
+    sql = "SELECT COALESCE(SUM(CASE WHEN q.assignee_id = ? THEN 1 ELSE 0 END), 0) AS mine, \
+           COUNT(*) AS unit, \
+           COALESCE(SUM(CASE WHEN q.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
+           COALESCE(SUM(CASE WHEN q.paused_at IS NULL AND q.resolution_due < ? \
+             AND q.sla_state IN ('on_track', 'warned') THEN 1 ELSE 0 END), 0) AS breaching_soon, \
+           COALESCE(SUM(CASE WHEN q.paused_at IS NULL AND q.resolution_due < ? THEN 1 ELSE 0 END), 0) AS overdue, \
+           COALESCE(SUM(CASE WHEN q.kind = 'revisit' AND q.assignee_id = ? THEN 1 ELSE 0 END), 0) AS revisits \
+           FROM (SELECT t.assignee_id, t.paused_at, t.resolution_due, t.sla_state, t.kind FROM tickets t \
+             WHERE t.closed_at IS NULL AND t.status <> 'cancelled' \
+             AND t.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE ?) \
+           UNION ALL SELECT t.assignee_id, t.paused_at, t.resolution_due, t.sla_state, t.kind FROM tickets t \
+             WHERE t.closed_at IS NULL AND t.status <> 'cancelled' \
+             AND t.unit_id NOT IN (SELECT u.id FROM units u WHERE u.path LIKE ?) \
+             AND (t.assignee_id = ? OR t.customer_id IN \
+               (SELECT o.customer_id FROM customer_owners o WHERE o.user_id = ?))) q";
+}
+
+/// Queue sizes as `CountQueues` reads them.
+#[derive(Debug, QueryableByName, serde::Serialize)]
+pub struct Counts {
+    #[diesel(sql_type = BigInt)]
+    pub mine: i64,
+    #[diesel(sql_type = BigInt)]
+    pub unit: i64,
+    #[diesel(sql_type = BigInt)]
+    pub unassigned: i64,
+    #[diesel(sql_type = BigInt)]
+    pub breaching_soon: i64,
+    #[diesel(sql_type = BigInt)]
+    pub overdue: i64,
+    #[diesel(sql_type = BigInt)]
+    pub revisits: i64,
+}
+
+/// The queue counts for `viewer` at `now`, breaching soon meaning due before `soon`.
+pub fn queue_counts(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    viewer: &str,
+    now: NaiveDateTime,
+    soon: NaiveDateTime,
+) -> QueryResult<Counts> {
+    let v = || viewer.to_owned();
+    let q = CountQueues {
+        mine: v(),
+        soon,
+        now,
+        revisits_of: v(),
+        scope: scope.like_pattern(),
+        not_scope: scope.like_pattern(),
+        assignee: v(),
+        owner: v(),
+    };
+    crate::on_backend!(conn, |c| q.get_result(c))
 }
 
 pub fn get(conn: &mut DbConnection, scope: &Scope, viewer: &str, id: &str) -> QueryResult<Option<TicketRow>> {

@@ -33,6 +33,22 @@ fn kinds(t: &Value) -> Vec<String> {
     t["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect()
 }
 
+/// Each queue's count is the number of tickets its list holds, for this caller now.
+async fn counts_match_lists(app: &TestApp, token: &str) {
+    let counts = app.get("/api/v1/tickets/counts", token).await.expect(200).body;
+    for (queue, key) in [
+        ("mine", "mine"),
+        ("unit", "unit"),
+        ("unassigned", "unassigned"),
+        ("breaching", "breaching_soon"),
+        ("overdue", "overdue"),
+        ("revisits", "revisits"),
+    ] {
+        let list = app.get(&format!("/api/v1/tickets?queue={queue}&limit=500"), token).await.expect(200).body;
+        assert_eq!(counts[key].as_u64(), Some(list["items"].as_array().unwrap().len() as u64), "{queue}: {counts}");
+    }
+}
+
 async fn complaint_walks_every_status(app: TestApp) {
     let w = world(&app).await;
     let c = customer(&app, &w.manager, "王小明", "13800138000").await;
@@ -243,6 +259,22 @@ async fn sla_job_warns_breaches_and_escalates(app: TestApp) {
     let overdue = app.get("/api/v1/tickets?queue=overdue", &w.manager).await.expect(200).body;
     assert_eq!(overdue["items"].as_array().unwrap().len(), 1);
     assert_eq!(overdue["items"][0]["id"], id.as_str());
+    // Breaching soon: a new repair due within the hour is counted, the paused one never.
+    app.state.clock.set(local("2026-03-09 08:30"));
+    let body =
+        json!({"customer_id": c, "kind": "repair", "channel": "hotline", "subject": "急修", "priority": "urgent"});
+    app.post("/api/v1/tickets", &w.agent, body).await.expect(201);
+    // A ticket of this subsidiary given by the group to the other subsidiary's manager: theirs
+    // to see and count, though outside their units.
+    let other_id = app.get("/api/v1/me", &w.other_manager).await.expect(200).body["id"].as_str().unwrap().to_owned();
+    let body = json!({"customer_id": c, "kind": "inquiry", "channel": "email", "subject": "跨公司协办", "assignee_id": other_id});
+    app.post("/api/v1/tickets", &group_manager, body).await.expect(201);
+    app.state.clock.set(local("2026-03-11 17:30"));
+    let theirs = app.get("/api/v1/tickets/counts", &w.other_manager).await.expect(200).body;
+    assert_eq!((theirs["mine"].as_i64(), theirs["unit"].as_i64()), (Some(1), Some(1)));
+    for token in [&w.manager, &w.agent, &w.other_manager, &group_manager] {
+        counts_match_lists(&app, token).await;
+    }
 }
 both!(sla_job_warns_breaches_and_escalates, sla_job_warns_breaches_and_escalates);
 
