@@ -188,8 +188,11 @@ pub const EXPIRE_JOB: super::JobKind = super::JobKind {
     run: |conn, state, _, _| {
         let before = now() - chrono::Duration::days(state.settings.job_file_days);
         let (files, parts) = expire(conn, before)?;
+        let runs = super::store::prune_scheduled_runs(conn, before)?;
         crate::db::checkpoint_after_purge(conn);
-        Ok(serde_json::json!({ "files": files, "parts": parts, "finished_before": before.and_utc() }))
+        Ok(
+            serde_json::json!({ "files": files, "parts": parts, "scheduled_runs": runs, "finished_before": before.and_utc() }),
+        )
     },
 };
 

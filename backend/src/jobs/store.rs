@@ -155,3 +155,9 @@ pub fn list_for(
     }
     q.order(jobs::id.desc()).limit(limit).load(conn)
 }
+
+/// Deletes the finished runs nobody started (the schedules': the SLA job alone runs 1,440 times a
+/// day) that finished before `before`; people's own jobs stay as their history. Returns how many.
+pub fn prune_scheduled_runs(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(jobs::table.filter(jobs::created_by.is_null()).filter(jobs::finished_at.lt(before))).execute(conn)
+}

@@ -137,7 +137,7 @@ mod tests {
     /// The mainland schedule's days of the published vectors (2026, as announced).
     fn china_2026() -> Calendar {
         let mut cal = Calendar::standard();
-        for (d, kind) in crate::tickets::holidays::CN_2026 {
+        for (d, kind, _) in crate::tickets::holidays::CN_2026 {
             cal.days.insert(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(), *kind);
         }
         cal

@@ -241,14 +241,14 @@ fn built_in(year: i32) -> Vec<CalendarDay> {
     };
     table
         .iter()
-        .filter_map(|(d, kind)| {
+        .filter_map(|(d, kind, name)| {
             Some(CalendarDay {
                 day: NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
                 kind: match kind {
                     DayKind::Holiday => CalendarDayKind::Holiday,
                     DayKind::Workday => CalendarDayKind::Workday,
                 },
-                name: None,
+                name: Some((*name).to_owned()),
             })
         })
         .collect()

@@ -137,6 +137,18 @@ async fn export_is_scoped_masked_and_audited(app: TestApp) {
     assert_eq!(files, 1, "the old export's file");
     assert!(parts >= 1, "and its parts");
     app.get(&file, &manager).await.problem(404);
+    // Scheduled runs (nobody started them) go after the same time; people's jobs stay.
+    for (id, finished) in [("sched-old", "2020-01-01 00:00:00"), ("sched-new", "2999-01-01 00:00:00")] {
+        app.sql(&format!(
+            "INSERT INTO jobs (id, kind, status, payload, done, errors, attempts, run_after, created_at, updated_at, finished_at) \
+             VALUES ('{id}', 'tickets.sla', 'succeeded', '{{}}', 0, 0, 1, '{finished}', '{finished}', '{finished}', '{finished}')"
+        ));
+    }
+    let mut conn = app.state.db.get().unwrap();
+    assert_eq!(guanxi::jobs::store::prune_scheduled_runs(&mut conn, week_ago).unwrap(), 1);
+    drop(conn);
+    assert_eq!(app.count("jobs WHERE id IN ('sched-old', 'sched-new')"), 1);
+    assert_eq!(app.count(&format!("jobs WHERE id = '{old_job}'")), 1, "the manager's old export job stays");
     let recent = download(&app, &compliance, &job).await;
     assert!(recent.starts_with('['), "the recent export is still there");
 }

@@ -356,7 +356,11 @@ async fn scope_and_green_channel(app: TestApp) {
     // SLA configuration: the calendar's built-in 2026 schedule, an edit, a refused day.
     let cal = app.get("/api/v1/sla/calendar/2026", &w.manager).await.expect(200).body;
     assert_eq!(cal["built_in"], true);
-    assert!(cal["days"].as_array().unwrap().iter().any(|d| d["day"] == "2026-02-14" && d["kind"] == "workday"));
+    assert!(cal["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["day"] == "2026-02-14" && d["kind"] == "workday" && d["name"] == "春节"));
     let body = json!({"days": [{"day": "2027-02-06", "kind": "holiday"}]});
     let r = app.send("PUT", "/api/v1/sla/calendar/2026", Some(&w.manager), Some(body), &[]).await.problem(422);
     assert_eq!(r.body["errors"][0]["code"], "other_year");

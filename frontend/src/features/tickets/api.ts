@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import type { components } from '@/api/schema';
+import { useCursorList } from '@/lib/use-cursor-list';
 
 export type Ticket = components['schemas']['Ticket'];
 export type TicketDetail = components['schemas']['TicketDetail'];
@@ -18,6 +19,19 @@ export const QUEUES = ['mine', 'unit', 'unassigned', 'breaching', 'overdue', 're
 export const KINDS = ['complaint', 'inquiry', 'repair', 'installation', 'revisit', 'other'] satisfies TicketKind[];
 export const CHANNELS = ['hotline', 'website', 'email', 'social', 'chat', 'in_person', 'app'] satisfies Channel[];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] satisfies Priority[];
+export const STATUSES = [
+  'new',
+  'investigating',
+  'assigned',
+  'resolving',
+  'awaiting_feedback',
+  'reopened',
+  'closed',
+  'cancelled',
+] satisfies TicketStatus[];
+
+/** What a queue can be narrowed to (SVC-1: by status, type, priority, channel). */
+export type TicketFilters = { status?: TicketStatus; kind?: TicketKind; priority?: Priority; channel?: Channel };
 
 const keys = { all: ['tickets'] as const, notifications: ['notifications'] as const };
 
@@ -31,6 +45,13 @@ export function useTickets(queue: Queue, customerId?: string) {
     staleTime: 0,
     refetchInterval: 15_000,
   });
+}
+
+/** A queue narrowed by `filters`, newest first, a page at a time (keyset). */
+export function useQueue(queue: Queue, filters: TicketFilters) {
+  return useCursorList([...keys.all, 'queue', queue, filters], async (cursor) =>
+    unwrap(await api.GET('/api/v1/tickets', { params: { query: { queue, ...filters, limit: 50, cursor } } })),
+  );
 }
 
 /** Queue sizes, refreshed every 15 seconds while the page is open. */

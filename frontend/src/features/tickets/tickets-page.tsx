@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -6,7 +6,18 @@ import { Link } from 'react-router';
 import { ListTable } from '@/components/list-table';
 import { ProblemAlert } from '@/components/problem-alert';
 
-import { QUEUES, useQueueCounts, useTickets, type Queue, type Ticket } from './api';
+import {
+  CHANNELS,
+  KINDS,
+  PRIORITIES,
+  QUEUES,
+  STATUSES,
+  useQueue,
+  useQueueCounts,
+  type Queue,
+  type Ticket,
+  type TicketFilters,
+} from './api';
 import { SlaDue } from './sla-due';
 
 /** The time the countdowns count from, ticking each minute. */
@@ -86,8 +97,21 @@ export function TicketTable({ items, withCustomer = false }: { items: Ticket[] |
 export function TicketsPage() {
   const { t } = useTranslation();
   const [queue, setQueue] = useState<Queue>('mine');
-  const tickets = useTickets(queue);
+  const [filters, setFilters] = useState<TicketFilters>({});
+  const tickets = useQueue(queue, filters);
   const counts = useQueueCounts().data;
+  const narrow = <K extends keyof TicketFilters>(key: K, values: readonly string[], words: string) => (
+    <Select
+      aria-label={t(`tickets.${key}`)}
+      placeholder={t(`tickets.${key}`)}
+      data={values.map((v) => ({ value: v, label: t(`tickets.${words}.${v}`) }))}
+      value={filters[key] ?? null}
+      clearable
+      w={150}
+      onChange={(v) => setFilters({ ...filters, [key]: v ?? undefined })}
+      data-testid={`ticket-filter-${key}`}
+    />
+  );
   return (
     <Stack>
       <Group justify="space-between">
@@ -109,8 +133,19 @@ export function TicketsPage() {
         })}
         style={{ overflowX: 'auto' }}
       />
+      <Group gap="xs">
+        {narrow('status', STATUSES, 'statuses')}
+        {narrow('kind', KINDS, 'kinds')}
+        {narrow('priority', PRIORITIES, 'priorities')}
+        {narrow('channel', CHANNELS, 'channels')}
+      </Group>
       <ProblemAlert error={tickets.error} />
-      <TicketTable items={tickets.data?.items} withCustomer />
+      <TicketTable items={tickets.isPending ? undefined : tickets.items} withCustomer />
+      {tickets.hasNextPage && (
+        <Button variant="default" onClick={() => void tickets.fetchNextPage()} loading={tickets.isFetchingNextPage}>
+          {t('common.loadMore')}
+        </Button>
+      )}
     </Stack>
   );
 }
