@@ -96,35 +96,36 @@ async fn bare_ticket_counts(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (scope, viewer) = path.into_inner();
-    let now = state.clock.now();
     let counts = state
         .db
         .run(move |c| {
             let scope = crate::org::scope::Scope::from_prefix(format!("/{}/", scope.replace('~', "/")));
-            let soon = crate::tickets::routes::soon(now);
-            Ok(crate::tickets::store::queue_counts(c, &scope, &viewer, now, soon)?)
+            Ok(crate::tickets::store::queue_counts(c, &scope, &viewer)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(counts))
 }
 
-/// The same page as GET /tickets?queue=unit (51 rows, newest first), rows as stored.
+/// The same SQL as GET /tickets?queue=unit: the page (51 rows, newest first) and its customers'
+/// references, rows as stored.
 async fn bare_ticket_page(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     use crate::tickets::routes::{queue_filter, Queue};
     let (scope, viewer) = path.into_inner();
-    let now = state.clock.now();
-    let rows = state
+    let page = state
         .db
         .run(move |c| {
             let scope = crate::org::scope::Scope::from_prefix(format!("/{}/", scope.replace('~', "/")));
-            let filter = queue_filter(Queue::Unit, &viewer, now);
-            Ok(crate::tickets::store::list(c, &scope, &viewer, &filter, None, 51)?)
+            let filter = queue_filter(Queue::Unit, &viewer);
+            let rows = crate::tickets::store::list(c, &scope, &viewer, &filter, None, 51)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
+            let refs = customers::store::reachable_refs(c, &scope, &viewer, &ids)?;
+            Ok(serde_json::json!({ "items": rows, "customers": refs }))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// A stored row, serialised as is (ciphertexts included).

@@ -831,6 +831,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_queue_tallies (id) {
+        id -> BigInt,
+        unit_id -> Text,
+        assignee_id -> Text,
+        revisit -> Integer,
+        sla_state -> Text,
+        paused -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     tickets (id) {
         id -> Text,
         customer_id -> Text,
@@ -914,6 +926,7 @@ diesel::joinable!(segment_snapshot_members -> segment_snapshots (snapshot_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     ticket_attachments,
+    ticket_queue_tallies,
     units,
     users,
     sessions,

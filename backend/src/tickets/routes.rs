@@ -15,9 +15,11 @@ use crate::org::scope::Scope;
 use crate::state::AppState;
 
 crate::text_enum!(
-    /// mine: assigned to me; unit: my scope's; unassigned; breaching: due within the hour and
-    /// not breached yet; overdue: past due; revisits: follow-up calls and visits planned for me.
-    /// All but `all` are open tickets.
+    /// mine: assigned to me; unit: my scope's; unassigned; breaching: warned by the SLA job (the
+    /// warning share of the target used) and not breached yet; overdue: marked breached by the
+    /// SLA job; revisits: follow-up calls and visits planned for me. All but `all` are open
+    /// tickets of my units or assigned to me (`all`: every ticket I may see, my customers'
+    /// elsewhere included); breaching and overdue leave out those waiting on the customer.
     Queue {
         All => "all",
         Mine => "mine",
@@ -44,23 +46,15 @@ pub struct TicketQuery {
     pub cursor: Option<String>,
 }
 
-/// How far ahead "breaching soon" looks.
-const SOON_MINUTES: i64 = 60;
-
-/// The end of "breaching soon" seen at `now`.
-pub fn soon(now: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
-    now + chrono::Duration::minutes(SOON_MINUTES)
-}
-
-pub fn queue_filter(queue: Queue, me: &str, now: chrono::NaiveDateTime) -> Filter {
+pub fn queue_filter(queue: Queue, me: &str) -> Filter {
     let open = Filter { open: true, ..Filter::default() };
     match queue {
         Queue::All => Filter::default(),
         Queue::Mine => Filter { assignee_id: Some(me.to_owned()), ..open },
         Queue::Unit => open,
         Queue::Unassigned => Filter { unassigned: true, ..open },
-        Queue::Breaching => Filter { breaching_before: Some(soon(now)), ..open },
-        Queue::Overdue => Filter { overdue_at: Some(now), ..open },
+        Queue::Breaching => Filter { breaching: true, ..open },
+        Queue::Overdue => Filter { overdue: true, ..open },
         Queue::Revisits => Filter { kind: Some("revisit".into()), assignee_id: Some(me.to_owned()), ..open },
     }
 }
@@ -110,7 +104,7 @@ pub async fn list_tickets(
     let q = q.into_inner();
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let (limit, before) = (page.limit()?, page.cursor()?);
-    let mut f = queue_filter(q.queue.unwrap_or(Queue::All), &p.id, state.clock.now());
+    let mut f = queue_filter(q.queue.unwrap_or(Queue::All), &p.id);
     f.status = q.status.map(|s| s.as_str().to_owned());
     f.kind = q.kind.map(|s| s.as_str().to_owned()).or(f.kind);
     f.priority = q.priority.map(|s| s.as_str().to_owned());
@@ -136,11 +130,10 @@ pub async fn list_tickets(
 #[get("/tickets/counts")]
 pub async fn count_ticket_queues(state: web::Data<AppState>, p: Principal) -> Result<web::Json<QueueCounts>, ApiError> {
     p.require(Permission::TicketsRead)?;
-    let now = state.clock.now();
     let counts = state
         .db
         .run_as(p.owed(), move |c| {
-            let n = store::queue_counts(c, &Scope::of(&p), &p.id, now, soon(now))?;
+            let n = store::queue_counts(c, &Scope::of(&p), &p.id)?;
             Ok(QueueCounts {
                 mine: n.mine,
                 unit: n.unit,

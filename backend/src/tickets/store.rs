@@ -4,9 +4,9 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Text};
 
-use crate::db::schema::{ticket_events, tickets};
+use crate::db::schema::{ticket_events, ticket_queue_tallies, tickets};
 use crate::db::DbConnection;
 use crate::org::scope::Scope;
 
@@ -77,6 +77,17 @@ fn visible<'a>(scope: &Scope, viewer: &str) -> tickets::BoxedQuery<'a, Multi> {
     tickets::table.filter(seen).into_boxed()
 }
 
+/// The work of `viewer`: tickets whose unit is in `scope` or assigned to them. Every queue but
+/// `all`: a customer's manager follows the customer's tickets elsewhere on the customer's page.
+fn worked<'a>(scope: &Scope, viewer: &str) -> tickets::BoxedQuery<'a, Multi> {
+    let work = sql::<Bool>("(EXISTS (SELECT 1 FROM units u WHERE u.id = tickets.unit_id AND u.path LIKE ")
+        .bind::<Text, _>(scope.like_pattern())
+        .sql(") OR tickets.assignee_id = ")
+        .bind::<Text, _>(viewer.to_owned())
+        .sql(")");
+    tickets::table.filter(work).into_boxed()
+}
+
 /// A queue: which open or closed tickets.
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
@@ -87,16 +98,17 @@ pub struct Filter {
     pub customer_id: Option<String>,
     pub assignee_id: Option<String>,
     pub unassigned: bool,
-    /// Open only.
+    /// Open only, and only the viewer's work (`worked`), not every ticket they may see.
     pub open: bool,
-    /// Open and past the resolution due time at `now`.
-    pub overdue_at: Option<NaiveDateTime>,
-    /// Open, not breached yet, due before this instant.
-    pub breaching_before: Option<NaiveDateTime>,
+    /// Open, its clock running, and marked breached by the SLA job (or escalated since).
+    pub overdue: bool,
+    /// Open, its clock running, and warned by the SLA job, not breached yet.
+    pub breaching: bool,
 }
 
 fn filtered<'a>(scope: &Scope, viewer: &str, f: &Filter) -> tickets::BoxedQuery<'a, Multi> {
-    let mut q = visible(scope, viewer);
+    let open = f.open || f.overdue || f.breaching;
+    let mut q = if open { worked(scope, viewer) } else { visible(scope, viewer) };
     if let Some(s) = &f.status {
         q = q.filter(tickets::status.eq(s.clone()));
     }
@@ -118,18 +130,18 @@ fn filtered<'a>(scope: &Scope, viewer: &str, f: &Filter) -> tickets::BoxedQuery<
     if f.unassigned {
         q = q.filter(tickets::assignee_id.is_null());
     }
-    if f.open || f.overdue_at.is_some() || f.breaching_before.is_some() {
+    if open {
         q = q.filter(tickets::closed_at.is_null()).filter(tickets::status.ne("cancelled"));
     }
-    if f.overdue_at.is_some() || f.breaching_before.is_some() {
+    if f.overdue || f.breaching {
         // Waiting on the customer: the clock stands still.
         q = q.filter(tickets::paused_at.is_null());
     }
-    if let Some(now) = f.overdue_at {
-        q = q.filter(tickets::resolution_due.lt(now));
+    if f.overdue {
+        q = q.filter(tickets::sla_state.eq_any(["breached", "escalated"]));
     }
-    if let Some(soon) = f.breaching_before {
-        q = q.filter(tickets::resolution_due.lt(soon)).filter(tickets::sla_state.eq_any(["on_track", "warned"]));
+    if f.breaching {
+        q = q.filter(tickets::sla_state.eq("warned"));
     }
     q
 }
@@ -160,34 +172,29 @@ pub fn list_unscoped(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryRe
 }
 
 crate::prepared! {
-    /// The six queue counts in one pass over the open tickets the viewer sees: those of the units
-    /// in scope (read from `tickets_open_queue` alone), then the few elsewhere assigned to the
-    /// viewer or of a customer they manage. Each count means what its queue's filter means.
+    /// The six queue counts from the queue tallies (migration 000032): the rows of the units in
+    /// scope, then those elsewhere assigned to the viewer. Each count means what its queue's
+    /// filter means.
     struct CountQueues {
         mine: String => Text,
-        soon: NaiveDateTime => Timestamp,
-        now: NaiveDateTime => Timestamp,
         revisits_of: String => Text,
         scope: String => Text,
-        not_scope: String => Text,
         assignee: String => Text,
-        owner: String => Text,
+        not_scope: String => Text,
     }
-    sql = "SELECT COALESCE(SUM(CASE WHEN q.assignee_id = ? THEN 1 ELSE 0 END), 0) AS mine, \
-           COUNT(*) AS unit, \
-           COALESCE(SUM(CASE WHEN q.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
-           COALESCE(SUM(CASE WHEN q.paused_at IS NULL AND q.resolution_due < ? \
-             AND q.sla_state IN ('on_track', 'warned') THEN 1 ELSE 0 END), 0) AS breaching_soon, \
-           COALESCE(SUM(CASE WHEN q.paused_at IS NULL AND q.resolution_due < ? THEN 1 ELSE 0 END), 0) AS overdue, \
-           COALESCE(SUM(CASE WHEN q.kind = 'revisit' AND q.assignee_id = ? THEN 1 ELSE 0 END), 0) AS revisits \
-           FROM (SELECT t.assignee_id, t.paused_at, t.resolution_due, t.sla_state, t.kind FROM tickets t \
-             WHERE t.closed_at IS NULL AND t.status <> 'cancelled' \
-             AND t.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE ?) \
-           UNION ALL SELECT t.assignee_id, t.paused_at, t.resolution_due, t.sla_state, t.kind FROM tickets t \
-             WHERE t.closed_at IS NULL AND t.status <> 'cancelled' \
-             AND t.unit_id NOT IN (SELECT u.id FROM units u WHERE u.path LIKE ?) \
-             AND (t.assignee_id = ? OR t.customer_id IN \
-               (SELECT o.customer_id FROM customer_owners o WHERE o.user_id = ?))) q";
+    sql = "SELECT CAST(COALESCE(SUM(CASE WHEN q.assignee_id = ? THEN q.n ELSE 0 END), 0) AS BIGINT) AS mine, \
+           CAST(COALESCE(SUM(q.n), 0) AS BIGINT) AS unit, \
+           CAST(COALESCE(SUM(CASE WHEN q.assignee_id = '' THEN q.n ELSE 0 END), 0) AS BIGINT) AS unassigned, \
+           CAST(COALESCE(SUM(CASE WHEN q.paused = 0 AND q.sla_state = 'warned' THEN q.n ELSE 0 END), 0) \
+             AS BIGINT) AS breaching_soon, \
+           CAST(COALESCE(SUM(CASE WHEN q.paused = 0 AND q.sla_state IN ('breached', 'escalated') THEN q.n \
+             ELSE 0 END), 0) AS BIGINT) AS overdue, \
+           CAST(COALESCE(SUM(CASE WHEN q.revisit = 1 AND q.assignee_id = ? THEN q.n ELSE 0 END), 0) \
+             AS BIGINT) AS revisits \
+           FROM (SELECT d.assignee_id, d.revisit, d.sla_state, d.paused, d.n FROM ticket_queue_tallies d \
+             WHERE d.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE ?) \
+           UNION ALL SELECT d.assignee_id, d.revisit, d.sla_state, d.paused, d.n FROM ticket_queue_tallies d \
+             WHERE d.assignee_id = ? AND d.unit_id NOT IN (SELECT u.id FROM units u WHERE u.path LIKE ?)) q";
 }
 
 /// Queue sizes as `CountQueues` reads them.
@@ -207,26 +214,45 @@ pub struct Counts {
     pub revisits: i64,
 }
 
-/// The queue counts for `viewer` at `now`, breaching soon meaning due before `soon`.
-pub fn queue_counts(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    viewer: &str,
-    now: NaiveDateTime,
-    soon: NaiveDateTime,
-) -> QueryResult<Counts> {
+/// The queue counts for `viewer`; breaching soon and overdue as the SLA job marked them.
+pub fn queue_counts(conn: &mut DbConnection, scope: &Scope, viewer: &str) -> QueryResult<Counts> {
     let v = || viewer.to_owned();
     let q = CountQueues {
         mine: v(),
-        soon,
-        now,
         revisits_of: v(),
         scope: scope.like_pattern(),
-        not_scope: scope.like_pattern(),
         assignee: v(),
-        owner: v(),
+        not_scope: scope.like_pattern(),
     };
     crate::on_backend!(conn, |c| q.get_result(c))
+}
+
+/// Folds the queue tallies into one row per key (the SLA job, every minute), so that a count
+/// sums a handful of rows. One statement on PostgreSQL: rows appended meanwhile by other
+/// transactions are not in its snapshot and stay for the next fold. SQLite has one writer.
+pub fn fold_tallies(conn: &mut DbConnection) -> QueryResult<()> {
+    const KEY: &str = "unit_id, assignee_id, revisit, sla_state, paused";
+    match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(format!(
+            "WITH gone AS (DELETE FROM ticket_queue_tallies RETURNING {KEY}, n) \
+             INSERT INTO ticket_queue_tallies ({KEY}, n) SELECT {KEY}, SUM(n) FROM gone \
+             GROUP BY {KEY} HAVING SUM(n) <> 0"
+        ))
+        .execute(c)
+        .map(|_| ()),
+        DbConnection::Sqlite(c) => {
+            let last: Option<i64> =
+                ticket_queue_tallies::table.select(diesel::dsl::max(ticket_queue_tallies::id)).first(c)?;
+            let Some(last) = last else { return Ok(()) };
+            diesel::sql_query(format!(
+                "INSERT INTO ticket_queue_tallies ({KEY}, n) SELECT {KEY}, SUM(n) FROM ticket_queue_tallies \
+                 WHERE id <= ? GROUP BY {KEY} HAVING SUM(n) <> 0"
+            ))
+            .bind::<BigInt, _>(last)
+            .execute(c)?;
+            diesel::delete(ticket_queue_tallies::table.filter(ticket_queue_tallies::id.le(last))).execute(c).map(|_| ())
+        }
+    }
 }
 
 pub fn get(conn: &mut DbConnection, scope: &Scope, viewer: &str, id: &str) -> QueryResult<Option<TicketRow>> {

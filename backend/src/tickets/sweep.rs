@@ -3,6 +3,7 @@
 //! the managers of their unit) and escalated to the group's managers half a target later. Each
 //! step is a timeline entry, a staff notification and an outbox event. Batches of tickets, each
 //! batch one transaction of a few set-based statements; a step is taken once (its state guards).
+//! Then it folds the queue tallies (migration 000032).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -191,6 +192,8 @@ pub fn sweep(conn: &mut DbConnection, at: NaiveDateTime) -> Result<Swept, ApiErr
             }
         }
     }
+    // The steps just appended two tally rows per ticket; the queue counts sum them.
+    crate::db::transaction(conn, super::store::fold_tallies)?;
     Ok(out)
 }
 

@@ -4166,9 +4166,11 @@ export interface components {
          */
         QualityField: "name" | "gender" | "birth_date" | "national_id" | "mobile" | "email" | "address" | "occupation" | "income_band";
         /**
-         * @description mine: assigned to me; unit: my scope's; unassigned; breaching: due within the hour and
-         *     not breached yet; overdue: past due; revisits: follow-up calls and visits planned for me.
-         *     All but `all` are open tickets.
+         * @description mine: assigned to me; unit: my scope's; unassigned; breaching: warned by the SLA job (the
+         *     warning share of the target used) and not breached yet; overdue: marked breached by the
+         *     SLA job; revisits: follow-up calls and visits planned for me. All but `all` are open
+         *     tickets of my units or assigned to me (`all`: every ticket I may see, my customers'
+         *     elsewhere included); breaching and overdue leave out those waiting on the customer.
          * @enum {string}
          */
         Queue: "all" | "mine" | "unit" | "unassigned" | "breaching" | "overdue" | "revisits";

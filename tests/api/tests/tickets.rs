@@ -259,19 +259,45 @@ async fn sla_job_warns_breaches_and_escalates(app: TestApp) {
     let overdue = app.get("/api/v1/tickets?queue=overdue", &w.manager).await.expect(200).body;
     assert_eq!(overdue["items"].as_array().unwrap().len(), 1);
     assert_eq!(overdue["items"][0]["id"], id.as_str());
-    // Breaching soon: a new repair due within the hour is counted, the paused one never.
+    // Breaching soon: a new urgent repair once the SLA job warned it; the paused one never.
     app.state.clock.set(local("2026-03-09 08:30"));
     let body =
         json!({"customer_id": c, "kind": "repair", "channel": "hotline", "subject": "急修", "priority": "urgent"});
-    app.post("/api/v1/tickets", &w.agent, body).await.expect(201);
+    let urgent = app.post("/api/v1/tickets", &w.agent, body).await.expect(201).body;
+    let due = chrono::DateTime::parse_from_rfc3339(urgent["sla"]["resolution_due"].as_str().unwrap()).unwrap();
+    assert_eq!(app.get("/api/v1/tickets/counts", &w.manager).await.expect(200).body["breaching_soon"], 0);
+    assert_eq!(sweep(due.naive_utc() - Duration::minutes(1)).warned, 1);
+    let counts = app.get("/api/v1/tickets/counts", &w.manager).await.expect(200).body;
+    assert_eq!((counts["breaching_soon"].as_i64(), counts["overdue"].as_i64()), (Some(1), Some(1)));
     // A ticket of this subsidiary given by the group to the other subsidiary's manager: theirs
-    // to see and count, though outside their units.
+    // to see and count, though outside their units (counted before the job folds the tallies).
     let other_id = app.get("/api/v1/me", &w.other_manager).await.expect(200).body["id"].as_str().unwrap().to_owned();
     let body = json!({"customer_id": c, "kind": "inquiry", "channel": "email", "subject": "跨公司协办", "assignee_id": other_id});
-    app.post("/api/v1/tickets", &group_manager, body).await.expect(201);
-    app.state.clock.set(local("2026-03-11 17:30"));
+    let cross = app.post("/api/v1/tickets", &group_manager, body).await.expect(201).body;
     let theirs = app.get("/api/v1/tickets/counts", &w.other_manager).await.expect(200).body;
     assert_eq!((theirs["mine"].as_i64(), theirs["unit"].as_i64()), (Some(1), Some(1)));
+    // The customer's manager sees it (their customer) but it is not their units' work: in `all`,
+    // not in the queues.
+    let ids = |v: &Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_ne!(cross["unit_id"], Value::Null);
+    let all = app.get("/api/v1/tickets", &w.manager).await.expect(200).body;
+    assert!(ids(&all).contains(&cross["id"].as_str().unwrap().to_owned()));
+    let unit = app.get("/api/v1/tickets?queue=unit", &w.manager).await.expect(200).body;
+    assert!(!ids(&unit).contains(&cross["id"].as_str().unwrap().to_owned()));
+    for token in [&w.manager, &w.agent, &w.other_manager, &group_manager] {
+        counts_match_lists(&app, token).await;
+    }
+    // Past due: the job marks the repair (the manager's unit) and the inquiry (the other
+    // subsidiary's) breached, the counts follow; then one cancelled leaves them, before the next
+    // fold.
+    app.state.clock.set(local("2026-03-11 17:30"));
+    assert_eq!(sweep(local("2026-03-11 17:30")).breached, 2);
+    assert_eq!(app.get("/api/v1/tickets/counts", &w.manager).await.expect(200).body["overdue"], 2);
+    assert_eq!(app.get("/api/v1/tickets/counts", &w.other_manager).await.expect(200).body["overdue"], 1);
+    step(&app, &w.manager, &id, json!({"to": "cancelled", "reason": "客户撤回"})).await;
+    assert_eq!(app.get("/api/v1/tickets/counts", &w.manager).await.expect(200).body["overdue"], 1);
     for token in [&w.manager, &w.agent, &w.other_manager, &group_manager] {
         counts_match_lists(&app, token).await;
     }
