@@ -96,6 +96,11 @@ export default async function ({ page, results, step, context }) {
     await page.getByRole('link', { name: 'Tickets' }).first().click();
     await page.getByTestId('ticket-queues').getByText('All', { exact: true }).click();
     await page.getByTestId('ticket-row').filter({ hasText: '如何设置家长锁' }).waitFor();
+    // Narrowed to complaints, the inquiry leaves the list and the complaint stays.
+    await page.getByTestId('ticket-filter-kind').click();
+    await page.getByRole('option', { name: 'Complaint', exact: true }).click();
+    await page.getByTestId('ticket-row').filter({ hasText: '如何设置家长锁' }).waitFor({ state: 'detached' });
+    await page.getByTestId('ticket-row').filter({ hasText: '机顶盒无信号' }).waitFor();
   });
 
   await step('the SLA setup: hours, targets and the holiday calendar', async () => {
