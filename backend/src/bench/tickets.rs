@@ -35,18 +35,26 @@ fn blocking<T: Send + 'static>(
 /// returned (so that sweeps at that instant find only the tickets the bench makes due).
 pub async fn prepare(state: &actix_web::web::Data<AppState>, target: u64) -> Result<chrono::NaiveDateTime, String> {
     let (st, started) = (state.clone(), Instant::now());
-    let added =
-        blocking(&state.db, move |c| crate::tickets::demo::top_up(c, &st.cipher, target).map_err(|e| format!("{e:?}")))
-            .await?;
+    // Minutes at a million on PostgreSQL: without the requests' statement timeout.
+    let added = blocking(&state.db, move |c| {
+        crate::db::without_statement_timeout(c, |c| {
+            crate::tickets::demo::top_up(c, &st.cipher, target).map_err(|e| format!("{e:?}"))
+        })
+    })
+    .await?;
     let at = state.clock.now();
-    blocking(&state.db, move |c| crate::tickets::sweep::sweep(c, at).map_err(|e| format!("{e:?}"))).await?;
+    blocking(&state.db, move |c| {
+        crate::db::without_statement_timeout(c, |c| crate::tickets::sweep::sweep(c, at).map_err(|e| format!("{e:?}")))
+    })
+    .await?;
     // As autovacuum leaves a settled table: statistics, PostgreSQL's visibility map, and the
     // queue tallies without the dead rows of the fold (migration 000032 has them vacuumed often).
     let mut conn = state.db.get().map_err(|e| e.to_string())?;
     if let DbConnection::Postgres(c) = &mut **conn {
         diesel::connection::SimpleConnection::batch_execute(
             c,
-            "VACUUM ANALYZE tickets, ticket_events, ticket_queue_tallies",
+            "SET statement_timeout = 0; VACUUM ANALYZE tickets, ticket_events, ticket_queue_tallies; \
+             SET statement_timeout = '30s'",
         )
         .map_err(|e| e.to_string())?;
     }

@@ -332,6 +332,23 @@ fn with_pragma<T>(
     value
 }
 
+/// Runs `f` without PostgreSQL's statement timeout of 30 s, which guards requests: for
+/// background work over every customer (a job, the demo seed), whose set-based statements take
+/// minutes at a million. The timeout is back when `f` returns, before the connection is reused.
+pub fn without_statement_timeout<T>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> T) -> T {
+    let set = |conn: &mut DbConnection, value: &str| {
+        if let DbConnection::Postgres(c) = conn {
+            if let Err(e) = c.batch_execute(&format!("SET statement_timeout = {value}")) {
+                tracing::warn!(error = %e, "statement timeout not set");
+            }
+        }
+    };
+    set(conn, "0");
+    let value = f(conn);
+    set(conn, "'30s'");
+    value
+}
+
 /// Refreshes PostgreSQL's statistics of tables a statement has just filled, inside the running
 /// transaction: a staging table holding a whole run's rows still looks empty to the planner until
 /// autovacuum comes round, and the statements joining it would be planned as nested loops.

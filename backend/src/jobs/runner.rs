@@ -80,7 +80,7 @@ pub async fn run_one(
             }
         };
         let outcome = match kind::find(kinds, &job.kind) {
-            Some(k) => (k.run)(&mut conn, &state, &job, &mut progress),
+            Some(k) => crate::db::without_statement_timeout(&mut conn, |c| (k.run)(c, &state, &job, &mut progress)),
             None => Err(ApiError::conflict("job_kind_unknown").with("kind", job.kind.clone())),
         };
         tracing::info!(ok = outcome.is_ok(), "job finished");

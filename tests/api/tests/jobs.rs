@@ -82,3 +82,63 @@ async fn concurrent_claims_never_share_a_job_postgres() {
     concurrent_claims_never_share_a_job(TestApp::start(crate::helpers::Db::Postgres, &[("GUANXI_JOBS", "false")]).await)
         .await
 }
+
+/// PostgreSQL's statement timeout on this connection (None on SQLite, which has none).
+fn statement_timeout(conn: &mut guanxi::db::DbConnection) -> Option<String> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement_timeout: String,
+    }
+    match conn {
+        guanxi::db::DbConnection::Postgres(c) => {
+            Some(diesel::sql_query("SHOW statement_timeout").get_result::<Setting>(c).unwrap().statement_timeout)
+        }
+        guanxi::db::DbConnection::Sqlite(_) => None,
+    }
+}
+
+static TIMEOUT_KINDS: [guanxi::jobs::JobKind; 1] = [guanxi::jobs::JobKind {
+    name: "test.timeout",
+    run: |conn, _, _, _| Ok(serde_json::json!({ "timeout": statement_timeout(conn) })),
+    schedule: None,
+}];
+
+/// A job runs without the requests' 30 s statement timeout (a tiering run takes minutes at a
+/// million customers on PostgreSQL); its connection has the timeout back afterwards.
+async fn jobs_run_without_the_statement_timeout(app: TestApp) {
+    use guanxi::jobs::store;
+    let mut conn = app.state.db.get().unwrap();
+    let postgres = matches!(&mut **conn, guanxi::db::DbConnection::Postgres(_));
+    let id = store::enqueue(&mut conn, "test.timeout", &serde_json::json!({}), None, None).unwrap().id;
+    drop(conn);
+    let ran = guanxi::jobs::runner::run_one(app.state.clone(), &TIMEOUT_KINDS, "w1".into()).await.unwrap();
+    assert!(ran);
+    let mut conn = app.state.db.get().unwrap();
+    let job = store::get(&mut conn, &id).unwrap().unwrap();
+    let result: serde_json::Value = serde_json::from_str(job.result.as_deref().unwrap()).unwrap();
+    let expected = if postgres { serde_json::json!("0") } else { serde_json::Value::Null };
+    assert_eq!(result["timeout"], expected, "{result}");
+    // Every connection the pool hands out afterwards has the timeout again.
+    for _ in 0..3 {
+        let mut c = app.state.db.get().unwrap();
+        assert_eq!(statement_timeout(&mut c), postgres.then(|| "30s".to_owned()));
+    }
+}
+
+#[actix_web::test]
+async fn jobs_run_without_the_statement_timeout_sqlite() {
+    jobs_run_without_the_statement_timeout(
+        TestApp::start(crate::helpers::Db::Sqlite, &[("GUANXI_JOBS", "false")]).await,
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn jobs_run_without_the_statement_timeout_postgres() {
+    jobs_run_without_the_statement_timeout(
+        TestApp::start(crate::helpers::Db::Postgres, &[("GUANXI_JOBS", "false")]).await,
+    )
+    .await
+}
