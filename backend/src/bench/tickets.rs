@@ -50,14 +50,14 @@ pub async fn prepare(state: &actix_web::web::Data<AppState>, target: u64) -> Res
     // As autovacuum leaves a settled table: statistics, PostgreSQL's visibility map, and the
     // queue tallies without the dead rows of the fold (migration 000032 has them vacuumed often).
     let mut conn = state.db.get().map_err(|e| e.to_string())?;
-    if let DbConnection::Postgres(c) = &mut **conn {
-        diesel::connection::SimpleConnection::batch_execute(
+    crate::db::without_statement_timeout(&mut conn, |c| match c {
+        DbConnection::Postgres(c) => diesel::connection::SimpleConnection::batch_execute(
             c,
-            "SET statement_timeout = 0; VACUUM ANALYZE tickets, ticket_events, ticket_queue_tallies; \
-             SET statement_timeout = '30s'",
+            "VACUUM ANALYZE tickets, ticket_events, ticket_queue_tallies",
         )
-        .map_err(|e| e.to_string())?;
-    }
+        .map_err(|e| e.to_string()),
+        DbConnection::Sqlite(_) => Ok(()),
+    })?;
     println!("tickets: {added} added in {:.1} s", started.elapsed().as_secs_f64());
     Ok(at)
 }

@@ -179,7 +179,7 @@ impl CustomizeConnection<Pooled, diesel::r2d2::Error> for SessionSettings {
                 "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
                  PRAGMA temp_store = MEMORY;"
             }
-            Backend::Postgres => "SET statement_timeout = '30s'; SET TIME ZONE 'UTC';",
+            Backend::Postgres => &format!("SET statement_timeout = {REQUEST_TIMEOUT}; SET TIME ZONE 'UTC';"),
         };
         conn.batch_execute(sql).map_err(diesel::r2d2::Error::QueryError)?;
         if self.backend == Backend::Sqlite {
@@ -332,6 +332,9 @@ fn with_pragma<T>(
     value
 }
 
+/// PostgreSQL's statement timeout for a request's statements.
+const REQUEST_TIMEOUT: &str = "'30s'";
+
 /// Runs `f` without PostgreSQL's statement timeout of 30 s, which guards requests: for
 /// background work over every customer (a job, the demo seed), whose set-based statements take
 /// minutes at a million. The timeout is back when `f` returns, before the connection is reused.
@@ -345,7 +348,7 @@ pub fn without_statement_timeout<T>(conn: &mut DbConnection, f: impl FnOnce(&mut
     };
     set(conn, "0");
     let value = f(conn);
-    set(conn, "'30s'");
+    set(conn, REQUEST_TIMEOUT);
     value
 }
 

@@ -65,27 +65,32 @@ pub struct EventRow {
 
 type Multi = <DbConnection as diesel::Connection>::Backend;
 
-/// Tickets whose unit is in `scope`, whose customer `viewer` manages, or assigned to `viewer`.
-fn visible<'a>(scope: &Scope, viewer: &str) -> tickets::BoxedQuery<'a, Multi> {
+/// Tickets whose unit is in `scope` or assigned to `viewer`, and with `owned` also those of a
+/// customer `viewer` manages.
+fn seen_by<'a>(scope: &Scope, viewer: &str, owned: bool) -> tickets::BoxedQuery<'a, Multi> {
     let seen = sql::<Bool>("(EXISTS (SELECT 1 FROM units u WHERE u.id = tickets.unit_id AND u.path LIKE ")
         .bind::<Text, _>(scope.like_pattern())
         .sql(") OR tickets.assignee_id = ")
-        .bind::<Text, _>(viewer.to_owned())
+        .bind::<Text, _>(viewer.to_owned());
+    if !owned {
+        return tickets::table.filter(seen.sql(")")).into_boxed();
+    }
+    let seen = seen
         .sql(" OR EXISTS (SELECT 1 FROM customer_owners o WHERE o.customer_id = tickets.customer_id AND o.user_id = ")
         .bind::<Text, _>(viewer.to_owned())
         .sql("))");
     tickets::table.filter(seen).into_boxed()
 }
 
-/// The work of `viewer`: tickets whose unit is in `scope` or assigned to them. Every queue but
-/// `all`: a customer's manager follows the customer's tickets elsewhere on the customer's page.
+/// Every ticket `viewer` may see: their units', assigned to them, their customers'.
+fn visible<'a>(scope: &Scope, viewer: &str) -> tickets::BoxedQuery<'a, Multi> {
+    seen_by(scope, viewer, true)
+}
+
+/// The work of `viewer`: their units' tickets and those assigned to them. Every queue but `all`:
+/// a customer's manager follows the customer's tickets elsewhere on the customer's page.
 fn worked<'a>(scope: &Scope, viewer: &str) -> tickets::BoxedQuery<'a, Multi> {
-    let work = sql::<Bool>("(EXISTS (SELECT 1 FROM units u WHERE u.id = tickets.unit_id AND u.path LIKE ")
-        .bind::<Text, _>(scope.like_pattern())
-        .sql(") OR tickets.assignee_id = ")
-        .bind::<Text, _>(viewer.to_owned())
-        .sql(")");
-    tickets::table.filter(work).into_boxed()
+    seen_by(scope, viewer, false)
 }
 
 /// A queue: which open or closed tickets.
