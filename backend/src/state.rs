@@ -28,6 +28,8 @@ pub struct AppState {
     pub accepting: AtomicBool,
     /// What SLA deadlines are measured against (tests move it).
     pub clock: Arc<crate::clock::Clock>,
+    /// The SLA setup as last read, kept while its stored revision stands.
+    pub sla_setup: crate::tickets::sla_config::SetupCache,
 }
 
 /// What only `guanxi bench` turns on for its in-process servers; never configuration.
@@ -58,6 +60,7 @@ impl AppState {
             ))),
             accepting: AtomicBool::new(true),
             clock: Arc::default(),
+            sla_setup: Default::default(),
             db,
             settings,
             keys,

@@ -28,7 +28,8 @@ import screenshots from './steps/screenshots.mjs';
 const base = process.env.GUANXI_URL ?? 'http://127.0.0.1:8080';
 const password = process.env.GUANXI_ADMIN_PASSWORD;
 assert.ok(password, 'set GUANXI_ADMIN_PASSWORD');
-const results = new URL('./test-results/', import.meta.url).pathname;
+// GUANXI_E2E_RESULTS lets two runs (one per database) side by side keep their pictures apart.
+const results = process.env.GUANXI_E2E_RESULTS ?? new URL('./test-results/', import.meta.url).pathname;
 mkdirSync(results, { recursive: true });
 
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'guanxi-chromium-')), {

@@ -53,6 +53,18 @@ pub fn readable_whole(conn: &mut DbConnection, p: &Principal, id: &str) -> Resul
     Ok(whole)
 }
 
+/// A customer the caller may read, as its reference columns, and whether the caller reaches it as
+/// home unit or owner (`true`) rather than through sharing alone (`false`); otherwise 404.
+pub fn readable_ref(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<(store::RefRow, bool), ApiError> {
+    let (row, path) = store::ref_with_path(conn, id)?.ok_or(ApiError::NotFound)?;
+    let reached = p.sees_unit_path(&path) || store::is_owner(conn, id, &p.id)?;
+    if reached || shared_with(conn, p, id)? {
+        Ok((row, reached))
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 /// A customer the caller may read (home, owned or shared with its unit).
 pub fn readable(conn: &mut DbConnection, p: &Principal, id: &str) -> Result<CustomerRow, ApiError> {
     customer(conn, p, id, Access::Read)

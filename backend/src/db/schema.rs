@@ -823,6 +823,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    sla_revision (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     calendar_days (day) {
         day -> Text,
         kind -> Text,
@@ -982,6 +989,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     segment_snapshots,
     segment_snapshot_members,
     sla_policies,
+    sla_revision,
     sla_settings,
     calendar_days,
     tickets,

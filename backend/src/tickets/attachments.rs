@@ -92,7 +92,7 @@ pub fn attach(
     let size = upload.bytes.len() as i64;
     let data = serde_json::json!({ "content_type": content_type, "size_bytes": size });
     let entry = Entry { kind: "attachment", public: upload.public, body: Some(&name), data };
-    let id = event(conn, ctx.cipher, &t.id, actor.id.as_deref(), entry)?;
+    let id = event(conn, ctx.cipher, &t.id, actor.id.as_deref(), entry)?.id;
     let row = AttachmentRow {
         id: id.clone(),
         ticket_id: t.id.clone(),

@@ -79,8 +79,8 @@ pub async fn create_ticket(
         .db
         .write_as(p.owed(), move |c| {
             let ctx = Ctx::load(c, &st)?;
-            let row = service::create(c, &ctx, &p, input)?;
-            views::detail(c, &st.cipher, &p, row)
+            let (opened, customer) = service::create(c, &ctx, &p, input)?;
+            views::detail_of_new(&st.cipher, &p, opened, customer)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -129,7 +129,7 @@ pub fn open(
         unit_id: Some(customer.unit_id.clone()),
         assignee_id: None,
     };
-    service::create_as(conn, ctx, actor, new)
+    Ok(service::create_as(conn, ctx, actor, new)?.ticket)
 }
 
 /// A reply from the customer, shown on the timeline to both sides.

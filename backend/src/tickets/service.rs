@@ -14,6 +14,7 @@ use super::store::{self, EventRow, TicketRow};
 use crate::audit::{self, Actor, Event};
 use crate::auth::Principal;
 use crate::crypto::field::FieldCipher;
+use crate::customers::summary::CustomerRef;
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
 use crate::org::scope::Scope;
@@ -40,6 +41,10 @@ fn text(s: Option<&str>) -> Option<String> {
 
 /// A unit in the caller's scope, or 422 on `field`.
 fn unit_in_scope(conn: &mut DbConnection, p: &Principal, field: &str, id: &str) -> Result<(), ApiError> {
+    // The caller's own unit needs no trip: the session check vouches for it and its path.
+    if id == p.unit_id {
+        return Ok(());
+    }
     match crate::org::store::unit_path(conn, id)? {
         Some(path) if p.sees_unit_path(&path) => Ok(()),
         _ => Err(ApiError::field(field, "unknown")),
@@ -67,18 +72,18 @@ fn purchase_of(conn: &mut DbConnection, customer_id: &str, purchase_id: &str) ->
 
 pub struct Ctx<'a> {
     pub cipher: &'a FieldCipher,
-    pub setup: Setup,
+    pub setup: std::sync::Arc<Setup>,
     pub at: NaiveDateTime,
 }
 
 impl<'a> Ctx<'a> {
     /// What a ticket write needs: the cipher, the SLA setup as stored now, and the service clock.
     pub fn load(conn: &mut DbConnection, state: &'a crate::state::AppState) -> Result<Ctx<'a>, ApiError> {
-        Ok(Ctx { cipher: &state.cipher, setup: super::sla_config::setup(conn)?, at: state.clock.now() })
+        Ok(Ctx { cipher: &state.cipher, setup: state.sla_setup.current(conn)?, at: state.clock.now() })
     }
 }
 
-/// A timeline entry (its id returned): its kind, whether the customer sees it, its text (encrypted) and its codes.
+/// A timeline entry (the stored row returned): its kind, whether the customer sees it, its text (encrypted) and its codes.
 pub struct Entry<'a> {
     pub kind: &'a str,
     pub public: bool,
@@ -92,7 +97,7 @@ pub fn event(
     ticket_id: &str,
     actor: Option<&str>,
     e: Entry<'_>,
-) -> Result<String, ApiError> {
+) -> Result<EventRow, ApiError> {
     let id = new_id();
     let body = e.body.map(|b| cipher.encrypt("ticket_events", "body", &id, b));
     let row = EventRow {
@@ -106,7 +111,7 @@ pub fn event(
         at: now(),
     };
     store::insert_event(conn, &row)?;
-    Ok(row.id)
+    Ok(row)
 }
 
 fn outbox(conn: &mut DbConnection, topic: Topic, t: &TicketRow) -> Result<(), ApiError> {
@@ -120,10 +125,15 @@ fn outbox(conn: &mut DbConnection, topic: Topic, t: &TicketRow) -> Result<(), Ap
 
 /// Opens a ticket for a customer the caller may read. A key customer's class strategy raises the
 /// priority and sets the SLA class (the green channel).
-pub fn create(conn: &mut DbConnection, ctx: &Ctx<'_>, p: &Principal, input: NewTicket) -> Result<TicketRow, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    ctx: &Ctx<'_>,
+    p: &Principal,
+    input: NewTicket,
+) -> Result<(Opened, CustomerRef), ApiError> {
     use validator::Validate;
     input.validate()?;
-    crate::customers::access::readable(conn, p, &input.customer_id)?;
+    let customer = crate::customers::summary::readable(conn, ctx.cipher, p, &input.customer_id)?;
     let unit_id = input.unit_id.clone().unwrap_or_else(|| p.unit_id.clone());
     unit_in_scope(conn, p, "unit_id", &unit_id)?;
     if let Some(a) = &input.assignee_id {
@@ -132,17 +142,20 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx<'_>, p: &Principal, input: NewT
     if let Some(pid) = &input.purchase_id {
         purchase_of(conn, &input.customer_id, pid)?;
     }
-    create_as(conn, ctx, &p.actor(), NewTicket { unit_id: Some(unit_id), ..input })
+    let opened = create_as(conn, ctx, &p.actor(), NewTicket { unit_id: Some(unit_id), ..input })?;
+    Ok((opened, customer))
+}
+
+/// A new ticket and the timeline entries written with it (the answer is built from them, not
+/// read back).
+pub struct Opened {
+    pub ticket: TicketRow,
+    pub entries: Vec<EventRow>,
 }
 
 /// Opens a ticket whose customer, unit and assignee were checked (`create` for staff, the
 /// customer's own link for self-service).
-pub fn create_as(
-    conn: &mut DbConnection,
-    ctx: &Ctx<'_>,
-    actor: &Actor,
-    input: NewTicket,
-) -> Result<TicketRow, ApiError> {
+pub fn create_as(conn: &mut DbConnection, ctx: &Ctx<'_>, actor: &Actor, input: NewTicket) -> Result<Opened, ApiError> {
     use validator::Validate;
     input.validate()?;
     let subject = text(Some(&input.subject)).ok_or_else(|| ApiError::field("subject", "blank"))?;
@@ -196,20 +209,27 @@ pub fn create_as(
         "kind": row.kind, "channel": row.channel, "priority": row.priority, "sla_class": row.sla_class,
         "green_channel": row.green_channel, "asked_priority": asked.as_str(),
     });
-    event(conn, ctx.cipher, &row.id, actor.id.as_deref(), Entry { kind: "created", public: true, body: None, data })?;
+    let mut entries = vec![event(
+        conn,
+        ctx.cipher,
+        &row.id,
+        actor.id.as_deref(),
+        Entry { kind: "created", public: true, body: None, data },
+    )?];
     if let Some(a) = &row.assignee_id {
-        event(
+        let to = serde_json::json!({ "to": a });
+        entries.push(event(
             conn,
             ctx.cipher,
             &row.id,
             actor.id.as_deref(),
-            Entry { kind: "assignment", public: false, body: None, data: serde_json::json!({ "to": a }) },
-        )?;
+            Entry { kind: "assignment", public: false, body: None, data: to },
+        )?);
         notify::send(conn, a, "ticket.assigned", &row.id, serde_json::json!({ "kind": row.kind }))?;
     }
     outbox(conn, Topic::TicketCreated, &row)?;
     audit::append(conn, actor, Event::new("ticket.create", "customer", Some(&row.customer_id)))?;
-    Ok(row)
+    Ok(Opened { ticket: row, entries })
 }
 
 fn required(v: Option<&str>, field: &str) -> Result<String, ApiError> {

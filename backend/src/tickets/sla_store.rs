@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{calendar_days, sla_policies, sla_settings};
+use crate::db::schema::{calendar_days, sla_policies, sla_revision, sla_settings};
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -78,4 +78,9 @@ pub fn replace_year(conn: &mut DbConnection, year: i32, rows: &[DayRow]) -> Quer
         diesel::insert_into(calendar_days::table).values(r).execute(conn)?;
     }
     Ok(())
+}
+
+/// The SLA configuration's revision, moved by every change to it (triggers).
+pub fn revision(conn: &mut DbConnection) -> QueryResult<i64> {
+    sla_revision::table.find(1).select(sla_revision::n).first(conn)
 }

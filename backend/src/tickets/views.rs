@@ -100,20 +100,19 @@ pub fn timeline(
     ticket_id: &str,
     public_only: bool,
 ) -> Result<Vec<TimelineEvent>, ApiError> {
-    store::events(conn, ticket_id, public_only)?
-        .into_iter()
-        .map(|e| {
-            Ok(TimelineEvent {
-                body: e.body.as_deref().map(|b| open(cipher, "ticket_events", "body", &e.id, b)).transpose()?,
-                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
-                id: e.id,
-                kind: e.kind,
-                public: e.public,
-                actor_id: e.actor_id,
-                at: e.at.and_utc(),
-            })
-        })
-        .collect()
+    store::events(conn, ticket_id, public_only)?.into_iter().map(|e| entry(cipher, e)).collect()
+}
+
+fn entry(cipher: &FieldCipher, e: store::EventRow) -> Result<TimelineEvent, ApiError> {
+    Ok(TimelineEvent {
+        body: e.body.as_deref().map(|b| open(cipher, "ticket_events", "body", &e.id, b)).transpose()?,
+        data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+        id: e.id,
+        kind: e.kind,
+        public: e.public,
+        actor_id: e.actor_id,
+        at: e.at.and_utc(),
+    })
 }
 
 pub fn detail(
@@ -125,6 +124,19 @@ pub fn detail(
     let id = row.id.clone();
     let ticket = tickets(conn, cipher, p, vec![row])?.pop().ok_or(ApiError::NotFound)?;
     Ok(TicketDetail { ticket, timeline: timeline(conn, cipher, &id, false)? })
+}
+
+/// A ticket just opened, from what was written and the customer reference read for it (nothing
+/// read back).
+pub fn detail_of_new(
+    cipher: &FieldCipher,
+    p: &Principal,
+    opened: super::service::Opened,
+    customer: CustomerRef,
+) -> Result<TicketDetail, ApiError> {
+    let ticket = view(cipher, Some(p), opened.ticket, customer)?;
+    let timeline = opened.entries.into_iter().map(|e| entry(cipher, e)).collect::<Result<_, _>>()?;
+    Ok(TicketDetail { ticket, timeline })
 }
 
 /// The customer's tickets for their privacy copy (an access request): each with its words and

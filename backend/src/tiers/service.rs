@@ -293,11 +293,7 @@ pub fn strategy_of(
     conn: &mut DbConnection,
     customer_id: &str,
 ) -> Result<crate::strategies::model::CustomerStrategy, ApiError> {
-    let tier = match super::overrides::active(conn, customer_id, now())? {
-        Some(o) => Some(o.tier),
-        None => store::current(conn, customer_id)?,
-    };
-    let profile = super::profile_store::profile(conn, customer_id)?;
-    let classes = classes(tier.as_deref(), profile.as_ref().map(|p| (p.level.as_str(), p.lifecycle.as_str())));
+    let (tier, level, lifecycle) = store::class_inputs(conn, customer_id, now())?;
+    let classes = classes(tier.as_deref(), level.as_deref().zip(lifecycle.as_deref()));
     crate::strategies::resolve(conn, classes)
 }

@@ -338,3 +338,27 @@ pub fn history(conn: &mut DbConnection, customer_id: &str, limit: i64) -> QueryR
         .select(HistoryRow::as_select())
         .load(conn)
 }
+
+/// What a customer's service strategy is read from, in one statement (a ticket create reads it):
+/// the tier in force (an active override first, else the run's), and the profile's level and
+/// lifecycle when profiled.
+pub fn class_inputs(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<(Option<String>, Option<String>, Option<String>)> {
+    use crate::db::schema::{customer_profiles, tier_overrides};
+    let overridden = tier_overrides::table
+        .filter(tier_overrides::customer_id.eq(customer_id))
+        .filter(tier_overrides::ended_at.is_null())
+        .filter(tier_overrides::expires_at.gt(now))
+        .order(tier_overrides::id.desc())
+        .select(tier_overrides::tier)
+        .single_value();
+    let run = customer_tiers::table.find(customer_id).select(customer_tiers::tier).single_value();
+    let level = customer_profiles::table.find(customer_id).select(customer_profiles::level).single_value();
+    let lifecycle = customer_profiles::table.find(customer_id).select(customer_profiles::lifecycle).single_value();
+    let (overridden, run, level, lifecycle): (Option<String>, Option<String>, Option<String>, Option<String>) =
+        diesel::select((overridden, run, level, lifecycle)).get_result(conn)?;
+    Ok((overridden.or(run), level, lifecycle))
+}

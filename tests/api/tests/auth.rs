@@ -278,13 +278,8 @@ both!(a_role_change_retires_old_tokens, a_role_change_retires_old_tokens);
 /// Servers remember a passed session check for `GUANXI_SESSION_CHECK_SECS` (1 s): a logout on one
 /// server stops the token on another within that time, and at once where the interval is 0.
 async fn a_logout_reaches_other_servers_within_the_check_interval(a: TestApp) {
-    use crate::helpers::Db;
-    let db = if a.state.settings.database_url.starts_with("postgres") { Db::Postgres } else { Db::Sqlite };
-    let url = a.state.settings.database_url.clone();
-    let b = TestApp::start_in(a.data_dir.clone(), db, &[("GUANXI_DATABASE_URL", &url)]).await;
-    let strict =
-        TestApp::start_in(a.data_dir.clone(), db, &[("GUANXI_DATABASE_URL", &url), ("GUANXI_SESSION_CHECK_SECS", "0")])
-            .await;
+    let b = a.twin(&[]).await;
+    let strict = a.twin(&[("GUANXI_SESSION_CHECK_SECS", "0")]).await;
     let admin = a.admin().await;
     let group = a.group_id(&admin).await;
     let (_, token) = a.user(&admin, "roaming", "manager", &group).await;

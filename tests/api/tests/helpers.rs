@@ -93,6 +93,16 @@ impl TestApp {
         TestApp::start_in(data_dir, db, extra).await
     }
 
+    /// Another server on the same database and data dir, with `extra` settings: a second instance
+    /// behind the load balancer, or this one restarted.
+    pub async fn twin(&self, extra: &[(&str, &str)]) -> TestApp {
+        let url = self.state.settings.database_url.clone();
+        let db = if url.starts_with("postgres") { Db::Postgres } else { Db::Sqlite };
+        let env: Vec<(&str, &str)> =
+            [("GUANXI_DATABASE_URL", url.as_str())].into_iter().chain(extra.iter().copied()).collect();
+        TestApp::start_in(self.data_dir.clone(), db, &env).await
+    }
+
     /// A server on an existing data dir (a restored backup, say).
     pub async fn start_in(data_dir: PathBuf, db: Db, extra: &[(&str, &str)]) -> TestApp {
         let mut env: HashMap<String, String> = HashMap::from([

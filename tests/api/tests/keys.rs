@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{Db, TestApp};
+use crate::helpers::TestApp;
 use guanxi::db::schema::{customer_merges, customers, webhooks};
 
 async fn create(app: &TestApp, token: &str, body: Value) -> String {
@@ -51,14 +51,7 @@ async fn reveal_mobile(app: &TestApp, token: &str, id: &str) -> Value {
     app.post(&format!("/api/v1/customers/{id}/reveal"), token, body).await.expect(200).body["values"].clone()
 }
 
-/// A second server on the same database and data dir (a restart with the current key files).
-async fn restart(app: &TestApp, db: Db) -> TestApp {
-    let url = app.state.settings.database_url.clone();
-    TestApp::start_in(app.data_dir.clone(), db, &[("GUANXI_DATABASE_URL", &url)]).await
-}
-
 async fn rotate_reencrypt_retire(old: TestApp) {
-    let db = if old.state.settings.database_url.starts_with("postgres") { Db::Postgres } else { Db::Sqlite };
     let w = crate::fixtures::world(&old).await;
     let a = create(&old, &w.agent, json!({"name": "王小明", "mobile": "13911112222", "national_id": "11010519491231002X", "email": "wxm@example.com", "address": "北京市朝阳区建国路1号", "customer_type": "individual", "source": {"channel": "sales"}})).await;
     let b = create(&old, &w.agent, json!({"name": "王晓明", "mobile": "13911113333", "email": "wxm@example.com", "customer_type": "individual", "source": {"channel": "service"}})).await;
@@ -96,7 +89,7 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     // Rotate both keys; a restarted server holds both generations.
     assert_eq!(guanxi::keys::command::add(&old.state.settings, false).unwrap(), "k2");
     assert_eq!(guanxi::keys::command::add(&old.state.settings, true).unwrap(), "b2");
-    let new = restart(&old, db).await;
+    let new = old.twin(&[]).await;
     let admin = new.admin().await;
     let status = new.get("/api/v1/keys", &admin).await.expect(200).body;
     assert_eq!(status["field_keys"], json!(["k1", "k2"]));
@@ -173,7 +166,7 @@ async fn rotate_reencrypt_retire(old: TestApp) {
     let mut retired = guanxi::keys::command::retire(&new.state.settings, &new.state.db).unwrap();
     retired.sort();
     assert_eq!(retired, ["b1", "k1"]);
-    let only_new = restart(&new, db).await;
+    let only_new = new.twin(&[]).await;
     let (manager, _) = only_new.login("manager1", "user-test-password").await;
     let values = reveal_mobile(&only_new, &manager, &a).await;
     assert_eq!(

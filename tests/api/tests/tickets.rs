@@ -405,6 +405,35 @@ async fn scope_and_green_channel(app: TestApp) {
 }
 both!(scope_and_green_channel, scope_and_green_channel);
 
+/// Each server keeps the SLA setup while its stored revision stands: policies and a holiday
+/// changed through another server on the same database apply to this server's next ticket.
+async fn an_sla_change_through_another_server_applies_at_once(app: TestApp) {
+    let w = world(&app).await;
+    let c = customer(&app, &w.manager, "钱七", "13600136000").await;
+    let other = app.twin(&[]).await;
+    let policy = |first: i64| {
+        json!({"policies": [{"kind": "inquiry", "channel": "email", "first_response_minutes": first,
+                             "resolution_minutes": 540, "clock": "business"}]})
+    };
+    app.send("PUT", "/api/v1/sla/policies", Some(&w.manager), Some(policy(120)), &[]).await.expect(200);
+    // Monday 2 March 2026, 10:00: one working day (540 business minutes) ends on Tuesday at 10:00.
+    app.state.clock.set(local("2026-03-02 10:00"));
+    let body = json!({"customer_id": c, "kind": "inquiry", "channel": "email", "subject": "发票查询"});
+    let t = app.post("/api/v1/tickets", &w.agent, body.clone()).await.expect(201).body;
+    assert_eq!(at(&t["sla"]["first_response_due"]), utc("2026-03-02 12:00"));
+    assert_eq!(at(&t["sla"]["resolution_due"]), utc("2026-03-03 10:00"));
+    // Through the other server: a tighter first answer, and Tuesday off.
+    other.send("PUT", "/api/v1/sla/policies", Some(&w.manager), Some(policy(30)), &[]).await.expect(200);
+    let t = app.post("/api/v1/tickets", &w.agent, body.clone()).await.expect(201).body;
+    assert_eq!(at(&t["sla"]["first_response_due"]), utc("2026-03-02 10:30"));
+    assert_eq!(at(&t["sla"]["resolution_due"]), utc("2026-03-03 10:00"));
+    let days = json!({"days": [{"day": "2026-03-03", "kind": "holiday"}]});
+    other.send("PUT", "/api/v1/sla/calendar/2026", Some(&w.manager), Some(days), &[]).await.expect(200);
+    let t = app.post("/api/v1/tickets", &w.agent, body).await.expect(201).body;
+    assert_eq!(at(&t["sla"]["resolution_due"]), utc("2026-03-04 10:00"));
+}
+both!(an_sla_change_through_another_server_applies_at_once, an_sla_change_through_another_server_applies_at_once);
+
 /// A customer through their own link: opens a complaint, sees only what is shown to them,
 /// replies, rates 2 once the answer is given — and the complaint is reopened.
 async fn a_customer_rates_through_their_link(app: TestApp) {

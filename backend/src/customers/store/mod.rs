@@ -30,6 +30,18 @@ pub fn get_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(C
         .optional()
 }
 
+/// A live customer's reference columns (id, name, mobile, home unit) and its home unit's path:
+/// the narrow by-id read behind one reference.
+pub fn ref_with_path(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(RefRow, String)>> {
+    customers::table
+        .inner_join(units::table)
+        .filter(customers::id.eq(id))
+        .filter(customers::deleted_at.is_null())
+        .select(((customers::id, customers::name, customers::mobile, customers::unit_id), units::path))
+        .first(conn)
+        .optional()
+}
+
 /// A customer's (stored) name by id: one single-row statement, the bench's reference read.
 pub fn name(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
     customers::table.find(id).select(customers::name).first(conn).optional()

@@ -1,0 +1,10 @@
+DROP TRIGGER sla_policies_revision_insert;
+DROP TRIGGER sla_policies_revision_update;
+DROP TRIGGER sla_policies_revision_delete;
+DROP TRIGGER sla_settings_revision_insert;
+DROP TRIGGER sla_settings_revision_update;
+DROP TRIGGER sla_settings_revision_delete;
+DROP TRIGGER calendar_days_revision_insert;
+DROP TRIGGER calendar_days_revision_update;
+DROP TRIGGER calendar_days_revision_delete;
+DROP TABLE sla_revision;
