@@ -689,6 +689,7 @@ diesel::table! {
         last_purchase_at -> Nullable<Timestamp>,
         spend_fen -> BigInt,
         frequency -> BigInt,
+        profit_fen -> BigInt,
     }
 }
 

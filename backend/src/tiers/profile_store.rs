@@ -59,16 +59,22 @@ macro_rules! new_level {
 macro_rules! stage_sql {
     () => {
         concat!(
+            // Profit as the tier scores define it: a purchase's margin, else its unit's rate in
+            // the run's settings version, else the default margin percent of the amount.
             "WITH a AS (SELECT p.customer_id, MAX(p.purchased_at) AS last_at, ",
             "SUM(CASE WHEN p.purchased_at >= ? THEN p.amount_fen ELSE 0 END) AS spend, ",
+            "SUM(CASE WHEN p.purchased_at >= ? THEN COALESCE(p.margin_fen, p.amount_fen * COALESCE(mr.percent, ?) / 100) ",
+            "ELSE 0 END) AS profit, ",
             "SUM(CASE WHEN p.purchased_at >= ? THEN 1 ELSE 0 END) AS freq, ",
             "SUM(CASE WHEN p.purchased_at >= ? THEN p.amount_fen ELSE 0 END) AS rs, ",
             "SUM(CASE WHEN p.purchased_at >= ? THEN 1 ELSE 0 END) AS rf, ",
             "SUM(CASE WHEN p.purchased_at >= ? AND p.purchased_at < ? THEN p.amount_fen ELSE 0 END) AS ps, ",
             "SUM(CASE WHEN p.purchased_at >= ? AND p.purchased_at < ? THEN 1 ELSE 0 END) AS pf ",
-            "FROM purchases p WHERE p.purchased_at >= ? AND p.purchased_at < ? GROUP BY p.customer_id), ",
+            "FROM purchases p LEFT JOIN tier_margin_rates mr ON mr.config_version = ? AND mr.unit_id = p.unit_id ",
+            "WHERE p.purchased_at >= ? AND p.purchased_at < ? GROUP BY p.customer_id), ",
             "c AS (SELECT customers.id AS customer_id, customers.created_at AS since, ",
             "COALESCE(a.last_at, customers.last_purchase_at) AS last_at, COALESCE(a.spend, 0) AS spend, ",
+            "COALESCE(a.profit, 0) AS profit, ",
             "COALESCE(a.freq, 0) AS freq, COALESCE(a.rs, 0) AS rs, COALESCE(a.rf, 0) AS rf, ",
             "COALESCE(a.ps, 0) AS ps, COALESCE(a.pf, 0) AS pf ",
             "FROM customers LEFT JOIN a ON a.customer_id = customers.id ",
@@ -84,7 +90,7 @@ macro_rules! stage_sql {
             "CASE WHEN freq > 0 THEN 1 + (RANK() OVER (PARTITION BY freq > 0 ORDER BY spend) - 1) ",
             "* 5 / COUNT(*) OVER (PARTITION BY freq > 0) END AS m FROM c) ",
             "INSERT INTO profile_scores (run_id, customer_id, lifecycle, band, level, r, f, m, recent_spend_fen, ",
-            "previous_spend_fen, recent_frequency, previous_frequency, last_purchase_at, spend_fen, frequency) ",
+            "previous_spend_fen, recent_frequency, previous_frequency, last_purchase_at, spend_fen, frequency, profit_fen) ",
             "SELECT ?, customer_id, ",
             "CASE WHEN last_at IS NULL THEN 'potential' WHEN last_at < ? THEN 'dormant' ",
             "WHEN (ps > 0 AND rs * 100 < ps * ?) OR (pf > 0 AND rf * 100 < pf * ?) THEN 'churn_risk' ",
@@ -92,19 +98,23 @@ macro_rules! stage_sql {
             "CASE WHEN spend >= ? THEN 'high' WHEN spend >= ? THEN 'medium' ELSE 'low' END, ",
             "CASE WHEN spend >= ? AND freq >= ? AND since <= ? THEN 'gold' ",
             "WHEN spend >= ? AND freq >= ? AND since <= ? THEN 'silver' ELSE 'bronze' END, ",
-            "r, f, m, rs, ps, rf, pf, last_at, spend, freq FROM q"
+            "r, f, m, rs, ps, rf, pf, last_at, spend, freq, profit FROM q"
         )
     };
 }
 
 crate::prepared! {
     /// Every customer not deleted and not withdrawn from profiling: lifecycle, band, the level
-    /// the measures reach, RFM quintiles and the churn windows' figures.
+    /// the measures reach, RFM quintiles, the churn windows' figures, and the window's spend,
+    /// profit and purchase count the tier scores are ranked from.
     pub struct Stage {
-        window_from: NaiveDateTime => Timestamp, window_from2: NaiveDateTime => Timestamp,
+        window_from: NaiveDateTime => Timestamp,
+        window_from_profit: NaiveDateTime => Timestamp, margin: i64 => BigInt,
+        window_from2: NaiveDateTime => Timestamp,
         recent_from: NaiveDateTime => Timestamp, recent_from2: NaiveDateTime => Timestamp,
         previous_from: NaiveDateTime => Timestamp, previous_to: NaiveDateTime => Timestamp,
         previous_from2: NaiveDateTime => Timestamp, previous_to2: NaiveDateTime => Timestamp,
+        version: i64 => BigInt,
         scan_from: NaiveDateTime => Timestamp, to: NaiveDateTime => Timestamp,
         run_id: String => Text,
         dormant_before: NaiveDateTime => Timestamp, keep_percent: i64 => BigInt, keep_percent2: i64 => BigInt,

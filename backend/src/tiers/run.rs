@@ -63,7 +63,7 @@ pub fn execute(
     dry_run: bool,
     progress: &mut Progress<'_>,
 ) -> Result<RunRow, ApiError> {
-    crate::db::with_file_temp_store(conn, |conn| execute_in(conn, actor, job_id, dry_run, progress))
+    crate::db::for_sorting_every_customer(conn, |conn| execute_in(conn, actor, job_id, dry_run, progress))
 }
 
 fn execute_in(
@@ -102,7 +102,7 @@ fn execute_in(
         }
     };
     let scored = crate::db::transaction(conn, |c| score(c, &run.id, run.config_version, &settings, run.as_of))?;
-    crate::db::refresh_statistics(conn, &["tier_scores", "profile_scores"])?;
+    crate::db::refresh_statistics(conn, &["tier_scores"])?;
     progress(1, Some(3))?;
     let summary = summarise(conn, &run.id)?;
     progress(2, Some(3))?;
@@ -143,26 +143,10 @@ pub fn score(
     s: &TierSettings,
     as_of: NaiveDateTime,
 ) -> Result<i64, ApiError> {
-    store::clear_scores(conn, run_id)?;
-    let from = as_of.checked_sub_months(Months::new(s.window_months)).unwrap_or(as_of);
-    let (a, b, c) = (i64::from(s.shares.a), i64::from(s.shares.b), i64::from(s.shares.c));
-    let n = store::score(
-        conn,
-        Score {
-            margin: i64::from(s.default_margin_percent),
-            version,
-            from,
-            to: as_of,
-            w_spend: i64::from(s.weights.spend),
-            w_profit: i64::from(s.weights.profit),
-            w_frequency: i64::from(s.weights.frequency),
-            run_id: run_id.to_owned(),
-            cut_a: a,
-            cut_b: a + b,
-            cut_c: a + b + c,
-        },
-    )?;
+    // The profiles are staged first: the staging aggregates the purchases once, and the tier
+    // scores are ranked from it.
     profile_store::clear(conn, run_id)?;
+    let from = as_of.checked_sub_months(Months::new(s.window_months)).unwrap_or(as_of);
     let months = |m: u32| as_of.checked_sub_months(Months::new(m)).unwrap_or(as_of);
     let (l, b, life) = (s.levels, s.bands, s.lifecycle);
     let recent_from = months(life.churn_months);
@@ -172,6 +156,8 @@ pub fn score(
         conn,
         Stage {
             window_from: from,
+            window_from_profit: from,
+            margin: i64::from(s.default_margin_percent),
             window_from2: from,
             recent_from,
             recent_from2: recent_from,
@@ -179,6 +165,7 @@ pub fn score(
             previous_to: recent_from,
             previous_from2: previous_from,
             previous_to2: recent_from,
+            version,
             scan_from: from.min(previous_from),
             to: as_of,
             run_id: run_id.to_owned(),
@@ -193,6 +180,23 @@ pub fn score(
             silver_fen: l.silver.spend_fen,
             silver_frequency: i64::from(l.silver.frequency),
             silver_since: months(l.silver.tenure_months),
+        },
+    )?;
+    // Read back at once: fresh statistics, or the planner takes the staging for empty.
+    crate::db::refresh_statistics(conn, &["profile_scores"])?;
+    store::clear_scores(conn, run_id)?;
+    let (a, b, c) = (i64::from(s.shares.a), i64::from(s.shares.b), i64::from(s.shares.c));
+    let n = store::score(
+        conn,
+        Score {
+            staged: run_id.to_owned(),
+            w_spend: i64::from(s.weights.spend),
+            w_profit: i64::from(s.weights.profit),
+            w_frequency: i64::from(s.weights.frequency),
+            run_id: run_id.to_owned(),
+            cut_a: a,
+            cut_b: a + b,
+            cut_c: a + b + c,
         },
     )?;
     Ok(n as i64)

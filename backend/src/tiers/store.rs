@@ -143,45 +143,20 @@ pub fn finish_run(
 }
 
 crate::prepared! {
-    /// Every customer with a purchase in [from, to), not deleted and not withdrawn from
-    /// profiling: the three measures (profit: a purchase's margin, else its unit's rate in settings
-    /// `version`, else `margin` percent of the amount), each as a percent rank in basis points (ties share the
+    /// Every customer the run's profile staging holds with a purchase in the window (not deleted,
+    /// not withdrawn from profiling: the staging's rule), ranked on the three measures staged for
+    /// them (spend, profit, purchases): each as a percent rank in basis points (ties share the
     /// lowest rank; one customer alone ranks 10000), the weighted score (0..=1,000,000) and the
     /// tier. A customer is in A when fewer than `a`% of the scored score strictly higher, in B
     /// below `a + b`%, in C below `a + b + c`%, else D — so equal scores are always in one tier.
     pub struct Score {
-        margin: i64 => BigInt, version: i64 => BigInt, from: NaiveDateTime => Timestamp, to: NaiveDateTime => Timestamp,
+        staged: String => Text,
         w_spend: i64 => BigInt, w_profit: i64 => BigInt, w_frequency: i64 => BigInt,
         run_id: String => Text, cut_a: i64 => BigInt, cut_b: i64 => BigInt, cut_c: i64 => BigInt
     }
-    pg = concat!(
-        "WITH m AS (SELECT p.customer_id, CAST(SUM(p.amount_fen) AS BIGINT) AS spend, ",
-        "CAST(SUM(COALESCE(p.margin_fen, p.amount_fen * COALESCE(mr.percent, ?) / 100)) AS BIGINT) AS profit, COUNT(*) AS freq ",
-        "FROM purchases p JOIN customers ON customers.id = p.customer_id ",
-        "LEFT JOIN tier_margin_rates mr ON mr.config_version = ? AND mr.unit_id = p.unit_id ",
-        "WHERE customers.deleted_at IS NULL AND p.purchased_at >= ? AND p.purchased_at < ? AND NOT ",
-        crate::profiling_withdrawn_sql!(),
-        " GROUP BY p.customer_id), ",
-        "r AS (SELECT m.*, COUNT(*) OVER () AS n, RANK() OVER (ORDER BY spend) AS rs, ",
-        "RANK() OVER (ORDER BY profit) AS rp, RANK() OVER (ORDER BY freq) AS rf FROM m), ",
-        "s AS (SELECT r.*, CASE WHEN n = 1 THEN 10000 ELSE (rs - 1) * 10000 / (n - 1) END AS ps, ",
-        "CASE WHEN n = 1 THEN 10000 ELSE (rp - 1) * 10000 / (n - 1) END AS pp, ",
-        "CASE WHEN n = 1 THEN 10000 ELSE (rf - 1) * 10000 / (n - 1) END AS pf FROM r), ",
-        "t AS (SELECT s.*, ? * ps + ? * pp + ? * pf AS score FROM s), ",
-        "u AS (SELECT t.*, RANK() OVER (ORDER BY score DESC) - 1 AS higher FROM t) ",
-        "INSERT INTO tier_scores (run_id, customer_id, spend_fen, profit_fen, frequency, pct_spend, pct_profit, ",
-        "pct_frequency, score, tier) SELECT ?, customer_id, spend, profit, freq, ps, pp, pf, score, ",
-        "CASE WHEN higher * 100 < n * ? THEN 'A' WHEN higher * 100 < n * ? THEN 'B' ",
-        "WHEN higher * 100 < n * ? THEN 'C' ELSE 'D' END FROM u"
-    );
-    sqlite = concat!(
-        "WITH m AS (SELECT p.customer_id, SUM(p.amount_fen) AS spend, ",
-        "SUM(COALESCE(p.margin_fen, p.amount_fen * COALESCE(mr.percent, ?) / 100)) AS profit, COUNT(*) AS freq ",
-        "FROM purchases p JOIN customers ON customers.id = p.customer_id ",
-        "LEFT JOIN tier_margin_rates mr ON mr.config_version = ? AND mr.unit_id = p.unit_id ",
-        "WHERE customers.deleted_at IS NULL AND p.purchased_at >= ? AND p.purchased_at < ? AND NOT ",
-        crate::profiling_withdrawn_sql!(),
-        " GROUP BY p.customer_id), ",
+    sql = concat!(
+        "WITH m AS (SELECT customer_id, spend_fen AS spend, profit_fen AS profit, frequency AS freq ",
+        "FROM profile_scores WHERE run_id = ? AND frequency > 0), ",
         "r AS (SELECT m.*, COUNT(*) OVER () AS n, RANK() OVER (ORDER BY spend) AS rs, ",
         "RANK() OVER (ORDER BY profit) AS rp, RANK() OVER (ORDER BY freq) AS rf FROM m), ",
         "s AS (SELECT r.*, CASE WHEN n = 1 THEN 10000 ELSE (rs - 1) * 10000 / (n - 1) END AS ps, ",

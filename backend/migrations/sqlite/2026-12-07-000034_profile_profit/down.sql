@@ -1,0 +1,1 @@
+ALTER TABLE profile_scores DROP COLUMN profit_fen;
