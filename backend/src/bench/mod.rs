@@ -334,6 +334,9 @@ async fn ticket_figures(
     if opts.wants("B9") {
         figures.push(tickets::b9(viewer, opts.pairs).await?);
     }
+    if opts.wants("B9c") {
+        figures.push(tickets::b9c(viewer, opts.pairs).await?);
+    }
     if opts.wants("B11c") {
         figures.push(tickets::b11c(&state.db, at, opts.pairs).await?);
     }
@@ -495,7 +498,7 @@ async fn customer_figures(
             );
         }
     }
-    if ["B9", "B11a", "B11b", "B11c"].iter().any(|f| opts.wants(f)) {
+    if ["B9", "B9c", "B11a", "B11b", "B11c"].iter().any(|f| opts.wants(f)) {
         figures.extend(ticket_figures(state, client, opts, &viewer, &claims.sub).await?);
     }
     // After B4b and B4c: a tiering run at a million customers outlasts the bench's access token.

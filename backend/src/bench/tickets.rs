@@ -182,6 +182,86 @@ pub async fn b9(v: &Viewer<'_>, pairs: usize) -> Result<Figure, String> {
     Ok(figure)
 }
 
+/// B9c: the goal's setting — 16 clients creating tickets at once against 16 raw autocommit INSERT
+/// loops at once, each on a connection of its own, where the database may share commits (group
+/// commit): requests per second over rows per second.
+pub async fn b9c(v: &Viewer<'_>, pairs: usize) -> Result<Figure, String> {
+    const CLIENTS: usize = 16;
+    const EACH: usize = 20;
+    blocking(v.db, |c| {
+        diesel::sql_query("CREATE TABLE IF NOT EXISTS bench_inserts (id TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL)")
+            .execute(c)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    let url = format!("{}/api/v1/tickets", v.base);
+    let client = |k: usize| {
+        let url = url.clone();
+        async move {
+            for i in 0..EACH {
+                let body = serde_json::json!({
+                    "customer_id": v.ids[(k * EACH + i * 7919) % v.ids.len()], "kind": "inquiry", "channel": "hotline",
+                    "subject": "宽带资费咨询", "description": "客户来电询问套餐资费",
+                });
+                let mut res = v
+                    .client
+                    .post(&url)
+                    .insert_header(("Authorization", v.auth))
+                    .send_json(&body)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                res.body().await.map_err(|e| e.to_string())?;
+                if res.status().as_u16() != 201 {
+                    return Err(format!("POST /tickets: {}", res.status()));
+                }
+            }
+            Ok::<_, String>(())
+        }
+    };
+    let raw = |round: usize, k: usize| {
+        blocking(v.db, move |c| {
+            let sql = match c {
+                DbConnection::Postgres(_) => "INSERT INTO bench_inserts (id, body) VALUES ($1, $2)",
+                DbConnection::Sqlite(_) => "INSERT INTO bench_inserts (id, body) VALUES (?, ?)",
+            };
+            for i in 0..EACH {
+                diesel::sql_query(sql)
+                    .bind::<diesel::sql_types::Text, _>(format!("c{round}-{k}-{i}-{}", crate::db::new_id()))
+                    .bind::<diesel::sql_types::Text, _>("宽带资费咨询")
+                    .execute(c)
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })
+    };
+    let mut figure = Figure::new(
+        "B9c",
+        "POST /tickets from 16 clients at once vs 16 raw autocommit INSERT loops at once (rate)",
+        (0.5, true),
+    );
+    let (mut cand, mut refs) = (vec![], vec![]);
+    for round in 0..pairs.max(1) {
+        let t = Instant::now();
+        for r in futures_util::future::join_all((0..CLIENTS).map(client)).await {
+            r?;
+        }
+        let a = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        for r in futures_util::future::join_all((0..CLIENTS).map(|k| raw(round, k))).await {
+            r?;
+        }
+        let b = t.elapsed().as_secs_f64();
+        figure.ratios.push(b / a);
+        cand.push((CLIENTS * EACH) as f64 / a);
+        refs.push((CLIENTS * EACH) as f64 / b);
+    }
+    blocking(v.db, |c| diesel::sql_query("DROP TABLE bench_inserts").execute(c).map(|_| ()).map_err(|e| e.to_string()))
+        .await?;
+    figure.detail = format!("{:.0} vs {:.0} per second", load::median(&cand), load::median(&refs));
+    Ok(figure)
+}
+
 /// The open tickets the SLA bench makes due for a warning: `n` of them, found once.
 fn open_ids(c: &mut DbConnection, n: i64) -> QueryResult<Vec<String>> {
     tickets::table
