@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod partners;
 pub mod privacy;
 pub mod request;
+pub mod revisioned;
 pub mod routes;
 pub mod segments;
 pub mod spa;

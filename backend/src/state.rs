@@ -29,7 +29,7 @@ pub struct AppState {
     /// What SLA deadlines are measured against (tests move it).
     pub clock: Arc<crate::clock::Clock>,
     /// The SLA setup as last read, kept while its stored revision stands.
-    pub sla_setup: crate::tickets::sla_config::SetupCache,
+    pub sla_setup: crate::revisioned::Revisioned<crate::tickets::sla::Setup>,
 }
 
 /// What only `guanxi bench` turns on for its in-process servers; never configuration.

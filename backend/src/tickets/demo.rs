@@ -164,7 +164,7 @@ fn seed_some(conn: &mut DbConnection, cipher: &FieldCipher, skip: i64, odds: u64
 
 #[allow(clippy::too_many_arguments)]
 fn ticket(
-    setup: &sla_config::Setup,
+    setup: &sla::Setup,
     cipher: &FieldCipher,
     rng: &mut Rng,
     [customer, unit]: [&String; 2],

@@ -80,7 +80,7 @@ pub async fn create_ticket(
         .write_as(p.owed(), move |c| {
             let ctx = Ctx::load(c, &st)?;
             let (opened, customer) = service::create(c, &ctx, &p, input)?;
-            views::detail_of_new(&st.cipher, &p, opened, customer)
+            views::detail_of_new(&st.cipher, &p, (opened.ticket, opened.entries), customer)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -8,8 +8,7 @@ use super::calendar::Clock;
 use super::flow::{self, Needs, TicketKind, TicketStatus};
 use super::model::{NewComment, NewTicket, Priority, Transition};
 use super::notify;
-use super::sla::{self, Key};
-use super::sla_config::Setup;
+use super::sla::{self, Key, Setup};
 use super::store::{self, EventRow, TicketRow};
 use crate::audit::{self, Actor, Event};
 use crate::auth::Principal;
@@ -79,7 +78,11 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// What a ticket write needs: the cipher, the SLA setup as stored now, and the service clock.
     pub fn load(conn: &mut DbConnection, state: &'a crate::state::AppState) -> Result<Ctx<'a>, ApiError> {
-        Ok(Ctx { cipher: &state.cipher, setup: state.sla_setup.current(conn)?, at: state.clock.now() })
+        Ok(Ctx {
+            cipher: &state.cipher,
+            setup: super::sla_config::current(conn, &state.sla_setup)?,
+            at: state.clock.now(),
+        })
     }
 }
 

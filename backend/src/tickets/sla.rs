@@ -8,6 +8,13 @@ use chrono::NaiveDateTime;
 
 use super::calendar::{due, Calendar, Clock};
 
+/// What a ticket's clocks are computed with: the calendar, the policy table and the warning share.
+pub struct Setup {
+    pub calendar: Calendar,
+    pub policies: Vec<Policy>,
+    pub warn_percent: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub kind: Option<String>,

@@ -2,7 +2,7 @@
 //! ticket's clocks are computed with. Nothing stored means the seed's defaults.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -12,10 +12,11 @@ use validator::Validate;
 use super::calendar::{Calendar, Clock, DayKind};
 use super::flow::TicketKind;
 use super::model::{Channel, Priority};
-use super::sla::Policy;
+use super::sla::{Policy, Setup};
 use super::sla_store::{self, DayRow, PolicyRow, SettingsRow};
 use crate::db::{new_id, now, DbConnection};
 use crate::error::ApiError;
+use crate::revisioned::Revisioned;
 use crate::strategies::model::SlaClass;
 
 crate::text_enum!(
@@ -294,33 +295,11 @@ pub fn put_year(conn: &mut DbConnection, year: i32, input: &CalendarYear) -> Res
     Ok(sla_store::replace_year(conn, year, &rows)?)
 }
 
-/// What a ticket's clocks are computed with.
-pub struct Setup {
-    pub calendar: Calendar,
-    pub policies: Vec<Policy>,
-    pub warn_percent: i64,
-}
-
-/// The setup as this server last read it, with the revision it was read at (the same on every
-/// server: a change made through another one moves the stored revision).
-#[derive(Default)]
-pub struct SetupCache(Mutex<Option<(i64, Arc<Setup>)>>);
-
-impl SetupCache {
-    /// The setup as stored now: one read of the revision, the tables only when it has moved.
-    pub fn current(&self, conn: &mut DbConnection) -> Result<Arc<Setup>, ApiError> {
-        // The revision is read before the tables, so what is kept is never older than its
-        // revision: a change committed in between is read again at the next write, not missed.
-        let revision = sla_store::revision(conn)?;
-        if let Some((at, kept)) = &*self.0.lock().unwrap_or_else(PoisonError::into_inner) {
-            if *at == revision {
-                return Ok(kept.clone());
-            }
-        }
-        let fresh = Arc::new(setup(conn)?);
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((revision, fresh.clone()));
-        Ok(fresh)
-    }
+/// The setup as stored now, through the server's copy (`cache`): one read of the revision, the
+/// tables only when it has moved (decision 0026).
+pub fn current(conn: &mut DbConnection, cache: &Revisioned<Setup>) -> Result<Arc<Setup>, ApiError> {
+    let revision = sla_store::revision(conn)?;
+    cache.at(revision, || setup(conn))
 }
 
 pub fn setup(conn: &mut DbConnection) -> Result<Setup, ApiError> {

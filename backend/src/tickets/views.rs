@@ -131,11 +131,11 @@ pub fn detail(
 pub fn detail_of_new(
     cipher: &FieldCipher,
     p: &Principal,
-    opened: super::service::Opened,
+    (row, entries): (TicketRow, Vec<store::EventRow>),
     customer: CustomerRef,
 ) -> Result<TicketDetail, ApiError> {
-    let ticket = view(cipher, Some(p), opened.ticket, customer)?;
-    let timeline = opened.entries.into_iter().map(|e| entry(cipher, e)).collect::<Result<_, _>>()?;
+    let ticket = view(cipher, Some(p), row, customer)?;
+    let timeline = entries.into_iter().map(|e| entry(cipher, e)).collect::<Result<_, _>>()?;
     Ok(TicketDetail { ticket, timeline })
 }
 
