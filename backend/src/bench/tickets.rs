@@ -113,52 +113,55 @@ pub fn b11b_targets(v: &Viewer<'_>, viewer: &str) -> (Rc<Vec<String>>, Rc<Vec<St
     )
 }
 
+/// The reference table of B9 and B9c: made before, dropped after.
+async fn raw_table(db: &DbPool, make: bool) -> Result<(), String> {
+    let sql = if make {
+        "CREATE TABLE IF NOT EXISTS bench_inserts (id TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL)"
+    } else {
+        "DROP TABLE bench_inserts"
+    };
+    blocking(db, move |c| diesel::sql_query(sql).execute(c).map(|_| ()).map_err(|e| e.to_string())).await
+}
+
+/// `n` single-row autocommit INSERTs into the reference table, one after another (ids from `key`).
+fn raw_inserts(c: &mut DbConnection, key: &str, n: usize) -> Result<(), String> {
+    let sql = match c {
+        DbConnection::Postgres(_) => "INSERT INTO bench_inserts (id, body) VALUES ($1, $2)",
+        DbConnection::Sqlite(_) => "INSERT INTO bench_inserts (id, body) VALUES (?, ?)",
+    };
+    for i in 0..n {
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Text, _>(format!("{key}-{i}-{}", crate::db::new_id()))
+            .bind::<diesel::sql_types::Text, _>("宽带资费咨询")
+            .execute(c)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// One hotline inquiry through the API for the `i`-th customer; anything but 201 is an error.
+async fn create_ticket(v: &Viewer<'_>, url: &str, i: usize) -> Result<(), String> {
+    let body = serde_json::json!({
+        "customer_id": v.ids[i % v.ids.len()], "kind": "inquiry", "channel": "hotline",
+        "subject": "宽带资费咨询", "description": "客户来电询问套餐资费",
+    });
+    let req = v.client.post(url).insert_header(("Authorization", v.auth));
+    let mut res = req.send_json(&body).await.map_err(|e| e.to_string())?;
+    res.body().await.map_err(|e| e.to_string())?;
+    if res.status().as_u16() != 201 {
+        return Err(format!("POST /tickets: {}", res.status()));
+    }
+    Ok(())
+}
+
 /// B9: tickets created one after another over HTTP (scope, class strategy, SLA clocks, timeline,
 /// audit chain, outbox: one transaction each) vs single-row autocommit INSERTs into a table of
 /// the same database, as many, one after another: requests per second over rows per second.
 pub async fn b9(v: &Viewer<'_>, pairs: usize) -> Result<Figure, String> {
     const N: usize = 100;
-    blocking(v.db, |c| {
-        diesel::sql_query("CREATE TABLE IF NOT EXISTS bench_inserts (id TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL)")
-            .execute(c)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    })
-    .await?;
+    raw_table(v.db, true).await?;
     let url = format!("{}/api/v1/tickets", v.base);
-    let create = |i: usize| {
-        let body = serde_json::json!({
-            "customer_id": v.ids[i % v.ids.len()], "kind": "inquiry", "channel": "hotline",
-            "subject": "宽带资费咨询", "description": "客户来电询问套餐资费",
-        });
-        let req = v.client.post(&url).insert_header(("Authorization", v.auth));
-        async move {
-            let mut res = req.send_json(&body).await.map_err(|e| e.to_string())?;
-            res.body().await.map_err(|e| e.to_string())?;
-            if res.status().as_u16() != 201 {
-                return Err(format!("POST /tickets: {}", res.status()));
-            }
-            Ok::<_, String>(())
-        }
-    };
-    let raw = |round: usize| {
-        blocking(v.db, move |c| {
-            let t = Instant::now();
-            let sql = match c {
-                DbConnection::Postgres(_) => "INSERT INTO bench_inserts (id, body) VALUES ($1, $2)",
-                DbConnection::Sqlite(_) => "INSERT INTO bench_inserts (id, body) VALUES (?, ?)",
-            };
-            for i in 0..N {
-                diesel::sql_query(sql)
-                    .bind::<diesel::sql_types::Text, _>(format!("{round}-{i}-{}", crate::db::new_id()))
-                    .bind::<diesel::sql_types::Text, _>("宽带资费咨询")
-                    .execute(c)
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok(t.elapsed().as_secs_f64())
-        })
-    };
-    create(0).await?;
+    create_ticket(v, &url, 0).await?;
     let mut figure = Figure::new(
         "B9",
         "POST /tickets (audited, one transaction) vs raw autocommit INSERT, one after another (rate)",
@@ -168,16 +171,20 @@ pub async fn b9(v: &Viewer<'_>, pairs: usize) -> Result<Figure, String> {
     for round in 0..pairs.max(1) {
         let t = Instant::now();
         for i in 0..N {
-            create(round * N + i).await?;
+            create_ticket(v, &url, round * N + i).await?;
         }
         let a = t.elapsed().as_secs_f64();
-        let b = raw(round).await?;
+        let b = blocking(v.db, move |c| {
+            let t = Instant::now();
+            raw_inserts(c, &round.to_string(), N)?;
+            Ok(t.elapsed().as_secs_f64())
+        })
+        .await?;
         figure.ratios.push(b / a);
         cand.push(N as f64 / a);
         refs.push(N as f64 / b);
     }
-    blocking(v.db, |c| diesel::sql_query("DROP TABLE bench_inserts").execute(c).map(|_| ()).map_err(|e| e.to_string()))
-        .await?;
+    raw_table(v.db, false).await?;
     figure.detail = format!("{:.0} vs {:.0} per second", load::median(&cand), load::median(&refs));
     Ok(figure)
 }
@@ -188,53 +195,18 @@ pub async fn b9(v: &Viewer<'_>, pairs: usize) -> Result<Figure, String> {
 pub async fn b9c(v: &Viewer<'_>, pairs: usize) -> Result<Figure, String> {
     const CLIENTS: usize = 16;
     const EACH: usize = 20;
-    blocking(v.db, |c| {
-        diesel::sql_query("CREATE TABLE IF NOT EXISTS bench_inserts (id TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL)")
-            .execute(c)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    })
-    .await?;
+    raw_table(v.db, true).await?;
     let url = format!("{}/api/v1/tickets", v.base);
     let client = |k: usize| {
         let url = url.clone();
         async move {
             for i in 0..EACH {
-                let body = serde_json::json!({
-                    "customer_id": v.ids[(k * EACH + i * 7919) % v.ids.len()], "kind": "inquiry", "channel": "hotline",
-                    "subject": "宽带资费咨询", "description": "客户来电询问套餐资费",
-                });
-                let mut res = v
-                    .client
-                    .post(&url)
-                    .insert_header(("Authorization", v.auth))
-                    .send_json(&body)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                res.body().await.map_err(|e| e.to_string())?;
-                if res.status().as_u16() != 201 {
-                    return Err(format!("POST /tickets: {}", res.status()));
-                }
+                create_ticket(v, &url, k * EACH + i * 7919).await?;
             }
             Ok::<_, String>(())
         }
     };
-    let raw = |round: usize, k: usize| {
-        blocking(v.db, move |c| {
-            let sql = match c {
-                DbConnection::Postgres(_) => "INSERT INTO bench_inserts (id, body) VALUES ($1, $2)",
-                DbConnection::Sqlite(_) => "INSERT INTO bench_inserts (id, body) VALUES (?, ?)",
-            };
-            for i in 0..EACH {
-                diesel::sql_query(sql)
-                    .bind::<diesel::sql_types::Text, _>(format!("c{round}-{k}-{i}-{}", crate::db::new_id()))
-                    .bind::<diesel::sql_types::Text, _>("宽带资费咨询")
-                    .execute(c)
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok(())
-        })
-    };
+    let raw = |round: usize, k: usize| blocking(v.db, move |c| raw_inserts(c, &format!("c{round}-{k}"), EACH));
     let mut figure = Figure::new(
         "B9c",
         "POST /tickets from 16 clients at once vs 16 raw autocommit INSERT loops at once (rate)",
@@ -256,8 +228,7 @@ pub async fn b9c(v: &Viewer<'_>, pairs: usize) -> Result<Figure, String> {
         cand.push((CLIENTS * EACH) as f64 / a);
         refs.push((CLIENTS * EACH) as f64 / b);
     }
-    blocking(v.db, |c| diesel::sql_query("DROP TABLE bench_inserts").execute(c).map(|_| ()).map_err(|e| e.to_string()))
-        .await?;
+    raw_table(v.db, false).await?;
     figure.detail = format!("{:.0} vs {:.0} per second", load::median(&cand), load::median(&refs));
     Ok(figure)
 }
