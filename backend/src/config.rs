@@ -28,6 +28,9 @@
 //! | `GUANXI_JOB_FILE_DAYS` | `7` | days a finished job's files are kept |
 //! | `GUANXI_WEBHOOK_RETRY_SECS` | `30` | first webhook retry delay (doubles, at most an hour) |
 //! | `GUANXI_WEBHOOK_ALLOW_PRIVATE` | `false` | allow webhook URLs on loopback/private addresses |
+//! | `GUANXI_PUBLIC_URL` | `http://$GUANXI_BIND` | the address customers reach this service at (links in emails) |
+//! | `GUANXI_SMTP_URL` | unset | campaign email relay, `smtp://host:port` (unset: emails go to the message files) |
+//! | `GUANXI_SMTP_FROM` | `Guanxi <no-reply@localhost>` | the sender of campaign emails |
 //! | `GUANXI_METRICS_TOKEN` | unset | bearer token for `/metrics` (unset: `/metrics` answers 404) |
 //! | `GUANXI_LOG` | `info` | log filter (tracing `EnvFilter` syntax) |
 //! | `GUANXI_LOG_FORMAT` | `text` | `text` or `json` |
@@ -71,6 +74,9 @@ pub struct Settings {
     pub shutdown_timeout_secs: u64,
     /// The bearer token `/metrics` asks for; without one `/metrics` is not served (route counts
     /// and latencies tell an outsider what the service does and how busy it is).
+    pub public_url: String,
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
     pub metrics_token: Option<String>,
     pub admin_password: Option<String>,
     pub log_filter: String,
@@ -133,6 +139,12 @@ impl Settings {
             webhook_retry_secs: num("GUANXI_WEBHOOK_RETRY_SECS", get("GUANXI_WEBHOOK_RETRY_SECS"), 30)?,
             webhook_allow_private: flag("GUANXI_WEBHOOK_ALLOW_PRIVATE", false)?,
             shutdown_timeout_secs: num("GUANXI_SHUTDOWN_TIMEOUT", get("GUANXI_SHUTDOWN_TIMEOUT"), 25)?,
+            public_url: get("GUANXI_PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{}", get("GUANXI_BIND").unwrap_or_else(|| "127.0.0.1:8080".into())))
+                .trim_end_matches('/')
+                .to_owned(),
+            smtp_url: get("GUANXI_SMTP_URL"),
+            smtp_from: get("GUANXI_SMTP_FROM").unwrap_or_else(|| "Guanxi <no-reply@localhost>".into()),
             metrics_token: get("GUANXI_METRICS_TOKEN"),
             admin_password: get("GUANXI_ADMIN_PASSWORD"),
             log_filter: get("GUANXI_LOG").unwrap_or_else(|| "info".into()),

@@ -17,6 +17,7 @@ pub const ALL: &[JobKind] = &[
     crate::tiers::run::JOB,
     crate::tickets::sweep::JOB,
     crate::tickets::attachments::SWEEP_JOB,
+    crate::campaigns::send::JOB,
 ];
 
 #[cfg(test)]
@@ -32,6 +33,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!((names.len(), schedules.len()), (n, s));
-        assert_eq!(s, 7, "quality, retention, job files, audit checkpoint, tiers, SLA, attachments");
+        assert_eq!(s, 8, "quality, retention, job files, audit checkpoint, tiers, SLA, attachments, campaigns");
     }
 }

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod bench;
+pub mod campaigns;
 pub mod churn;
 pub mod cli;
 pub mod clock;

@@ -90,7 +90,7 @@ impl Application {
         let listener =
             TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let state = web::Data::new(AppState::new(db.clone(), settings.clone(), keys, bench));
+        let state = web::Data::new(AppState::new(db.clone(), settings.clone(), keys, bench)?);
         let metrics = web::Data::new(crate::http::metrics::Metrics::default());
         let swagger_spec = crate::openapi::spec();
         let static_dir = settings.static_dir.clone();

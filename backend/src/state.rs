@@ -30,6 +30,8 @@ pub struct AppState {
     pub clock: Arc<crate::clock::Clock>,
     /// The SLA setup as last read, kept while its stored revision stands.
     pub sla_setup: crate::revisioned::Revisioned<crate::tickets::sla::Setup>,
+    /// Where campaign messages go: SMTP for email when a relay is set, else the message files.
+    pub channels: Arc<dyn crate::campaigns::adapter::Adapter>,
 }
 
 /// What only `guanxi bench` turns on for its in-process servers; never configuration.
@@ -42,10 +44,12 @@ pub struct BenchMode {
 }
 
 impl AppState {
-    pub fn new(db: DbPool, settings: Arc<Settings>, keys: Arc<Keyring>, bench: BenchMode) -> AppState {
+    /// Fails only on a message transport that cannot be set up from the settings.
+    pub fn new(db: DbPool, settings: Arc<Settings>, keys: Arc<Keyring>, bench: BenchMode) -> Result<AppState, String> {
         // Hash at most on half the cores: the other half keeps serving during a login storm.
         let hashers = (settings.workers / 2).max(1);
-        AppState {
+        let channels = crate::campaigns::channels::Channels::from_settings(&settings, FieldCipher::new(&keys))?;
+        Ok(AppState {
             tokens: TokenService::new(&keys, &settings.issuer, settings.access_ttl_secs),
             cipher: if bench.plaintext {
                 FieldCipher::without_encryption_for_bench(&keys)
@@ -61,9 +65,10 @@ impl AppState {
             accepting: AtomicBool::new(true),
             clock: Arc::default(),
             sla_setup: Default::default(),
+            channels: Arc::new(channels),
             db,
             settings,
             keys,
-        }
+        })
     }
 }

@@ -83,10 +83,14 @@ pub enum Permission {
     TicketsWrite,
     /// SLA policies and the working-time calendar.
     SlaManage,
+    /// Campaigns: reading them and their reports; planning and submitting them; approving them.
+    CampaignsRead,
+    CampaignsManage,
+    CampaignsApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 29] = [
+    pub const ALL: [Permission; 32] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UsersRead,
@@ -116,6 +120,9 @@ impl Permission {
         Permission::TicketsRead,
         Permission::TicketsWrite,
         Permission::SlaManage,
+        Permission::CampaignsRead,
+        Permission::CampaignsManage,
+        Permission::CampaignsApprove,
     ];
 
     /// The API-key scope that grants this permission to an integration.
@@ -150,6 +157,9 @@ impl Permission {
             Permission::TicketsRead => "tickets:read",
             Permission::TicketsWrite => "tickets:write",
             Permission::SlaManage => "sla:manage",
+            Permission::CampaignsRead => "campaigns:read",
+            Permission::CampaignsManage => "campaigns:manage",
+            Permission::CampaignsApprove => "campaigns:approve",
         }
     }
 }
@@ -208,6 +218,7 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | IncidentsManage
                     | GrantsApprove
                     | TicketsRead
+                    | CampaignsRead
             )
         }
         Role::Auditor => {
@@ -222,6 +233,7 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | SharesRead
                     | IncidentsRead
                     | TicketsRead
+                    | CampaignsRead
             )
         }
         Role::Manager => {
@@ -246,8 +258,13 @@ pub fn role_allows(role: Role, p: Permission) -> bool {
                     | TicketsRead
                     | TicketsWrite
                     | SlaManage
+                    | CampaignsRead
+                    | CampaignsManage
+                    | CampaignsApprove
             )
         }
+        // Sales plan campaigns; a manager approves them.
+        Role::Sales if matches!(p, CampaignsRead | CampaignsManage) => true,
         Role::Agent | Role::Sales => matches!(
             p,
             OrgRead
@@ -281,6 +298,9 @@ mod tests {
         assert!(role_allows(Role::Compliance, Permission::CustomersReveal));
         assert!(!role_allows(Role::Agent, Permission::CustomersExport), "frontline staff cannot take a scope home");
         assert!(!role_allows(Role::Sales, Permission::CustomersImport));
+        assert!(role_allows(Role::Sales, Permission::CampaignsManage));
+        assert!(!role_allows(Role::Sales, Permission::CampaignsApprove), "a manager approves a campaign");
+        assert!(!role_allows(Role::Agent, Permission::CampaignsManage));
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }

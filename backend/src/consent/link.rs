@@ -78,7 +78,7 @@ pub struct SelfServiceResult {
 }
 
 pub fn issue(tokens: &TokenService, customer: &CustomerRow, valid_days: i64) -> Result<ConsentLink, ApiError> {
-    issue_as(tokens, LINK_TYP, "/self-service/consent", customer, valid_days)
+    issue_as(tokens, LINK_TYP, "/self-service/consent", &customer.id, valid_days)
 }
 
 /// A signed link of type `typ` (its audience: consent, tickets) to the SPA page at `path`.
@@ -86,14 +86,14 @@ pub fn issue_as(
     tokens: &TokenService,
     typ: &str,
     path: &str,
-    customer: &CustomerRow,
+    customer_id: &str,
     valid_days: i64,
 ) -> Result<ConsentLink, ApiError> {
     let now = Utc::now();
     let expires_at = now + Duration::days(valid_days);
     let claims = LinkClaims {
         iss: tokens.issuer().to_owned(),
-        sub: customer.id.clone(),
+        sub: customer_id.to_owned(),
         jti: crate::db::new_id(),
         iat: now.timestamp(),
         exp: expires_at.timestamp(),

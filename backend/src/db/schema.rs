@@ -924,7 +924,77 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        unit_id -> Text,
+        name -> Text,
+        goal -> Nullable<Text>,
+        channel -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        budget_fen -> Nullable<BigInt>,
+        cost_per_message_fen -> BigInt,
+        state -> Text,
+        send_cursor -> Nullable<Text>,
+        sending_until -> Nullable<Timestamp>,
+        author_id -> Text,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_note -> Nullable<Text>,
+        audience -> BigInt,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_targets (campaign_id, segment_id) {
+        campaign_id -> Text,
+        segment_id -> Text,
+        snapshot_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    campaign_audience (campaign_id, customer_id) {
+        campaign_id -> Text,
+        customer_id -> Text,
+    }
+}
+
+diesel::table! {
+    campaign_deliveries (campaign_id, customer_id) {
+        campaign_id -> Text,
+        customer_id -> Text,
+        channel -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    marketing_settings (id) {
+        id -> Integer,
+        cap_messages -> BigInt,
+        cap_days -> BigInt,
+        quiet_start_minute -> BigInt,
+        quiet_end_minute -> BigInt,
+        utc_offset_minutes -> BigInt,
+        version -> BigInt,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(customer_profiles -> customers (customer_id));
+diesel::joinable!(campaign_targets -> campaigns (campaign_id));
+diesel::joinable!(campaign_deliveries -> campaigns (campaign_id));
 diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_attachments -> tickets (ticket_id));
@@ -996,4 +1066,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     tickets,
     ticket_events,
     staff_notifications,
+    campaigns,
+    campaign_targets,
+    campaign_audience,
+    campaign_deliveries,
+    marketing_settings,
 );

@@ -47,10 +47,16 @@ pub enum Topic {
     TicketReopened,
     #[serde(rename = "ticket.closed")]
     TicketClosed,
+    #[serde(rename = "campaign.approved")]
+    CampaignApproved,
+    #[serde(rename = "campaign.cancelled")]
+    CampaignCancelled,
+    #[serde(rename = "campaign.completed")]
+    CampaignCompleted,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 20] = [
+    pub const ALL: [Topic; 23] = [
         Topic::CustomerCreated,
         Topic::CustomerUpdated,
         Topic::CustomerDeleted,
@@ -71,6 +77,9 @@ impl Topic {
         Topic::TicketEscalated,
         Topic::TicketReopened,
         Topic::TicketClosed,
+        Topic::CampaignApproved,
+        Topic::CampaignCancelled,
+        Topic::CampaignCompleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +104,9 @@ impl Topic {
             Topic::TicketEscalated => "ticket.escalated",
             Topic::TicketReopened => "ticket.reopened",
             Topic::TicketClosed => "ticket.closed",
+            Topic::CampaignApproved => "campaign.approved",
+            Topic::CampaignCancelled => "campaign.cancelled",
+            Topic::CampaignCompleted => "campaign.completed",
         }
     }
 
@@ -105,6 +117,7 @@ impl Topic {
         const RECORD: &str = "`data`: `customer_id`, `unit_id` and `record_id`.";
         const TICKET: &str = "`data`: `ticket_id`, `customer_id`, `unit_id`, `kind`, `status`, `priority`, \
             `assignee_id` (never the ticket's text).";
+        const CAMPAIGN: &str = "`data`: `id` (the campaign's).";
         const SLA: &str = "`data`: `ticket_id`, `unit_id`, `kind`, `state`.";
         let (what, data) = match self {
             Topic::CustomerCreated => ("A customer was created (by hand, import or demo data).", CUSTOMER),
@@ -137,6 +150,9 @@ impl Topic {
             Topic::TicketEscalated => ("A breached ticket stayed open half a target longer; the group was told.", SLA),
             Topic::TicketReopened => ("A ticket was reopened (the customer was not satisfied).", TICKET),
             Topic::TicketClosed => ("A ticket was closed.", TICKET),
+            Topic::CampaignApproved => ("A campaign was approved; its audience is frozen.", CAMPAIGN),
+            Topic::CampaignCancelled => ("A campaign was cancelled; nothing more is sent.", CAMPAIGN),
+            Topic::CampaignCompleted => ("A campaign's audience has been decided and sent.", CAMPAIGN),
         };
         format!("{what} {data}")
     }

@@ -32,7 +32,7 @@ pub async fn issue_ticket_link(
         .db
         .write_as(p.owed(), move |c| {
             let customer = crate::customers::access::readable(c, &p, &id)?;
-            let out = link::issue_as(&st.tokens, LINK_TYP, PAGE, &customer, input.valid_days.unwrap_or(7))?;
+            let out = link::issue_as(&st.tokens, LINK_TYP, PAGE, &customer.id, input.valid_days.unwrap_or(7))?;
             audit::append(c, &p.actor(), Event::new("ticket.link_issue", "customer", Some(&customer.id)))?;
             Ok(out)
         })

@@ -192,6 +192,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaigns of the units the caller sees, newest first. */
+        get: operations["list_campaigns"];
+        put?: never;
+        /** Plans a campaign for the caller's unit, as a draft (marketing staff and managers). */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign (another unit's is not found). */
+        get: operations["get_campaign"];
+        /** Changes a draft's plan (`If-Match`); a campaign past draft is 409 `campaign_state`. */
+        put: operations["update_campaign"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves and launches a campaign (a manager other than its author: 409
+         *     `campaign_second_person`). The targets' members are frozen now, as snapshots in the
+         *     approver's scope; the send job starts at `starts_at`.
+         */
+        post: operations["approve_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops a campaign that has not completed; nothing more is sent. */
+        post: operations["cancel_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a campaign back to its author as a draft, with the reason (`note` required). */
+        post: operations["reject_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the audience stands: sent, failed, waiting, and excluded by reason, and the cost. */
+        get: operations["campaign_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a draft for approval. */
+        post: operations["submit_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/churn-warnings": {
         parameters: {
             query?: never;
@@ -1107,6 +1232,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/marketing/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The frequency cap and quiet hours every campaign obeys. */
+        get: operations["get_marketing_rules"];
+        /** Sets them (approving managers of the whole group; `If-Match`; audited). */
+        put: operations["set_marketing_rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1716,6 +1859,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/self-service/unsubscribe/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraws the channel's marketing consent for the customer the link names (authorised by the
+         *     link from the message: `Authorization: Bearer <link token>`). The answer is the recorded
+         *     withdrawal with its signed receipt.
+         */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/service-strategies": {
         parameters: {
             query?: never;
@@ -2302,6 +2466,66 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "campaign.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * campaign.approved
+         * @description A campaign was approved; its audience is frozen. `data`: `id` (the campaign's).
+         */
+        post: operations["on_campaign_approved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * campaign.cancelled
+         * @description A campaign was cancelled; nothing more is sent. `data`: `id` (the campaign's).
+         */
+        post: operations["on_campaign_cancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * campaign.completed
+         * @description A campaign's audience has been decided and sent. `data`: `id` (the campaign's).
+         */
+        post: operations["on_campaign_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "consent.changed": {
         parameters: {
             query?: never;
@@ -2845,6 +3069,109 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        Campaign: {
+            /**
+             * Format: int64
+             * @description Members frozen at approval (0 before).
+             */
+            audience: number;
+            author_id: string;
+            body: string;
+            /** Format: int64 */
+            budget_fen?: number | null;
+            channel: components["schemas"]["MarketingChannel"];
+            /** Format: int64 */
+            cost_per_message_fen: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            goal?: string | null;
+            id: string;
+            name: string;
+            review_note?: string | null;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            /** @description Who approved or rejected it last, when, and the note given. */
+            reviewed_by?: string | null;
+            segment_ids: string[];
+            /** Format: date-time */
+            starts_at: string;
+            state: components["schemas"]["CampaignState"];
+            subject?: string | null;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Also the `ETag`; a change sends it as `If-Match`.
+             */
+            version: number;
+        };
+        CampaignInput: {
+            /**
+             * @description The message, with `{{name}}` (masked on SMS and push) and `{{campaign}}`. SMS gain the
+             *     opt-out line, emails the unsubscribe link.
+             */
+            body: string;
+            /**
+             * Format: int64
+             * @description At most this much is spent, in fen; none: no limit.
+             */
+            budget_fen?: number | null;
+            channel: components["schemas"]["MarketingChannel"];
+            /** Format: int64 */
+            cost_per_message_fen: number;
+            /**
+             * Format: date-time
+             * @description After `starts_at`; members not reached by then are left out (`quiet_hours`).
+             */
+            ends_at: string;
+            goal?: string | null;
+            name: string;
+            /** @description The segments whose members are the audience (frozen as snapshots at approval). */
+            segment_ids: string[];
+            /** Format: date-time */
+            starts_at: string;
+            /** @description The email subject (email only). May use the template variables. */
+            subject?: string | null;
+        };
+        /** @description Where a campaign's audience stands (MKT-2/3). */
+        CampaignReport: {
+            /** Format: int64 */
+            audience: number;
+            campaign_id: string;
+            /**
+             * Format: int64
+             * @description `sent × cost_per_message_fen`.
+             */
+            cost_fen: number;
+            /**
+             * Format: int64
+             * @description Members decided so far (the rest wait for the send job).
+             */
+            decided: number;
+            /** Format: int64 */
+            excluded: number;
+            /** @description Every reason, zero included, in a fixed order. */
+            excluded_by_reason: components["schemas"]["ExclusionCount"][];
+            /** Format: int64 */
+            failed: number;
+            /**
+             * Format: int64
+             * @description Decided and handed to no adapter yet.
+             */
+            queued: number;
+            /** Format: int64 */
+            sent: number;
+            state: components["schemas"]["CampaignState"];
+        };
+        /**
+         * @description draft → pending_approval → scheduled → running → completed; cancelled from any but
+         *     completed; a rejected campaign goes back to draft with the reviewer's note.
+         * @enum {string}
+         */
+        CampaignState: "draft" | "pending_approval" | "scheduled" | "running" | "completed" | "cancelled";
         /**
          * @description Where the customer reached us.
          * @enum {string}
@@ -3390,6 +3717,22 @@ export interface components {
             id: string;
             topic: components["schemas"]["Topic"];
         };
+        /**
+         * @description Why a member of the audience received nothing, decided at the moment of sending:
+         *     `no_consent` (none recorded for the channel's marketing purpose), `withdrawn` (the newest
+         *     record withdrew it), `unreachable` (no address for the channel, marked unreachable, erased
+         *     or deleted), `capped` (the frequency cap across campaigns), `quiet_hours` (the window
+         *     closed while quiet hours held the rest back), `not_profiled` (withdrew profiling, so not
+         *     targeted by segments), `budget` (the budget was spent).
+         * @enum {string}
+         */
+        Exclusion: "no_consent" | "withdrawn" | "unreachable" | "capped" | "quiet_hours" | "not_profiled" | "budget";
+        /** @description One reason and how many members it left out. */
+        ExclusionCount: {
+            /** Format: int64 */
+            count: number;
+            reason: components["schemas"]["Exclusion"];
+        };
         /** @enum {string} */
         ExportFormat: "csv" | "xlsx" | "json";
         /** @description What to export: the list filters (all optional) and the format. */
@@ -3730,6 +4073,38 @@ export interface components {
          * @enum {string}
          */
         MarketingChannel: "sms" | "email" | "phone" | "push";
+        /** @description The rules as set; `version` is also the `ETag`. */
+        MarketingRules: {
+            /**
+             * Format: int64
+             * @example 30
+             */
+            cap_days: number;
+            /**
+             * Format: int64
+             * @description At most this many marketing messages reach one customer in `cap_days`, over all campaigns.
+             * @example 4
+             */
+            cap_messages: number;
+            /**
+             * Format: int64
+             * @example 480
+             */
+            quiet_end_minute: number;
+            /**
+             * Format: int64
+             * @description Quiet hours, in minutes after local midnight: from `quiet_start_minute` (21:00 = 1260) to
+             *     `quiet_end_minute` (08:00 = 480), across midnight when the start is later. Equal: none.
+             * @example 1260
+             */
+            quiet_start_minute: number;
+            /**
+             * Format: int64
+             * @description Local time's offset from UTC (China: 480).
+             * @example 480
+             */
+            utc_offset_minutes: number;
+        };
         Me: {
             id: string;
             kind: components["schemas"]["PrincipalKind"];
@@ -3925,6 +4300,11 @@ export interface components {
         };
         Page_ApiKey: {
             items: components["schemas"]["ApiKey"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
+        Page_Campaign: {
+            items: components["schemas"]["Campaign"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
@@ -4274,6 +4654,10 @@ export interface components {
         Revealed: {
             customer_id: string;
             values: Record<string, never>;
+        };
+        ReviewInput: {
+            /** @description Why (required to reject). */
+            note?: string | null;
         };
         /** @enum {string} */
         Role: "admin" | "compliance" | "manager" | "agent" | "sales" | "auditor" | "integration";
@@ -4913,7 +5297,7 @@ export interface components {
             token_type: string;
         };
         /** @enum {string} */
-        Topic: "customer.created" | "customer.updated" | "customer.deleted" | "customer.merged" | "customer.unmerged" | "customer.restored" | "customer.purchase.created" | "customer.preference.created" | "customer.feedback.created" | "customer.contact.created" | "consent.changed" | "user.offboarded" | "tiers.applied" | "ticket.created" | "ticket.assigned" | "ticket.warning" | "ticket.breached" | "ticket.escalated" | "ticket.reopened" | "ticket.closed";
+        Topic: "customer.created" | "customer.updated" | "customer.deleted" | "customer.merged" | "customer.unmerged" | "customer.restored" | "customer.purchase.created" | "customer.preference.created" | "customer.feedback.created" | "customer.contact.created" | "consent.changed" | "user.offboarded" | "tiers.applied" | "ticket.created" | "ticket.assigned" | "ticket.warning" | "ticket.breached" | "ticket.escalated" | "ticket.reopened" | "ticket.closed" | "campaign.approved" | "campaign.cancelled" | "campaign.completed";
         /** @description What a subscription names: one topic, every `customer.*` topic, or everything (`*`). */
         TopicFilter: components["schemas"]["Family"] | components["schemas"]["Topic"];
         /** @description An entry with the names a reviewer reads it by. */
@@ -5532,6 +5916,303 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_campaigns: {
+        parameters: {
+            query?: {
+                state?: null | components["schemas"]["CampaignState"];
+                limit?: number | null;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Campaign"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_campaign: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignReport"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
                 };
             };
             "4XX": {
@@ -7592,6 +8273,68 @@ export interface operations {
             };
         };
     };
+    get_marketing_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketingRules"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_marketing_rules: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketingRules"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketingRules"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_me: {
         parameters: {
             query?: never;
@@ -9005,6 +9748,38 @@ export interface operations {
             };
         };
     };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                channel: components["schemas"]["MarketingChannel"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfServiceResult"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_service_strategies: {
         parameters: {
             query?: never;
@@ -10338,6 +11113,93 @@ export interface operations {
             };
         };
     };
+    on_campaign_approved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_campaign_cancelled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_campaign_completed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The topic. */
+                "X-Guanxi-Event": string;
+                /** @description This delivery's id; a retry of it keeps the id. */
+                "X-Guanxi-Delivery": string;
+                /** @description `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<raw body>")>` with the subscription's secret (shown once, at creation). Compute it over the raw bytes, compare in constant time, and refuse a `t` more than 300 seconds from your clock: that refuses replays. */
+                "X-Guanxi-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other answer, or none within 10 s, is retried with growing back-off (up to 8 attempts, at most an hour apart); deliveries are at least once, in no guaranteed order. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     on_consent_changed: {
         parameters: {
             query?: never;
@@ -10929,6 +11791,7 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const actionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActionKind"]> = ["investigation", "containment", "remediation", "regulator_report", "notification", "closure", "other"];
 export const calendarDayKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CalendarDayKind"]> = ["holiday", "workday"];
+export const campaignStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignState"]> = ["draft", "pending_approval", "scheduled", "running", "completed", "cancelled"];
 export const channelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Channel"]> = ["hotline", "website", "email", "social", "chat", "in_person", "app"];
 export const consentChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsentChannel"]> = ["paper", "web_form", "app", "call_recording", "in_person", "self_service", "merge"];
 export const contactChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ContactChannel"]> = ["sms", "email", "phone", "push", "wechat", "mail"];
@@ -10937,6 +11800,7 @@ export const copyDeliveryValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const customerTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CustomerType"]> = ["individual", "household_member"];
 export const decisionReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionReason"]> = ["granted", "withdrawn", "no_consent", "out_of_scope", "channel_mismatch"];
 export const directionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Direction"]> = ["inbound", "outbound"];
+export const exclusionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Exclusion"]> = ["no_consent", "withdrawn", "unreachable", "capped", "quiet_hours", "not_profiled", "budget"];
 export const exportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportFormat"]> = ["csv", "xlsx", "json"];
 export const familyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Family"]> = ["*", "customer.*"];
 export const feedbackKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedbackKind"]> = ["opinion", "suggestion", "complaint"];
@@ -11138,7 +12002,7 @@ export const sourceChannelValues: ReadonlyArray<FlattenedDeepRequired<components
 export const ticketKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TicketKind"]> = ["inquiry", "complaint", "installation", "repair", "revisit", "other"];
 export const ticketStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TicketStatus"]> = ["new", "investigating", "assigned", "resolving", "awaiting_feedback", "closed", "reopened", "cancelled"];
 export const tierLetterValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TierLetter"]> = ["A", "B", "C", "D"];
-export const topicValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Topic"]> = ["customer.created", "customer.updated", "customer.deleted", "customer.merged", "customer.unmerged", "customer.restored", "customer.purchase.created", "customer.preference.created", "customer.feedback.created", "customer.contact.created", "consent.changed", "user.offboarded", "tiers.applied", "ticket.created", "ticket.assigned", "ticket.warning", "ticket.breached", "ticket.escalated", "ticket.reopened", "ticket.closed"];
+export const topicValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Topic"]> = ["customer.created", "customer.updated", "customer.deleted", "customer.merged", "customer.unmerged", "customer.restored", "customer.purchase.created", "customer.preference.created", "customer.feedback.created", "customer.contact.created", "consent.changed", "user.offboarded", "tiers.applied", "ticket.created", "ticket.assigned", "ticket.warning", "ticket.breached", "ticket.escalated", "ticket.reopened", "ticket.closed", "campaign.approved", "campaign.cancelled", "campaign.completed"];
 export const unitKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UnitKind"]> = ["group", "subsidiary", "department"];
 export const valueBandValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ValueBand"]> = ["high", "medium", "low"];
 export const warningStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WarningStatus"]> = ["open", "closed"];

@@ -8,6 +8,7 @@ mod idempotency;
 mod audit;
 mod auth;
 mod backup;
+mod campaigns;
 mod consent;
 mod customer_export;
 mod customer_import;
