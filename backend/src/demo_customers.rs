@@ -176,6 +176,7 @@ pub fn seed(
                     // Two in three sales record their margin (10–40 %); the rest leave it to the
                     // configured default rate.
                     margin_fen: (rng.below(3) > 0).then(|| price * (10 + rng.below(31) as i64) / 100),
+                    refund_of: None,
                 });
             }
             row.last_purchase_at = last;

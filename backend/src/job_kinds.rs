@@ -18,6 +18,7 @@ pub const ALL: &[JobKind] = &[
     crate::tickets::sweep::JOB,
     crate::tickets::attachments::SWEEP_JOB,
     crate::campaigns::send::JOB,
+    crate::loyalty::service::JOB,
 ];
 
 #[cfg(test)]
@@ -33,6 +34,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!((names.len(), schedules.len()), (n, s));
-        assert_eq!(s, 8, "quality, retention, job files, audit checkpoint, tiers, SLA, attachments, campaigns");
+        assert_eq!(s, 9, "quality, retention, job files, audit checkpoint, tiers, SLA, attachments, campaigns, points");
     }
 }

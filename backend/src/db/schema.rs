@@ -244,6 +244,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         margin_fen -> Nullable<BigInt>,
+        refund_of -> Nullable<Text>,
     }
 }
 
@@ -992,6 +993,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    loyalty_settings (id) {
+        id -> Integer,
+        points_per_yuan -> BigInt,
+        gold_percent -> BigInt,
+        silver_percent -> BigInt,
+        bronze_percent -> BigInt,
+        expiry_days -> BigInt,
+        version -> BigInt,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    points_accounts (customer_id) {
+        customer_id -> Text,
+        balance -> BigInt,
+        debited -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    points_ledger (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        points -> BigInt,
+        balance_after -> BigInt,
+        purchase_id -> Nullable<Text>,
+        reward_id -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rewards (id) {
+        id -> Text,
+        unit_id -> Text,
+        name -> Text,
+        kind -> Text,
+        points -> BigInt,
+        stock -> Nullable<BigInt>,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(customer_profiles -> customers (customer_id));
 diesel::joinable!(campaign_targets -> campaigns (campaign_id));
 diesel::joinable!(campaign_deliveries -> campaigns (campaign_id));
@@ -1071,4 +1125,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_audience,
     campaign_deliveries,
     marketing_settings,
+    loyalty_settings,
+    points_accounts,
+    points_ledger,
+    rewards,
 );

@@ -867,6 +867,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's points balance and ledger, newest entries first. */
+        get: operations["get_points"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/points/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Spends the customer's points on a reward of their unit's catalogue (or a unit above it).
+         *     409 `points_insufficient`, `reward_out_of_stock`, `reward_unavailable`; never below zero,
+         *     however many redemptions arrive at once.
+         */
+        post: operations["redeem_points"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/preferences": {
         parameters: {
             query?: never;
@@ -895,7 +933,12 @@ export interface paths {
         /** A customer's purchases and consumption (CUS-2), newest first. */
         get: operations["list_purchases"];
         put?: never;
-        /** Records a purchase; the caller's unit is the seller. */
+        /**
+         * Records a purchase; the caller's unit is the seller. It earns loyalty points (whole yuan ×
+         *     points per yuan × the member level's multiplier); a refund (a negative amount naming the
+         *     purchase in `refund_of`) takes back that purchase's points in proportion, as far as the
+         *     balance still holds them.
+         */
         post: operations["create_purchase"];
         delete?: never;
         options?: never;
@@ -1225,6 +1268,24 @@ export interface paths {
          */
         get: operations["get_key_status"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/loyalty/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How points are earned and when they expire. */
+        get: operations["get_loyalty_rules"];
+        /** Sets them (approving managers of the whole group; `If-Match`; audited). */
+        put: operations["set_loyalty_rules"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1581,6 +1642,44 @@ export interface paths {
          *     every consent purpose have lapsed and who are under no legal hold. `dry_run` only counts.
          */
         post: operations["run_retention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rewards catalogue: those of the units the caller sees and of the units above theirs
+         *     (a group-wide catalogue), by name.
+         */
+        get: operations["list_rewards"];
+        put?: never;
+        /** Adds a reward to the caller's unit's catalogue (marketing staff and managers). */
+        post: operations["create_reward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rewards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes a reward of a unit the caller sees: price, stock, whether it is offered (`If-Match`). */
+        put: operations["update_reward"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3480,6 +3579,11 @@ export interface components {
             product: string;
             /** Format: date-time */
             purchased_at: string;
+            /**
+             * @description The purchase this one refunds (its amount negative, at most the original's): the points
+             *     that one earned are taken back in proportion.
+             */
+            refund_of?: string | null;
         };
         CreateRequest: {
             customer_id: string;
@@ -3707,6 +3811,12 @@ export interface components {
             /** @description Any of mobile, email, national_id, name_birth_date. */
             reasons: string[];
         };
+        /**
+         * @description `earn` (a purchase), `redeem` (a reward), `reverse` (a refunded purchase's points),
+         *     `expire` (past the expiry period), `adjust` (by hand, with a reason).
+         * @enum {string}
+         */
+        EntryKind: "earn" | "redeem" | "reverse" | "expire" | "adjust";
         /** @description What every webhook delivery carries as its JSON body. */
         Event: {
             /** Format: date-time */
@@ -3988,6 +4098,23 @@ export interface components {
             /** @description Stored values still encrypted with an older field key. */
             stale: components["schemas"]["Stale"];
         };
+        LedgerEntry: {
+            /** Format: int64 */
+            balance_after: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            id: string;
+            kind: components["schemas"]["EntryKind"];
+            /**
+             * Format: int64
+             * @description Signed: earned points are positive, spent ones negative.
+             */
+            points: number;
+            purchase_id?: string | null;
+            reward_id?: string | null;
+        };
         LegalHold: {
             /** Format: date-time */
             created_at: string;
@@ -4063,6 +4190,37 @@ export interface components {
         LoginRequest: {
             password: string;
             username: string;
+        };
+        /** @description How points are earned and how long they last. */
+        LoyaltyRules: {
+            /**
+             * Format: int64
+             * @example 100
+             */
+            bronze_percent: number;
+            /**
+             * Format: int64
+             * @description Points expire this many days after they were earned.
+             * @example 730
+             */
+            expiry_days: number;
+            /**
+             * Format: int64
+             * @description The member levels' multipliers, in percent (gold 200 = double points).
+             * @example 200
+             */
+            gold_percent: number;
+            /**
+             * Format: int64
+             * @description Points per whole yuan spent, before the level's multiplier.
+             * @example 1
+             */
+            points_per_yuan: number;
+            /**
+             * Format: int64
+             * @example 150
+             */
+            silver_percent: number;
         };
         MarkRead: {
             /** @description Marks this one and every older one read; all when absent. */
@@ -4363,6 +4521,11 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
             next_cursor: string | null;
         };
+        Page_LedgerEntry: {
+            items: components["schemas"]["LedgerEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
+            next_cursor: string | null;
+        };
         Page_Notice: {
             items: components["schemas"]["Notice"][];
             /** @description Pass as `cursor` to get the next page; null on the last page (always present). */
@@ -4464,6 +4627,13 @@ export interface components {
             /** @description Shown once. */
             key: string;
         };
+        /** @description A customer's balance and newest entries. */
+        PointsAccount: {
+            /** Format: int64 */
+            balance: number;
+            customer_id: string;
+            entries: components["schemas"]["Page_LedgerEntry"];
+        };
         Preference: {
             category: components["schemas"]["PreferenceCategory"];
             /** Format: date-time */
@@ -4535,6 +4705,7 @@ export interface components {
             product: string;
             /** Format: date-time */
             purchased_at: string;
+            refund_of?: string | null;
             /** @description The subsidiary that sold it. */
             unit_id: string;
         };
@@ -4606,6 +4777,14 @@ export interface components {
             /** @description Intra-group sharing only: the units (subsidiaries) that may see the customer; absent = all. */
             scope?: string[] | null;
         };
+        Redeem: {
+            /**
+             * Format: int64
+             * @description How many of the reward (default 1).
+             */
+            quantity?: number | null;
+            reward_id: string;
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -4659,6 +4838,42 @@ export interface components {
             /** @description Why (required to reject). */
             note?: string | null;
         };
+        Reward: {
+            active: boolean;
+            id: string;
+            kind: components["schemas"]["RewardKind"];
+            name: string;
+            /** Format: int64 */
+            points: number;
+            /** Format: int64 */
+            stock?: number | null;
+            unit_id: string;
+            /**
+             * Format: int64
+             * @description Also the `ETag`.
+             */
+            version: number;
+        };
+        RewardInput: {
+            active: boolean;
+            kind: components["schemas"]["RewardKind"];
+            name: string;
+            /**
+             * Format: int64
+             * @description Its price in points.
+             */
+            points: number;
+            /**
+             * Format: int64
+             * @description How many are left; none: no limit.
+             */
+            stock?: number | null;
+        };
+        /**
+         * @description What a reward is: a gift, a coupon, or a service.
+         * @enum {string}
+         */
+        RewardKind: "gift" | "coupon" | "service";
         /** @enum {string} */
         Role: "admin" | "compliance" | "manager" | "agent" | "sales" | "auditor" | "integration";
         RuleInput: {
@@ -7427,6 +7642,76 @@ export interface operations {
             };
         };
     };
+    get_points: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsAccount"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeem_points: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Redeem"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntry"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_preferences: {
         parameters: {
             query?: {
@@ -8273,6 +8558,68 @@ export interface operations {
             };
         };
     };
+    get_loyalty_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyRules"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_loyalty_rules: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoyaltyRules"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoyaltyRules"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_marketing_rules: {
         parameters: {
             query?: never;
@@ -9076,6 +9423,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_rewards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_reward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RewardInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_reward: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RewardInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reward"];
                 };
             };
             "4XX": {
@@ -11800,6 +12245,7 @@ export const copyDeliveryValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const customerTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CustomerType"]> = ["individual", "household_member"];
 export const decisionReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionReason"]> = ["granted", "withdrawn", "no_consent", "out_of_scope", "channel_mismatch"];
 export const directionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Direction"]> = ["inbound", "outbound"];
+export const entryKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EntryKind"]> = ["earn", "redeem", "reverse", "expire", "adjust"];
 export const exclusionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Exclusion"]> = ["no_consent", "withdrawn", "unreachable", "capped", "quiet_hours", "not_profiled", "budget"];
 export const exportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportFormat"]> = ["csv", "xlsx", "json"];
 export const familyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Family"]> = ["*", "customer.*"];
@@ -11824,6 +12270,7 @@ export const requestKindValues: ReadonlyArray<FlattenedDeepRequired<components>[
 export const requestStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestStatus"]> = ["open", "completed", "rejected"];
 export const revealFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RevealField"]> = ["national_id", "mobile", "email", "address", "birth_date", "name"];
 export const revealPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RevealPurpose"]> = ["service_request", "identity_verification", "complaint_handling", "legal_request", "data_subject_request"];
+export const rewardKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RewardKind"]> = ["gift", "coupon", "service"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "compliance", "manager", "agent", "sales", "auditor", "integration"];
 export const salesChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesChannel"]> = ["store", "online", "phone", "agent", "app"];
 export const segmentRuleOneOf3FieldValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {

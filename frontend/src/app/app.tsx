@@ -5,7 +5,8 @@ import { Center, Loader, MantineProvider } from '@mantine/core';
 
 import { Notifications } from '@mantine/notifications';
 import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 
 import { refreshSession } from '@/api/client';
@@ -13,7 +14,7 @@ import { toast, type ToastMeta } from '@/lib/notify';
 import { getSession, storedRefreshToken, subscribe } from '@/lib/session';
 
 import { router } from './router';
-import { contrast, theme } from './theme';
+import { contrast, themeIn } from './theme';
 
 // Every save says so: a toast after each successful change, unless its screen shows the outcome.
 const mutationCache = new MutationCache({
@@ -39,6 +40,8 @@ export function App() {
   useEffect(() => {
     if (!ready) void refreshSession().finally(() => setReady(true));
   }, [ready]);
+  const { t } = useTranslation();
+  const theme = useMemo(() => themeIn(t('common.close')), [t]);
   return (
     <MantineProvider theme={theme} cssVariablesResolver={contrast}>
       <Notifications position="top-center" />

@@ -32,6 +32,11 @@ export const router = createBrowserRouter([
     }),
   },
   {
+    path: '/self-service/unsubscribe/:channel',
+    hydrateFallbackElement: loading,
+    lazy: async () => ({ Component: (await import('@/features/self-service/unsubscribe-page')).UnsubscribePage }),
+  },
+  {
     path: '/incidents/:id/report',
     hydrateFallbackElement: loading,
     lazy: async () => ({ Component: (await import('@/features/incidents/incident-report-page')).IncidentReportPage }),
@@ -70,6 +75,14 @@ export const router = createBrowserRouter([
       { path: 'tickets/sla', lazy: async () => ({ Component: (await import('@/features/tickets/sla-page')).SlaPage }) },
       { path: 'tickets/:id', lazy: async () => ({ Component: (await import('@/features/tickets/ticket-page')).TicketPage }) },
       { path: 'segments', lazy: async () => ({ Component: (await import('@/features/segments/segments-page')).SegmentsPage }) },
+      {
+        path: 'campaigns',
+        lazy: async () => ({ Component: (await import('@/features/campaigns/campaigns-page')).CampaignsPage }),
+      },
+      {
+        path: 'campaigns/:id',
+        lazy: async () => ({ Component: (await import('@/features/campaigns/campaign-page')).CampaignPage }),
+      },
       { path: 'churn', lazy: async () => ({ Component: (await import('@/features/churn/churn-page')).ChurnPage }) },
       { path: 'tiers', lazy: async () => ({ Component: (await import('@/features/tiers/tiers-page')).TiersPage }) },
       { path: 'consent', lazy: async () => ({ Component: (await import('@/features/privacy/privacy-page')).PrivacyPage }) },

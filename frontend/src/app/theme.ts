@@ -2,7 +2,7 @@
 // shade darker than Mantine's default; filled badges and buttons pick black or white text by
 // their background (autoContrast); the text of light variants (the active menu entry, light
 // badges and alerts) and "dimmed" text dark enough for 4.5:1 on their backgrounds.
-import { createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { createTheme, mergeThemeOverrides, Modal, type CSSVariablesResolver } from '@mantine/core';
 
 // With shade 8 filled backgrounds, white text suits blue (5:1) and black suits green, red and orange.
 // A toast's description under a title is gray 6 in Mantine (3.3:1); dimmed text reaches 4.5:1.
@@ -14,6 +14,15 @@ export const theme = createTheme({
     Notification: { styles: { description: { color: 'var(--mantine-color-dimmed)' } } },
   },
 });
+
+/** The theme with the words it puts on controls in the UI's language: every dialog's close
+ * button is named (axe: button-name), without each of them saying so. */
+export function themeIn(close: string) {
+  return mergeThemeOverrides(
+    theme,
+    createTheme({ components: { Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': close } } }) } }),
+  );
+}
 
 // Mantine's light variants write shade 6 on a 10 % tint of it (about 3:1); these reach 4.5:1.
 const lightText: Record<string, string> = {

@@ -23,6 +23,7 @@ mod jobs;
 mod jwt;
 mod keys;
 mod languages;
+mod loyalty;
 mod migrations;
 mod openapi;
 mod org;

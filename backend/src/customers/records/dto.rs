@@ -30,6 +30,7 @@ pub struct PurchaseRow {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub margin_fen: Option<i64>,
+    pub refund_of: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -53,6 +54,9 @@ pub struct CreatePurchase {
     #[validate(range(min = -100_000_000_000i64, max = 100_000_000_000i64))]
     #[schema(minimum = -100_000_000_000f64, maximum = 100_000_000_000f64)]
     pub margin_fen: Option<i64>,
+    /// The purchase this one refunds (its amount negative, at most the original's): the points
+    /// that one earned are taken back in proportion.
+    pub refund_of: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,6 +71,7 @@ pub struct Purchase {
     pub channel: SalesChannel,
     pub purchased_at: DateTime<Utc>,
     pub margin_fen: Option<i64>,
+    pub refund_of: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -82,6 +87,7 @@ impl From<PurchaseRow> for Purchase {
             currency: r.currency,
             purchased_at: utc(r.purchased_at),
             margin_fen: r.margin_fen,
+            refund_of: r.refund_of,
             created_at: utc(r.created_at),
         }
     }

@@ -54,46 +54,6 @@ pub async fn list_purchases(
     page(&state, p, id.into_inner(), q.into_inner(), store::purchases, |r: &PurchaseRow| r.id.clone()).await
 }
 
-/// Records a purchase; the caller's unit is the seller.
-#[utoipa::path(
-    tag = "customers", operation_id = "create_purchase", params(("id" = String, Path)), request_body = CreatePurchase,
-    security(("bearer" = [])),
-    responses((status = 201, body = Purchase), (status = "4XX", body = Problem, content_type = "application/problem+json"))
-)]
-#[post("/customers/{id}/purchases")]
-pub async fn create_purchase(
-    state: web::Data<AppState>,
-    p: Principal,
-    id: web::Path<String>,
-    body: Body<CreatePurchase>,
-) -> Result<HttpResponse, ApiError> {
-    p.require(Permission::CustomersWrite)?;
-    let Body(input) = body;
-    let row = state
-        .db
-        .write_as(p.owed(), move |c| {
-            super::write(c, &p, &id, "purchase", Topic::PurchaseCreated, |c, customer| {
-                let row = PurchaseRow {
-                    id: new_id(),
-                    customer_id: customer.id.clone(),
-                    unit_id: p.unit_id.clone(),
-                    product: input.product,
-                    amount_fen: input.amount_fen,
-                    currency: input.currency.map(|c| c.to_ascii_uppercase()).unwrap_or_else(|| "CNY".into()),
-                    channel: input.channel.as_str().into(),
-                    purchased_at: store::time(input.purchased_at),
-                    created_by: Some(p.id.clone()),
-                    created_at: now(),
-                    margin_fen: input.margin_fen,
-                };
-                store::insert_purchase(c, &row)?;
-                Ok((row.id.clone(), row))
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(Purchase::from(row)))
-}
-
 /// A customer's preferences (CUS-3), newest first.
 #[utoipa::path(
     tag = "customers", operation_id = "list_preferences", params(("id" = String, Path), PageParams), security(("bearer" = [])),
@@ -252,7 +212,6 @@ pub async fn create_contact(
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_purchases)
-        .service(create_purchase)
         .service(list_preferences)
         .service(create_preference)
         .service(list_feedback)

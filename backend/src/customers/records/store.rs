@@ -44,6 +44,16 @@ pub fn insert_purchase(conn: &mut DbConnection, row: &PurchaseRow) -> QueryResul
     .map(|_| ())
 }
 
+/// A purchase of the customer (for a refund naming it).
+pub fn purchase_of(conn: &mut DbConnection, customer_id: &str, id: &str) -> QueryResult<Option<PurchaseRow>> {
+    purchases::table
+        .filter(purchases::id.eq(id))
+        .filter(purchases::customer_id.eq(customer_id))
+        .select(PurchaseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn insert_preference(conn: &mut DbConnection, row: &PreferenceRow) -> QueryResult<()> {
     diesel::insert_into(preferences::table).values(row).execute(conn).map(|_| ())
 }
