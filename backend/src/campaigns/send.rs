@@ -143,6 +143,11 @@ fn run_campaign(
     let channel = MarketingChannel::parse(&c.channel).ok_or_else(|| ApiError::internal("campaign channel"))?;
     let mut after = c.send_cursor.clone().unwrap_or_default();
     for _ in 0..BATCHES_PER_RUN {
+        // A campaign cancelled while this run sends stops at the next batch.
+        let now_in: String = campaigns::table.find(&c.id).select(campaigns::state).first(conn)?;
+        if now_in != CampaignState::Running.as_str() {
+            return Ok(());
+        }
         let page: Vec<String> = campaign_audience::table
             .filter(campaign_audience::campaign_id.eq(&c.id))
             .filter(campaign_audience::customer_id.gt(&after))
