@@ -136,7 +136,13 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::SeedDemo { customers } => open_database(&settings).and_then(|db| {
             crate::startup::first_admin(&db, &settings)?;
             let keys = crate::crypto::keys::Keyring::load_or_create(&settings)?;
-            crate::demo::seed(&db, &crate::crypto::field::FieldCipher::new(&keys), customers)
+            let state = crate::state::AppState::new(
+                db,
+                std::sync::Arc::new(settings.clone()),
+                std::sync::Arc::new(keys),
+                Default::default(),
+            )?;
+            crate::demo::seed(&state, customers)
         }),
         Command::Openapi => Ok(()),
         Command::Backup { file } => crate::backup::backup(&settings.database_url, &file)

@@ -31,6 +31,9 @@
 //! | `GUANXI_PUBLIC_URL` | `http://$GUANXI_BIND` | the address customers reach this service at (links in emails) |
 //! | `GUANXI_SMTP_URL` | unset | campaign email relay, `smtp://host:port` (unset: emails go to the message files) |
 //! | `GUANXI_SMTP_FROM` | `Guanxi <no-reply@localhost>` | the sender of campaign emails |
+//! | `GUANXI_SMS_GATEWAY_URL` | unset | campaign text messages: the SMS gateway's `http://` endpoint (unset: message files) |
+//! | `GUANXI_PUSH_GATEWAY_URL` | unset | campaign app pushes: the push gateway's `http://` endpoint (unset: message files) |
+//! | `GUANXI_GATEWAY_SECRET` | unset | signs requests to the gateways and checks their inbound callbacks (required with a gateway) |
 //! | `GUANXI_METRICS_TOKEN` | unset | bearer token for `/metrics` (unset: `/metrics` answers 404) |
 //! | `GUANXI_LOG` | `info` | log filter (tracing `EnvFilter` syntax) |
 //! | `GUANXI_LOG_FORMAT` | `text` | `text` or `json` |
@@ -77,6 +80,9 @@ pub struct Settings {
     pub public_url: String,
     pub smtp_url: Option<String>,
     pub smtp_from: String,
+    pub sms_gateway_url: Option<String>,
+    pub push_gateway_url: Option<String>,
+    pub gateway_secret: Option<String>,
     pub metrics_token: Option<String>,
     pub admin_password: Option<String>,
     pub log_filter: String,
@@ -145,6 +151,9 @@ impl Settings {
                 .to_owned(),
             smtp_url: get("GUANXI_SMTP_URL"),
             smtp_from: get("GUANXI_SMTP_FROM").unwrap_or_else(|| "Guanxi <no-reply@localhost>".into()),
+            sms_gateway_url: get("GUANXI_SMS_GATEWAY_URL"),
+            push_gateway_url: get("GUANXI_PUSH_GATEWAY_URL"),
+            gateway_secret: get("GUANXI_GATEWAY_SECRET"),
             metrics_token: get("GUANXI_METRICS_TOKEN"),
             admin_password: get("GUANXI_ADMIN_PASSWORD"),
             log_filter: get("GUANXI_LOG").unwrap_or_else(|| "info".into()),
@@ -153,6 +162,10 @@ impl Settings {
         };
         if settings.access_ttl_secs < 60 || settings.refresh_ttl_secs < settings.access_ttl_secs {
             return Err("token lifetimes: access ≥ 60 s and refresh ≥ access".into());
+        }
+        let gateway = settings.sms_gateway_url.is_some() || settings.push_gateway_url.is_some();
+        if gateway && settings.gateway_secret.as_deref().is_none_or(|s| s.len() < 16) {
+            return Err("GUANXI_GATEWAY_SECRET of at least 16 characters is required with a gateway URL".into());
         }
         if settings.login_per_minute == 0 || settings.login_max_failures < 1 {
             return Err("GUANXI_LOGIN_PER_MINUTE and GUANXI_LOGIN_MAX_FAILURES must be ≥ 1".into());

@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use crate::auth::{password, Role};
 use crate::consent::model::CreateNotice;
 use crate::consent::purpose::Purpose;
-use crate::crypto::field::FieldCipher;
-use crate::db::{transaction, DbPool};
+use crate::db::transaction;
 use crate::demo_customers::Home;
 use crate::error::ApiError;
 use crate::org::{bootstrap, model::UnitRow, store};
+use crate::state::AppState;
 
 pub const DEMO_PASSWORD: &str = "guanxi-demo-2026";
 
@@ -32,22 +32,19 @@ fn unit(
     Ok(row)
 }
 
-/// The group's privacy notices (zh-CN and en), published by the group's compliance officer as in
-/// a real start: without one, no consent can be recorded.
-fn publish_notices(conn: &mut crate::db::DbConnection, group: &UnitRow) -> Result<(), ApiError> {
-    let Some((officer, path)) = store::user_by_username(conn, "group.compliance")?
-        .map(|u| store::user_with_path(conn, &u.id))
-        .transpose()?
-        .flatten()
+/// A demo user as the principal it signs in as, if it exists.
+fn principal(conn: &mut crate::db::DbConnection, username: &str) -> Result<Option<crate::auth::Principal>, ApiError> {
+    let Some((user, path)) =
+        store::user_by_username(conn, username)?.map(|u| store::user_with_path(conn, &u.id)).transpose()?.flatten()
     else {
-        return Ok(());
+        return Ok(None);
     };
-    let p = crate::auth::Principal {
-        id: officer.id.clone(),
+    Ok(Some(crate::auth::Principal {
+        id: user.id.clone(),
         kind: crate::auth::principal::PrincipalKind::Staff,
-        name: officer.display_name.clone(),
-        role: Some(Role::Compliance),
-        unit_id: officer.unit_id.clone(),
+        name: user.display_name.clone(),
+        role: Role::ALL.into_iter().find(|r| r.as_str() == user.role),
+        unit_id: user.unit_id.clone(),
         unit_path: path,
         scopes: Vec::new(),
         session_id: None,
@@ -55,6 +52,14 @@ fn publish_notices(conn: &mut crate::db::DbConnection, group: &UnitRow) -> Resul
         ip: "seed-demo".into(),
         request_id: None,
         owed: crate::db::Owed::nothing(),
+    }))
+}
+
+/// The group's privacy notices (zh-CN and en), published by the group's compliance officer as in
+/// a real start: without one, no consent can be recorded.
+fn publish_notices(conn: &mut crate::db::DbConnection, group: &UnitRow) -> Result<(), ApiError> {
+    let Some(p) = principal(conn, "group.compliance")? else {
+        return Ok(());
     };
     let purposes: Vec<Purpose> = ["marketing_sms", "marketing_email", "profiling", "intra_group_sharing"]
         .iter()
@@ -98,7 +103,12 @@ const NOTICES: [(&str, &str, &str, &str, &str, &str); 2] = [
     ),
 ];
 
-pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), String> {
+/// Consents, points and campaigns are seeded only up to this many customers: a demo, not a
+/// benchmark's million (whose figures they would change).
+const ENGAGED_UP_TO: u64 = 50_000;
+
+pub fn seed(state: &AppState, customers: u64) -> Result<(), String> {
+    let (db, cipher) = (&state.db, &state.cipher);
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let hash = password::hash(DEMO_PASSWORD);
     let created = transaction(&mut conn, |c| -> Result<Vec<String>, ApiError> {
@@ -152,6 +162,14 @@ pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), Str
             if n == 0 {
                 return Ok(());
             }
+            // Consents first: the tiering leaves out those who withdrew profiling.
+            let engaged = existing + n <= ENGAGED_UP_TO;
+            if engaged {
+                let consented = crate::consent::demo::seed(conn).map_err(|e| e.to_string())?;
+                println!(
+                    "consents: {consented} customers' paper consents (SMS, email, profiling; some withdrew profiling)"
+                );
+            }
             // A first tiering, so that the demo shows tiers and their why from the start.
             let run = crate::tiers::run::execute(conn, &crate::audit::Actor::system(), None, false, &mut |_, _| Ok(()))
                 .map_err(|e| e.to_string())?;
@@ -160,8 +178,28 @@ pub fn seed(db: &DbPool, cipher: &FieldCipher, customers: u64) -> Result<(), Str
             println!(
                 "service tickets: {tickets} added (inquiries, complaints, repairs; open, breached, closed and rated)"
             );
+            if engaged {
+                engage(conn, state).map_err(|e| e.to_string())?;
+            }
             Ok(())
         })?;
+    }
+    Ok(())
+}
+
+/// Loyalty points and two campaigns (see their modules).
+fn engage(conn: &mut crate::db::DbConnection, state: &AppState) -> Result<(), ApiError> {
+    let now = crate::db::now();
+    let group = bootstrap::ensure_group(conn)?;
+    let (rewards, accounts, redeemed) = crate::loyalty::demo::seed(conn, &group.id, now)?;
+    println!("loyalty: {rewards} rewards, {accounts} points accounts from past purchases, {redeemed} redemptions");
+    if let (Some(author), Some(approver)) = (principal(conn, "bj.manager")?, principal(conn, "group.manager")?) {
+        if let Some(t) = crate::campaigns::demo::seed(conn, state, &author, &approver, now)? {
+            println!(
+                "campaigns: one finished ({} sent, the rest excluded by reason), one starting in ten minutes",
+                t.sent
+            );
+        }
     }
     Ok(())
 }

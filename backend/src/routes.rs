@@ -37,6 +37,8 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(crate::campaigns::routes::configure)
             .configure(crate::campaigns::settings_routes::configure)
             .configure(crate::campaigns::unsubscribe::configure)
+            .configure(crate::campaigns::track::configure)
+            .configure(crate::campaigns::inbound::configure)
             .configure(crate::loyalty::routes::configure)
             .configure(crate::loyalty::reward_routes::configure)
             .configure(crate::purchases::routes::configure)

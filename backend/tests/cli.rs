@@ -48,6 +48,9 @@ fn first_admin_and_demo_data(database_url: Option<String>) {
     assert!(out.contains("10 customers now"), "{out}");
     // A first tiering with the default settings (those who bought within the year).
     assert!(out.contains("value tiers: ") && out.contains("customers scored"), "{out}");
+    // Engagement for a demo of this size: consents, points, a finished and a scheduled campaign.
+    assert!(out.contains("consents: 10 customers") && out.contains("loyalty: 5 rewards"), "{out}");
+    assert!(out.contains("campaigns: one finished ("), "{out}");
     // Only once: the second run finds users and prints no password.
     let (ok, out, _) = guanxi(&["seed-demo"], &[]);
     assert!(ok && !out.contains("password: "), "{out}");

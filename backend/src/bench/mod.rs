@@ -280,7 +280,7 @@ async fn seeded_manager(
     n: u64,
 ) -> Result<(String, crate::auth::jwt::Claims, Vec<String>, String), String> {
     let (st, started) = (state.clone(), Instant::now());
-    actix_web::web::block(move || crate::demo::seed(&st.db, &st.cipher, n)).await.map_err(|e| e.to_string())??;
+    actix_web::web::block(move || crate::demo::seed(&st, n)).await.map_err(|e| e.to_string())??;
     println!("seeded {n} customers in {:.1} s", started.elapsed().as_secs_f64());
     let (token, _) = load::login(client, base, "bj.manager", crate::demo::DEMO_PASSWORD).await?;
     let claims = state.tokens.verify(&token).map_err(|e| e.to_string())?;

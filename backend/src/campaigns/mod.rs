@@ -5,7 +5,11 @@
 
 pub mod adapter;
 pub mod channels;
+pub mod demo;
 pub mod file_adapter;
+pub mod gateway_adapter;
+pub mod holdout;
+pub mod inbound;
 pub mod model;
 pub mod routes;
 pub mod send;
@@ -15,4 +19,5 @@ pub mod settings_routes;
 pub mod smtp_adapter;
 pub mod store;
 pub mod template;
+pub mod track;
 pub mod unsubscribe;

@@ -70,6 +70,18 @@ pub struct CampaignInput {
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000)]
     pub cost_per_message_fen: i64,
+    /// The landing page `{{link}}` leads to, through a signed redirect that records the response.
+    #[validate(url, length(max = 500))]
+    #[schema(format = "uri", max_length = 500)]
+    pub link_url: Option<String>,
+    /// The share of the eligible audience held back as the control group, at random (default 0).
+    #[validate(range(min = 0, max = 50))]
+    #[schema(minimum = 0, maximum = 50)]
+    pub holdout_percent: Option<i64>,
+    /// A purchase within this many days of the message is its conversion (default 30).
+    #[validate(range(min = 1, max = 365))]
+    #[schema(minimum = 1, maximum = 365)]
+    pub attribution_days: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,6 +110,9 @@ pub struct Campaign {
     pub version: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub link_url: Option<String>,
+    pub holdout_percent: i64,
+    pub attribution_days: i64,
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -133,4 +148,22 @@ pub struct CampaignReport {
     pub excluded_by_reason: Vec<ExclusionCount>,
     /// `sent × cost_per_message_fen`.
     pub cost_fen: i64,
+    /// Reached members who followed the tracked link; `participation_rate` = responded ÷ sent.
+    pub responded: i64,
+    pub participation_rate: f64,
+    /// Reached members with a purchase within the attribution window after their message;
+    /// `conversion_rate` = converted ÷ sent.
+    pub converted: i64,
+    pub conversion_rate: f64,
+    /// What those purchases came to, net of their refunds (fen).
+    pub revenue_fen: i64,
+    /// (revenue − cost) ÷ cost; none while nothing was spent.
+    pub roi: Option<f64>,
+    /// Eligible members held back as the control group, and how many of them bought in the same
+    /// window; `control_conversion_rate` = control_converted ÷ control (none without a group).
+    pub control: i64,
+    pub control_converted: i64,
+    pub control_conversion_rate: Option<f64>,
+    /// conversion_rate − control_conversion_rate: what the message added.
+    pub uplift: Option<f64>,
 }

@@ -14,7 +14,7 @@ use super::adapter::Message;
 use super::model::{CampaignState, Exclusion};
 use super::settings::{self, MarketingRules};
 use super::store::{self, CampaignRow};
-use super::template;
+use super::{holdout, template};
 use crate::consent::purpose::{MarketingChannel, Purpose};
 use crate::db::schema::{campaign_audience, campaign_deliveries, campaigns, customers};
 use crate::db::DbConnection;
@@ -233,15 +233,10 @@ fn dispatch(
     let column = if channel == MarketingChannel::Email { "email" } else { "mobile" };
     let mut after = String::new();
     loop {
-        let queued: Vec<String> = campaign_deliveries::table
-            .filter(campaign_deliveries::campaign_id.eq(&c.id))
-            .filter(campaign_deliveries::status.eq("queued"))
-            .filter(campaign_deliveries::customer_id.gt(&after))
-            .order(campaign_deliveries::customer_id)
-            .limit(BATCH)
-            .select(campaign_deliveries::customer_id)
-            .load(conn)?;
+        let queued = store::queued(conn, &c.id, &after, BATCH)?;
         let Some(last) = queued.last().cloned() else { return Ok(()) };
+        let (control, queued): (Vec<String>, Vec<String>) =
+            queued.into_iter().partition(|id| holdout::held_out(&c.id, id, c.holdout_percent));
         let people: Vec<(String, String, Option<String>, Option<String>)> = customers::table
             .filter(customers::id.eq_any(&queued))
             .select((customers::id, customers::name, customers::email, customers::mobile))
@@ -265,35 +260,19 @@ fn dispatch(
                 Err(code) => failed.push((m.customer_id, code)),
             }
         }
+        // Customers gone since the decision have no row: they failed by absence.
+        let answered: std::collections::HashSet<&String> = sent.iter().chain(failed.iter().map(|(id, _)| id)).collect();
+        let missing: Vec<String> = queued.iter().filter(|id| !answered.contains(id)).cloned().collect();
+        failed.extend(missing.into_iter().map(|id| (id, Exclusion::Unreachable.as_str().to_owned())));
         crate::db::transaction(conn, |t| -> Result<(), ApiError> {
-            let of_campaign = || campaign_deliveries::table.filter(campaign_deliveries::campaign_id.eq(&c.id));
-            diesel::update(of_campaign().filter(campaign_deliveries::customer_id.eq_any(&sent)))
-                .set((campaign_deliveries::status.eq("sent"), campaign_deliveries::sent_at.eq(at)))
-                .execute(t)?;
-            for (id, code) in &failed {
-                diesel::update(of_campaign().filter(campaign_deliveries::customer_id.eq(id)))
-                    .set((campaign_deliveries::status.eq("failed"), campaign_deliveries::reason.eq(code)))
-                    .execute(t)?;
-            }
+            let until = at + chrono::TimeDelta::days(c.attribution_days);
+            store::mark_reached(t, &c.id, &sent, "sent", at, until)?;
+            store::mark_reached(t, &c.id, &control, "control", at, until)?;
+            store::mark_failed(t, &c.id, &failed)?;
             Ok(())
         })?;
-        // Customers gone since the decision have no row: they are failed above by absence.
-        let answered: std::collections::HashSet<&String> = sent.iter().chain(failed.iter().map(|(id, _)| id)).collect();
-        let missing: Vec<&String> = queued.iter().filter(|id| !answered.contains(id)).collect();
-        if !missing.is_empty() {
-            diesel::update(
-                campaign_deliveries::table
-                    .filter(campaign_deliveries::campaign_id.eq(&c.id))
-                    .filter(campaign_deliveries::customer_id.eq_any(&missing)),
-            )
-            .set((
-                campaign_deliveries::status.eq("failed"),
-                campaign_deliveries::reason.eq(Exclusion::Unreachable.as_str()),
-            ))
-            .execute(conn)?;
-        }
         tally.sent += sent.len() as i64;
-        tally.failed += (failed.len() + missing.len()) as i64;
+        tally.failed += failed.len() as i64;
         after = last;
     }
 }
@@ -310,7 +289,12 @@ fn message(
         .then(|| super::unsubscribe::link_for(state, channel, &customer_id))
         .transpose()?;
     let shown = template::name_for(channel, name);
-    let mut body = template::render(&c.body, &shown, &c.name);
+    let link = match &c.link_url {
+        Some(_) => super::track::link_for(state, &c.id, &customer_id)?,
+        None => String::new(),
+    };
+    let vars = template::Vars { name: &shown, campaign: &c.name, link: &link };
+    let mut body = template::render(&c.body, &vars);
     if channel == MarketingChannel::Sms {
         body.push_str(SMS_OPT_OUT);
     }
@@ -319,7 +303,7 @@ fn message(
         customer_id,
         channel,
         to,
-        subject: c.subject.as_deref().map(|s| template::render(s, &shown, &c.name)),
+        subject: c.subject.as_deref().map(|s| template::render(s, &vars)),
         body,
         unsubscribe,
     })

@@ -15,6 +15,10 @@ use crate::org::scope::Scope;
 use crate::outbox::{self, Topic};
 use crate::segments::{snapshots, store as segment_store};
 
+/// A purchase within this many days of the message counts as its conversion, unless the plan
+/// says otherwise.
+pub const DEFAULT_ATTRIBUTION_DAYS: i64 = 30;
+
 /// The plan of a valid input, or 422 naming each bad field. Every segment must be one the caller
 /// sees.
 pub fn plan_of(conn: &mut DbConnection, p: &Principal, input: &CampaignInput) -> Result<Plan, ApiError> {
@@ -32,6 +36,13 @@ pub fn plan_of(conn: &mut DbConnection, p: &Principal, input: &CampaignInput) ->
         if let Some(Err(ApiError::Validation(e))) = text.map(|t| template::check(field, t)) {
             errors.extend(e);
         }
+    }
+    match &input.link_url {
+        None if template::uses(&input.body, "link") => errors.push(FieldError::new("link_url", "required")),
+        Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+            errors.push(FieldError::new("link_url", "scheme"));
+        }
+        _ => {}
     }
     let scope = Scope::of(p);
     for (i, id) in input.segment_ids.iter().enumerate() {
@@ -54,6 +65,9 @@ pub fn plan_of(conn: &mut DbConnection, p: &Principal, input: &CampaignInput) ->
         ends_at: input.ends_at.naive_utc(),
         budget_fen: input.budget_fen,
         cost_per_message_fen: input.cost_per_message_fen,
+        link_url: input.link_url.clone(),
+        holdout_percent: input.holdout_percent.unwrap_or(0),
+        attribution_days: input.attribution_days.unwrap_or(DEFAULT_ATTRIBUTION_DAYS),
     })
 }
 
@@ -80,6 +94,9 @@ pub fn new_row(p: &Principal, plan: Plan, at: NaiveDateTime) -> CampaignRow {
         version: 1,
         created_at: at,
         updated_at: at,
+        link_url: plan.link_url,
+        holdout_percent: plan.holdout_percent,
+        attribution_days: plan.attribution_days,
     }
 }
 
@@ -116,6 +133,9 @@ pub fn views(conn: &mut DbConnection, rows: Vec<CampaignRow>) -> Result<Vec<Camp
                 version: r.version,
                 created_at: r.created_at.and_utc(),
                 updated_at: r.updated_at.and_utc(),
+                link_url: r.link_url,
+                holdout_percent: r.holdout_percent,
+                attribution_days: r.attribution_days,
             })
         })
         .collect()
@@ -214,6 +234,14 @@ pub fn report(conn: &mut DbConnection, row: &CampaignRow) -> Result<CampaignRepo
         })
         .collect();
     let sent = count("sent");
+    let control = count("control");
+    let cost_fen = sent * row.cost_per_message_fen;
+    let responded = store::responded(conn, &row.id)?;
+    let reached = store::conversions(conn, &row.id, "sent")?;
+    let held = store::conversions(conn, &row.id, "control")?;
+    let rate = |n: i64, of: i64| if of > 0 { n as f64 / of as f64 } else { 0.0 };
+    let conversion_rate = rate(reached.converted, sent);
+    let control_conversion_rate = (control > 0).then(|| rate(held.converted, control));
     Ok(CampaignReport {
         campaign_id: row.id.clone(),
         state: CampaignState::parse(&row.state).ok_or_else(|| ApiError::internal("campaign state"))?,
@@ -224,6 +252,16 @@ pub fn report(conn: &mut DbConnection, row: &CampaignRow) -> Result<CampaignRepo
         queued: count("queued"),
         excluded: count("excluded"),
         excluded_by_reason,
-        cost_fen: sent * row.cost_per_message_fen,
+        cost_fen,
+        responded,
+        participation_rate: rate(responded, sent),
+        converted: reached.converted,
+        conversion_rate,
+        revenue_fen: reached.revenue_fen,
+        roi: (cost_fen > 0).then(|| (reached.revenue_fen - cost_fen) as f64 / cost_fen as f64),
+        control,
+        control_converted: held.converted,
+        control_conversion_rate,
+        uplift: control_conversion_rate.map(|c| conversion_rate - c),
     })
 }

@@ -107,6 +107,20 @@ pub fn put(
     Ok(n == 1)
 }
 
+impl crate::http::group_setting::GroupSetting for MarketingRules {
+    const ACTION: &'static str = "marketing.rules";
+    const ENTITY: &'static str = "marketing_rules";
+
+    fn load(conn: &mut DbConnection) -> QueryResult<(Self, i64)> {
+        let row = get(conn)?;
+        Ok((row.rules(), row.version))
+    }
+
+    fn store(&self, conn: &mut DbConnection, version: i64, by: &str, at: NaiveDateTime) -> QueryResult<bool> {
+        put(conn, version, self, by, at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,10 @@
 use actix_web::{get, put, web, HttpRequest, HttpResponse};
 
-use super::settings::{self, MarketingRules};
-use crate::audit::{self, Event};
+use super::settings::MarketingRules;
 use crate::auth::{Permission, Principal};
 use crate::error::{ApiError, Problem};
-use crate::http::etag::{etag, if_match};
 use crate::http::extract::Body;
+use crate::http::group_setting;
 use crate::state::AppState;
 
 /// The frequency cap and quiet hours every campaign obeys.
@@ -16,8 +15,7 @@ use crate::state::AppState;
 #[get("/marketing/rules")]
 pub async fn get_marketing_rules(state: web::Data<AppState>, p: Principal) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CampaignsRead)?;
-    let row = state.db.run_as(p.owed(), |c| Ok(settings::get(c)?)).await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", etag(row.version))).json(row.rules()))
+    group_setting::read::<MarketingRules>(&state, &p).await
 }
 
 /// Sets them (approving managers of the whole group; `If-Match`; audited).
@@ -34,25 +32,7 @@ pub async fn set_marketing_rules(
     body: Body<MarketingRules>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CampaignsApprove)?;
-    if !crate::org::scope::Scope::of(&p).is_whole_group() {
-        return Err(ApiError::Forbidden);
-    }
-    let expected = if_match(&req)?;
-    let Body(rules) = body;
-    validator::Validate::validate(&rules)?;
-    let row = state
-        .db
-        .write_as(p.owed(), move |c| {
-            let current = settings::get(c)?;
-            let version = expected.check(current.version)?;
-            if !settings::put(c, version, &rules, &p.id, crate::db::now())? {
-                return Err(ApiError::PreconditionFailed);
-            }
-            audit::append(c, &p.actor(), Event::new("marketing.rules", "marketing_rules", None))?;
-            Ok(settings::get(c)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", etag(row.version))).json(row.rules()))
+    group_setting::replace(&state, &p, &req, body.0).await
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

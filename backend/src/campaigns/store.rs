@@ -35,6 +35,9 @@ pub struct CampaignRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub link_url: Option<String>,
+    pub holdout_percent: i64,
+    pub attribution_days: i64,
 }
 
 /// What an author may change while the campaign is a draft.
@@ -50,6 +53,9 @@ pub struct Plan {
     pub ends_at: NaiveDateTime,
     pub budget_fen: Option<i64>,
     pub cost_per_message_fen: i64,
+    pub link_url: Option<String>,
+    pub holdout_percent: i64,
+    pub attribution_days: i64,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &CampaignRow, segment_ids: &[String]) -> QueryResult<()> {
@@ -194,4 +200,136 @@ pub fn tallies(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<(String, Op
         .group_by((campaign_deliveries::status, campaign_deliveries::reason))
         .select((campaign_deliveries::status, campaign_deliveries::reason, count_star()))
         .load(conn)
+}
+
+/// The next `limit` customers whose message is queued, after `after` in id order.
+pub fn queued(conn: &mut DbConnection, id: &str, after: &str, limit: i64) -> QueryResult<Vec<String>> {
+    campaign_deliveries::table
+        .filter(campaign_deliveries::campaign_id.eq(id))
+        .filter(campaign_deliveries::status.eq("queued"))
+        .filter(campaign_deliveries::customer_id.gt(after))
+        .order(campaign_deliveries::customer_id)
+        .limit(limit)
+        .select(campaign_deliveries::customer_id)
+        .load(conn)
+}
+
+/// Marks members `sent` (handed over) or `control` (held out): either way, a purchase until
+/// `until` is their conversion.
+pub fn mark_reached(
+    conn: &mut DbConnection,
+    id: &str,
+    customers: &[String],
+    status: &str,
+    at: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        campaign_deliveries::table
+            .filter(campaign_deliveries::campaign_id.eq(id))
+            .filter(campaign_deliveries::customer_id.eq_any(customers)),
+    )
+    .set((
+        campaign_deliveries::status.eq(status),
+        campaign_deliveries::sent_at.eq(at),
+        campaign_deliveries::attributed_until.eq(until),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Marks failures, one statement per reason code (a batch has a few).
+pub fn mark_failed(conn: &mut DbConnection, id: &str, failed: &[(String, String)]) -> QueryResult<()> {
+    let mut by_code: std::collections::BTreeMap<&str, Vec<&String>> = Default::default();
+    for (customer, code) in failed {
+        by_code.entry(code).or_default().push(customer);
+    }
+    for (code, customers) in by_code {
+        diesel::update(
+            campaign_deliveries::table
+                .filter(campaign_deliveries::campaign_id.eq(id))
+                .filter(campaign_deliveries::customer_id.eq_any(customers)),
+        )
+        .set((campaign_deliveries::status.eq("failed"), campaign_deliveries::reason.eq(code)))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Records the customer's first response to a message they were sent.
+pub fn respond(conn: &mut DbConnection, id: &str, customer_id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        campaign_deliveries::table
+            .find((id, customer_id))
+            .filter(campaign_deliveries::status.eq("sent"))
+            .filter(campaign_deliveries::responded_at.is_null()),
+    )
+    .set(campaign_deliveries::responded_at.eq(at))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The campaign's landing page, if it has one.
+pub fn link_url(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
+    Ok(campaigns::table.find(id).select(campaigns::link_url).first(conn).optional()?.flatten())
+}
+
+/// Members who followed the tracked link.
+pub fn responded(conn: &mut DbConnection, id: &str) -> QueryResult<i64> {
+    campaign_deliveries::table
+        .filter(campaign_deliveries::campaign_id.eq(id))
+        .filter(campaign_deliveries::responded_at.is_not_null())
+        .count()
+        .get_result(conn)
+}
+
+#[derive(QueryableByName)]
+pub struct Conversions {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub converted: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub revenue_fen: i64,
+}
+
+crate::prepared! {
+    /// The members of one outcome (`sent`, or the `control` group) who bought within their
+    /// attribution window, and what those purchases came to net of their refunds.
+    struct ConversionsOf { campaign_id: String => diesel::sql_types::Text, status: String => diesel::sql_types::Text }
+    sql = "SELECT COUNT(DISTINCT d.customer_id) AS converted, \
+           CAST(COALESCE(SUM(p.amount_fen + COALESCE((SELECT SUM(r.amount_fen) FROM purchases r WHERE r.refund_of = p.id), 0)), 0) AS BIGINT) AS revenue_fen \
+           FROM campaign_deliveries d JOIN purchases p ON p.customer_id = d.customer_id \
+           AND p.purchased_at >= d.sent_at AND p.purchased_at < d.attributed_until \
+           AND p.refund_of IS NULL AND p.amount_fen > 0 \
+           WHERE d.campaign_id = ? AND d.status = ?";
+}
+
+pub fn conversions(conn: &mut DbConnection, id: &str, status: &str) -> QueryResult<Conversions> {
+    let q = ConversionsOf { campaign_id: id.to_owned(), status: status.to_owned() };
+    crate::on_backend!(conn, |c| q.get_result::<Conversions>(c))
+}
+
+/// Customers (not deleted) whose mobile has one of these blind indexes.
+pub fn customers_by_mobile(conn: &mut DbConnection, indexes: &[String]) -> QueryResult<Vec<String>> {
+    use crate::db::schema::customers;
+    customers::table
+        .filter(customers::mobile_bidx.eq_any(indexes))
+        .filter(customers::deleted_at.is_null())
+        .select(customers::id)
+        .load(conn)
+}
+
+/// Demo data only: reached members whose id ends like one of `endings` responded when reached.
+pub fn demo_responses(conn: &mut DbConnection, id: &str, endings: &[&str]) -> QueryResult<usize> {
+    let mut n = 0;
+    for ending in endings {
+        n += diesel::update(
+            campaign_deliveries::table
+                .filter(campaign_deliveries::campaign_id.eq(id))
+                .filter(campaign_deliveries::status.eq("sent"))
+                .filter(campaign_deliveries::customer_id.like(*ending)),
+        )
+        .set(campaign_deliveries::responded_at.eq(campaign_deliveries::sent_at))
+        .execute(conn)?;
+    }
+    Ok(n)
 }

@@ -8,7 +8,20 @@ use crate::customers::mask::{self, View};
 use crate::error::{ApiError, FieldError};
 
 /// Every variable a template may use.
-pub const VARIABLES: [&str; 2] = ["name", "campaign"];
+pub const VARIABLES: [&str; 3] = ["name", "campaign", "link"];
+
+/// What the marks stand for in one message.
+pub struct Vars<'a> {
+    pub name: &'a str,
+    pub campaign: &'a str,
+    /// The tracked link to the campaign's landing page (empty when it has none).
+    pub link: &'a str,
+}
+
+/// Whether a (checked) template uses the variable.
+pub fn uses(text: &str, variable: &str) -> bool {
+    marks(text).is_ok_and(|m| m.contains(&variable))
+}
 
 /// The variables a template uses, in order; `Err` names the first unknown one or a mark left
 /// open.
@@ -46,7 +59,7 @@ pub fn name_for(channel: MarketingChannel, name: &str) -> String {
 }
 
 /// The text with each mark replaced; a template that was checked renders whole.
-pub fn render(text: &str, name: &str, campaign: &str) -> String {
+pub fn render(text: &str, vars: &Vars) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -54,8 +67,9 @@ pub fn render(text: &str, name: &str, campaign: &str) -> String {
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else { break };
         match after[..end].trim() {
-            "name" => out.push_str(name),
-            "campaign" => out.push_str(campaign),
+            "name" => out.push_str(vars.name),
+            "campaign" => out.push_str(vars.campaign),
+            "link" => out.push_str(vars.link),
             _ => {}
         }
         rest = &after[end + 2..];
@@ -70,7 +84,12 @@ mod tests {
 
     #[test]
     fn renders_known_marks_and_refuses_unknown_ones() {
-        assert_eq!(render("{{ name }}您好，{{campaign}}开始了", "张*", "春节回馈"), "张*您好，春节回馈开始了");
+        let vars = Vars { name: "张*", campaign: "春节回馈", link: "https://x.cn/t/1" };
+        assert_eq!(
+            render("{{ name }}您好，{{campaign}}开始了 {{link}}", &vars),
+            "张*您好，春节回馈开始了 https://x.cn/t/1"
+        );
+        assert!(uses("见 {{ link }}", "link") && !uses("{{name}}", "link"));
         assert!(check("body", "Hi {{name}}").is_ok());
         let ApiError::Validation(errors) = check("body", "Hi {{nickname}}").unwrap_err() else { panic!() };
         assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("body", "unknown_variable"));

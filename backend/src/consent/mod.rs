@@ -3,6 +3,7 @@
 //! links for customers.
 
 pub mod decide;
+pub mod demo;
 pub mod link;
 pub mod link_routes;
 pub mod model;

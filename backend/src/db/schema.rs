@@ -949,6 +949,9 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        link_url -> Nullable<Text>,
+        holdout_percent -> BigInt,
+        attribution_days -> BigInt,
     }
 }
 
@@ -976,6 +979,8 @@ diesel::table! {
         reason -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        attributed_until -> Nullable<Timestamp>,
+        responded_at -> Nullable<Timestamp>,
     }
 }
 

@@ -152,6 +152,19 @@ where
     }
 }
 
+/// A JSON body read from bytes a handler needed whole (to check a signature over them), with the
+/// errors `Body` gives: 400 `json_malformed`, 422 naming the field of the wrong shape.
+pub fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        if e.inner().is_data() {
+            shape_error(e)
+        } else {
+            ApiError::bad_request("json_malformed").with("line", e.inner().line()).with("column", e.inner().column())
+        }
+    })
+}
+
 /// A body of the wrong shape, named by the path of the offending field (`source.channel`, or
 /// `source.supplier` for an unknown one). A missing field is reported on the enclosing object, so
 /// its name comes from the message.

@@ -3,6 +3,7 @@
 
 pub mod etag;
 pub mod extract;
+pub mod group_setting;
 pub mod idempotency;
 pub mod methods;
 pub mod metrics;

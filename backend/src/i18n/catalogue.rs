@@ -55,6 +55,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("unauthorized.refresh_reused", "刷新令牌被重复使用，会话已结束", "refresh token reused; the session has been ended"),
     ("unauthorized.refresh_invalid", "刷新令牌无效或已过期", "invalid or expired refresh token"),
     ("unauthorized.metrics_token", "需要监控令牌", "metrics token required"),
+    ("unauthorized.signature_invalid", "签名无效或已过期", "invalid or expired signature"),
     ("unauthorized.link_missing", "缺少同意管理链接", "missing consent link"),
     ("unauthorized.link_invalid", "链接无效或已过期", "invalid or expired link"),
     // 400: requests that cannot be read.
@@ -127,6 +128,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("field.unknown_variable", "{field} 中的变量 {variable} 不可用；可用：{allowed}", "{field} uses `{variable}`, which is not a variable; allowed: {allowed}"),
     ("field.after_start", "{field}必须晚于开始时间", "{field} must be after the start"),
     ("field.email_only", "只有邮件有{field}", "{field} applies to email only"),
+    ("field.scheme", "{field}必须是 http:// 或 https:// 开头的网址", "{field} must be an http:// or https:// address"),
     ("field.refund_range", "退款金额应为负数，且不超过原购买金额 {max} 分", "a refund is negative and at most the original {max} fen"),
     ("field.past", "{field}必须是将来的时间", "{field} must be in the future"),
     ("field.mismatch", "{field}与身份证号中的信息不一致", "{field} differs from the one in the national id"),

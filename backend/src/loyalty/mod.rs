@@ -3,6 +3,7 @@
 //! when a purchase is refunded. The ledger is append-only; the account's balance is the ledger's
 //! sum, kept in the same transaction and never below zero.
 
+pub mod demo;
 pub mod model;
 pub mod reward_routes;
 pub mod routes;

@@ -2,13 +2,12 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 
 use super::model::{LedgerEntry, LoyaltyRules, PointsAccount, Redeem};
 use super::{service, store};
-use crate::audit::{self, Event};
 use crate::auth::{Permission, Principal};
 use crate::customers::access::{readable, writable};
 use crate::db::now;
 use crate::error::{ApiError, Problem};
-use crate::http::etag::{etag, if_match};
 use crate::http::extract::Body;
+use crate::http::group_setting;
 use crate::http::pagination::{Page, PageParams};
 use crate::state::AppState;
 
@@ -76,8 +75,7 @@ pub async fn redeem_points(
 #[get("/loyalty/rules")]
 pub async fn get_loyalty_rules(state: web::Data<AppState>, p: Principal) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CustomersRead)?;
-    let (rules, version) = state.db.run_as(p.owed(), |c| Ok(store::rules(c)?)).await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", etag(version))).json(rules))
+    group_setting::read::<LoyaltyRules>(&state, &p).await
 }
 
 /// Sets them (approving managers of the whole group; `If-Match`; audited).
@@ -94,25 +92,7 @@ pub async fn set_loyalty_rules(
     body: Body<LoyaltyRules>,
 ) -> Result<HttpResponse, ApiError> {
     p.require(Permission::CampaignsApprove)?;
-    if !crate::org::scope::Scope::of(&p).is_whole_group() {
-        return Err(ApiError::Forbidden);
-    }
-    let expected = if_match(&req)?;
-    let Body(rules) = body;
-    validator::Validate::validate(&rules)?;
-    let (rules, version) = state
-        .db
-        .write_as(p.owed(), move |c| {
-            let (_, current) = store::rules(c)?;
-            let version = expected.check(current)?;
-            if !store::put_rules(c, version, &rules, &p.id, now())? {
-                return Err(ApiError::PreconditionFailed);
-            }
-            audit::append(c, &p.actor(), Event::new("loyalty.rules", "loyalty_rules", None))?;
-            Ok(store::rules(c)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", etag(version))).json(rules))
+    group_setting::replace(&state, &p, &req, body.0).await
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -92,9 +92,7 @@ pub fn reverse_refund(
     refund: &PurchaseRow,
     by: Option<&str>,
 ) -> Result<Option<EntryRow>, ApiError> {
-    // What the original still holds (earned, less refunds before this one).
-    let held = store::earned_by(conn, &original.id)?;
-    let earned = store::earned_of(conn, &original.id)?;
+    let (earned, held) = store::earned_and_held(conn, &original.id)?;
     let share = i128::from(earned) * i128::from(-refund.amount_fen) / i128::from(original.amount_fen.max(1));
     let wanted = i64::try_from(share).unwrap_or(i64::MAX).min(held);
     let take = wanted.min(store::balance(conn, &original.customer_id)?);

@@ -76,6 +76,19 @@ pub fn put_rules(
     Ok(n == 1)
 }
 
+impl crate::http::group_setting::GroupSetting for LoyaltyRules {
+    const ACTION: &'static str = "loyalty.rules";
+    const ENTITY: &'static str = "loyalty_rules";
+
+    fn load(conn: &mut DbConnection) -> QueryResult<(Self, i64)> {
+        rules(conn)
+    }
+
+    fn store(&self, conn: &mut DbConnection, version: i64, by: &str, at: NaiveDateTime) -> QueryResult<bool> {
+        put_rules(conn, version, self, by, at)
+    }
+}
+
 /// The customer's member level from the latest profile run, if profiled.
 pub fn level(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<String>> {
     customer_profiles::table.find(customer_id).select(customer_profiles::level).first(conn).optional()
@@ -139,24 +152,15 @@ pub fn entries(
     q.order(points_ledger::id.desc()).limit(limit).load(conn)
 }
 
-/// What a purchase earned, net of what was reversed already.
-/// What a purchase earned in the first place.
-pub fn earned_of(conn: &mut DbConnection, purchase_id: &str) -> QueryResult<i64> {
-    let points: Vec<i64> = points_ledger::table
+/// What a purchase earned in the first place, and what it still holds (earned, less what its
+/// refunds took back). A purchase has an entry or a few: summed here, alike on both databases.
+pub fn earned_and_held(conn: &mut DbConnection, purchase_id: &str) -> QueryResult<(i64, i64)> {
+    let entries: Vec<(String, i64)> = points_ledger::table
         .filter(points_ledger::purchase_id.eq(purchase_id))
-        .filter(points_ledger::kind.eq("earn"))
-        .select(points_ledger::points)
+        .select((points_ledger::kind, points_ledger::points))
         .load(conn)?;
-    Ok(points.iter().sum())
-}
-
-pub fn earned_by(conn: &mut DbConnection, purchase_id: &str) -> QueryResult<i64> {
-    // A purchase has an entry or two: summed here, alike on both databases.
-    let points: Vec<i64> = points_ledger::table
-        .filter(points_ledger::purchase_id.eq(purchase_id))
-        .select(points_ledger::points)
-        .load(conn)?;
-    Ok(points.iter().sum())
+    let earned = entries.iter().filter(|(k, _)| k == "earn").map(|(_, p)| p).sum();
+    Ok((earned, entries.iter().map(|(_, p)| p).sum()))
 }
 
 crate::prepared! {

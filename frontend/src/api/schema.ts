@@ -1062,6 +1062,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reply forwarded by the SMS gateway (`X-Guanxi-Signature` as on our requests to it). 404
+         *     while no gateway is configured.
+         */
+        post: operations["sms_inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents": {
         parameters: {
             query?: never;
@@ -2298,6 +2318,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/track/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Records the response and redirects (302) to the campaign's landing page. A link that is not
+         *     ours, has expired or whose campaign has no landing page is 404.
+         */
+        get: operations["follow_tracked_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units": {
         parameters: {
             query?: never;
@@ -3169,6 +3209,8 @@ export interface components {
             year: number;
         };
         Campaign: {
+            /** Format: int64 */
+            attribution_days: number;
             /**
              * Format: int64
              * @description Members frozen at approval (0 before).
@@ -3186,7 +3228,10 @@ export interface components {
             /** Format: date-time */
             ends_at: string;
             goal?: string | null;
+            /** Format: int64 */
+            holdout_percent: number;
             id: string;
+            link_url?: string | null;
             name: string;
             review_note?: string | null;
             /** Format: date-time */
@@ -3209,6 +3254,11 @@ export interface components {
         };
         CampaignInput: {
             /**
+             * Format: int64
+             * @description A purchase within this many days of the message is its conversion (default 30).
+             */
+            attribution_days?: number | null;
+            /**
              * @description The message, with `{{name}}` (masked on SMS and push) and `{{campaign}}`. SMS gain the
              *     opt-out line, emails the unsubscribe link.
              */
@@ -3227,6 +3277,16 @@ export interface components {
              */
             ends_at: string;
             goal?: string | null;
+            /**
+             * Format: int64
+             * @description The share of the eligible audience held back as the control group, at random (default 0).
+             */
+            holdout_percent?: number | null;
+            /**
+             * Format: uri
+             * @description The landing page `{{link}}` leads to, through a signed redirect that records the response.
+             */
+            link_url?: string | null;
             name: string;
             /** @description The segments whose members are the audience (frozen as snapshots at approval). */
             segment_ids: string[];
@@ -3240,6 +3300,24 @@ export interface components {
             /** Format: int64 */
             audience: number;
             campaign_id: string;
+            /**
+             * Format: int64
+             * @description Eligible members held back as the control group, and how many of them bought in the same
+             *     window; `control_conversion_rate` = control_converted ÷ control (none without a group).
+             */
+            control: number;
+            /** Format: double */
+            control_conversion_rate?: number | null;
+            /** Format: int64 */
+            control_converted: number;
+            /** Format: double */
+            conversion_rate: number;
+            /**
+             * Format: int64
+             * @description Reached members with a purchase within the attribution window after their message;
+             *     `conversion_rate` = converted ÷ sent.
+             */
+            converted: number;
             /**
              * Format: int64
              * @description `sent × cost_per_message_fen`.
@@ -3256,14 +3334,36 @@ export interface components {
             excluded_by_reason: components["schemas"]["ExclusionCount"][];
             /** Format: int64 */
             failed: number;
+            /** Format: double */
+            participation_rate: number;
             /**
              * Format: int64
              * @description Decided and handed to no adapter yet.
              */
             queued: number;
+            /**
+             * Format: int64
+             * @description Reached members who followed the tracked link; `participation_rate` = responded ÷ sent.
+             */
+            responded: number;
+            /**
+             * Format: int64
+             * @description What those purchases came to, net of their refunds (fen).
+             */
+            revenue_fen: number;
+            /**
+             * Format: double
+             * @description (revenue − cost) ÷ cost; none while nothing was spent.
+             */
+            roi?: number | null;
             /** Format: int64 */
             sent: number;
             state: components["schemas"]["CampaignState"];
+            /**
+             * Format: double
+             * @description conversion_rate − control_conversion_rate: what the message added.
+             */
+            uplift?: number | null;
         };
         /**
          * @description draft → pending_approval → scheduled → running → completed; cancelled from any but
@@ -3969,6 +4069,18 @@ export interface components {
         };
         ImportColumns: {
             items: components["schemas"]["ImportColumn"][];
+        };
+        InboundResult: {
+            /** @description Whether the reply was an opt-out keyword. */
+            opt_out: boolean;
+            /** @description Customers whose SMS marketing consent it withdrew. */
+            withdrawn: number;
+        };
+        /** @description One reply the gateway received. Other fields a gateway adds are ignored. */
+        InboundSms: {
+            /** @description The sender's number, as the gateway has it (`+8613…` or `13…`). */
+            from: string;
+            text: string;
         };
         Incident: {
             advice: string;
@@ -8109,6 +8221,42 @@ export interface operations {
             };
         };
     };
+    sms_inbound: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")> */
+                "X-Guanxi-Signature": string;
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboundSms"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundResult"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_incidents: {
         parameters: {
             query?: {
@@ -10915,6 +11063,34 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TierRun"];
                 };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    follow_tracked_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             "4XX": {
                 headers: {

@@ -12,28 +12,28 @@ use crate::both;
 use crate::fixtures::{consent, customer, notice, world};
 use crate::helpers::TestApp;
 
-fn utc(s: &str) -> NaiveDateTime {
+pub(crate) fn utc(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
 }
 
 /// The send job's run at `at` (UTC), as the scheduler would start it.
-fn tick(app: &TestApp, at: &str) -> guanxi::campaigns::send::Tally {
+pub(crate) fn tick(app: &TestApp, at: &str) -> guanxi::campaigns::send::Tally {
     app.state.clock.set(utc(at));
     let mut conn = app.state.db.get().unwrap();
     guanxi::campaigns::send::tick(&mut conn, &app.state, utc(at)).unwrap()
 }
 
-fn messages(app: &TestApp, campaign: &str) -> Vec<guanxi::campaigns::adapter::Message> {
+pub(crate) fn messages(app: &TestApp, campaign: &str) -> Vec<guanxi::campaigns::adapter::Message> {
     FileAdapter::new(app.data_dir.join("messages"), FieldCipher::new(&app.state.keys)).read(campaign).unwrap()
 }
 
-async fn everyone(app: &TestApp, token: &str) -> String {
+pub(crate) async fn everyone(app: &TestApp, token: &str) -> String {
     let rule = json!({"field": "customer_type", "op": "in", "value": ["individual"]});
     let body = json!({"name": "全部个人客户", "rule": rule});
     app.post("/api/v1/segments", token, body).await.expect(201).body["id"].as_str().unwrap().to_owned()
 }
 
-fn plan(segment: &str, name: &str, starts: &str, ends: &str) -> Value {
+pub(crate) fn plan(segment: &str, name: &str, starts: &str, ends: &str) -> Value {
     json!({
         "name": name, "goal": "到店转化", "channel": "sms", "segment_ids": [segment],
         "body": "{{name}}您好，{{campaign}}：到店享 8 折",
@@ -47,7 +47,7 @@ async fn launch(app: &TestApp, author: &str, approver: &str, body: Value) -> Val
     app.post(&format!("/api/v1/campaigns/{id}/approve"), approver, json!({})).await.expect(200).body
 }
 
-fn reasons(report: &Value) -> Vec<(String, i64)> {
+pub(crate) fn reasons(report: &Value) -> Vec<(String, i64)> {
     report["excluded_by_reason"]
         .as_array()
         .unwrap()

@@ -593,10 +593,24 @@ both!(offboarding_hands_customers_on, offboarding_hands_customers_on);
 
 /// Demo customers are real records: homed per subsidiary, masked, valid ids findable by blind index.
 async fn demo_customers_follow_the_rules(app: TestApp) {
-    guanxi::demo::seed(&app.state.db, &app.state.cipher, 40).unwrap();
-    guanxi::demo::seed(&app.state.db, &app.state.cipher, 40).unwrap();
+    guanxi::demo::seed(&app.state, 40).unwrap();
+    guanxi::demo::seed(&app.state, 40).unwrap();
     let (bj, _) = app.login("bj.manager", guanxi::demo::DEMO_PASSWORD).await;
     let (sh_agent, _) = app.login("sh.agent", guanxi::demo::DEMO_PASSWORD).await;
+    // Engagement, once: consents, a catalogue, points from the purchases, and two campaigns —
+    // the finished one decided against the consents and reported through the API.
+    assert_eq!((app.count("rewards"), app.count("campaigns")), (5, 2));
+    assert_eq!(app.count("consents WHERE purpose = 'profiling' AND granted = true"), 40);
+    assert_eq!(app.count("points_accounts"), app.count("(SELECT DISTINCT customer_id FROM purchases) p"));
+    let (chief, _) = app.login("group.manager", guanxi::demo::DEMO_PASSWORD).await;
+    let listed = app.get("/api/v1/campaigns?state=completed", &chief).await.expect(200).body;
+    let finished = listed["items"][0]["id"].as_str().unwrap().to_owned();
+    let report = app.get(&format!("/api/v1/campaigns/{finished}/report"), &chief).await.expect(200).body;
+    let sent = report["sent"].as_i64().unwrap();
+    assert!(sent > 0 && report["excluded"].as_i64() > Some(0), "{report}");
+    let unconsented = "campaign_deliveries d WHERE d.status = 'sent' AND NOT EXISTS (SELECT 1 FROM consents k \
+                       WHERE k.customer_id = d.customer_id AND k.purpose = 'marketing_sms' AND k.granted = true)";
+    assert_eq!(app.count(unconsented), 0, "only those with SMS consent were sent anything");
     let mine = app.get("/api/v1/customers?limit=500", &bj).await.expect(200).body;
     let items = mine["items"].as_array().unwrap();
     assert_eq!(items.len(), 20, "half of the 40 (top-up is idempotent) are homed in Beijing");

@@ -8,6 +8,8 @@ mod idempotency;
 mod audit;
 mod auth;
 mod backup;
+mod campaign_gateway;
+mod campaign_report;
 mod campaigns;
 mod consent;
 mod customer_export;

@@ -5,29 +5,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
 import { findings, signInAs } from './accessibility.mjs';
-
-async function api(base, method, path, token, body) {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-  return res.status === 204 ? null : res.json();
-}
-
-const login = async (base, username, password) =>
-  (await api(base, 'POST', '/auth/login', null, { username, password })).access_token;
+import { groupManager } from './api.mjs';
 
 export default async function ({ page, base, password, results, step }) {
   await step('a campaign is planned, approved by a second manager, launched, and its report opens', async () => {
-    // The second group manager, made and approved as an admin makes one.
-    const admin = await login(base, 'admin', password);
-    const group = (await api(base, 'GET', '/units', admin)).items[0].id;
-    const made = await api(base, 'POST', '/users', admin, {
-      username: 'e2e.chief', display_name: 'E2E Chief', password: 'a-long-enough-password', role: 'manager', unit_id: group,
-    });
-    await api(base, 'POST', `/user-grants/${made.pending_grant}/approve`, await login(base, 'e2e.approver', password));
+    // The second group manager.
+    await groupManager(base, password, 'e2e.chief', 'E2E Chief');
 
     await signInAs(page, 'e2e.head', 'a-long-enough-password');
     await page.getByRole('link', { name: 'Marketing' }).click();

@@ -4,29 +4,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
 import { findings, signInAs } from './accessibility.mjs';
-
-async function api(base, method, path, token, body) {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-  return res.status === 204 ? null : res.json();
-}
-
-const login = async (base, username, password) =>
-  (await api(base, 'POST', '/auth/login', null, { username, password })).access_token;
+import { api, groupManager, login } from './api.mjs';
 
 export default async function ({ page, base, password, results, step }) {
   await step('a group manager dry-runs the value tiers, applies them, and a customer shows why', async () => {
-    // The group manager, made as an admin makes one and approved by a second person.
-    const admin = await login(base, 'admin', password);
-    const group = (await api(base, 'GET', '/units', admin)).items[0].id;
-    const made = await api(base, 'POST', '/users', admin, {
-      username: 'e2e.head', display_name: 'E2E Head', password: 'a-long-enough-password', role: 'manager', unit_id: group,
-    });
-    await api(base, 'POST', `/user-grants/${made.pending_grant}/approve`, await login(base, 'e2e.approver', password));
+    // The group manager.
+    await groupManager(base, password, 'e2e.head', 'E2E Head');
     // A purchase in the window larger than any other here: 李四 ranks first on spend and profit
     // and is A whoever else was scored.
     const manager = await login(base, 'e2e.manager', 'a-long-enough-password');

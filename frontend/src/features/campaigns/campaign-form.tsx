@@ -29,7 +29,10 @@ function local(iso: string) {
  * shows the masked name). */
 export function preview(body: string, channel: Channel, campaign: string) {
   const name = channel === 'sms' || channel === 'push' ? '张*' : '张三';
-  const text = body.replace(/\{\{\s*name\s*\}\}/g, name).replace(/\{\{\s*campaign\s*\}\}/g, campaign);
+  const text = body
+    .replace(/\{\{\s*name\s*\}\}/g, name)
+    .replace(/\{\{\s*campaign\s*\}\}/g, campaign)
+    .replace(/\{\{\s*link\s*\}\}/g, `${window.location.origin}/api/v1/track/…`);
   return channel === 'sms' ? `${text} 回T退订` : text;
 }
 
@@ -48,6 +51,9 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: Campaign; onSav
   const [ends, setEnds] = useState(local(campaign?.ends_at ?? new Date(now.getTime() + 7 * 86_400_000).toISOString()));
   const [cost, setCost] = useState<number>((campaign?.cost_per_message_fen ?? 5) / 100);
   const [budget, setBudget] = useState<number | ''>(campaign?.budget_fen != null ? campaign.budget_fen / 100 : '');
+  const [linkUrl, setLinkUrl] = useState(campaign?.link_url ?? '');
+  const [holdout, setHoldout] = useState<number>(campaign?.holdout_percent ?? 0);
+  const [attribution, setAttribution] = useState<number>(campaign?.attribution_days ?? 30);
   const save = useSaveCampaign(onSaved);
   const input: CampaignInput = {
     name: name.trim(),
@@ -60,6 +66,9 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: Campaign; onSav
     ends_at: new Date(ends).toISOString(),
     cost_per_message_fen: Math.round(cost * 100),
     budget_fen: budget === '' ? undefined : Math.round(budget * 100),
+    link_url: linkUrl.trim() || undefined,
+    holdout_percent: holdout,
+    attribution_days: attribution,
   };
   return (
     <Stack>
@@ -136,6 +145,33 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: Campaign; onSav
           min={0}
           decimalScale={2}
           prefix="¥"
+        />
+        <TextInput
+          type="url"
+          label={t('campaigns.link')}
+          description={t('campaigns.linkHelp', { link: '{{link}}' })}
+          value={linkUrl}
+          onChange={(e) => setLinkUrl(e.currentTarget.value)}
+          maxLength={500}
+          placeholder="https://"
+        />
+        <NumberInput
+          label={t('campaigns.holdout')}
+          description={t('campaigns.holdoutHelp')}
+          value={holdout}
+          onChange={(v) => setHoldout(typeof v === 'number' ? v : 0)}
+          min={0}
+          max={50}
+          allowDecimal={false}
+          suffix="%"
+        />
+        <NumberInput
+          label={t('campaigns.attribution')}
+          value={attribution}
+          onChange={(v) => setAttribution(typeof v === 'number' ? v : 30)}
+          min={1}
+          max={365}
+          allowDecimal={false}
         />
       </SimpleGrid>
       <ProblemAlert error={save.error} />

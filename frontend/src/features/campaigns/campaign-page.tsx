@@ -6,10 +6,10 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 
 import { ListTable } from '@/components/list-table';
 import { ProblemAlert } from '@/components/problem-alert';
-import { formatTime, formatYuan } from '@/lib/format';
+import { formatPercent, formatTime, formatYuan } from '@/lib/format';
 import { can, useMe } from '@/lib/use-me';
 
-import { actionsFor, useAct, useCampaign, useReport, type Action, type Campaign } from './api';
+import { actionsFor, useAct, useCampaign, useReport, type Action, type Campaign, type CampaignReport } from './api';
 import { CampaignForm } from './campaign-form';
 import { STATE_COLOR } from './campaigns-page';
 
@@ -23,6 +23,54 @@ function Figure({ label, value, testId }: { label: string; value: string | numbe
         {value}
       </Text>
     </Card>
+  );
+}
+
+/** Response, conversion and return (MKT-3), with the control group when the plan held one back. */
+function Evaluation({ c, r }: { c: Campaign; r: CampaignReport }) {
+  const { t, i18n } = useTranslation();
+  const pct = (v: number, signed = false) => formatPercent(v, i18n.language, signed);
+  const rates = [{ group: t('campaigns.reachedGroup'), rate: r.conversion_rate * 100 }];
+  if (r.control_conversion_rate != null) {
+    rates.push({ group: t('campaigns.controlGroup'), rate: r.control_conversion_rate * 100 });
+  }
+  return (
+    <Stack gap="xs" data-testid="campaign-evaluation">
+      <Title order={3} size="h5">
+        {t('campaigns.evaluation')}
+      </Title>
+      <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }}>
+        <Figure
+          label={t('campaigns.responded')}
+          value={`${r.responded} · ${t('campaigns.rate', { value: pct(r.participation_rate) })}`}
+        />
+        <Figure
+          label={t('campaigns.converted', { days: c.attribution_days })}
+          value={`${r.converted} · ${t('campaigns.rate', { value: pct(r.conversion_rate) })}`}
+          testId="report-converted"
+        />
+        <Figure label={t('campaigns.revenue')} value={formatYuan(r.revenue_fen, i18n.language)} />
+        <Figure label={t('campaigns.roi')} value={r.roi == null ? '—' : pct(r.roi)} testId="report-roi" />
+        {r.control > 0 && (
+          <Figure
+            label={t('campaigns.controlConverted')}
+            value={`${r.control_converted} / ${r.control} · ${pct(r.control_conversion_rate ?? 0)}`}
+          />
+        )}
+        {r.uplift != null && <Figure label={t('campaigns.uplift')} value={pct(r.uplift, true)} />}
+      </SimpleGrid>
+      {r.control > 0 && (
+        <ResponsiveContainer width="100%" height={120}>
+          <BarChart data={rates} layout="vertical" margin={{ left: 24 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis type="number" unit="%" />
+            <YAxis type="category" dataKey="group" width={80} />
+            <Tooltip />
+            <Bar dataKey="rate" name={t('campaigns.conversionChart')} fill="#228be6" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      )}
+    </Stack>
   );
 }
 
@@ -45,6 +93,7 @@ function Report({ c }: { c: Campaign }) {
         <Figure label={t('campaigns.excluded')} value={r.excluded} />
         <Figure label={t('campaigns.spent')} value={formatYuan(r.cost_fen, i18n.language)} />
       </SimpleGrid>
+      <Evaluation c={c} r={r} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <ResponsiveContainer width="100%" height={240}>
           <BarChart data={chart} layout="vertical" margin={{ left: 24 }}>

@@ -1,0 +1,157 @@
+//! Replies to campaign text messages (MKT-2): every SMS carries "回T退订", so the SMS gateway
+//! forwards the replies it receives here. A reply that is one of the opt-out keywords (T, TD,
+//! 退订) withdraws SMS marketing consent at once for every customer with that number, recorded
+//! as the customer's own (self-service) choice; any other reply is acknowledged and ignored. The
+//! gateway signs each callback as we sign our requests to it; an unsigned or stale one is 401.
+
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use ring::hmac;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::store;
+use crate::consent::model::{ConsentChannel, RecordConsent};
+use crate::consent::purpose::{MarketingChannel, Purpose};
+use crate::customers::domain::parse_mobile;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+/// The replies that mean "stop" (compared trimmed, Latin letters in any case).
+const KEYWORDS: [&str; 3] = ["T", "TD", "退订"];
+/// How old a signed callback may be (replays of older ones are refused).
+const TOLERANCE_SECS: i64 = 300;
+
+/// One reply the gateway received. Other fields a gateway adds are ignored.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InboundSms {
+    /// The sender's number, as the gateway has it (`+8613…` or `13…`).
+    pub from: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InboundResult {
+    /// Whether the reply was an opt-out keyword.
+    pub opt_out: bool,
+    /// Customers whose SMS marketing consent it withdrew.
+    pub withdrawn: usize,
+}
+
+/// Whether `header` (`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`) signs `body`
+/// with `secret`, within the tolerance of `now`.
+fn signed(secret: &str, header: &str, body: &[u8], now: i64) -> bool {
+    let mut t = None;
+    let mut v1 = None;
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", v)) => t = v.parse::<i64>().ok(),
+            Some(("v1", v)) => v1 = hex_bytes(v),
+            _ => {}
+        }
+    }
+    let (Some(t), Some(tag)) = (t, v1) else { return false };
+    if (now - t).abs() > TOLERANCE_SECS {
+        return false;
+    }
+    let mut message = format!("{t}.").into_bytes();
+    message.extend_from_slice(body);
+    hmac::verify(&hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes()), &message, &tag).is_ok()
+}
+
+fn hex_bytes(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+fn is_opt_out(text: &str) -> bool {
+    let t = text.trim().to_ascii_uppercase();
+    KEYWORDS.contains(&t.as_str())
+}
+
+/// A reply forwarded by the SMS gateway (`X-Guanxi-Signature` as on our requests to it). 404
+/// while no gateway is configured.
+#[utoipa::path(
+    tag = "campaigns", operation_id = "sms_inbound", request_body = InboundSms, security(()),
+    params(("X-Guanxi-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>")),
+    responses((status = 200, body = InboundResult), (status = "4XX", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/gateway/inbound")]
+pub async fn sms_inbound(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let secret = match (&state.settings.sms_gateway_url, &state.settings.gateway_secret) {
+        (Some(_), Some(secret)) => secret.clone(),
+        _ => return Err(ApiError::NotFound),
+    };
+    let header = req.headers().get("X-Guanxi-Signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !signed(&secret, header, &body, chrono::Utc::now().timestamp()) {
+        return Err(ApiError::Unauthorized("signature_invalid"));
+    }
+    let reply: InboundSms = crate::http::extract::parse_body(&body)?;
+    if !is_opt_out(&reply.text) {
+        return Ok(HttpResponse::Ok().json(InboundResult { opt_out: false, withdrawn: 0 }));
+    }
+    // An unknown or malformed number withdraws nothing (and says no more than that).
+    let Ok(mobile) = parse_mobile(&reply.from) else {
+        return Ok(HttpResponse::Ok().json(InboundResult { opt_out: true, withdrawn: 0 }));
+    };
+    let indexes = state.cipher.blind_indexes("mobile", &mobile);
+    let ip = crate::http::extract::client_ip(&req, state.settings.trust_proxy);
+    let withdrawn = state
+        .db
+        .write(move |c| {
+            let mut n = 0;
+            for id in store::customers_by_mobile(c, &indexes)? {
+                let Some((customer, _)) = crate::customers::store::get_with_path(c, &id)? else { continue };
+                let actor = crate::consent::link::actor(&customer, &ip);
+                let input = RecordConsent {
+                    purpose: Purpose::Marketing(MarketingChannel::Sms),
+                    granted: false,
+                    channel: ConsentChannel::SelfService,
+                    evidence: Some("sms_reply".into()),
+                    notice_id: None,
+                    scope: None,
+                };
+                crate::consent::service::append(c, &actor, &customer, input, None)?;
+                n += 1;
+            }
+            Ok(n)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(InboundResult { opt_out: true, withdrawn }))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(sms_inbound);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webhooks::delivery::signature;
+
+    #[test]
+    fn checks_the_signature_and_its_age() {
+        let body = br#"{"from":"+8613900007001","text":"TD"}"#;
+        let header = signature("a-gateway-secret-1", 1_000_000, std::str::from_utf8(body).unwrap());
+        assert!(signed("a-gateway-secret-1", &header, body, 1_000_100));
+        assert!(!signed("a-gateway-secret-1", &header, body, 1_000_400), "too old");
+        assert!(!signed("another-secret-000", &header, body, 1_000_100));
+        assert!(!signed("a-gateway-secret-1", &header, br#"{"from":"+8613900007002","text":"TD"}"#, 1_000_100));
+        assert!(!signed("a-gateway-secret-1", "t=1000000,v1=zz", body, 1_000_100));
+    }
+
+    #[test]
+    fn knows_the_keywords() {
+        for yes in ["T", " td ", "TD", "退订", "t"] {
+            assert!(is_opt_out(yes), "{yes}");
+        }
+        for no in ["", "TDD", "谢谢", "T D", "退订了"] {
+            assert!(!is_opt_out(no), "{no}");
+        }
+    }
+}
