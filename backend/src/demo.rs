@@ -200,6 +200,8 @@ fn engage(conn: &mut crate::db::DbConnection, state: &AppState) -> Result<(), Ap
                 t.sent
             );
         }
+        let care = crate::care::demo::seed(conn, &author, &approver, now)?;
+        println!("care: {care} rules switched on (birthday greeting, renewal reminder)");
     }
     Ok(())
 }

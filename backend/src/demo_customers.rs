@@ -149,6 +149,7 @@ pub fn seed(
                 updated_at: created,
                 deleted_at: None,
                 identity_bidx: None,
+                birthday_bidx: None,
             };
             let seal = |col: &str, v: &str| Some(cipher.encrypt("customers", col, &row.id, v));
             row.national_id = seal("national_id", &national_id);
@@ -157,6 +158,7 @@ pub fn seed(
             row.address = seal("address", &address);
             row.birth_date = seal("birth_date", &birth.to_string());
             row.identity_bidx = Some(crate::customers::service::identity_index(cipher, &row.name, &birth.to_string()));
+            row.birthday_bidx = crate::customers::service::birthday_index(cipher, &birth.to_string());
             let mut last: Option<NaiveDateTime> = None;
             for _ in 0..3 + rng.below(8) {
                 let (product, price) = *rng.pick(PRODUCTS);
@@ -177,6 +179,8 @@ pub fn seed(
                     // configured default rate.
                     margin_fen: (rng.below(3) > 0).then(|| price * (10 + rng.below(31) as i64) / 100),
                     refund_of: None,
+                    // Yearly fees and policies run a year (renewal reminders count back from it).
+                    ends_at: product.contains("年").then(|| at + TimeDelta::days(365)),
                 });
             }
             row.last_purchase_at = last;

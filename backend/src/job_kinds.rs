@@ -19,6 +19,7 @@ pub const ALL: &[JobKind] = &[
     crate::tickets::attachments::SWEEP_JOB,
     crate::campaigns::send::JOB,
     crate::loyalty::service::JOB,
+    crate::care::service::JOB,
 ];
 
 #[cfg(test)]
@@ -34,6 +35,9 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!((names.len(), schedules.len()), (n, s));
-        assert_eq!(s, 9, "quality, retention, job files, audit checkpoint, tiers, SLA, attachments, campaigns, points");
+        assert_eq!(
+            s, 10,
+            "quality, retention, job files, audit checkpoint, tiers, SLA, attachments, campaigns, points, care"
+        );
     }
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod backup;
 pub mod bench;
 pub mod campaigns;
+pub mod care;
 pub mod churn;
 pub mod cli;
 pub mod clock;

@@ -45,6 +45,7 @@ use utoipa_actix_web::AppExt;
         (name = "privacy", description = "Data-subject requests, legal holds, retention"),
         (name = "incidents", description = "The data-incident register and regulator reports"),
         (name = "campaigns", description = "Marketing campaigns: plan, four-eyes approval, sends checked against live consent, caps and quiet hours, the report"),
+        (name = "care", description = "Care automations: birthday, holiday, renewal and tip rules that become each day's campaign, and their calendar"),
         (name = "loyalty", description = "Loyalty points: the ledger per customer, earning by spend and level, redemptions against the rewards catalogue, expiry, refunds"),
         (name = "churn", description = "Churn warnings (MKT-6): the queue per account manager, the drop in figures, win-back actions"),
         (name = "segments", description = "Saved rule segments: live counts, members (scoped and masked like the customer list)"),

@@ -35,6 +35,7 @@ pub fn configure_routes(cfg: &mut ServiceConfig) {
             .configure(crate::churn::routes::configure)
             .configure(crate::strategies::routes::configure)
             .configure(crate::campaigns::routes::configure)
+            .configure(crate::care::routes::configure)
             .configure(crate::campaigns::settings_routes::configure)
             .configure(crate::campaigns::unsubscribe::configure)
             .configure(crate::campaigns::track::configure)

@@ -73,6 +73,20 @@ def _valid_beyond_schema(body):
     # A refund names an earlier purchase of the same customer and is negative (a generator can know
     # neither): generated purchases are plain ones; the API tests cover refunds.
     body.pop("refund_of", None)
+    # A campaign's landing page is a web page; a holiday greeting's day is a real MM-DD, and only
+    # a holiday has one; a usage tip comes at least a day after the purchase.
+    if isinstance(body.get("link_url"), str):
+        body["link_url"] = "https://example.com/landing"
+    if "kind" in body and "month_day" in body:
+        if body.get("kind") == "holiday":
+            body["month_day"] = "10-01"
+        else:
+            body.pop("month_day")
+    if body.get("kind") == "tip" and isinstance(body.get("days"), int) and body["days"] < 1:
+        body["days"] = 1
+    # A subscription ends after it was bought (one rule across fields).
+    if isinstance(body.get("ends_at"), str) and isinstance(body.get("purchased_at"), str):
+        body["purchased_at"], body["ends_at"] = "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"
     # A purchased third-party list names its supplier and legal basis (one rule across fields).
     source = body.get("source")
     if isinstance(source, dict) and source.get("channel") == "third_party":

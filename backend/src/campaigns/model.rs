@@ -113,6 +113,8 @@ pub struct Campaign {
     pub link_url: Option<String>,
     pub holdout_percent: i64,
     pub attribution_days: i64,
+    /// The care rule whose day this campaign is (made by the morning care job).
+    pub care_rule_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]

@@ -97,6 +97,7 @@ pub fn new_row(p: &Principal, plan: Plan, at: NaiveDateTime) -> CampaignRow {
         link_url: plan.link_url,
         holdout_percent: plan.holdout_percent,
         attribution_days: plan.attribution_days,
+        care_rule_id: None,
     }
 }
 
@@ -136,6 +137,7 @@ pub fn views(conn: &mut DbConnection, rows: Vec<CampaignRow>) -> Result<Vec<Camp
                 link_url: r.link_url,
                 holdout_percent: r.holdout_percent,
                 attribution_days: r.attribution_days,
+                care_rule_id: r.care_rule_id,
             })
         })
         .collect()

@@ -38,6 +38,7 @@ pub struct CampaignRow {
     pub link_url: Option<String>,
     pub holdout_percent: i64,
     pub attribution_days: i64,
+    pub care_rule_id: Option<String>,
 }
 
 /// What an author may change while the campaign is a draft.

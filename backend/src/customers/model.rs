@@ -40,6 +40,9 @@ pub struct CustomerRow {
     pub deleted_at: Option<NaiveDateTime>,
     /// Blind index of name + birth date (duplicate detection).
     pub identity_bidx: Option<String>,
+    /// Blind index of the birth date's month and day (today's birthdays; decision 0030).
+    #[serde(default)]
+    pub birthday_bidx: Option<String>,
 }
 
 /// The table name bound into every ciphertext of a customer field.

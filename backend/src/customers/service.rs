@@ -110,6 +110,12 @@ fn given(member: &Option<Option<String>>) -> Option<&str> {
     member.as_ref().and_then(|v| v.as_deref())
 }
 
+/// The birth date's month and day (`03-02` of `1990-03-02`) as a blind index: who has a birthday
+/// on a day is found without decrypting anyone's birth date (decision 0030).
+pub fn birthday_index(cipher: &FieldCipher, birth_date: &str) -> Option<String> {
+    birth_date.get(5..10).map(|month_day| cipher.blind_index("birthday", month_day))
+}
+
 /// Name and birth date together identify a person well enough to flag a possible duplicate.
 pub fn identity_index(cipher: &FieldCipher, name: &str, birth_date: &str) -> String {
     cipher.blind_index("identity", &format!("{}|{birth_date}", name.trim()))
@@ -220,9 +226,11 @@ pub fn new_row(
         updated_at: t,
         deleted_at: None,
         identity_bidx: None,
+        birthday_bidx: None,
     };
     seal(cipher, &mut row, &clear);
     row.identity_bidx = clear.birth_date.map(|b| identity_index(cipher, &row.name, &b.to_string()));
+    row.birthday_bidx = clear.birth_date.and_then(|b| birthday_index(cipher, &b.to_string()));
     Ok((row, tags(input.tags)))
 }
 
@@ -326,6 +334,7 @@ pub fn update(
             Some(b) => Some(b.to_string()),
             None => open(cipher, &row, "birth_date", &row.birth_date)?,
         };
+        row.birthday_bidx = birth.as_deref().and_then(|b| birthday_index(cipher, b));
         row.identity_bidx = birth.map(|b| identity_index(cipher, &row.name, &b));
     }
     if let Some(tags) = input.tags {

@@ -201,6 +201,7 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         identity_bidx -> Nullable<Text>,
+        birthday_bidx -> Nullable<Text>,
         anonymised_at -> Nullable<Timestamp>,
     }
 }
@@ -245,6 +246,7 @@ diesel::table! {
         created_at -> Timestamp,
         margin_fen -> Nullable<BigInt>,
         refund_of -> Nullable<Text>,
+        ends_at -> Nullable<Timestamp>,
     }
 }
 
@@ -952,6 +954,27 @@ diesel::table! {
         link_url -> Nullable<Text>,
         holdout_percent -> BigInt,
         attribution_days -> BigInt,
+        care_rule_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    care_rules (id) {
+        id -> Text,
+        unit_id -> Text,
+        name -> Text,
+        kind -> Text,
+        channel -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        days -> BigInt,
+        month_day -> Nullable<Text>,
+        active -> Bool,
+        author_id -> Text,
+        approved_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -1134,4 +1157,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     points_accounts,
     points_ledger,
     rewards,
+    care_rules,
 );

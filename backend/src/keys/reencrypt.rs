@@ -77,11 +77,13 @@ pub fn refresh(cipher: &FieldCipher, row: &mut CustomerRow) -> Result<bool, Ciph
     }
     let index = |col: &str| clear.get(col).map(|v| cipher.blind_index(col, v));
     let identity = clear.get("birth_date").map(|b| crate::customers::service::identity_index(cipher, &row.name, b));
+    let birthday = clear.get("birth_date").and_then(|b| crate::customers::service::birthday_index(cipher, b));
     for (slot, new) in [
         (&mut row.national_id_bidx, index("national_id")),
         (&mut row.mobile_bidx, index("mobile")),
         (&mut row.email_bidx, index("email")),
         (&mut row.identity_bidx, identity),
+        (&mut row.birthday_bidx, birthday),
     ] {
         // Only indexes that exist are recomputed: an absent one stays absent.
         if slot.is_some() && *slot != new {

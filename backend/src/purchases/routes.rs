@@ -43,6 +43,9 @@ pub async fn create_purchase(
                         Some(original)
                     }
                 };
+                if input.ends_at.is_some_and(|e| e <= input.purchased_at) {
+                    return Err(ApiError::field("ends_at", "after_start"));
+                }
                 let row = PurchaseRow {
                     id: new_id(),
                     customer_id: customer.id.clone(),
@@ -56,6 +59,7 @@ pub async fn create_purchase(
                     created_at: now(),
                     margin_fen: input.margin_fen,
                     refund_of: input.refund_of,
+                    ends_at: input.ends_at.map(store::time),
                 };
                 store::insert_purchase(c, &row)?;
                 match &refunded {

@@ -317,6 +317,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/care-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The care rules of the caller's scope. */
+        get: operations["list_care_rules"];
+        put?: never;
+        /**
+         * Makes a rule, off until a manager other than its author switches it on. 422 per field:
+         *     `month_day` (`holiday` needs `MM-DD`), `days` (a tip comes ≥ 1 day after), the templates.
+         */
+        post: operations["create_care_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care-rules/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switches a rule on (four eyes: 409 `care_rule_second_person` for its author). */
+        post: operations["activate_care_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care-rules/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switches a rule off: no campaign from the next morning on. */
+        post: operations["deactivate_care_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The coming care actions: per day and active rule, how many customers of the caller's scope
+         *     it concerns (consent, caps and quiet hours are decided when sending).
+         */
+        get: operations["care_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/churn-warnings": {
         parameters: {
             query?: never;
@@ -3220,6 +3295,8 @@ export interface components {
             body: string;
             /** Format: int64 */
             budget_fen?: number | null;
+            /** @description The care rule whose day this campaign is (made by the morning care job). */
+            care_rule_id?: string | null;
             channel: components["schemas"]["MarketingChannel"];
             /** Format: int64 */
             cost_per_message_fen: number;
@@ -3371,6 +3448,67 @@ export interface components {
          * @enum {string}
          */
         CampaignState: "draft" | "pending_approval" | "scheduled" | "running" | "completed" | "cancelled";
+        /**
+         * @description How many customers a rule concerns on a day (before consent, caps and quiet hours, which the
+         *     send decides on the day).
+         */
+        CareDay: {
+            /** Format: int64 */
+            customers: number;
+            /** Format: date */
+            date: string;
+            kind: components["schemas"]["CareKind"];
+            rule_id: string;
+            rule_name: string;
+        };
+        /**
+         * @description What a rule watches for: `birthday` (the customer's, found by the month-day index),
+         *     `holiday` (a day of the year, `month_day`), `renewal` (`days` before a purchase's
+         *     `ends_at`), `tip` (`days` after a purchase).
+         * @enum {string}
+         */
+        CareKind: "birthday" | "holiday" | "renewal" | "tip";
+        CareRule: {
+            /** @description Active once a manager other than its author switched it on. */
+            active: boolean;
+            approved_by?: string | null;
+            author_id: string;
+            body: string;
+            channel: components["schemas"]["MarketingChannel"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            days: number;
+            id: string;
+            kind: components["schemas"]["CareKind"];
+            month_day?: string | null;
+            name: string;
+            subject?: string | null;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
+        CareRuleInput: {
+            /** @description The message, with the campaign template variables (`{{name}}`, `{{campaign}}`). */
+            body: string;
+            channel: components["schemas"]["MarketingChannel"];
+            /**
+             * Format: int64
+             * @description `renewal`: days before the end (0: on the day); `tip`: days after the purchase (≥ 1).
+             */
+            days?: number | null;
+            kind: components["schemas"]["CareKind"];
+            /**
+             * @description `holiday` only: the day as `MM-DD` (e.g. `01-29`).
+             * @example 10-01
+             */
+            month_day?: string | null;
+            name: string;
+            /** @description The email subject (email only). */
+            subject?: string | null;
+        };
         /**
          * @description Where the customer reached us.
          * @enum {string}
@@ -3670,6 +3808,12 @@ export interface components {
             channel: components["schemas"]["SalesChannel"];
             /** @description ISO 4217 (default CNY). */
             currency?: string | null;
+            /**
+             * Format: date-time
+             * @description When a subscription or contract bought ends (after `purchased_at`): renewal reminders
+             *     count back from it.
+             */
+            ends_at?: string | null;
             /**
              * Format: int64
              * @description The profit it made, in fen; without it, value tiers assume the
@@ -4811,6 +4955,8 @@ export interface components {
             created_at: string;
             currency: string;
             customer_id: string;
+            /** Format: date-time */
+            ends_at?: string | null;
             id: string;
             /** Format: int64 */
             margin_fen?: number | null;
@@ -6540,6 +6686,161 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_care_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareRule"][];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_care_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CareRuleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareRule"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    activate_care_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareRule"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deactivate_care_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body from the same caller within 24 h replays the first successful response (`Idempotency-Replayed: true`); the same key with another body is 422; while the first request runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareRule"];
+                };
+            };
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    care_calendar: {
+        parameters: {
+            query?: {
+                /** @description Days ahead from today, today included (1–31, default 14). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareDay"][];
                 };
             };
             "4XX": {
@@ -12413,6 +12714,7 @@ type ReadonlyArray<T> = [
 export const actionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActionKind"]> = ["investigation", "containment", "remediation", "regulator_report", "notification", "closure", "other"];
 export const calendarDayKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CalendarDayKind"]> = ["holiday", "workday"];
 export const campaignStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignState"]> = ["draft", "pending_approval", "scheduled", "running", "completed", "cancelled"];
+export const careKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CareKind"]> = ["birthday", "holiday", "renewal", "tip"];
 export const channelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Channel"]> = ["hotline", "website", "email", "social", "chat", "in_person", "app"];
 export const consentChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsentChannel"]> = ["paper", "web_form", "app", "call_recording", "in_person", "self_service", "merge"];
 export const contactChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ContactChannel"]> = ["sms", "email", "phone", "push", "wechat", "mail"];

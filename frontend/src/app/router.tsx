@@ -83,6 +83,7 @@ export const router = createBrowserRouter([
         path: 'campaigns/:id',
         lazy: async () => ({ Component: (await import('@/features/campaigns/campaign-page')).CampaignPage }),
       },
+      { path: 'care', lazy: async () => ({ Component: (await import('@/features/care/care-page')).CarePage }) },
       { path: 'churn', lazy: async () => ({ Component: (await import('@/features/churn/churn-page')).ChurnPage }) },
       { path: 'tiers', lazy: async () => ({ Component: (await import('@/features/tiers/tiers-page')).TiersPage }) },
       { path: 'consent', lazy: async () => ({ Component: (await import('@/features/privacy/privacy-page')).PrivacyPage }) },

@@ -599,7 +599,7 @@ async fn demo_customers_follow_the_rules(app: TestApp) {
     let (sh_agent, _) = app.login("sh.agent", guanxi::demo::DEMO_PASSWORD).await;
     // Engagement, once: consents, a catalogue, points from the purchases, and two campaigns —
     // the finished one decided against the consents and reported through the API.
-    assert_eq!((app.count("rewards"), app.count("campaigns")), (5, 2));
+    assert_eq!((app.count("rewards"), app.count("campaigns"), app.count("care_rules WHERE active = true")), (5, 2, 2));
     assert_eq!(app.count("consents WHERE purpose = 'profiling' AND granted = true"), 40);
     assert_eq!(app.count("points_accounts"), app.count("(SELECT DISTINCT customer_id FROM purchases) p"));
     let (chief, _) = app.login("group.manager", guanxi::demo::DEMO_PASSWORD).await;

@@ -11,6 +11,7 @@ mod backup;
 mod campaign_gateway;
 mod campaign_report;
 mod campaigns;
+mod care;
 mod consent;
 mod customer_export;
 mod customer_import;

@@ -64,6 +64,7 @@ fn plan(
     }
     if taken.iter().any(|f| matches!(*f, "name" | "birth_date")) {
         let birth = service::open(cipher, &merged, "birth_date", &merged.birth_date)?;
+        merged.birthday_bidx = birth.as_deref().and_then(|b| service::birthday_index(cipher, b));
         merged.identity_bidx = birth.map(|b| service::identity_index(cipher, &merged.name, &b));
     }
     merged.last_contact_at = target.last_contact_at.max(source.last_contact_at);

@@ -31,6 +31,7 @@ pub struct PurchaseRow {
     pub created_at: NaiveDateTime,
     pub margin_fen: Option<i64>,
     pub refund_of: Option<String>,
+    pub ends_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -57,6 +58,9 @@ pub struct CreatePurchase {
     /// The purchase this one refunds (its amount negative, at most the original's): the points
     /// that one earned are taken back in proportion.
     pub refund_of: Option<String>,
+    /// When a subscription or contract bought ends (after `purchased_at`): renewal reminders
+    /// count back from it.
+    pub ends_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,6 +76,7 @@ pub struct Purchase {
     pub purchased_at: DateTime<Utc>,
     pub margin_fen: Option<i64>,
     pub refund_of: Option<String>,
+    pub ends_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -88,6 +93,7 @@ impl From<PurchaseRow> for Purchase {
             purchased_at: utc(r.purchased_at),
             margin_fen: r.margin_fen,
             refund_of: r.refund_of,
+            ends_at: r.ends_at.map(utc),
             created_at: utc(r.created_at),
         }
     }

@@ -34,6 +34,7 @@ pub fn anonymise(conn: &mut DbConnection, customer_id: &str) -> Result<bool, Api
             customers::occupation.eq(None::<String>),
             customers::household_id.eq(None::<String>),
             customers::identity_bidx.eq(None::<String>),
+            customers::birthday_bidx.eq(None::<String>),
             customers::source_supplier.eq(None::<String>),
             customers::reachable.eq(false),
             customers::version.eq(customers::version + 1),

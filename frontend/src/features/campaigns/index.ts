@@ -1,0 +1,1 @@
+export { CHANNELS, type Channel } from './api';
