@@ -25,6 +25,7 @@ import segments from './steps/segments.mjs';
 import tickets from './steps/tickets.mjs';
 import campaigns from './steps/campaigns.mjs';
 import care from './steps/care.mjs';
+import loyalty from './steps/loyalty.mjs';
 import screenshots from './steps/screenshots.mjs';
 
 const base = process.env.GUANXI_URL ?? 'http://127.0.0.1:8080';
@@ -64,7 +65,7 @@ async function step(name, fn) {
 // One module of steps per domain, in order: later ones use what earlier ones created. A new
 // domain adds its module here.
 const world = { page, base, password, results, step, context };
-for (const steps of [firstLoad, signIn, notFound, org, session, customers, consent, incidents, keys, languages, accessibility, audit, tiers, segments, tickets, campaigns, care, screenshots]) {
+for (const steps of [firstLoad, signIn, notFound, org, session, customers, consent, incidents, keys, languages, accessibility, audit, tiers, segments, tickets, campaigns, care, loyalty, screenshots]) {
   await steps(world);
 }
 

@@ -269,6 +269,8 @@ fn dispatch(
             store::mark_reached(t, &c.id, &sent, "sent", at, until)?;
             store::mark_reached(t, &c.id, &control, "control", at, until)?;
             store::mark_failed(t, &c.id, &failed)?;
+            // Win-back (MKT-6): a reached customer's open churn warning shows the message.
+            crate::churn::service::note_campaign(t, &sent, &c.id, &c.channel, &c.author_id, at)?;
             Ok(())
         })?;
         tally.sent += sent.len() as i64;

@@ -126,6 +126,34 @@ pub fn views(
         .collect())
 }
 
+/// Records on the open churn warnings of `reached` customers that a campaign reached them: a
+/// `message` action, outcome `reached`, by the campaign's author, noting the campaign and channel
+/// (codes, not words). One query for the warnings and one insert per batch of a send.
+pub fn note_campaign(
+    conn: &mut DbConnection,
+    reached: &[String],
+    campaign_id: &str,
+    channel: &str,
+    author_id: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<usize, ApiError> {
+    let warnings = store::open_of(conn, reached)?;
+    let rows: Vec<ActionRow> = warnings
+        .into_iter()
+        .map(|warning_id| ActionRow {
+            id: new_id(),
+            warning_id,
+            action: WinbackKind::Message.as_str().to_owned(),
+            outcome: WinbackOutcome::Reached.as_str().to_owned(),
+            note: Some(format!("campaign:{campaign_id} channel:{channel}")),
+            created_by: author_id.to_owned(),
+            created_at: at,
+        })
+        .collect();
+    store::insert_actions(conn, &rows)?;
+    Ok(rows.len())
+}
+
 /// Records a win-back action on an open or closed warning of a customer the caller may change.
 pub fn record(
     conn: &mut DbConnection,

@@ -93,6 +93,26 @@ pub fn actions(conn: &mut DbConnection, warning_ids: &[String]) -> QueryResult<V
         .load(conn)
 }
 
+/// The open warnings of these customers (a customer has at most one).
+pub fn open_of(conn: &mut DbConnection, customer_ids: &[String]) -> QueryResult<Vec<String>> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    churn_warnings::table
+        .filter(churn_warnings::customer_id.eq_any(customer_ids))
+        .filter(churn_warnings::status.eq("open"))
+        .select(churn_warnings::id)
+        .load(conn)
+}
+
+/// Many actions in one multi-row INSERT (diesel writes it per backend).
+pub fn insert_actions(conn: &mut DbConnection, rows: &[ActionRow]) -> QueryResult<()> {
+    if !rows.is_empty() {
+        crate::on_backend!(conn, |c| diesel::insert_into(winback_actions::table).values(rows).execute(c))?;
+    }
+    Ok(())
+}
+
 pub fn insert_action(conn: &mut DbConnection, row: &ActionRow) -> QueryResult<()> {
     diesel::insert_into(winback_actions::table).values(row).execute(conn).map(|_| ())
 }

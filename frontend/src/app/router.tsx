@@ -83,6 +83,7 @@ export const router = createBrowserRouter([
         path: 'campaigns/:id',
         lazy: async () => ({ Component: (await import('@/features/campaigns/campaign-page')).CampaignPage }),
       },
+      { path: 'rewards', lazy: async () => ({ Component: (await import('@/features/loyalty/rewards-page')).RewardsPage }) },
       { path: 'care', lazy: async () => ({ Component: (await import('@/features/care/care-page')).CarePage }) },
       { path: 'churn', lazy: async () => ({ Component: (await import('@/features/churn/churn-page')).ChurnPage }) },
       { path: 'tiers', lazy: async () => ({ Component: (await import('@/features/tiers/tiers-page')).TiersPage }) },

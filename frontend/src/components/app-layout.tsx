@@ -33,6 +33,7 @@ export function AppLayout({ bell }: { bell?: ReactNode }) {
       { to: '/churn', label: t('nav.churn'), permission: 'customers:read' },
       { to: '/campaigns', label: t('nav.campaigns'), permission: 'campaigns:read' },
       { to: '/care', label: t('nav.care'), permission: 'campaigns:read' },
+      { to: '/rewards', label: t('nav.rewards'), permission: 'customers:read' },
       { to: '/consent', label: t('nav.consent'), permission: 'consent:read' },
       { to: '/incidents', label: t('nav.incidents'), permission: 'incidents:read' },
     ] as Item[]

@@ -10,7 +10,7 @@ export function LanguageSwitch() {
       size="xs"
       aria-label={i18n.t('common.language')}
       value={i18n.language}
-      onChange={setLanguage}
+      onChange={(lang) => void setLanguage(lang)}
       data={LANGUAGES.map((l) => ({ value: l.value, label: l.label }))}
     />
   );

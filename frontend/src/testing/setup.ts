@@ -1,5 +1,10 @@
 import '@testing-library/jest-dom/vitest';
 
+import { ready } from '@/i18n';
+
+// The words load as chunks (see i18n): every test starts with the reader's language loaded.
+await ready;
+
 // jsdom lacks these; Mantine asks for them.
 Object.defineProperty(window, 'matchMedia', {
   writable: true,

@@ -60,6 +60,14 @@ async fn report_matches_a_hand_computed_fixture(app: TestApp) {
     }
     app.post(&format!("/api/v1/campaigns/{id}/submit"), &w.manager, json!({})).await.expect(200);
     app.post(&format!("/api/v1/campaigns/{id}/approve"), &approver, json!({})).await.expect(200);
+    // Win-back: R0 and C0 had turned churn-risk (a tier run's warning); the message reaching R0
+    // is recorded on R0's warning, while C0, held back, has nothing to show.
+    for (n, who) in [(1, &reached[0]), (2, &control[0])] {
+        app.sql(&format!(
+            "INSERT INTO churn_warnings (id, customer_id, run_id, measure, recent, previous, drop_percent, months, \
+             status, opened_at) VALUES ('w{n}', '{who}', 'run', 'spend', 100, 1000, 90, 6, 'open', '2026-03-01 00:00:00')"
+        ));
+    }
     // Sent 2026-03-03 02:00 UTC: the window runs to 2026-03-10 02:00.
     let t = tick(&app, "2026-03-03 02:00");
     assert_eq!(t.sent, 4);
@@ -69,6 +77,12 @@ async fn report_matches_a_hand_computed_fixture(app: TestApp) {
     let mut expected: Vec<&String> = reached.iter().collect();
     expected.sort_unstable();
     assert_eq!(to, expected, "the control group receives nothing");
+    let warning = app.get("/api/v1/churn-warnings/w1", &w.manager).await.expect(200).body;
+    let actions = warning["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!((actions[0]["action"].as_str(), actions[0]["outcome"].as_str()), (Some("message"), Some("reached")));
+    assert_eq!(actions[0]["note"], format!("campaign:{id} channel:sms"));
+    assert_eq!(app.get("/api/v1/churn-warnings/w2", &w.manager).await.expect(200).body["actions"], json!([]));
 
     // Two of the reached follow the link (one of them twice); a forged link leads nowhere.
     for (who, times) in [(&reached[0], 2), (&reached[3], 1)] {

@@ -27,7 +27,7 @@ describe('LoginPage', () => {
   });
 
   it('shows the server problem and stays signed out on a failed login', async () => {
-    setLanguage('en');
+    await setLanguage('en');
     const problem = { type: 'x', title: 'Authentication required', status: 401, detail: 'invalid username or password' };
     vi.stubGlobal(
       'fetch',
@@ -45,9 +45,9 @@ describe('LoginPage', () => {
   });
 
   it('speaks Chinese when asked', async () => {
-    setLanguage('zh-CN');
+    await setLanguage('zh-CN');
     renderLogin();
     expect(await screen.findByRole('button', { name: '登录' })).toBeInTheDocument();
-    setLanguage('en');
+    await setLanguage('en');
   });
 });

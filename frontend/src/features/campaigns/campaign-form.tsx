@@ -37,14 +37,23 @@ export function preview(body: string, channel: Channel, campaign: string) {
 }
 
 /** The plan of a campaign: goal, target segments, channel, message, window and cost. */
-export function CampaignForm({ campaign, onSaved }: { campaign?: Campaign; onSaved: (c: Campaign) => void }) {
+export function CampaignForm({
+  campaign,
+  segmentIds: initialSegments,
+  onSaved,
+}: {
+  campaign?: Campaign;
+  /** The targets a new campaign starts with. */
+  segmentIds?: string[];
+  onSaved: (c: Campaign) => void;
+}) {
   const { t } = useTranslation();
   const segments = useSegments();
   const now = new Date();
   const [name, setName] = useState(campaign?.name ?? '');
   const [goal, setGoal] = useState(campaign?.goal ?? '');
   const [channel, setChannel] = useState<Channel>(campaign?.channel ?? 'sms');
-  const [segmentIds, setSegmentIds] = useState<string[]>(campaign?.segment_ids ?? []);
+  const [segmentIds, setSegmentIds] = useState<string[]>(campaign?.segment_ids ?? initialSegments ?? []);
   const [subject, setSubject] = useState(campaign?.subject ?? '');
   const [body, setBody] = useState(campaign?.body ?? '{{name}}您好，');
   const [starts, setStarts] = useState(local(campaign?.starts_at ?? now.toISOString()));

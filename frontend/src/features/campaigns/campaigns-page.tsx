@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { ListTable } from '@/components/list-table';
 import { ProblemAlert } from '@/components/problem-alert';
@@ -27,7 +27,10 @@ export function CampaignsPage() {
   const me = useMe().data;
   const campaigns = useCampaigns();
   const navigate = useNavigate();
-  const [creating, setCreating] = useState(false);
+  // `?new=1&segment=<id>` (from the churn queue) opens the form with that target.
+  const [search] = useSearchParams();
+  const [creating, setCreating] = useState(search.get('new') === '1');
+  const target = search.get('segment');
   return (
     <Stack>
       <Group justify="space-between">
@@ -82,7 +85,7 @@ export function CampaignsPage() {
         </Table.Tbody>
       </ListTable>
       <Modal opened={creating} onClose={() => setCreating(false)} title={t('campaigns.new')} size="lg">
-        <CampaignForm onSaved={(c) => void navigate(`/campaigns/${c.id}`)} />
+        <CampaignForm segmentIds={target ? [target] : undefined} onSaved={(c) => void navigate(`/campaigns/${c.id}`)} />
       </Modal>
     </Stack>
   );

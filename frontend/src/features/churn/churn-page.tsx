@@ -9,6 +9,7 @@ import { formatTime, formatYuan } from '@/lib/format';
 import { can, useMe } from '@/lib/use-me';
 
 import { ACTIONS, OUTCOMES, useRecordAction, useWarnings, type ChurnWarning, type NewAction } from './api';
+import { WinbackButton } from './winback-button';
 
 /** "Spend −62 % vs the previous 6 months (¥1,000 against ¥2,600)". */
 function Reason({ w }: { w: ChurnWarning }) {
@@ -74,9 +75,12 @@ export function ChurnPage() {
   const writes = can(me, 'customers:write');
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('churn.title')}
-      </Title>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {t('churn.title')}
+        </Title>
+        {can(me, 'campaigns:manage') && <WinbackButton />}
+      </Group>
       <Text size="sm" c="dimmed">
         {t('churn.help')}
       </Text>

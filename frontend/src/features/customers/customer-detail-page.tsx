@@ -14,6 +14,7 @@ import { formatTime } from '@/lib/format';
 import { ConsentTab } from '@/features/consent';
 import { LogRequestDialog } from '@/features/privacy';
 import { CustomerTickets } from '@/features/tickets';
+import { PointsTab } from '@/features/loyalty';
 import { ValueTab } from '@/features/tiers';
 
 import { CustomerForm } from './customer-form';
@@ -170,6 +171,7 @@ export function CustomerDetailPage() {
             {[
               'profile',
               'value',
+              'points',
               'tickets',
               'consent',
               'purchases',
@@ -192,6 +194,9 @@ export function CustomerDetailPage() {
           </Tabs.Panel>
           <Tabs.Panel value="value" pt="md">
             <ValueTab customerId={c.id} />
+          </Tabs.Panel>
+          <Tabs.Panel value="points" pt="md">
+            <PointsTab customerId={c.id} writable={writable} />
           </Tabs.Panel>
           <Tabs.Panel value="tickets" pt="md">
             <CustomerTickets customerId={c.id} />

@@ -1,2 +1,3 @@
 /** What other features use of segments: the saved segments (a campaign's targets). */
-export { useSegments } from './api';
+export { useSaveSegment, useSegments } from './api';
+export type { SegmentRule } from './rule';
