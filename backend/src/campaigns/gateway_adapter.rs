@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::adapter::{Adapter, Message, Refusal};
-use crate::webhooks::delivery::signature;
+use crate::crypto::signature::sign;
 
 /// Messages per request.
 const CHUNK: usize = 100;
@@ -102,7 +102,7 @@ async fn attempts(url: &str, secret: &str, body: String) -> Result<Option<Answer
         if attempt > 0 {
             actix_web::rt::time::sleep(RETRY * 2u32.pow(attempt - 1)).await;
         }
-        let signed = signature(secret, chrono::Utc::now().timestamp(), &body);
+        let signed = sign(secret, chrono::Utc::now().timestamp(), &body);
         let sent = client
             .post(url)
             .insert_header(("content-type", "application/json"))

@@ -5,7 +5,6 @@
 //! gateway signs each callback as we sign our requests to it; an unsigned or stale one is 401.
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use ring::hmac;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -37,34 +36,6 @@ pub struct InboundResult {
     pub withdrawn: usize,
 }
 
-/// Whether `header` (`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`) signs `body`
-/// with `secret`, within the tolerance of `now`.
-fn signed(secret: &str, header: &str, body: &[u8], now: i64) -> bool {
-    let mut t = None;
-    let mut v1 = None;
-    for part in header.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", v)) => t = v.parse::<i64>().ok(),
-            Some(("v1", v)) => v1 = hex_bytes(v),
-            _ => {}
-        }
-    }
-    let (Some(t), Some(tag)) = (t, v1) else { return false };
-    if (now - t).abs() > TOLERANCE_SECS {
-        return false;
-    }
-    let mut message = format!("{t}.").into_bytes();
-    message.extend_from_slice(body);
-    hmac::verify(&hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes()), &message, &tag).is_ok()
-}
-
-fn hex_bytes(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
-}
-
 fn is_opt_out(text: &str) -> bool {
     let t = text.trim().to_ascii_uppercase();
     KEYWORDS.contains(&t.as_str())
@@ -88,7 +59,7 @@ pub async fn sms_inbound(
         _ => return Err(ApiError::NotFound),
     };
     let header = req.headers().get("X-Guanxi-Signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if !signed(&secret, header, &body, chrono::Utc::now().timestamp()) {
+    if !crate::crypto::signature::verify(&secret, header, &body, chrono::Utc::now().timestamp(), TOLERANCE_SECS) {
         return Err(ApiError::Unauthorized("signature_invalid"));
     }
     let reply: InboundSms = crate::http::extract::parse_body(&body)?;
@@ -132,18 +103,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::webhooks::delivery::signature;
-
-    #[test]
-    fn checks_the_signature_and_its_age() {
-        let body = br#"{"from":"+8613900007001","text":"TD"}"#;
-        let header = signature("a-gateway-secret-1", 1_000_000, std::str::from_utf8(body).unwrap());
-        assert!(signed("a-gateway-secret-1", &header, body, 1_000_100));
-        assert!(!signed("a-gateway-secret-1", &header, body, 1_000_400), "too old");
-        assert!(!signed("another-secret-000", &header, body, 1_000_100));
-        assert!(!signed("a-gateway-secret-1", &header, br#"{"from":"+8613900007002","text":"TD"}"#, 1_000_100));
-        assert!(!signed("a-gateway-secret-1", "t=1000000,v1=zz", body, 1_000_100));
-    }
 
     #[test]
     fn knows_the_keywords() {

@@ -3,6 +3,7 @@
 
 pub mod field;
 pub mod keys;
+pub mod signature;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -101,7 +101,7 @@ async fn sms_through_the_gateway_and_a_reply_opts_out(app: TestApp, gateway: Gat
     assert_eq!(seen[0].1, seen[1].1, "the retry carries the same batch");
     for (header, body) in &seen {
         let t: i64 = header.strip_prefix("t=").and_then(|h| h.split(',').next()).unwrap().parse().unwrap();
-        assert_eq!(header, &guanxi::webhooks::delivery::signature(SECRET, t, body), "signed with the secret");
+        assert_eq!(header, &guanxi::crypto::signature::sign(SECRET, t, body), "signed with the secret");
     }
     let batch: Value = serde_json::from_str(&seen[1].1).unwrap();
     let messages = batch["messages"].as_array().unwrap();
@@ -113,13 +113,10 @@ async fn sms_through_the_gateway_and_a_reply_opts_out(app: TestApp, gateway: Gat
 
     // The reply "td" from 王芳's number, as the gateway forwards it.
     let reply = json!({"from": "13900007001", "text": " td ", "received_at": "2026-03-03T02:05:00Z"});
-    let signed = guanxi::webhooks::delivery::signature(SECRET, chrono::Utc::now().timestamp(), &reply.to_string());
+    let signed = guanxi::crypto::signature::sign(SECRET, chrono::Utc::now().timestamp(), &reply.to_string());
     app.send("POST", "/api/v1/gateway/inbound", None, Some(reply.clone()), &[]).await.problem(401);
-    let forged = guanxi::webhooks::delivery::signature(
-        "not-the-secret-at-all",
-        chrono::Utc::now().timestamp(),
-        &reply.to_string(),
-    );
+    let forged =
+        guanxi::crypto::signature::sign("not-the-secret-at-all", chrono::Utc::now().timestamp(), &reply.to_string());
     app.send("POST", "/api/v1/gateway/inbound", None, Some(reply.clone()), &[("X-Guanxi-Signature", forged.as_str())])
         .await
         .problem(401);
@@ -136,7 +133,7 @@ async fn sms_through_the_gateway_and_a_reply_opts_out(app: TestApp, gateway: Gat
     assert_eq!(app.count(&withdrawn), 1);
     // Any other reply is acknowledged and changes nothing.
     let thanks = json!({"from": "13900007002", "text": "谢谢"});
-    let signed = guanxi::webhooks::delivery::signature(SECRET, chrono::Utc::now().timestamp(), &thanks.to_string());
+    let signed = guanxi::crypto::signature::sign(SECRET, chrono::Utc::now().timestamp(), &thanks.to_string());
     let r = app
         .send("POST", "/api/v1/gateway/inbound", None, Some(thanks), &[("X-Guanxi-Signature", signed.as_str())])
         .await

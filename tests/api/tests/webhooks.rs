@@ -127,11 +127,7 @@ async fn deliveries_are_signed_scoped_and_retried(app: TestApp) {
             "no personal values: {body}"
         );
         let t: i64 = sig.strip_prefix("t=").and_then(|s| s.split(',').next()).unwrap().parse().unwrap();
-        assert_eq!(
-            sig,
-            &guanxi::webhooks::delivery::signature(&secret1, t, body),
-            "signature verifies with the secret"
-        );
+        assert_eq!(sig, &guanxi::crypto::signature::sign(&secret1, t, body), "signature verifies with the secret");
     }
     let got2 = r2.got.lock().unwrap().clone();
     assert_eq!(got2.len(), 1);
