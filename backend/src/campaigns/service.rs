@@ -27,16 +27,7 @@ pub fn plan_of(conn: &mut DbConnection, p: &Principal, input: &CampaignInput) ->
     if input.ends_at <= input.starts_at {
         errors.push(FieldError::new("ends_at", "after_start"));
     }
-    match (input.channel, &input.subject) {
-        (MarketingChannel::Email, None) => errors.push(FieldError::new("subject", "required")),
-        (MarketingChannel::Email, Some(_)) | (_, None) => {}
-        (_, Some(_)) => errors.push(FieldError::new("subject", "email_only")),
-    }
-    for (field, text) in [("body", Some(&input.body)), ("subject", input.subject.as_ref())] {
-        if let Some(Err(ApiError::Validation(e))) = text.map(|t| template::check(field, t)) {
-            errors.extend(e);
-        }
-    }
+    errors.extend(template::check_message(input.channel, input.subject.as_deref(), &input.body));
     match &input.link_url {
         None if template::uses(&input.body, "link") => errors.push(FieldError::new("link_url", "required")),
         Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {

@@ -50,6 +50,23 @@ pub fn check(field: &str, text: &str) -> Result<(), ApiError> {
     })
 }
 
+/// The field errors of a message for `channel`: an email has a subject and nothing else does, and
+/// both texts name only known variables.
+pub fn check_message(channel: MarketingChannel, subject: Option<&str>, body: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    match (channel, subject) {
+        (MarketingChannel::Email, None) => errors.push(FieldError::new("subject", "required")),
+        (MarketingChannel::Email, Some(_)) | (_, None) => {}
+        (_, Some(_)) => errors.push(FieldError::new("subject", "email_only")),
+    }
+    for (field, text) in [("body", Some(body)), ("subject", subject)] {
+        if let Some(Err(ApiError::Validation(e))) = text.map(|t| check(field, t)) {
+            errors.extend(e);
+        }
+    }
+    errors
+}
+
 /// The greeting name as the channel may show it.
 pub fn name_for(channel: MarketingChannel, name: &str) -> String {
     match channel {

@@ -22,17 +22,7 @@ const DAY_HOURS: i64 = 12;
 /// A valid rule's row (inactive, for a second manager to switch on), or 422 naming each field.
 pub fn new_rule(p: &Principal, input: CareRuleInput, at: NaiveDateTime) -> Result<RuleRow, ApiError> {
     validator::Validate::validate(&input)?;
-    let mut errors = Vec::new();
-    match (input.channel, &input.subject) {
-        (MarketingChannel::Email, None) => errors.push(FieldError::new("subject", "required")),
-        (MarketingChannel::Email, Some(_)) | (_, None) => {}
-        (_, Some(_)) => errors.push(FieldError::new("subject", "email_only")),
-    }
-    for (field, text) in [("body", Some(&input.body)), ("subject", input.subject.as_ref())] {
-        if let Some(Err(ApiError::Validation(e))) = text.map(|t| template::check(field, t)) {
-            errors.extend(e);
-        }
-    }
+    let mut errors = template::check_message(input.channel, input.subject.as_deref(), &input.body);
     if template::uses(&input.body, "link") {
         errors.push(FieldError::new("body", "unknown_variable").with("variable", "link"));
     }
