@@ -41,8 +41,8 @@ fn is_opt_out(text: &str) -> bool {
     KEYWORDS.contains(&t.as_str())
 }
 
-/// A reply forwarded by the SMS gateway (`X-Guanxi-Signature` as on our requests to it). 404
-/// while no gateway is configured.
+/// A reply forwarded by the SMS gateway (`X-Guanxi-Signature` as on our requests to it): 401
+/// `signature_missing` / `signature_invalid`; 404 while no gateway is configured.
 #[utoipa::path(
     tag = "campaigns", operation_id = "sms_inbound", request_body = InboundSms, security(()),
     params(("X-Guanxi-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>")),
@@ -54,11 +54,16 @@ pub async fn sms_inbound(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    // An unsigned callback is refused before anything else is said about this server.
+    let header = req
+        .headers()
+        .get("X-Guanxi-Signature")
+        .and_then(|v| v.to_str().ok())
+        .ok_or(ApiError::Unauthorized("signature_missing"))?;
     let secret = match (&state.settings.sms_gateway_url, &state.settings.gateway_secret) {
         (Some(_), Some(secret)) => secret.clone(),
         _ => return Err(ApiError::NotFound),
     };
-    let header = req.headers().get("X-Guanxi-Signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !crate::crypto::signature::verify(&secret, header, &body, chrono::Utc::now().timestamp(), TOLERANCE_SECS) {
         return Err(ApiError::Unauthorized("signature_invalid"));
     }

@@ -55,6 +55,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("unauthorized.refresh_reused", "刷新令牌被重复使用，会话已结束", "refresh token reused; the session has been ended"),
     ("unauthorized.refresh_invalid", "刷新令牌无效或已过期", "invalid or expired refresh token"),
     ("unauthorized.metrics_token", "需要监控令牌", "metrics token required"),
+    ("unauthorized.signature_missing", "缺少签名", "missing signature"),
     ("unauthorized.signature_invalid", "签名无效或已过期", "invalid or expired signature"),
     ("unauthorized.link_missing", "缺少同意管理链接", "missing consent link"),
     ("unauthorized.link_invalid", "链接无效或已过期", "invalid or expired link"),

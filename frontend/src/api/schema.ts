@@ -1147,8 +1147,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A reply forwarded by the SMS gateway (`X-Guanxi-Signature` as on our requests to it). 404
-         *     while no gateway is configured.
+         * A reply forwarded by the SMS gateway (`X-Guanxi-Signature` as on our requests to it): 401
+         *     `signature_missing` / `signature_invalid`; 404 while no gateway is configured.
          */
         post: operations["sms_inbound"];
         delete?: never;

@@ -114,7 +114,8 @@ async fn sms_through_the_gateway_and_a_reply_opts_out(app: TestApp, gateway: Gat
     // The reply "td" from 王芳's number, as the gateway forwards it.
     let reply = json!({"from": "13900007001", "text": " td ", "received_at": "2026-03-03T02:05:00Z"});
     let signed = guanxi::crypto::signature::sign(SECRET, chrono::Utc::now().timestamp(), &reply.to_string());
-    app.send("POST", "/api/v1/gateway/inbound", None, Some(reply.clone()), &[]).await.problem(401);
+    let p = app.send("POST", "/api/v1/gateway/inbound", None, Some(reply.clone()), &[]).await.problem(401);
+    assert_eq!(p.body["code"], "signature_missing");
     let forged =
         guanxi::crypto::signature::sign("not-the-secret-at-all", chrono::Utc::now().timestamp(), &reply.to_string());
     app.send("POST", "/api/v1/gateway/inbound", None, Some(reply.clone()), &[("X-Guanxi-Signature", forged.as_str())])
