@@ -230,17 +230,20 @@ pub fn calendar(
     from: NaiveDate,
     days: i64,
 ) -> Result<Vec<CareDay>, ApiError> {
-    let rules = store::list(conn, scope, true)?;
+    // Each rule's reach (its unit's subtree, narrowed to what the caller sees), read once.
+    let mut rules = Vec::new();
+    for rule in store::list(conn, scope, true)? {
+        let path = crate::org::store::unit_path(conn, &rule.unit_id)?.ok_or(ApiError::NotFound)?;
+        let reach = if scope.covers(&path) { Scope::from_prefix(path) } else { scope.clone() };
+        rules.push((rule, reach));
+    }
     let mut out = Vec::new();
     for offset in 0..days {
         let day = from + TimeDelta::days(offset);
         let birthdays = birthday_indexes(cipher, day);
-        for rule in &rules {
+        for (rule, reach) in &rules {
             let Some(who) = concerns(rule, day, &birthdays) else { continue };
-            // The rule's own reach, narrowed to what the caller sees.
-            let path = crate::org::store::unit_path(conn, &rule.unit_id)?.ok_or(ApiError::NotFound)?;
-            let reach = if scope.covers(&path) { Scope::from_prefix(path) } else { scope.clone() };
-            let customers = store::count(conn, &reach, &who)?;
+            let customers = store::count(conn, reach, &who)?;
             if customers > 0 {
                 out.push(CareDay {
                     date: day,
