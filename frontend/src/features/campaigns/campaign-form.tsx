@@ -1,23 +1,12 @@
-import {
-  Button,
-  Checkbox,
-  Group,
-  Input,
-  NumberInput,
-  SegmentedControl,
-  SimpleGrid,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Button, Checkbox, Group, NumberInput, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ProblemAlert } from '@/components/problem-alert';
 import { useSegments } from '@/features/segments';
 
-import { CHANNELS, useSaveCampaign, type Campaign, type CampaignInput, type Channel } from './api';
+import { ChannelFields } from './channel-fields';
+import { useSaveCampaign, type Campaign, type CampaignInput, type Channel } from './api';
 
 /** `2026-03-02T08:00` in the browser's time zone, for a datetime-local field. */
 function local(iso: string) {
@@ -89,16 +78,7 @@ export function CampaignForm({
         required
       />
       <Textarea label={t('campaigns.goal')} value={goal} onChange={(e) => setGoal(e.currentTarget.value)} maxLength={500} />
-      <Input.Wrapper label={t('campaigns.channel')}>
-        <div>
-          <SegmentedControl
-            aria-label={t('campaigns.channel')}
-            data={CHANNELS.map((c) => ({ value: c, label: t(`campaigns.channels.${c}`) }))}
-            value={channel}
-            onChange={(v) => setChannel(v as Channel)}
-          />
-        </div>
-      </Input.Wrapper>
+      <ChannelFields channel={channel} onChannel={setChannel} subject={subject} onSubject={setSubject} />
       <Checkbox.Group label={t('campaigns.segments')} value={segmentIds} onChange={setSegmentIds} data-testid="campaign-segments">
         <Stack gap={4} mt={4}>
           {(segments.data ?? []).map((s) => (
@@ -106,14 +86,6 @@ export function CampaignForm({
           ))}
         </Stack>
       </Checkbox.Group>
-      {channel === 'email' && (
-        <TextInput
-          label={t('campaigns.subject')}
-          value={subject}
-          onChange={(e) => setSubject(e.currentTarget.value)}
-          maxLength={200}
-        />
-      )}
       <Textarea
         label={t('campaigns.body')}
         description={t('campaigns.bodyHelp', { name: '{{name}}', campaign: '{{campaign}}' })}

@@ -1,1 +1,2 @@
 export { CHANNELS, type Channel } from './api';
+export { ChannelFields } from './channel-fields';

@@ -1,9 +1,9 @@
-import { Button, Group, NumberInput, Select, SegmentedControl, Input, Stack, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, NumberInput, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ProblemAlert } from '@/components/problem-alert';
-import { CHANNELS, type Channel } from '@/features/campaigns';
+import { ChannelFields, type Channel } from '@/features/campaigns';
 
 import { KINDS, useCreateRule, type CareKind, type CareRuleInput } from './api';
 
@@ -56,24 +56,7 @@ export function RuleForm({ onSaved }: { onSaved: () => void }) {
           maxLength={5}
         />
       )}
-      <Input.Wrapper label={t('campaigns.channel')}>
-        <div>
-          <SegmentedControl
-            aria-label={t('campaigns.channel')}
-            data={CHANNELS.map((c) => ({ value: c, label: t(`campaigns.channels.${c}`) }))}
-            value={channel}
-            onChange={(v) => setChannel(v as Channel)}
-          />
-        </div>
-      </Input.Wrapper>
-      {channel === 'email' && (
-        <TextInput
-          label={t('campaigns.subject')}
-          value={subject}
-          onChange={(e) => setSubject(e.currentTarget.value)}
-          maxLength={200}
-        />
-      )}
+      <ChannelFields channel={channel} onChannel={setChannel} subject={subject} onSubject={setSubject} />
       <Textarea
         label={t('campaigns.body')}
         description={t('care.bodyHelp', { name: '{{name}}' })}
